@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every variable is declared here with its default and a
+ * description; the README's configuration table is generated from this schema
+ * (`npm run docs:config`) and a test keeps the two equal.
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
+    .describe('`production` turns off pretty logs and development conveniences.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+    .describe('pino log level of every process.'),
+  DATA_DIR: z.string().min(1).default('.data')
+    .describe('Where `npm start` keeps the embedded PostgreSQL cluster, the Temporal SQLite file and its lock.'),
+  HOST: z.string().min(1).default('127.0.0.1')
+    .describe('Interface the API listens on (`0.0.0.0` in a container).'),
+  PORT: port.default(3000).describe('API port; the console is served at `/admin`, API docs at `/docs`.'),
+  PUBLIC_URL: z.url().optional()
+    .describe('External URL of the API, used in printed links. Default `http://HOST:PORT`.'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024)
+    .describe('Largest request body the API accepts.'),
+  DATABASE_URL: z.url().optional()
+    .describe('PostgreSQL connection string (`?sslmode=require` for TLS). Unset: `npm start` runs an embedded PostgreSQL under `DATA_DIR`.'),
+  DATABASE_SSL_CA_PATH: z.string().optional()
+    .describe('CA certificate file to verify the PostgreSQL server (managed databases).'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10)
+    .describe('Connections per process.'),
+  EMBEDDED_POSTGRES_PORT: port.default(5433)
+    .describe('Port of the embedded PostgreSQL (only when `DATABASE_URL` is unset).'),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional()
+    .describe('Temporal frontend `host:port`. Unset: `npm start` runs the Temporal CLI dev server.'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace.'),
+  TEMPORAL_API_KEY: z.string().min(1).optional()
+    .describe('API key for Temporal Cloud (implies TLS).'),
+  TEMPORAL_TLS: bool.default(false).describe('Connect to Temporal over TLS.'),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().optional().describe('mTLS client certificate file.'),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional().describe('mTLS client key file.'),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().optional().describe('CA to verify the Temporal server.'),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional().describe('Override of the TLS server name.'),
+  TEMPORAL_CLI: z.string().optional()
+    .describe('Path of a `temporal` CLI to use for the dev server instead of the pinned one in `.tools/`.'),
+  TEMPORAL_DEV_PORT: port.default(7233).describe('Dev server frontend port (embedded only).'),
+  TEMPORAL_UI_PORT: port.default(8233).describe('Dev server web UI port (embedded only).'),
+  TEMPORAL_UI_URL: z.url().optional()
+    .describe('Temporal web UI, for links from the console. Default: the dev server UI.'),
+  CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
+  TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
+    .describe('Task queue of the telephony worker.'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)
+    .describe('How long a stopping worker lets in-flight activities finish.'),
+  SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
+}).superRefine((c, ctx) => {
+  const mtls = [c.TEMPORAL_TLS_CLIENT_CERT_PATH, c.TEMPORAL_TLS_CLIENT_KEY_PATH].filter(Boolean).length;
+  if (mtls === 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [c.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+      message: 'client certificate and key must be given together',
+    });
+  }
+});
+
+export type Config = Readonly<z.infer<typeof configSchema> & { DATA_DIR: string }>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset so `FOO=` in a .env file means "default". */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({
+      variable: String(i.path[0] ?? '(config)'),
+      message: i.message,
+    })));
+  }
+  return Object.freeze({ ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) });
+}
+
+/** A process started on its own (not by `npm start`) needs its external services named. */
+export function requireExternalServices(config: Config): Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string } {
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((k) => !config[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((variable) => ({
+      variable,
+      message: 'required when this process runs on its own (`npm start` provides embedded services)',
+    })));
+  }
+  return config as Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+}
+
+export function publicUrl(config: Config): string {
+  return config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+}
+
+/** Runs a process entry point; a configuration error ends it with the message and exit code 78 (EX_CONFIG). */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../api/db/database.ts';
+import type { Config } from './config.ts';
+
+export type Db = Kysely<Database>;
+
+// BIGINT counts come back as strings by default; ours fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createDb(config: Pick<Config, 'DATABASE_POOL_MAX' | 'DATABASE_SSL_CA_PATH'>, url: string): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: config.DATABASE_POOL_MAX,
+    ...(config.DATABASE_SSL_CA_PATH ? { ssl: { ca: readFileSync(config.DATABASE_SSL_CA_PATH, 'utf8') } } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function pingDb(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

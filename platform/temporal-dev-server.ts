@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { searchAttributeRegistrations } from '../workflows/search-attributes.ts';
+
+export interface DevServerHandle { address: string; uiUrl: string; process: ChildProcess; stop: () => Promise<void> }
+
+/**
+ * The Temporal CLI's dev server on 127.0.0.1. With `dbFile` it persists to SQLite (WAL), without
+ * it keeps everything in memory (tests). Resolves once the frontend answers and the project's
+ * search attributes exist.
+ */
+export async function startTemporalDevServer(opts: {
+  cli: string; port: number; uiPort: number; namespace: string; dbFile?: string; log: (line: string) => void;
+}): Promise<DevServerHandle> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort),
+    '--namespace', opts.namespace, '--log-level', 'warn',
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=WAL'] : []),
+    ...searchAttributeRegistrations.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`])];
+  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stopping = false; // its complaints while shutting down are noise
+  const forward = (chunk: Buffer) => { if (!stopping) for (const l of chunk.toString().split('\n')) if (l.trim()) opts.log(l.trim()); };
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) =>
+    reject(new Error(`temporal dev server exited during start-up (code ${code}, signal ${signal}); is port ${opts.port} or ${opts.uiPort} taken?`))));
+  exited.catch(() => {});
+  const address = `127.0.0.1:${opts.port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    stopping = true;
+    const done = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await done;
+    clearTimeout(timer);
+  };
+  try {
+    await Promise.race([exited, waitForFrontend(address, 120_000)]);
+    await ensureSearchAttributesAt(address, opts.namespace);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, process: child, stop };
+}
+
+async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '2s' });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000}s: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Registers missing custom search attributes. The dev server's flag does so only when it creates
+ * its database; this also covers an existing SQLite file, a self-hosted cluster and the test server.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = searchAttributeRegistrations.filter((a) => !customAttributes?.[a.name]);
+  if (missing.length > 0) await addSearchAttributes(connection, namespace, missing);
+}
+
+/** Adds search attributes without listing first (the time-skipping test server cannot list). */
+export async function addSearchAttributes(connection: Connection, namespace: string, attributes = searchAttributeRegistrations): Promise<void> {
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    // 2 = INDEXED_VALUE_TYPE_KEYWORD in Temporal's API enum.
+    searchAttributes: Object.fromEntries(attributes.map((a) => [a.name, 2])),
+  });
+}
+
+/** Same, given an address (a dev server or a self-hosted cluster without TLS). */
+export async function ensureSearchAttributesAt(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await ensureSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+}

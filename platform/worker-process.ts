@@ -1,0 +1,39 @@
+import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { loadConfig, requireExternalServices, type Config } from './config.ts';
+import { createDb, type Db } from './db.ts';
+import { createLogger } from './logger.ts';
+import { connectWorker } from './temporal.ts';
+import { stopWhenSupervisorGoes } from './process.ts';
+
+type WorkerSpec = (config: Config, db: Db) => Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>;
+
+/**
+ * Runs one Temporal worker process against external PostgreSQL and Temporal. SIGINT/SIGTERM (or
+ * the supervisor going away) stop polling, let in-flight activities finish within
+ * SHUTDOWN_GRACE_SECONDS, then close the database pool.
+ */
+export async function runWorkerProcess(name: string, spec: WorkerSpec): Promise<void> {
+  const config = requireExternalServices(loadConfig());
+  const logger = createLogger(config, name);
+  Runtime.install({
+    logger: new DefaultLogger(config.LOG_LEVEL === 'silent' ? 'ERROR' : 'WARN', (entry) => logger.warn(entry.meta ?? {}, entry.message)),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
+  const db = createDb(config, config.DATABASE_URL);
+  const connection = await connectWorker(config, config.TEMPORAL_ADDRESS);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    shutdownGraceTime: `${config.SHUTDOWN_GRACE_SECONDS}s`,
+    ...spec(config, db),
+  });
+  stopWhenSupervisorGoes(() => worker.shutdown());
+  logger.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, `${name} polling`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.destroy();
+    logger.info(`${name} stopped`);
+  }
+}
