@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** The vocabulary of a case, shared by the API, the workflow and the read model. */
+export const channels = ['phone', 'web', 'email', 'social', 'open311', 'counter'] as const;
+export const caseStatuses = ['open', 'resolved'] as const;
+export const outcomes = ['resolved', 'rejected', 'redirected', 'withdrawn'] as const;
+export const staffRoles = ['operator', 'backoffice', 'designer', 'supervisor', 'auditor', 'admin'] as const;
+
+export const ChannelSchema = z.enum(channels);
+export const CaseStatusSchema = z.enum(caseStatuses);
+export const OutcomeSchema = z.enum(outcomes);
+export type Channel = z.infer<typeof ChannelSchema>;
+export type CaseStatus = z.infer<typeof CaseStatusSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** Italian fiscal code of a person (16 characters, omocodia letters allowed in digit places). */
+export const fiscalCodePattern = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
+
+export const CitizenSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  phone: z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +').optional(),
+  email: z.email().max(320).optional(),
+  fiscalCode: z.string().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
+}).strict();
+export type Citizen = z.infer<typeof CitizenSchema>;
+
+export const CaseIntakeSchema = z.object({
+  municipalityId: z.string().regex(/^[a-z0-9-]{2,40}$/, 'a municipality id such as "milano"'),
+  serviceCode: z.string().regex(/^[a-z0-9-]{2,60}$/, 'a service code such as "tari-refund"'),
+  channel: ChannelSchema,
+  subject: z.string().trim().min(3).max(200),
+  description: z.string().trim().max(5000).default(''),
+  citizen: CitizenSchema.default({}),
+}).strict();
+export type CaseIntake = z.infer<typeof CaseIntakeSchema>;
+
+export const ResolveCommandSchema = z.object({
+  outcome: OutcomeSchema,
+  note: z.string().trim().max(2000).optional(),
+}).strict();
+export type ResolveCommand = z.infer<typeof ResolveCommandSchema>;
+
+/** Case ids read like the city's protocol numbers: C-<year>-<6-digit counter>. */
+export const caseIdPattern = /^C-\d{4}-\d{6,}$/;
+export function formatCaseId(year: number, n: number): string {
+  return `C-${year}-${String(n).padStart(6, '0')}`;
+}

@@ -1,0 +1,2 @@
+// Entry point of the worker's workflow bundle.
+export { caseWorkflow } from './case.ts';
