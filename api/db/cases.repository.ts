@@ -1,0 +1,87 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Case, CaseDetail, CaseListFilter, caseSortFields } from '../schemas/cases.ts';
+import type { Page } from '../schemas/list-query.ts';
+import type { Database } from './database.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+const sortColumns = {
+  createdAt: 'cases.created_at', updatedAt: 'cases.updated_at', status: 'cases.status', id: 'cases.id',
+} as const satisfies Record<(typeof caseSortFields)[number], string>;
+
+function baseQuery(db: Executor) {
+  return db.selectFrom('cases')
+    .innerJoin('municipalities as m', 'm.id', 'cases.municipality_id')
+    .innerJoin('services as s', (j) => j.onRef('s.municipality_id', '=', 'cases.municipality_id').onRef('s.code', '=', 'cases.service_code'));
+}
+
+function filtered(db: Executor, f: CaseListFilter) {
+  let q = baseQuery(db);
+  if (f.id !== undefined) q = q.where('cases.id', 'in', Array.isArray(f.id) ? (f.id.length ? f.id : ['']) : [f.id]);
+  if (f.status) q = q.where('cases.status', '=', f.status);
+  if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
+  if (f.serviceCode) q = q.where('cases.service_code', '=', f.serviceCode);
+  if (f.channel) q = q.where('cases.channel', '=', f.channel);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([
+      eb('cases.id', 'ilike', like), eb('cases.subject', 'ilike', like), eb('cases.description', 'ilike', like),
+    ]));
+  }
+  return q;
+}
+
+const caseColumns = [
+  'cases.id', 'cases.municipality_id', 'm.name as municipality_name', 'cases.service_code', 's.name as service_name',
+  'cases.channel', 'cases.status', 'cases.stage', 'cases.outcome', 'cases.subject', 'cases.description',
+  'cases.citizen', 'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
+] as const;
+
+type CaseSelection = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
+const selectCases = (db: Executor, f: CaseListFilter) => filtered(db, f).select(caseColumns);
+
+function rowToCase(r: CaseSelection): Case {
+  return {
+    id: r.id,
+    municipalityId: r.municipality_id,
+    municipalityName: r.municipality_name,
+    serviceCode: r.service_code,
+    serviceName: r.service_name,
+    channel: r.channel,
+    status: r.status,
+    stage: r.stage,
+    outcome: r.outcome,
+    subject: r.subject,
+    description: r.description,
+    citizen: r.citizen,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  };
+}
+
+export async function listCases(db: Executor, filter: CaseListFilter, sort: [keyof typeof sortColumns, 'ASC' | 'DESC'], page: Page) {
+  const [rows, count] = await Promise.all([
+    selectCases(db, filter)
+      .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
+      .orderBy('cases.id', 'desc')
+      .offset(page.offset).limit(page.limit)
+      .execute(),
+    filtered(db, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(rowToCase), total: count.n };
+}
+
+export async function findCase(db: Executor, id: string): Promise<Case | undefined> {
+  const row = await selectCases(db, { id }).executeTakeFirst();
+  return row && rowToCase(row);
+}
+
+export async function findCaseDetail(db: Executor, id: string): Promise<CaseDetail | undefined> {
+  const found = await findCase(db, id);
+  if (!found) return undefined;
+  const events = await db.selectFrom('case_events')
+    .select(['seq', 'type', 'at', 'stage', 'actor', 'data'])
+    .where('case_id', '=', id).orderBy('seq').execute();
+  return { ...found, events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+}

@@ -1,0 +1,73 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface MunicipalitiesTable { id: string; name: string; istat_code: string; created_at: CreatedAt }
+export interface OfficesTable {
+  id: string; municipality_id: string; name: string; email: string | null; phone: string | null; created_at: CreatedAt;
+}
+export interface StaffUsersTable {
+  id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; created_at: CreatedAt;
+}
+export interface StaffUserMunicipalitiesTable { user_id: string; municipality_id: string }
+export interface ServicesTable {
+  municipality_id: string; code: string; name: string; office_id: string; created_at: CreatedAt;
+}
+export interface CasesTable {
+  id: string;
+  municipality_id: string;
+  service_code: string;
+  channel: Channel;
+  subject: string;
+  description: string;
+  citizen: Json<Citizen>;
+  status: CaseStatus;
+  stage: string;
+  outcome: Outcome | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  last_seq: number;
+}
+export interface CaseEventsTable {
+  case_id: string;
+  seq: number;
+  type: string;
+  at: Timestamp;
+  stage: string;
+  actor: string | null;
+  data: Json<Record<string, unknown>>;
+  recorded_at: CreatedAt;
+}
+export interface IdempotencyKeysTable {
+  scope: string; key: string; request_hash: string; resource_id: string; created_at: CreatedAt;
+}
+export interface OutboundMessagesTable {
+  id: Generated<number>;
+  case_id: string;
+  dedup_key: string;
+  channel: 'sms' | 'email';
+  recipient: string;
+  body: string;
+  status: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  municipalities: MunicipalitiesTable;
+  offices: OfficesTable;
+  staff_users: StaffUsersTable;
+  staff_user_municipalities: StaffUserMunicipalitiesTable;
+  services: ServicesTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbound_messages: OutboundMessagesTable;
+}
+
+export type CaseRow = Selectable<CasesTable>;
+export type CaseEventRow = Selectable<CaseEventsTable>;
+export type NewCaseEvent = Insertable<CaseEventsTable>;

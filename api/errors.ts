@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** RFC 9457 problem details, the one error shape of the API. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+export type FieldError = { path: string; message: string };
+
+const titles = {
+  bad_request: [400, 'Bad request'],
+  not_found: [404, 'Not found'],
+  conflict: [409, 'Conflict'],
+  unprocessable: [422, 'Unprocessable request'],
+  unavailable: [503, 'Service unavailable'],
+} as const;
+export type ProblemCode = keyof typeof titles;
+
+export class ApiError extends Error {
+  constructor(readonly code: ProblemCode, detail: string, readonly errors?: FieldError[]) {
+    super(detail);
+  }
+  get status(): number { return titles[this.code][0]; }
+}
+
+export const notFound = (what: string) => new ApiError('not_found', `${what} was not found`);
+
+function problem(code: ProblemCode | 'internal', detail?: string, errors?: FieldError[]): Problem {
+  const [status, title] = code === 'internal' ? [500, 'Internal error'] : titles[code];
+  return { type: `urn:sportello:problem:${code}`, title, status, ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let body: Problem;
+    if (error instanceof ApiError) {
+      body = problem(error.code, error.message, error.errors);
+    } else if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((v) => ({
+        path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      body = problem('bad_request', `invalid ${error.validationContext ?? 'request'}`, errors);
+    } else if (isResponseSerializationError(error)) {
+      request.log.error({ err: error }, 'response did not match its schema');
+      body = problem('internal');
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: unparsable JSON, body too large, wrong content type.
+      body = { ...problem('bad_request', error.message), status: error.statusCode, title: error.code ?? 'Bad request' };
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      body = problem('internal');
+    }
+    void reply.status(body.status).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).type('application/problem+json')
+      .send(problem('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CaseIntakeSchema, caseIdPattern, ResolveCommandSchema } from '../../domain/case.ts';
+import { findCaseDetail, listCases } from '../db/cases.repository.ts';
+import { notFound, ProblemSchema } from '../errors.ts';
+import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
+import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { type CaseServiceDeps, openCase, resolveCase } from '../services/cases.service.ts';
+
+const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+
+export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
+  app.post('/cases', {
+    schema: {
+      operationId: 'openCase', tags: ['cases'], summary: 'Open a case (starts its workflow)',
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      body: CaseIntakeSchema,
+      response: { 201: CaseSchema, ...problems },
+    },
+  }, async (req, reply) => {
+    const opened = await openCase(deps, req.body, req.headers['idempotency-key'], null);
+    return reply.status(201).header('location', `/api/cases/${opened.id}`).send(opened);
+  });
+
+  app.get('/cases', {
+    schema: {
+      operationId: 'listCases', tags: ['cases'], summary: 'List cases (react-admin simple-rest)',
+      querystring: CaseListQuerySchema,
+      response: { 200: z.array(CaseSchema), 400: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listCases(deps.db, req.query.filter ?? {}, req.query.sort ?? ['createdAt', 'DESC'], page);
+    return reply.header('content-range', contentRange('cases', page, rows.length, total)).send(rows);
+  });
+
+  app.get('/cases/:id', {
+    schema: {
+      operationId: 'getCase', tags: ['cases'], summary: 'A case with its events',
+      params: CaseParams, response: { 200: CaseDetailSchema, 400: ProblemSchema, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const found = await findCaseDetail(deps.db, req.params.id);
+    if (!found) throw notFound(`case ${req.params.id}`);
+    return found;
+  });
+
+  app.post('/cases/:id/resolve', {
+    schema: {
+      operationId: 'resolveCase', tags: ['cases'], summary: 'Resolve an open case with an outcome',
+      params: CaseParams, body: ResolveCommandSchema, response: { 200: CaseSchema, ...problems },
+    },
+  }, async (req) => resolveCase(deps, req.params.id, req.body, null));
+};

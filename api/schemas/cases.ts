@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { CaseStatusSchema, ChannelSchema, CitizenSchema, OutcomeSchema } from '../../domain/case.ts';
+import { listQuerySchema } from './list-query.ts';
+
+export const CaseEventSchema = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: z.string(),
+  stage: z.string(),
+  actor: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const CaseSchema = z.object({
+  id: z.string(),
+  municipalityId: z.string(),
+  municipalityName: z.string(),
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  channel: ChannelSchema,
+  status: CaseStatusSchema,
+  stage: z.string(),
+  outcome: OutcomeSchema.nullable(),
+  subject: z.string(),
+  description: z.string(),
+  citizen: CitizenSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+z.globalRegistry.add(CaseSchema, { id: 'Case' });
+
+export const CaseDetailSchema = CaseSchema.extend({ events: z.array(CaseEventSchema) });
+z.globalRegistry.add(CaseDetailSchema, { id: 'CaseDetail' });
+
+export const caseSortFields = ['createdAt', 'updatedAt', 'status', 'id'] as const;
+export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
+  id: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
+  status: CaseStatusSchema.optional(),
+  municipalityId: z.string().optional(),
+  serviceCode: z.string().optional(),
+  channel: ChannelSchema.optional(),
+  q: z.string().max(200).optional(),
+}).strict());
+export type CaseListFilter = NonNullable<z.infer<typeof CaseListQuerySchema>['filter']>;
+
+export type Case = z.infer<typeof CaseSchema>;
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** A JSON-encoded query parameter, as react-admin's simple-rest data provider sends them. */
+const jsonParam = <T extends z.ZodType>(inner: T) => z.string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(inner);
+
+/**
+ * Query of a simple-rest list: `sort=["field","ASC"]`, `range=[0,24]`, `filter={...}`.
+ * Each list declares its sortable fields and its (strict) filter object, so bad input is a 400 naming the field.
+ */
+export function listQuerySchema<S extends readonly [string, ...string[]], F extends z.ZodType>(sortFields: S, filter: F) {
+  return z.object({
+    sort: jsonParam(z.tuple([z.enum(sortFields), z.enum(['ASC', 'DESC'])])).optional(),
+    range: jsonParam(z.tuple([z.number().int().min(0), z.number().int().min(0)])
+      .refine(([a, b]) => b >= a && b - a < 1000, 'range must be [first, last] with at most 1000 rows')).optional(),
+    filter: jsonParam(filter).optional(),
+  });
+}
+
+export interface Page { offset: number; limit: number }
+export const pageOf = (range: [number, number] | undefined): Page =>
+  range ? { offset: range[0], limit: range[1] - range[0] + 1 } : { offset: 0, limit: 25 };
+
+/** `Content-Range: cases 0-24/319`, the total react-admin paginates with. */
+export function contentRange(resource: string, page: Page, returned: number, total: number): string {
+  return returned === 0 ? `${resource} */${total}` : `${resource} ${page.offset}-${page.offset + returned - 1}/${total}`;
+}

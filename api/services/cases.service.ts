@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import {
+  type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { sql } from 'kysely';
+import { type CaseIntake, formatCaseId, type ResolveCommand } from '../../domain/case.ts';
+import type { Db } from '../../platform/db.ts';
+import type { caseWorkflow } from '../../workflows/case.ts';
+import { type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate } from '../../workflows/case.definitions.ts';
+import { findCase } from '../db/cases.repository.ts';
+import { findMunicipality, findService } from '../db/reference.repository.ts';
+import { ApiError, notFound } from '../errors.ts';
+import type { Case } from '../schemas/cases.ts';
+
+export interface CaseServiceDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  telephonyTaskQueue: string;
+}
+
+const intakeScope = 'cases.create';
+
+async function checkReferences(db: Db, intake: CaseIntake): Promise<void> {
+  if (!(await findMunicipality(db, intake.municipalityId))) {
+    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
+  }
+  if (!(await findService(db, intake.municipalityId, intake.serviceCode))) {
+    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" has no service "${intake.serviceCode}"` }]);
+  }
+}
+
+/** The case id for this request: new, or the one an earlier request with the same key received. */
+async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string | undefined): Promise<string> {
+  const { n } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db).then((r) => r.rows[0]!);
+  const id = formatCaseId(new Date().getUTCFullYear(), n);
+  if (!idempotencyKey) return id;
+  const hash = createHash('sha256').update(JSON.stringify(intake)).digest('hex');
+  await db.insertInto('idempotency_keys')
+    .values({ scope: intakeScope, key: idempotencyKey, request_hash: hash, resource_id: id })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).execute();
+  const stored = await db.selectFrom('idempotency_keys').select(['request_hash', 'resource_id'])
+    .where('scope', '=', intakeScope).where('key', '=', idempotencyKey).executeTakeFirstOrThrow();
+  if (stored.request_hash !== hash) {
+    throw new ApiError('conflict', 'this Idempotency-Key was already used with a different request body',
+      [{ path: 'headers.idempotency-key', message: 'reused with another body' }]);
+  }
+  return stored.resource_id;
+}
+
+/**
+ * Opens a case: its workflow is started (or found, for a repeated key) and the call returns once
+ * the workflow has written the case to the read model.
+ */
+export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: string | null): Promise<Case> {
+  await checkReferences(deps.db, intake);
+  const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
+  const input: CaseWorkflowInput = { caseId, intake, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
+  try {
+    await deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
+        workflowId: caseId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    });
+  } catch (err) {
+    // The key's case already ran to completion: nothing new starts, the stored case is the answer.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const opened = await findCase(deps.db, caseId);
+  if (!opened) throw new Error(`case ${caseId} was opened but is missing from the read model`);
+  return opened;
+}
+
+/** Resolves through the workflow's update, which answers after the read model is written. */
+export async function resolveCase(deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null): Promise<Case> {
+  const current = await findCase(deps.db, caseId);
+  if (!current) throw notFound(`case ${caseId}`);
+  if (current.status !== 'open') throw new ApiError('conflict', `case ${caseId} is already ${current.status}`);
+  try {
+    await deps.temporal.workflow.getHandle(caseId).executeUpdate(resolveUpdate, { args: [{ ...command, actor }] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new ApiError('conflict', err.cause?.message ?? err.message);
+    }
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
+    throw err;
+  }
+  return (await findCase(deps.db, caseId))!;
+}
