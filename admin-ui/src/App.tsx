@@ -1,0 +1,12 @@
+import { Admin, Resource } from 'react-admin';
+import cases from './cases/index.ts';
+import { dataProvider } from './dataProvider.ts';
+
+export function App() {
+  return (
+    <Admin dataProvider={dataProvider} title="Sportello" disableTelemetry>
+      <Resource name="cases" {...cases} />
+      <Resource name="municipalities" recordRepresentation="name" />
+    </Admin>
+  );
+}

@@ -1,0 +1,43 @@
+import {
+  ArrayField, Datagrid, DateField, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField,
+  TopToolbar, useRecordContext,
+} from 'react-admin';
+import { romeDateTime } from './caseChoices.ts';
+import { ResolveCase } from './ResolveCase.tsx';
+
+const Actions = () => {
+  const record = useRecordContext<{ status: string }>();
+  return <TopToolbar>{record?.status === 'open' && <ResolveCase />}</TopToolbar>;
+};
+
+export const CaseShow = () => (
+  <Show actions={<Actions />}>
+    <SimpleShowLayout>
+      <TextField source="id" />
+      <TextField source="subject" />
+      <TextField source="description" />
+      <TextField source="municipalityName" label="Municipality" />
+      <TextField source="serviceName" label="Service" />
+      <TextField source="channel" />
+      <TextField source="status" />
+      <TextField source="stage" />
+      <TextField source="outcome" emptyText="—" />
+      <Labeled label="Citizen">
+        <FunctionField render={(r: { citizen: Record<string, string> }) =>
+          Object.entries(r.citizen).map(([k, v]) => `${k}: ${v}`).join(' · ') || '—'} />
+      </Labeled>
+      <DateField source="createdAt" label="Opened" {...romeDateTime} />
+      <DateField source="resolvedAt" label="Resolved" emptyText="—" {...romeDateTime} />
+      <ArrayField source="events" label="Timeline">
+        <Datagrid bulkActionButtons={false} rowClick={false}>
+          <NumberField source="seq" label="#" />
+          <DateField source="at" label="When" {...romeDateTime} />
+          <TextField source="type" label="Event" />
+          <TextField source="stage" />
+          <TextField source="actor" emptyText="system" />
+          <FunctionField label="Details" render={(e: { data: object }) => <code>{JSON.stringify(e.data)}</code>} />
+        </Datagrid>
+      </ArrayField>
+    </SimpleShowLayout>
+  </Show>
+);
