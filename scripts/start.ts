@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { demoCases } from '../catalog/demo.ts';
+import { migrateToLatest } from '../migrations/migrate.ts';
+import { loadConfig, publicUrl, runMain } from '../platform/config.ts';
+import { createDb } from '../platform/db.ts';
+import { startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
+import { AlreadyRunningError, RunLock } from '../platform/run-lock.ts';
+import { linePrefixer, SupervisedProcess } from '../platform/supervised.ts';
+import { ensureSearchAttributes, startTemporalDevServer } from '../platform/temporal-dev-server.ts';
+import { connect } from '../platform/temporal.ts';
+import { resolveTemporalCli } from '../platform/tools.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
+import { seedDemoReferenceData } from './seed.ts';
+
+/**
+ * `npm start`: the whole platform on one machine. Embedded PostgreSQL and Temporal unless
+ * DATABASE_URL / TEMPORAL_ADDRESS name external ones, then migrations, demo data, the console
+ * build, and the API and both workers under supervision. Ctrl-C stops everything in order.
+ */
+await runMain(async () => {
+  const config = loadConfig();
+  const print = linePrefixer('sportello');
+  const say = (msg: string) => print(`${msg}\n`);
+
+  let lock: RunLock;
+  try {
+    lock = await RunLock.acquire(config.DATA_DIR, say);
+  } catch (err) {
+    if (!(err instanceof AlreadyRunningError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+
+  // Stopped in reverse order of start: the processes first, the servers they use last.
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping…');
+    const children = stops.filter((s) => s.name.startsWith('proc:'));
+    await Promise.all(children.map((s) => s.stop()));
+    for (const s of stops.filter((x) => !x.name.startsWith('proc:')).reverse()) await s.stop().catch((e) => say(`${s.name}: ${String(e)}`));
+    lock.release();
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const dir = path.join(config.DATA_DIR, 'postgres');
+      say(`starting embedded PostgreSQL (${dir}, port ${config.EMBEDDED_POSTGRES_PORT})`);
+      const pg = await startEmbeddedPostgres({ dir, port: config.EMBEDDED_POSTGRES_PORT, database: 'sportello', log: (l) => print(`[postgres] ${l}\n`) });
+      lock.record({ name: 'postgres', pid: pg.process.pid!, match: dir, signal: 'SIGINT' });
+      stops.push({ name: 'postgres', stop: pg.stop });
+      databaseUrl = pg.url;
+    }
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUi = config.TEMPORAL_UI_URL;
+    if (!temporalAddress) {
+      const cli = resolveTemporalCli(config.TEMPORAL_CLI, say);
+      const dbFile = path.join(config.DATA_DIR, 'temporal.db');
+      say(`starting Temporal dev server (${path.relative(process.cwd(), cli) || cli}, ${dbFile})`);
+      const temporal = await startTemporalDevServer({
+        cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE,
+        dbFile, log: (l) => print(`[temporal] ${l}\n`),
+      });
+      lock.record({ name: 'temporal', pid: temporal.process.pid!, match: dbFile, signal: 'SIGTERM' });
+      stops.push({ name: 'temporal', stop: temporal.stop });
+      temporalAddress = temporal.address;
+      temporalUi ??= temporal.uiUrl;
+    } else if (!config.TEMPORAL_API_KEY) {
+      // Temporal Cloud manages search attributes in its own console; a self-hosted cluster takes them here.
+      const connection = await connect(config, temporalAddress);
+      try {
+        await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      } finally {
+        await connection.close();
+      }
+    }
+
+    const db = createDb(config, databaseUrl);
+    try {
+      await migrateToLatest(db, say);
+      if (config.SEED_DEMO) await seedDemoReferenceData(db);
+    } finally {
+      await db.destroy();
+    }
+    ensureConsoleBuilt(say);
+
+    const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+    for (const [name, script] of [['api', 'api/main.ts'], ['case-worker', 'activities/case-worker.ts'], ['telephony', 'telephony/worker.ts']] as const) {
+      const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
+      proc.start();
+      stops.push({ name: `proc:${name}`, stop: () => proc.stop((config.SHUTDOWN_GRACE_SECONDS + 5) * 1000) });
+    }
+
+    const base = publicUrl(config);
+    await waitForReady(`${base}/ready`, 120_000);
+    if (config.SEED_DEMO) await openDemoCases(base);
+    say([
+      '',
+      'Sportello is running.',
+      `  console       ${base}/admin/`,
+      `  API docs      ${base}/docs`,
+      `  readiness     ${base}/ready`,
+      ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
+      ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
+      `  data          ${config.DATA_DIR}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'));
+  } catch (err) {
+    say(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+});
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${url} was not ready within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Through the real API; fixed idempotency keys make this a no-op on every start after the first. */
+async function openDemoCases(base: string): Promise<void> {
+  for (const { key, intake } of demoCases) {
+    const res = await fetch(`${base}/api/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(intake),
+    });
+    if (!res.ok) throw new Error(`demo case ${key}: ${res.status} ${await res.text()}`);
+  }
+}
