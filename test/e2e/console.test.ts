@@ -1,0 +1,101 @@
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot } from '../helpers/browser.ts';
+import { PlatformRun, type PlatformPorts, platformEnv } from '../helpers/platform.ts';
+
+let ports: PlatformPorts;
+let dataDir: string;
+let run: PlatformRun;
+let browser: Browser;
+let page: Page;
+const url = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
+
+async function caseRow(id: string) {
+  const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
+  await client.connect();
+  try {
+    const { rows: [row] } = await client.query('select status, outcome from cases where id = $1', [id]);
+    const { rows: events } = await client.query('select type, data from case_events where case_id = $1 order by seq', [id]);
+    return { ...row, events };
+  } finally { await client.end(); }
+}
+
+beforeAll(async () => {
+  const setup = await platformEnv();
+  ({ ports, dataDir } = setup);
+  run = PlatformRun.start(setup.env);
+  await run.ready();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await run?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe.sequential('admin console in Chromium', () => {
+  let caseId: string;
+
+  it('lists the cases, newest first, and filters them by free text', async () => {
+    await page.goto(url('/admin/'));
+    await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(4); // header + three demo cases
+    await screenshot(page, 'console-case-list');
+
+    await page.getByPlaceholder(/search/i).fill('padova');
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
+    const row = page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' });
+    caseId = (await row.getByText(/^C-\d{4}-\d{6}$/).textContent())!;
+    expect(caseId).toMatch(/^C-\d{4}-\d{6}$/);
+  });
+
+  it('shows a case with its timeline', async () => {
+    await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).click();
+    await page.waitForURL(/#\/cases\/.+\/show$/);
+    await page.getByText('case.opened').waitFor();
+    await expect.poll(() => page.getByText('Segnalazione buca stradale').count()).toBeGreaterThan(0);
+    await screenshot(page, 'console-case-show');
+  });
+
+  it('resolves it through the dialog; the page and the database show the outcome', async () => {
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    const dialog = page.getByRole('dialog', { name: /Resolve case/ });
+    await dialog.getByRole('combobox', { name: /Outcome/ }).click();
+    await page.getByRole('option', { name: 'Redirected to the competent body' }).click();
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('Competenza di MM Spa: segnalazione inoltrata');
+    await screenshot(page, 'console-resolve-dialog');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+
+    await page.getByText('Case resolved').waitFor();
+    await page.getByText('case.resolved').waitFor();
+    expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+    const stored = await caseRow(caseId);
+    expect(stored).toMatchObject({ status: 'resolved', outcome: 'redirected' });
+    expect(stored.events[1]).toEqual({ type: 'case.resolved', data: { outcome: 'redirected', note: 'Competenza di MM Spa: segnalazione inoltrata' } });
+  });
+
+  it("shows the server's refusal when the case was resolved meanwhile", async () => {
+    await page.goto(url(`/admin/#/cases?filter=${encodeURIComponent('{}')}`));
+    const row = page.getByRole('row').filter({ hasText: 'Rimborso TARI 2025 pagata due volte' });
+    await row.click();
+    await page.getByRole('button', { name: 'Resolve' }).waitFor();
+    const id = page.url().match(/cases\/([^/]+)\/show/)![1]!;
+    // Someone else resolves it first, through the API.
+    const other = await fetch(url(`/api/cases/${decodeURIComponent(id)}/resolve`), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"outcome":"resolved"}',
+    });
+    expect(other.status).toBe(200);
+
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    const dialog = page.getByRole('dialog', { name: /Resolve case/ });
+    await dialog.getByRole('combobox', { name: /Outcome/ }).click();
+    await page.getByRole('option', { name: 'Rejected' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/is already resolved/).waitFor();
+    await screenshot(page, 'console-resolve-conflict');
+    expect((await caseRow(decodeURIComponent(id))).outcome).toBe('resolved');
+  });
+});

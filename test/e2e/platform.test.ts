@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveTemporalCli } from '../../platform/tools.ts';
+import { PlatformRun, type PlatformPorts, platformEnv } from '../helpers/platform.ts';
+
+let env: NodeJS.ProcessEnv;
+let ports: PlatformPorts;
+let dataDir: string;
+let run: PlatformRun;
+const runs: PlatformRun[] = [];
+const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
+const startRun = () => { const r = PlatformRun.start(env); runs.push(r); return r; };
+
+async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
+  await client.connect();
+  try { return (await client.query<T>(text, values)).rows; } finally { await client.end(); }
+}
+
+async function openCase(subject: string) {
+  const res = await fetch(api('/api/cases'), {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject, citizen: { phone: '+393401234567' } }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; status: string };
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Processes of a run: its servers name the data directory on their command line, its Node processes in DATA_DIR. */
+function processesOf(dir: string): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      return cmd.includes(dir) || environ.includes(`DATA_DIR=${dir}`) ? [cmd] : [];
+    } catch { return []; }
+  });
+}
+
+beforeAll(async () => {
+  ({ env, ports, dataDir } = await platformEnv());
+  run = startRun();
+  await run.ready();
+});
+afterAll(async () => {
+  for (const r of runs) await r.stop('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe.sequential('the platform, started as a user starts it', () => {
+  it('prints where everything is', () => {
+    expect(run.output).toContain(`console       http://127.0.0.1:${ports.api}/admin/`);
+    expect(run.output).toContain(`API docs      http://127.0.0.1:${ports.api}/docs`);
+    expect(run.output).toContain(`Temporal UI   http://127.0.0.1:${ports.temporalUi}`);
+    // Each process's lines carry its name.
+    expect(run.output).toMatch(/^sportello\s+\| migration 2026_11_24_0700_foundation: applied$/m);
+  });
+
+  it('serves the console, the API docs and readiness', async () => {
+    expect((await fetch(api('/ready'))).status).toBe(200);
+    const consolePage = await fetch(api('/admin/'));
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
+    expect((await fetch(api('/docs'))).status).toBe(200);
+  });
+
+  it('seeded the demo data once', async () => {
+    expect(await sql('select id from municipalities order by id')).toEqual([{ id: 'firenze' }, { id: 'milano' }]);
+    const roles = await sql<{ role: string }>('select distinct role from staff_users order by role');
+    expect(roles.map((r) => r.role)).toEqual(['admin', 'auditor', 'backoffice', 'designer', 'operator', 'supervisor']);
+    const demo = await fetch(api('/api/cases'));
+    expect(demo.headers.get('content-range')).toBe('cases 0-2/3');
+  });
+
+  it('refuses a second start on the same data directory, leaving the first untouched', async () => {
+    const second = startRun();
+    expect(await second.exited).toBe(1);
+    expect(second.output).toMatch(/Sportello is already running from .* \(supervisor pid \d+/);
+    expect((await fetch(api('/ready'))).status).toBe(200);
+  });
+
+  it('opens and resolves a case over HTTP; PostgreSQL and Temporal both show it done', async () => {
+    const opened = await openCase('Rimborso TARI: bollettino doppio');
+    const resolved = await fetch(api(`/api/cases/${opened.id}/resolve`), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
+    });
+    expect(resolved.status).toBe(200);
+    const events = await eventually(
+      () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [opened.id]),
+      (rows) => rows.length === 3);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified']);
+    expect(await sql('select status, outcome from cases where id = $1', [opened.id])).toEqual([{ status: 'resolved', outcome: 'resolved' }]);
+
+    const listed = await eventually(() => Promise.resolve(execFileSync(resolveTemporalCli(process.env.TEMPORAL_CLI), [
+      'workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--query', `WorkflowId = '${opened.id}'`, '--output', 'json',
+    ], { encoding: 'utf8' })), (out) => out.includes('COMPLETED'));
+    const [workflow] = JSON.parse(listed) as { execution: { workflowId: string }; status: string }[];
+    expect(workflow).toMatchObject({ execution: { workflowId: opened.id }, status: 'WORKFLOW_EXECUTION_STATUS_COMPLETED' });
+  });
+
+  it('loses no case when killed with SIGKILL, and finishes the cases that were in flight', async () => {
+    const inFlight = await openCase('Pratica aperta prima del crash');
+    run.child.kill('SIGKILL');
+    await run.exited;
+
+    run = startRun();
+    await run.ready();
+    expect(run.output).toMatch(/previous run ended without stopping/);
+    const after = await (await fetch(api(`/api/cases/${inFlight.id}`))).json() as { status: string };
+    expect(after.status).toBe('open');
+    const resolved = await fetch(api(`/api/cases/${inFlight.id}/resolve`), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'redirected' }),
+    });
+    expect(resolved.status).toBe(200);
+    const events = await eventually(
+      () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [inFlight.id]),
+      (rows) => rows.length === 3);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified']);
+    // The demo cases were not opened a second time.
+    expect(await sql('select count(*)::int as n from cases')).toEqual([{ n: 5 }]);
+  });
+
+  it('stops cleanly on Ctrl-C, leaving no process and no lock behind', async () => {
+    expect(await run.stop('SIGINT')).toBe(0);
+    expect(run.output).not.toMatch(/did not stop within/);
+    expect(run.output).toMatch(/^sportello\s+\| stopped$/m);
+    expect(existsSync(path.join(dataDir, 'sportello.lock'))).toBe(false);
+    expect(processesOf(dataDir)).toEqual([]);
+  });
+});
+
+describe('configuration errors', () => {
+  it('stop start-up with a message naming the variable', async () => {
+    const bad = PlatformRun.start({ ...env, PORT: 'eighty', DATA_DIR: path.join(dataDir, 'never') });
+    runs.push(bad);
+    expect(await bad.exited).toBe(78);
+    expect(bad.output).toMatch(/Invalid configuration:\n\s+PORT: /);
+    expect(existsSync(path.join(dataDir, 'never'))).toBe(false);
+  });
+});

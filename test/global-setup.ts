@@ -1,0 +1,63 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateToLatest } from '../migrations/migrate.ts';
+import { createDb } from '../platform/db.ts';
+import { ensureDatabase, startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
+import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
+import { resolveTemporalCli } from '../platform/tools.ts';
+import { freePort } from './helpers/ports.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A database migrated to the latest schema, copied per test file (CREATE DATABASE … TEMPLATE). */
+    templateDatabaseUrl: string;
+    temporalAddress: string;
+  }
+}
+
+/**
+ * One PostgreSQL and one Temporal dev server for the whole run, found and started exactly as
+ * `npm start` does: TEST_DATABASE_URL names an existing server, else an embedded one is started.
+ */
+export default async function setup(project: TestProject) {
+  const stops: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    await startServers(project, stops);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  return teardown;
+}
+
+async function startServers(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
+  const quiet = () => {};
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sportello-test-pg-'));
+    chmodSync(dir, 0o755); // PostgreSQL may run as another user (the suite as root)
+    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'postgres', log: quiet });
+    stops.push(async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); });
+    serverUrl = pg.url;
+  }
+  const template = new URL(serverUrl);
+  template.pathname = `/sportello_template_${process.pid}`;
+  await ensureDatabase(template.toString());
+  const db = createDb({ DATABASE_POOL_MAX: 2 }, template.toString());
+  await migrateToLatest(db);
+  await db.destroy();
+
+  const temporal = await startTemporalDevServer({
+    cli: resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m)),
+    port: await freePort(), uiPort: await freePort(), namespace: 'default', log: quiet,
+  });
+  stops.push(temporal.stop);
+
+  project.provide('templateDatabaseUrl', template.toString());
+  project.provide('temporalAddress', temporal.address);
+}

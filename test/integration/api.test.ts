@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.ts';
+import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+
+let t: TestDatabase;
+let w: TestWorkers;
+let app: FastifyInstance;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemoReferenceData(t.db);
+  w = await startTestWorkers(t.db);
+  app = await buildApp({
+    config: { BODY_LIMIT_BYTES: 64 * 1024, CASE_TASK_QUEUE: w.taskQueue, TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue },
+    db: t.db, temporal: w.client, logger: pino({ level: 'silent' }),
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await w?.stop();
+  await t?.drop();
+});
+
+const intake = {
+  municipalityId: 'milano', serviceCode: 'area-c-fine-dispute', channel: 'phone',
+  subject: 'Multa Area C con permesso residenti', description: 'Il cittadino ha il permesso ma ha ricevuto la sanzione.',
+  citizen: { name: 'Giorgio Gallo', phone: '+393471234567', fiscalCode: 'glLGRG80a01f205z' },
+};
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
+
+function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^urn:sportello:problem:/), title: expect.any(String) });
+  return body;
+}
+
+describe('POST /api/cases', () => {
+  it('opens a case, readable at once with its first event', async () => {
+    const res = await post(intake);
+    expect(res.statusCode).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^C-\d{4}-\d{6}$/), status: 'open', stage: 'intake', municipalityName: 'Comune di Milano',
+      serviceName: 'Contestazione multa Area C',
+    });
+    // Normalised by the schema: the fiscal code is stored upper-case.
+    expect(created.citizen.fiscalCode).toBe('GLLGRG80A01F205Z');
+    expect(res.headers.location).toBe(`/api/cases/${created.id}`);
+    const detail = (await app.inject({ url: `/api/cases/${created.id}` })).json();
+    expect(detail.events).toEqual([expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake' })]);
+  });
+
+  it('answers a repeated Idempotency-Key with the same case and starts nothing new', async () => {
+    const headers = { 'idempotency-key': 'call-2026-11-24-0001' };
+    const first = await post(intake, headers);
+    const second = await post(intake, headers);
+    expect(second.statusCode).toBe(201);
+    expect(second.json()).toEqual(first.json());
+    const { count } = await w.client.workflow.count(`WorkflowId = '${first.json().id}'`);
+    expect(count).toBe(1);
+    const rows = await t.db.selectFrom('cases').select('id').where('subject', '=', intake.subject).execute();
+    expect(rows.filter((r) => r.id === first.json().id)).toHaveLength(1);
+  });
+
+  it('refuses a reused Idempotency-Key with another body (409), opening nothing', async () => {
+    const headers = { 'idempotency-key': 'call-2026-11-24-0002' };
+    await post(intake, headers);
+    const before = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const body = expectProblem(await post({ ...intake, subject: 'Altro oggetto' }, headers), 409);
+    expect(body.errors).toEqual([{ path: 'headers.idempotency-key', message: expect.any(String) }]);
+    const after = await t.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('names every invalid field in a 400 problem', async () => {
+    const body = expectProblem(await post({ ...intake, channel: 'fax', citizen: { fiscalCode: 'XYZ', email: 'not-an-email' }, subject: '' }), 400);
+    const paths = body.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(['body.channel', 'body.citizen.email', 'body.citizen.fiscalCode', 'body.subject']);
+  });
+
+  it('rejects unknown fields, malformed JSON and unknown references with clear problems', async () => {
+    expect(expectProblem(await post({ ...intake, priority: 'high' }), 400).errors[0].path).toBe('body');
+    expectProblem(await app.inject({ method: 'POST', url: '/api/cases', payload: '{"municipalityId":', headers: { 'content-type': 'application/json' } }), 400);
+    expect(expectProblem(await post({ ...intake, municipalityId: 'torino' }), 422).errors).toEqual([{ path: 'body.municipalityId', message: expect.stringContaining('torino') }]);
+    expect(expectProblem(await post({ ...intake, municipalityId: 'firenze' }), 422).errors[0].path).toBe('body.serviceCode');
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    expectProblem(await post({ ...intake, description: 'x'.repeat(70 * 1024) }), 413);
+  });
+});
+
+describe('GET /api/cases (react-admin simple-rest)', () => {
+  beforeAll(async () => {
+    for (const [municipalityId, serviceCode, subject] of [['firenze', 'tari-refund', 'Rimborso TARI Firenze'], ['firenze', 'nursery-enrolment', 'Asilo nido Rifredi']]) {
+      await post({ ...intake, municipalityId, serviceCode, subject });
+    }
+  });
+
+  it('pages with Content-Range and sorts', async () => {
+    const res = await app.inject({ url: '/api/cases?sort=["id","ASC"]&range=[0,1]' });
+    expect(res.statusCode).toBe(200);
+    const total = Number(String(res.headers['content-range']).split('/')[1]);
+    expect(res.headers['content-range']).toBe(`cases 0-1/${total}`);
+    expect(total).toBeGreaterThanOrEqual(5);
+    const ids = res.json().map((c: { id: string }) => c.id);
+    expect(ids).toEqual([...ids].sort());
+    const last = await app.inject({ url: `/api/cases?sort=["id","ASC"]&range=[${total - 1},${total + 5}]` });
+    expect(last.headers['content-range']).toBe(`cases ${total - 1}-${total - 1}/${total}`);
+  });
+
+  it('filters by municipality, status, text and ids', async () => {
+    const byCity = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"municipalityId":"firenze"}')}` });
+    expect(byCity.json().map((c: { municipalityId: string }) => c.municipalityId)).toEqual(['firenze', 'firenze']);
+    const byText = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"q":"rifredi"}')}` });
+    expect(byText.json().map((c: { subject: string }) => c.subject)).toEqual(['Asilo nido Rifredi']);
+    const id = byText.json()[0].id;
+    const byIds = await app.inject({ url: `/api/cases?filter=${encodeURIComponent(JSON.stringify({ id: [id] }))}` });
+    expect(byIds.json()).toHaveLength(1);
+    const none = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"status":"resolved","municipalityId":"firenze"}')}` });
+    expect(none.json()).toEqual([]);
+    expect(none.headers['content-range']).toBe('cases */0');
+  });
+
+  it('answers bad list parameters with 400 naming the parameter', async () => {
+    for (const [query, path] of [
+      ['sort=["citizen","ASC"]', 'querystring.sort.0'],
+      ['range=[10,2]', 'querystring.range'],
+      ['filter={"status":"lost"}', 'querystring.filter.status'],
+      ['filter={"colour":"red"}', 'querystring.filter'],
+      ['filter=nope', 'querystring.filter'],
+    ]) {
+      const body = expectProblem(await app.inject({ url: `/api/cases?${query}` }), 400);
+      expect(body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+  });
+});
+
+describe('POST /api/cases/:id/resolve', () => {
+  it('resolves through the workflow and the answer already shows it', async () => {
+    const { id } = (await post(intake)).json();
+    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'rejected', note: 'Permesso scaduto' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id, status: 'resolved', stage: 'resolved', outcome: 'rejected', resolvedAt: expect.any(String) });
+    const detail = (await app.inject({ url: `/api/cases/${id}` })).json();
+    expect(detail.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
+  });
+
+  it('answers 409 for an already resolved case, 404 for an unknown one, 400 for a bad id or outcome', async () => {
+    const { id } = (await post(intake)).json();
+    await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+      .toMatch(/already resolved/);
+    expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999999/resolve', payload: { outcome: 'resolved' } }), 404);
+    expect(expectProblem(await app.inject({ method: 'POST', url: '/api/cases/42/resolve', payload: { outcome: 'resolved' } }), 400).errors[0].path).toBe('params.id');
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'maybe' } }), 400).errors[0].path).toBe('body.outcome');
+  });
+});
+
+describe('operations', () => {
+  it('reports health, readiness, OpenAPI and unknown routes', async () => {
+    expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ url: '/ready' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
+    const spec = (await app.inject({ url: '/openapi.json' })).json();
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{id}', '/api/cases/{id}/resolve', '/health', '/ready']));
+    expect(spec.paths['/api/cases'].post.operationId).toBe('openCase');
+    expectProblem(await app.inject({ url: '/api/nothing-here' }), 404);
+  });
+});
