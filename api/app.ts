@@ -17,7 +17,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE' | 'CASE_UPDATE_TIMEOUT_SECONDS'>;
   db: Db;
   temporal: Client;
   logger: Logger;
@@ -45,6 +45,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   await app.register(async (api) => {
     await api.register(casesRoutes, {
       db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
+      updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
     });
     await api.register(referenceRoutes, { db });
   }, { prefix: '/api' });

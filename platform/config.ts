@@ -50,6 +50,8 @@ export const configSchema = z.object({
   CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
   TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
     .describe('Task queue of the telephony worker.'),
+  CASE_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30)
+    .describe('How long an API request waits for a case workflow to answer before a 503 (e.g. no case worker running).'),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)
     .describe('How long a stopping worker lets in-flight activities finish.'),
   SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),

@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, write
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { stopChild } from './process.ts';
 
 export interface EmbeddedPostgresHandle { url: string; process: ChildProcess; stop: () => Promise<void> }
 
@@ -94,12 +95,8 @@ export async function startEmbeddedPostgres(opts: {
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) =>
     reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}); is port ${opts.port} taken? See its log lines above.`))));
   exited.catch(() => {});
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const done = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT'); // fast shutdown: aborts open transactions, checkpoints, exits
-    await done;
-  };
+  // SIGINT is PostgreSQL's fast shutdown: aborts open transactions, checkpoints, exits.
+  const stop = async () => { await stopChild(child, 'SIGINT'); };
   await Promise.race([readyLine, exited]);
   const url = `postgres://${user}:${password}@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(url);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from './paths.ts';
+import { stopChild } from './process.ts';
 
 const colors = [36, 35, 33, 32, 34, 31];
 let nextColor = 0;
@@ -58,13 +59,8 @@ export class SupervisedProcess {
     this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
     const started = Date.now();
-    child.kill('SIGTERM');
-    let killed = false;
-    const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, graceMs);
-    await exited;
-    clearTimeout(timer);
+    const killed = await stopChild(child, 'SIGTERM', graceMs);
     this.print(killed ? `did not stop within ${graceMs / 1000}s: killed\n` : `stopped (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
   }
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../workflows/search-attributes.ts';
+import { stopChild } from './process.ts';
 
 export interface DevServerHandle { address: string; uiUrl: string; process: ChildProcess; stop: () => Promise<void> }
 
@@ -26,13 +27,8 @@ export async function startTemporalDevServer(opts: {
   exited.catch(() => {});
   const address = `127.0.0.1:${opts.port}`;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
     stopping = true;
-    const done = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await done;
-    clearTimeout(timer);
+    await stopChild(child, 'SIGTERM', 15_000);
   };
   try {
     await Promise.race([exited, waitForFrontend(address, 120_000)]);

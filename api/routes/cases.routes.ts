@@ -8,7 +8,7 @@ import { contentRange, pageOf } from '../schemas/list-query.ts';
 import { type CaseServiceDeps, openCase, resolveCase } from '../services/cases.service.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
+  type Client, ServiceError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { sql } from 'kysely';
 import { type CaseIntake, formatCaseId, type ResolveCommand } from '../../domain/case.ts';
@@ -18,6 +18,7 @@ export interface CaseServiceDeps {
   temporal: Client;
   taskQueue: string;
   telephonyTaskQueue: string;
+  updateTimeoutMs: number;
 }
 
 const intakeScope = 'cases.create';
@@ -28,6 +29,24 @@ async function checkReferences(db: Db, intake: CaseIntake): Promise<void> {
   }
   if (!(await findService(db, intake.municipalityId, intake.serviceCode))) {
     throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" has no service "${intake.serviceCode}"` }]);
+  }
+}
+
+const grpcDeadlineExceeded = 4;
+
+/**
+ * Runs a call to a case workflow with a deadline. Past it the request is not lost — Temporal keeps
+ * it and a worker carries it out when one runs — but the caller gets a 503 instead of waiting forever.
+ */
+async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await deps.temporal.withDeadline(Date.now() + deps.updateTimeoutMs, fn);
+  } catch (err) {
+    const timedOut = err instanceof WorkflowUpdateRPCTimeoutOrCancelledError
+      || (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === grpcDeadlineExceeded);
+    if (!timedOut) throw err;
+    throw new ApiError('unavailable', `the case engine did not answer within ${deps.updateTimeoutMs / 1000}s (is a case worker running?). `
+      + 'The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.');
   }
 }
 
@@ -58,7 +77,7 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
   const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
   const input: CaseWorkflowInput = { caseId, intake, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
   try {
-    await deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+    await withDeadline(deps, () => deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
         workflowId: caseId,
         taskQueue: deps.taskQueue,
@@ -66,7 +85,7 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
-    });
+    }));
   } catch (err) {
     // The key's case already ran to completion: nothing new starts, the stored case is the answer.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -82,7 +101,7 @@ export async function resolveCase(deps: CaseServiceDeps, caseId: string, command
   if (!current) throw notFound(`case ${caseId}`);
   if (current.status !== 'open') throw new ApiError('conflict', `case ${caseId} is already ${current.status}`);
   try {
-    await deps.temporal.workflow.getHandle(caseId).executeUpdate(resolveUpdate, { args: [{ ...command, actor }] });
+    await withDeadline(deps, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       throw new ApiError('conflict', err.cause?.message ?? err.message);

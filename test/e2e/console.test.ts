@@ -3,11 +3,11 @@ import type { Browser, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../helpers/browser.ts';
-import { PlatformRun, type PlatformPorts, platformEnv } from '../helpers/platform.ts';
+import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
 
 let ports: PlatformPorts;
 let dataDir: string;
-let run: PlatformRun;
+let run: NodeScript;
 let browser: Browser;
 let page: Page;
 const url = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
@@ -25,8 +25,8 @@ async function caseRow(id: string) {
 beforeAll(async () => {
   const setup = await platformEnv();
   ({ ports, dataDir } = setup);
-  run = PlatformRun.start(setup.env);
-  await run.ready();
+  run = startPlatform(setup.env);
+  await platformReady(run);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
 });

@@ -4,15 +4,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalCli } from '../../platform/tools.ts';
-import { PlatformRun, type PlatformPorts, platformEnv } from '../helpers/platform.ts';
+import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
 
 let env: NodeJS.ProcessEnv;
 let ports: PlatformPorts;
 let dataDir: string;
-let run: PlatformRun;
-const runs: PlatformRun[] = [];
+let run: NodeScript;
+const runs: NodeScript[] = [];
 const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
-const startRun = () => { const r = PlatformRun.start(env); runs.push(r); return r; };
+const startRun = (extra: NodeJS.ProcessEnv = {}) => { const r = startPlatform({ ...env, ...extra }); runs.push(r); return r; };
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
@@ -52,7 +52,7 @@ function processesOf(dir: string): string[] {
 beforeAll(async () => {
   ({ env, ports, dataDir } = await platformEnv());
   run = startRun();
-  await run.ready();
+  await platformReady(run);
 });
 afterAll(async () => {
   for (const r of runs) await r.stop('SIGTERM');
@@ -116,7 +116,7 @@ describe.sequential('the platform, started as a user starts it', () => {
     await run.exited;
 
     run = startRun();
-    await run.ready();
+    await platformReady(run);
     expect(run.output).toMatch(/previous run ended without stopping/);
     const after = await (await fetch(api(`/api/cases/${inFlight.id}`))).json() as { status: string };
     expect(after.status).toBe('open');
@@ -143,8 +143,7 @@ describe.sequential('the platform, started as a user starts it', () => {
 
 describe('configuration errors', () => {
   it('stop start-up with a message naming the variable', async () => {
-    const bad = PlatformRun.start({ ...env, PORT: 'eighty', DATA_DIR: path.join(dataDir, 'never') });
-    runs.push(bad);
+    const bad = startRun({ PORT: 'eighty', DATA_DIR: path.join(dataDir, 'never') });
     expect(await bad.exited).toBe(78);
     expect(bad.output).toMatch(/Invalid configuration:\n\s+PORT: /);
     expect(existsSync(path.join(dataDir, 'never'))).toBe(false);

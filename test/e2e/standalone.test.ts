@@ -1,53 +1,30 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { projectRoot } from '../../platform/paths.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { NodeScript } from '../helpers/platform.ts';
 import { freePort } from '../helpers/ports.ts';
-
-/** One process of the platform started alone, as `npm run api|worker|telephony` does, against external services. */
-class Proc {
-  output = '';
-  readonly exited: Promise<number | null>;
-  readonly child: ChildProcess;
-  constructor(script: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script)], {
-      cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    this.child.stderr!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-  async waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(typeof text === 'string' ? this.output.includes(text) : text.test(this.output))) {
-      if (this.child.exitCode !== null) throw new Error(`exited with ${this.child.exitCode}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`no "${String(text)}" after ${timeoutMs / 1000}s:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
-}
+import { createTestNamespace } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
 let env: NodeJS.ProcessEnv;
 let apiPort: number;
-const procs: Proc[] = [];
-const start = (script: string, extra: NodeJS.ProcessEnv = {}) => { const p = new Proc(script, { ...env, ...extra }); procs.push(p); return p; };
+const procs: NodeScript[] = [];
+// Each process alone, as `npm run api|worker|telephony` starts it.
+const start = (script: string, extra: NodeJS.ProcessEnv = {}) => {
+  const p = new NodeScript(script, { LOG_LEVEL: 'info', ...env, ...extra });
+  procs.push(p);
+  return p;
+};
 const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${apiPort}${p}`, init);
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoReferenceData(t.db);
   apiPort = await freePort();
-  const suffix = randomBytes(4).toString('hex');
   env = {
-    DATABASE_URL: t.url, TEMPORAL_ADDRESS: inject('temporalAddress'), PORT: String(apiPort), NODE_ENV: 'production',
-    CASE_TASK_QUEUE: `cases-${suffix}`, TELEPHONY_TASK_QUEUE: `telephony-${suffix}`, SHUTDOWN_GRACE_SECONDS: '30',
+    DATABASE_URL: t.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: await createTestNamespace(),
+    PORT: String(apiPort), NODE_ENV: 'production', SHUTDOWN_GRACE_SECONDS: '30',
   };
 });
 afterAll(async () => {
@@ -61,6 +38,28 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     expect(await p.exited).toBe(78);
     expect(p.output).toMatch(/DATABASE_URL: required[\s\S]*TEMPORAL_ADDRESS: required/);
   });
+
+  it('answers 503 while no case worker runs, keeps the case, and completes it once a worker starts', async () => {
+    const apiProc = start('api/main.ts', { CASE_UPDATE_TIMEOUT_SECONDS: '2' });
+    await apiProc.waitFor('API listening');
+    const request = {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'sms-3401234567-1' },
+      body: JSON.stringify({ municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'social', subject: 'Tombino rotto in via Tortona' }),
+    };
+    const refused = await api('/api/cases', request);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await refused.json() as { detail: string }).detail).toMatch(/did not answer within 2s .*same Idempotency-Key/);
+
+    const worker = start('activities/case-worker.ts');
+    await worker.waitFor('case-worker polling');
+    const retried = await api('/api/cases', request);
+    expect(retried.status).toBe(201);
+    expect(await retried.json()).toMatchObject({ subject: 'Tombino rotto in via Tortona', status: 'open' });
+    expect(await t.db.selectFrom('cases').select('id').where('subject', '=', 'Tombino rotto in via Tortona').execute()).toHaveLength(1);
+    for (const p of [apiProc, worker]) p.child.kill('SIGTERM');
+    expect(await Promise.all([apiProc.exited, worker.exited])).toEqual([0, 0]);
+  }, 120_000);
 
   it('serves cases with one API and separately started workers; a stopping worker finishes its in-flight activity', async () => {
     const apiProc = start('api/main.ts');
@@ -108,5 +107,5 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
 
     for (const p of [apiProc, caseWorker, telephony]) p.child.kill('SIGTERM');
     expect(await Promise.all([apiProc.exited, caseWorker.exited, telephony.exited])).toEqual([0, 0, 0]);
-  });
+  }, 180_000); // four process starts, each bundling or compiling on a busy 2-core machine
 });

@@ -5,40 +5,47 @@ import path from 'node:path';
 import { projectRoot } from '../../platform/paths.ts';
 import { freePort } from './ports.ts';
 
-export interface PlatformPorts { api: number; postgres: number; temporal: number; temporalUi: number }
-
-/** A platform started exactly as a user does (`npm start`'s script), on its own ports and data directory. */
-export class PlatformRun {
+/** One of the project's Node entry points run as its npm script runs it, its output collected. */
+export class NodeScript {
   output = '';
   readonly exited: Promise<number | null>;
-  private constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { this.output += c.toString(); });
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  readonly child: ChildProcess;
+
+  constructor(script: string, env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script)], {
+      cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (c: Buffer) => { this.output += c.toString(); };
+    this.child.stdout!.on('data', collect);
+    this.child.stderr!.on('data', collect);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 
-  static start(env: NodeJS.ProcessEnv): PlatformRun {
-    return new PlatformRun(spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'start.ts')], {
-      cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    }));
-  }
+  get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
 
-  /** Resolves when the supervisor prints its banner; rejects if it exits first. */
-  async ready(timeoutMs = 180_000): Promise<void> {
+  /** Resolves once the output shows `text`; rejects if the process exits first. */
+  async waitFor(text: string, timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.output.includes('Sportello is running.')) {
-      if (this.child.exitCode !== null) throw new Error(`platform exited with ${this.child.exitCode}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`platform not ready after ${timeoutMs / 1000}s:\n${this.output}`);
-      await new Promise((r) => setTimeout(r, 200));
+    while (!this.output.includes(text)) {
+      if (this.child.exitCode !== null) throw new Error(`exited with ${this.child.exitCode} before "${text}":\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`no "${text}" after ${timeoutMs / 1000}s:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    if (this.running) this.child.kill(signal);
     return this.exited;
   }
 }
 
+export interface PlatformPorts { api: number; postgres: number; temporal: number; temporalUi: number }
+
+/** `npm start` as a user runs it. */
+export const startPlatform = (env: NodeJS.ProcessEnv) => new NodeScript('scripts/start.ts', { LOG_LEVEL: 'warn', ...env });
+export const platformReady = (run: NodeScript) => run.waitFor('Sportello is running.');
+
+/** A data directory and free ports of a platform run's own; external services unset, so embedded ones start. */
 export async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sportello-e2e-'));
   chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another user (tests as root)

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createCaseActivities } from '../../activities/case-activities.ts';
 import type { Db } from '../../platform/db.ts';
+import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { createTelephonyActivities } from '../../telephony/activities.ts';
 
@@ -16,34 +18,53 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
+/**
+ * A namespace of this test file's own on the run's dev server, with the project's search
+ * attributes. Case ids restart at 1 in every test database, and a case id is a workflow id: files
+ * sharing a namespace would join each other's cases.
+ */
+export async function createTestNamespace(): Promise<string> {
+  const namespace = `test-${randomBytes(5).toString('hex')}`;
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await ensureSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+  return namespace;
+}
+
 export interface TestWorkers {
   client: Client;
+  namespace: string;
   taskQueue: string;
   telephonyTaskQueue: string;
   stop: () => Promise<void>;
 }
 
 /**
- * The real case and telephony workers of this test file, on task queues of their own, against the
- * run's Temporal dev server and this file's database.
+ * The real case and telephony workers of this test file, in a namespace of its own on the run's
+ * Temporal dev server, against this file's database.
  */
 export async function startTestWorkers(db: Db): Promise<TestWorkers> {
   installQuietRuntime();
   const address = inject('temporalAddress');
-  const suffix = randomBytes(4).toString('hex');
-  const taskQueue = `cases-${suffix}`;
-  const telephonyTaskQueue = `telephony-${suffix}`;
+  const namespace = await createTestNamespace();
+  const taskQueue = 'cases';
+  const telephonyTaskQueue = 'telephony';
   const nativeConnection = await NativeConnection.connect({ address });
   const caseWorker = await Worker.create({
-    connection: nativeConnection, taskQueue, workflowsPath, activities: createCaseActivities({ db }),
+    connection: nativeConnection, namespace, taskQueue, workflowsPath, activities: createCaseActivities({ db }),
   });
   const telephonyWorker = await Worker.create({
-    connection: nativeConnection, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db }),
+    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, namespace }),
+    namespace,
     taskQueue,
     telephonyTaskQueue,
     stop: async () => {

@@ -14,8 +14,8 @@ beforeAll(async () => {
   await seedDemoReferenceData(t.db);
   w = await startTestWorkers(t.db);
   app = await buildApp({
-    config: { BODY_LIMIT_BYTES: 64 * 1024, CASE_TASK_QUEUE: w.taskQueue, TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue },
-    db: t.db, temporal: w.client, logger: pino({ level: 'silent' }),
+    config: { BODY_LIMIT_BYTES: 64 * 1024, CASE_TASK_QUEUE: w.taskQueue, TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue, CASE_UPDATE_TIMEOUT_SECONDS: 30 },
+    db: t.db, temporal: w.client, logger: pino({ level: 'error' }), // a 500 shows its cause in the test output
   });
 });
 afterAll(async () => {
