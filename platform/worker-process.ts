@@ -1,9 +1,14 @@
-import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, requireExternalServices, type Config } from './config.ts';
 import { createDb, type Db } from './db.ts';
 import { createLogger } from './logger.ts';
 import { connectWorker } from './temporal.ts';
 import { stopWhenSupervisorGoes } from './process.ts';
+
+const temporalLevel = {
+  trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',
+} as const satisfies Record<Config['LOG_LEVEL'], LogLevel>;
+const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
 
 type WorkerSpec = (config: Config, db: Db) => Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>;
 
@@ -15,8 +20,13 @@ type WorkerSpec = (config: Config, db: Db) => Pick<WorkerOptions, 'taskQueue' | 
 export async function runWorkerProcess(name: string, spec: WorkerSpec): Promise<void> {
   const config = requireExternalServices(loadConfig());
   const logger = createLogger(config, name);
+  // Workflow and activity `log` calls and Temporal's own logs go through the process's pino logger;
+  // the worker's routine INFO chatter (bundle statistics, state changes) is demoted to debug.
   Runtime.install({
-    logger: new DefaultLogger(config.LOG_LEVEL === 'silent' ? 'ERROR' : 'WARN', (entry) => logger.warn(entry.meta ?? {}, entry.message)),
+    logger: new DefaultLogger(temporalLevel[config.LOG_LEVEL], (entry) => {
+      const routine = entry.level === 'INFO' && entry.meta?.sdkComponent === 'worker';
+      logger[routine ? 'debug' : pinoLevel[entry.level]](entry.meta ?? {}, entry.message);
+    }),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
   });
   const db = createDb(config, config.DATABASE_URL);

@@ -31,16 +31,16 @@ await runMain(async () => {
     process.exit(1);
   }
 
-  // Stopped in reverse order of start: the processes first, the servers they use last.
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  // The platform's processes stop first (in parallel), then the servers they use, last started first.
+  const processes: SupervisedProcess[] = [];
+  const servers: { name: string; stop: () => Promise<void> }[] = [];
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping…');
-    const children = stops.filter((s) => s.name.startsWith('proc:'));
-    await Promise.all(children.map((s) => s.stop()));
-    for (const s of stops.filter((x) => !x.name.startsWith('proc:')).reverse()) await s.stop().catch((e) => say(`${s.name}: ${String(e)}`));
+    await Promise.all(processes.map((p) => p.stop((config.SHUTDOWN_GRACE_SECONDS + 5) * 1000)));
+    for (const s of servers.reverse()) await s.stop().catch((e) => say(`${s.name}: ${String(e)}`));
     lock.release();
     say('stopped');
     process.exit(code);
@@ -55,7 +55,7 @@ await runMain(async () => {
       say(`starting embedded PostgreSQL (${dir}, port ${config.EMBEDDED_POSTGRES_PORT})`);
       const pg = await startEmbeddedPostgres({ dir, port: config.EMBEDDED_POSTGRES_PORT, database: 'sportello', log: (l) => print(`[postgres] ${l}\n`) });
       lock.record({ name: 'postgres', pid: pg.process.pid!, match: dir, signal: 'SIGINT' });
-      stops.push({ name: 'postgres', stop: pg.stop });
+      servers.push({ name: 'postgres', stop: pg.stop });
       databaseUrl = pg.url;
     }
 
@@ -70,7 +70,7 @@ await runMain(async () => {
         dbFile, log: (l) => print(`[temporal] ${l}\n`),
       });
       lock.record({ name: 'temporal', pid: temporal.process.pid!, match: dbFile, signal: 'SIGTERM' });
-      stops.push({ name: 'temporal', stop: temporal.stop });
+      servers.push({ name: 'temporal', stop: temporal.stop });
       temporalAddress = temporal.address;
       temporalUi ??= temporal.uiUrl;
     } else if (!config.TEMPORAL_API_KEY) {
@@ -96,7 +96,7 @@ await runMain(async () => {
     for (const [name, script] of [['api', 'api/main.ts'], ['case-worker', 'activities/case-worker.ts'], ['telephony', 'telephony/worker.ts']] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();
-      stops.push({ name: `proc:${name}`, stop: () => proc.stop((config.SHUTDOWN_GRACE_SECONDS + 5) * 1000) });
+      processes.push(proc);
     }
 
     const base = publicUrl(config);

@@ -1,5 +1,4 @@
 import type { Outcome } from '../domain/case.ts';
-import type { Citizen } from '../domain/case.ts';
 import type { Db } from '../platform/db.ts';
 
 export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null }
@@ -19,8 +18,7 @@ const outcomeText: Record<Outcome, string> = {
 export function createTelephonyActivities({ db }: { db: Db }) {
   return {
     async notifyCitizen({ caseId, dedupKey, outcome }: NotifyCitizen): Promise<Notice | null> {
-      const row = await db.selectFrom('cases').select(['citizen']).where('id', '=', caseId).executeTakeFirstOrThrow();
-      const citizen = row.citizen as Citizen;
+      const { citizen } = await db.selectFrom('cases').select(['citizen']).where('id', '=', caseId).executeTakeFirstOrThrow();
       const notice: Notice | null = citizen.phone
         ? { channel: 'sms', recipient: citizen.phone }
         : citizen.email ? { channel: 'email', recipient: citizen.email } : null;

@@ -17,6 +17,7 @@ function baseQuery(db: Executor) {
 
 function filtered(db: Executor, f: CaseListFilter) {
   let q = baseQuery(db);
+  // `in ()` is not valid SQL: an empty id list matches nothing through an id no case has.
   if (f.id !== undefined) q = q.where('cases.id', 'in', Array.isArray(f.id) ? (f.id.length ? f.id : ['']) : [f.id]);
   if (f.status) q = q.where('cases.status', '=', f.status);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);

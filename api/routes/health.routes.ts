@@ -6,11 +6,14 @@ import { type Db, pingDb } from '../../platform/db.ts';
 const CheckSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
 
 async function check(probe: () => Promise<unknown>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 3s')), 3000))]);
+    await Promise.race([probe(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out after 3s')), 3000); })]);
     return 'ok';
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
