@@ -11,6 +11,7 @@ export interface RecordCaseEvent {
   status: CaseStatus;
   stage: string;
   outcome: Outcome | null;
+  definitionVersion: number;
   /** Present on the first event: it creates the case row. */
   intake?: CaseIntake;
 }
@@ -32,6 +33,8 @@ export function createCaseActivities({ db }: { db: Db }) {
             subject: e.intake.subject,
             description: e.intake.description,
             citizen: JSON.stringify(e.intake.citizen),
+            details: JSON.stringify(e.intake.details),
+            definition_version: e.definitionVersion,
             status: e.status,
             stage: e.stage,
             outcome: e.outcome,
@@ -42,7 +45,7 @@ export function createCaseActivities({ db }: { db: Db }) {
         }
         await trx.insertInto('case_events').values({
           case_id: e.caseId, seq: e.seq, type: e.type, at: e.at, stage: e.stage, actor: e.actor,
-          data: JSON.stringify(e.data),
+          data: JSON.stringify(e.data), definition_version: e.definitionVersion,
         }).onConflict((oc) => oc.columns(['case_id', 'seq']).doNothing()).execute();
         await trx.updateTable('cases').set({
           status: e.status,

@@ -10,13 +10,14 @@ export const demoMunicipalities = [
 ];
 
 export const demoOffices = [
-  { id: 'mi-tributi', municipality_id: 'milano', name: 'Area Tributi', email: 'tributi@comune.milano.example', phone: '0288451111' },
-  { id: 'mi-anagrafe', municipality_id: 'milano', name: 'Servizi Civici - Anagrafe', email: 'anagrafe@comune.milano.example', phone: '0288462222' },
-  { id: 'mi-mobilita', municipality_id: 'milano', name: 'Mobilità - Area C', email: 'areac@comune.milano.example', phone: '0288463333' },
-  { id: 'mi-strade', municipality_id: 'milano', name: 'Manutenzione Strade', email: 'strade@comune.milano.example', phone: '0288464444' },
-  { id: 'fi-tributi', municipality_id: 'firenze', name: 'Direzione Risorse Finanziarie - Tributi', email: 'tributi@comune.fi.example', phone: '0552761111' },
-  { id: 'fi-anagrafe', municipality_id: 'firenze', name: 'Anagrafe', email: 'anagrafe@comune.fi.example', phone: '0552762222' },
-  { id: 'fi-istruzione', municipality_id: 'firenze', name: 'Servizi all’Infanzia', email: 'infanzia@comune.fi.example', phone: '0552763333' },
+  { id: 'mi-tributi', municipality_id: 'milano', name: 'Area Tributi', email: 'tributi@comune.milano.example', phone: '0288451111', calendar_id: 'mi-uffici' },
+  { id: 'mi-anagrafe', municipality_id: 'milano', name: 'Servizi Civici - Anagrafe', email: 'anagrafe@comune.milano.example', phone: '0288462222', calendar_id: 'mi-uffici' },
+  { id: 'mi-mobilita', municipality_id: 'milano', name: 'Mobilità - Area C', email: 'areac@comune.milano.example', phone: '0288463333', calendar_id: 'mi-uffici' },
+  { id: 'mi-strade', municipality_id: 'milano', name: 'Manutenzione Strade', email: 'strade@comune.milano.example', phone: '0288464444', calendar_id: 'mi-uffici' },
+  { id: 'mi-pronto-intervento', municipality_id: 'milano', name: 'Pronto Intervento Strade (terzo livello)', email: 'prontointervento@comune.milano.example', phone: '0288465555', calendar_id: 'mi-uffici' },
+  { id: 'fi-tributi', municipality_id: 'firenze', name: 'Direzione Risorse Finanziarie - Tributi', email: 'tributi@comune.fi.example', phone: '0552761111', calendar_id: 'fi-uffici' },
+  { id: 'fi-anagrafe', municipality_id: 'firenze', name: 'Anagrafe', email: 'anagrafe@comune.fi.example', phone: '0552762222', calendar_id: 'fi-uffici' },
+  { id: 'fi-istruzione', municipality_id: 'firenze', name: 'Servizi all’Infanzia', email: 'infanzia@comune.fi.example', phone: '0552763333', calendar_id: 'fi-uffici' },
 ];
 
 export const demoServices = [
@@ -51,6 +52,7 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
       subject: 'Rimborso TARI 2025 pagata due volte',
       description: 'La cittadina ha pagato due volte la seconda rata TARI 2025 e chiede il rimborso.',
       citizen: { name: 'Maria Bianchi', phone: '+393331234567', fiscalCode: 'BNCMRA70A41F205X' },
+      details: { taxYear: 2025, taxpayerFiscalCode: 'BNCMRA70A41F205X', iban: 'IT60X0542811101000000123456' },
     },
   },
   {
@@ -60,6 +62,7 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
       subject: 'Buca in via Padova 120',
       description: 'Buca profonda sulla corsia di destra, pericolosa per i motocicli.',
       citizen: { email: 'segnalatore@example.org' },
+      details: { address: 'Via Padova 120, Milano', danger: true },
     },
   },
   {
@@ -69,6 +72,7 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
       subject: 'Iscrizione asilo nido: documenti mancanti',
       description: 'Il genitore chiede quali documenti integrare alla domanda di iscrizione.',
       citizen: { name: 'Luca Verdi', email: 'luca.verdi@example.org' },
+      details: { childFiscalCode: 'VRDGLI24E50D612K', schoolYear: '2026/2027' },
     },
   },
 ];

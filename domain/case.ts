@@ -32,6 +32,8 @@ export const CaseIntakeSchema = z.object({
   subject: z.string().trim().min(3).max(200),
   description: z.string().trim().max(5000).default(''),
   citizen: CitizenSchema.default({}),
+  /** The service's own intake fields, checked against its published definition. */
+  details: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.null()])).default({}),
 }).strict();
 export type CaseIntake = z.infer<typeof CaseIntakeSchema>;
 

@@ -1,16 +1,36 @@
+import { demoCalendars } from '../catalog/calendars.ts';
+import { demoDefinitions } from '../catalog/definitions.ts';
 import { demoMunicipalities, demoOffices, demoServices, demoStaff } from '../catalog/demo.ts';
+import { CalendarSchema } from '../domain/calendar.ts';
+import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import type { Db } from '../platform/db.ts';
 
-/** Inserts the demo reference data; rows that already exist are left as they are. */
+/**
+ * Inserts the demo reference data and publishes version 1 of each demo definition. Rows that
+ * already exist are left as they are, so this runs on every start.
+ */
 export async function seedDemoReferenceData(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('municipalities').values(demoMunicipalities).onConflict((oc) => oc.doNothing()).execute();
-    await trx.insertInto('offices').values(demoOffices).onConflict((oc) => oc.doNothing()).execute();
+    await trx.insertInto('calendars')
+      .values(demoCalendars.map((c) => ({ ...c, spec: JSON.stringify(CalendarSchema.parse(c.spec)) })))
+      .onConflict((oc) => oc.doNothing()).execute();
+    // Offices seeded before calendars existed get theirs; a calendar chosen since is kept.
+    await trx.insertInto('offices').values(demoOffices)
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ calendar_id: eb.ref('excluded.calendar_id') }))
+        .where('offices.calendar_id', 'is', null))
+      .execute();
     await trx.insertInto('services').values(demoServices).onConflict((oc) => oc.doNothing()).execute();
     await trx.insertInto('staff_users')
       .values(demoStaff.map(({ municipalities: _, ...u }) => u)).onConflict((oc) => oc.doNothing()).execute();
     await trx.insertInto('staff_user_municipalities')
       .values(demoStaff.flatMap((u) => u.municipalities.map((m) => ({ user_id: u.id, municipality_id: m }))))
+      .onConflict((oc) => oc.doNothing()).execute();
+    await trx.insertInto('service_definitions')
+      .values(demoDefinitions.map((d) => ({
+        service_code: d.service.code, version: 1, status: 'published' as const,
+        document: JSON.stringify(ServiceDefinitionSchema.parse(d)), published_at: new Date(),
+      })))
       .onConflict((oc) => oc.doNothing()).execute();
   });
 }

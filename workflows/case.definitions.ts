@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseIntake, CaseStatus, Outcome, ResolveCommand } from '../domain/case.ts';
+import type { ServiceDefinition } from '../domain/service-definition.ts';
 
 /** What the API and the worker share about the case workflow, without importing workflow code. */
 export const caseWorkflowType = 'caseWorkflow';
@@ -7,6 +8,8 @@ export const caseWorkflowType = 'caseWorkflow';
 export interface CaseWorkflowInput {
   caseId: string;
   intake: CaseIntake;
+  /** The published definition the case runs on to its end, whatever is published later. */
+  definition: { version: number; document: ServiceDefinition };
   /** Staff user or integration that opened the case (null until authentication lands). */
   actor: string | null;
   telephonyTaskQueue: string;

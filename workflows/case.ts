@@ -31,7 +31,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state.lastSeq += 1;
     return recordCaseEvent({
       caseId: input.caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor, data,
-      status: state.status, stage: state.stage, outcome: state.outcome,
+      status: state.status, stage: state.stage, outcome: state.outcome, definitionVersion: input.definition.version,
       intake: state.lastSeq === 1 ? input.intake : undefined,
     });
   };

@@ -35,7 +35,7 @@ function filtered(db: Executor, f: CaseListFilter) {
 const caseColumns = [
   'cases.id', 'cases.municipality_id', 'm.name as municipality_name', 'cases.service_code', 's.name as service_name',
   'cases.channel', 'cases.status', 'cases.stage', 'cases.outcome', 'cases.subject', 'cases.description',
-  'cases.citizen', 'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
+  'cases.citizen', 'cases.details', 'cases.definition_version', 'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
 ] as const;
 
 type CaseSelection = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
@@ -55,6 +55,8 @@ function rowToCase(r: CaseSelection): Case {
     subject: r.subject,
     description: r.description,
     citizen: r.citizen,
+    details: r.details,
+    definitionVersion: r.definition_version,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,
@@ -82,7 +84,10 @@ export async function findCaseDetail(db: Executor, id: string): Promise<CaseDeta
   const found = await findCase(db, id);
   if (!found) return undefined;
   const events = await db.selectFrom('case_events')
-    .select(['seq', 'type', 'at', 'stage', 'actor', 'data'])
+    .select(['seq', 'type', 'at', 'stage', 'actor', 'data', 'definition_version'])
     .where('case_id', '=', id).orderBy('seq').execute();
-  return { ...found, events: events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+  return {
+    ...found,
+    events: events.map(({ definition_version, ...e }) => ({ ...e, at: e.at.toISOString(), definitionVersion: definition_version })),
+  };
 }

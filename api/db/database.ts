@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CalendarInput } from '../../domain/calendar.ts';
 import type { CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
+import type { ServiceDefinitionInput } from '../../domain/service-definition.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -7,7 +9,17 @@ type Json<T> = ColumnType<T, string, string>;
 
 export interface MunicipalitiesTable { id: string; name: string; istat_code: string; created_at: CreatedAt }
 export interface OfficesTable {
-  id: string; municipality_id: string; name: string; email: string | null; phone: string | null; created_at: CreatedAt;
+  id: string; municipality_id: string; name: string; email: string | null; phone: string | null;
+  calendar_id: string | null; created_at: CreatedAt;
+}
+export interface CalendarsTable { id: string; municipality_id: string; name: string; spec: Json<CalendarInput>; created_at: CreatedAt }
+export interface ServiceDefinitionsTable {
+  service_code: string;
+  version: number;
+  status: 'draft' | 'published';
+  document: Json<ServiceDefinitionInput>;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
 }
 export interface StaffUsersTable {
   id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; created_at: CreatedAt;
@@ -31,6 +43,8 @@ export interface CasesTable {
   updated_at: Timestamp;
   resolved_at: Timestamp | null;
   last_seq: number;
+  definition_version: number | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 export interface CaseEventsTable {
   case_id: string;
@@ -40,6 +54,7 @@ export interface CaseEventsTable {
   stage: string;
   actor: string | null;
   data: Json<Record<string, unknown>>;
+  definition_version: number | null;
   recorded_at: CreatedAt;
 }
 export interface IdempotencyKeysTable {
@@ -59,6 +74,8 @@ export interface OutboundMessagesTable {
 export interface Database {
   municipalities: MunicipalitiesTable;
   offices: OfficesTable;
+  calendars: CalendarsTable;
+  service_definitions: ServiceDefinitionsTable;
   staff_users: StaffUsersTable;
   staff_user_municipalities: StaffUserMunicipalitiesTable;
   services: ServicesTable;

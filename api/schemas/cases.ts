@@ -9,6 +9,7 @@ export const CaseEventSchema = z.object({
   stage: z.string(),
   actor: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
+  definitionVersion: z.number().int().nullable(),
 });
 
 export const CaseSchema = z.object({
@@ -24,6 +25,8 @@ export const CaseSchema = z.object({
   subject: z.string(),
   description: z.string(),
   citizen: CitizenSchema,
+  details: z.record(z.string(), z.unknown()),
+  definitionVersion: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),

@@ -8,7 +8,9 @@ import { type CaseIntake, formatCaseId, type ResolveCommand } from '../../domain
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import { type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate } from '../../workflows/case.definitions.ts';
+import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase } from '../db/cases.repository.ts';
+import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Case } from '../schemas/cases.ts';
@@ -23,13 +25,20 @@ export interface CaseServiceDeps {
 
 const intakeScope = 'cases.create';
 
-async function checkReferences(db: Db, intake: CaseIntake): Promise<void> {
+/** The definition the new case will run on, once the intake is known to fit it. */
+async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowInput['definition']> {
   if (!(await findMunicipality(db, intake.municipalityId))) {
     throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
   }
-  if (!(await findService(db, intake.municipalityId, intake.serviceCode))) {
-    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" has no service "${intake.serviceCode}"` }]);
+  const definition = await findService(db, intake.municipalityId, intake.serviceCode) && await latestPublished(db, intake.serviceCode);
+  if (!definition) {
+    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" offers no service "${intake.serviceCode}"` }]);
   }
+  const issues = detailsIssues(definition.document.intake.fields, intake.details);
+  if (issues.length > 0) {
+    throw new ApiError('unprocessable', `the details do not fit the service "${intake.serviceCode}"`, issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+  }
+  return definition;
 }
 
 const grpcDeadlineExceeded = 4;
@@ -73,9 +82,9 @@ async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string
  * the workflow has written the case to the read model.
  */
 export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: string | null): Promise<Case> {
-  await checkReferences(deps.db, intake);
+  const definition = await definitionFor(deps.db, intake);
   const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
-  const input: CaseWorkflowInput = { caseId, intake, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
+  const input: CaseWorkflowInput = { caseId, intake, definition, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
   try {
     await withDeadline(deps, () => deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {

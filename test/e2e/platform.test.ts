@@ -23,7 +23,10 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
 async function openCase(subject: string) {
   const res = await fetch(api('/api/cases'), {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject, citizen: { phone: '+393401234567' } }),
+    body: JSON.stringify({
+      municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject, citizen: { phone: '+393401234567' },
+      details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+    }),
   });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; status: string };

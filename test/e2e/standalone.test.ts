@@ -44,7 +44,10 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     await apiProc.waitFor('API listening');
     const request = {
       method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'sms-3401234567-1' },
-      body: JSON.stringify({ municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'social', subject: 'Tombino rotto in via Tortona' }),
+      body: JSON.stringify({
+        municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'social', subject: 'Tombino rotto in via Tortona',
+        details: { address: 'Via Tortona 27', danger: true },
+      }),
     };
     const refused = await api('/api/cases', request);
     expect(refused.status).toBe(503);
@@ -72,7 +75,10 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
 
     const opened = await api('/api/cases', {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ municipalityId: 'milano', serviceCode: 'change-of-residence', channel: 'web', subject: 'Cambio di residenza', citizen: { email: 'a@example.org' } }),
+      body: JSON.stringify({
+        municipalityId: 'milano', serviceCode: 'change-of-residence', channel: 'web', subject: 'Cambio di residenza',
+        citizen: { email: 'a@example.org' }, details: { newAddress: 'Via Savona 1', moveDate: '2026-11-20' },
+      }),
     });
     expect(opened.status).toBe(201);
     const { id } = await opened.json() as { id: string };

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.ts';
+import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
@@ -28,6 +30,7 @@ const intake = {
   municipalityId: 'milano', serviceCode: 'area-c-fine-dispute', channel: 'phone',
   subject: 'Multa Area C con permesso residenti', description: 'Il cittadino ha il permesso ma ha ricevuto la sanzione.',
   citizen: { name: 'Giorgio Gallo', phone: '+393471234567', fiscalCode: 'glLGRG80a01f205z' },
+  details: { plate: 'FX123AB', violationNumber: 'AC-2026-0042', reason: 'resident-permit' },
 };
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
@@ -47,13 +50,13 @@ describe('POST /api/cases', () => {
     const created = res.json();
     expect(created).toMatchObject({
       id: expect.stringMatching(/^C-\d{4}-\d{6}$/), status: 'open', stage: 'intake', municipalityName: 'Comune di Milano',
-      serviceName: 'Contestazione multa Area C',
+      serviceName: 'Contestazione multa Area C', definitionVersion: 1, details: intake.details,
     });
     // Normalised by the schema: the fiscal code is stored upper-case.
     expect(created.citizen.fiscalCode).toBe('GLLGRG80A01F205Z');
     expect(res.headers.location).toBe(`/api/cases/${created.id}`);
     const detail = (await app.inject({ url: `/api/cases/${created.id}` })).json();
-    expect(detail.events).toEqual([expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake' })]);
+    expect(detail.events).toEqual([expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake', definitionVersion: 1 })]);
   });
 
   it('answers a repeated Idempotency-Key with the same case and starts nothing new', async () => {
@@ -91,6 +94,13 @@ describe('POST /api/cases', () => {
     expect(expectProblem(await post({ ...intake, municipalityId: 'firenze' }), 422).errors[0].path).toBe('body.serviceCode');
   });
 
+  it("checks the details against the service's published definition, naming each field", async () => {
+    const body = expectProblem(await post({ ...intake, details: { plate: 'fx123ab', reason: 'bored', colour: 'red' } }), 422);
+    expect(body.errors.map((e: { path: string }) => e.path).sort())
+      .toEqual(['body.details.colour', 'body.details.plate', 'body.details.reason', 'body.details.violationNumber']);
+    expect(body.errors.find((e: { path: string }) => e.path === 'body.details.reason').message).toMatch(/one of resident-permit/);
+  });
+
   it('refuses a body over the size limit with 413', async () => {
     expectProblem(await post({ ...intake, description: 'x'.repeat(70 * 1024) }), 413);
   });
@@ -98,9 +108,11 @@ describe('POST /api/cases', () => {
 
 describe('GET /api/cases (react-admin simple-rest)', () => {
   beforeAll(async () => {
-    for (const [municipalityId, serviceCode, subject] of [['firenze', 'tari-refund', 'Rimborso TARI Firenze'], ['firenze', 'nursery-enrolment', 'Asilo nido Rifredi']]) {
-      await post({ ...intake, municipalityId, serviceCode, subject });
-    }
+    const cases = [
+      { serviceCode: 'tari-refund', subject: 'Rimborso TARI Firenze', details: { taxYear: 2024, taxpayerFiscalCode: 'RSSMRA85T10A562S' } },
+      { serviceCode: 'nursery-enrolment', subject: 'Asilo nido Rifredi', details: { childFiscalCode: 'VRDGLI24E50D612K', schoolYear: '2026/2027' } },
+    ];
+    for (const c of cases) expect((await post({ ...intake, municipalityId: 'firenze', ...c })).statusCode).toBe(201);
   });
 
   it('pages with Content-Range and sorts', async () => {
@@ -160,6 +172,25 @@ describe('POST /api/cases/:id/resolve', () => {
     expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999999/resolve', payload: { outcome: 'resolved' } }), 404);
     expect(expectProblem(await app.inject({ method: 'POST', url: '/api/cases/42/resolve', payload: { outcome: 'resolved' } }), 400).errors[0].path).toBe('params.id');
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'maybe' } }), 400).errors[0].path).toBe('body.outcome');
+  });
+});
+
+describe('definition versions', () => {
+  it('pin each case to the version it started on; publishing a new one changes no running case', async () => {
+    const onV1 = (await post(intake)).json();
+    const v2 = structuredClone(demoDefinition('area-c-fine-dispute').document);
+    v2.intake.fields.push({ key: 'entryTime', label: 'Ora del transito', type: 'text', required: true, pattern: '[0-2][0-9]:[0-5][0-9]' });
+    expect(await publishDraft(t.db, 'area-c-fine-dispute', await insertDraft(t.db, v2))).toBe(true);
+
+    // New cases follow version 2 …
+    expect(expectProblem(await post(intake), 422).errors).toEqual([{ path: 'body.details.entryTime', message: 'Ora del transito is required' }]);
+    const onV2 = (await post({ ...intake, details: { ...intake.details, entryTime: '08:15' } })).json();
+    expect(onV2.definitionVersion).toBe(2);
+    // … while the running one keeps version 1 to its end.
+    const resolved = await app.inject({ method: 'POST', url: `/api/cases/${onV1.id}/resolve`, payload: { outcome: 'resolved' } });
+    expect(resolved.json()).toMatchObject({ status: 'resolved', definitionVersion: 1 });
+    const events = (await app.inject({ url: `/api/cases/${onV1.id}` })).json().events;
+    expect(events.map((e: { definitionVersion: number }) => e.definitionVersion)).toEqual(events.map(() => 1));
   });
 });
 

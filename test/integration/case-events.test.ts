@@ -13,15 +13,15 @@ afterAll(() => t.drop());
 
 const opened = (caseId: string): RecordCaseEvent => ({
   caseId, seq: 1, type: 'case.opened', at: '2026-11-24T08:00:00.000Z', actor: 'giulia.operatrice', data: { channel: 'phone' },
-  status: 'open', stage: 'intake', outcome: null,
+  status: 'open', stage: 'intake', outcome: null, definitionVersion: 1,
   intake: {
     municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI', description: '',
-    citizen: { phone: '+393331112222' },
+    citizen: { phone: '+393331112222' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
   },
 });
 const resolved = (caseId: string): RecordCaseEvent => ({
   caseId, seq: 2, type: 'case.resolved', at: '2026-11-24T09:00:00.000Z', actor: 'marco.tributi', data: { outcome: 'resolved' },
-  status: 'resolved', stage: 'resolved', outcome: 'resolved',
+  status: 'resolved', stage: 'resolved', outcome: 'resolved', definitionVersion: 1,
 });
 
 describe('recordCaseEvent (the read model writer)', () => {
@@ -30,7 +30,10 @@ describe('recordCaseEvent (the read model writer)', () => {
     await recordCaseEvent(opened('C-2026-000001'));
     await recordCaseEvent(resolved('C-2026-000001'));
     const row = await t.db.selectFrom('cases').selectAll().where('id', '=', 'C-2026-000001').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', last_seq: 2, municipality_id: 'milano' });
+    expect(row).toMatchObject({
+      status: 'resolved', stage: 'resolved', outcome: 'resolved', last_seq: 2, municipality_id: 'milano',
+      definition_version: 1, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+    });
     expect(row.resolved_at?.toISOString()).toBe('2026-11-24T09:00:00.000Z');
     expect(row.created_at.toISOString()).toBe('2026-11-24T08:00:00.000Z');
   });

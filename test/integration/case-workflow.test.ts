@@ -9,6 +9,7 @@ import {
   type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, snapshotQuery,
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
@@ -26,12 +27,14 @@ afterAll(async () => {
 const intake: CaseIntake = {
   municipalityId: 'firenze', serviceCode: 'change-of-residence', channel: 'counter', subject: 'Cambio di residenza',
   description: 'Trasferimento da Prato', citizen: { name: 'Chiara Neri', email: 'chiara.neri@example.org' },
+  details: { newAddress: 'Via dei Neri 10, Firenze', moveDate: '2026-11-02' },
 };
+const definition = demoDefinition('change-of-residence');
 
 let counter = 0;
 async function openCase(citizen: CaseIntake['citizen'] = intake.citizen) {
   const caseId = `C-2026-9${String(++counter).padStart(5, '0')}-${Date.now() % 100000}`;
-  const input: CaseWorkflowInput = { caseId, intake: { ...intake, citizen }, actor: 'lorenzo.operatore', telephonyTaskQueue: w.telephonyTaskQueue };
+  const input: CaseWorkflowInput = { caseId, intake: { ...intake, citizen }, definition, actor: 'lorenzo.operatore', telephonyTaskQueue: w.telephonyTaskQueue };
   const snapshot = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
     startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
       workflowId: caseId, taskQueue: w.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
@@ -100,7 +103,7 @@ describe('case workflow', () => {
     const again = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
         workflowId: caseId, taskQueue: w.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ caseId, intake, actor: null, telephonyTaskQueue: w.telephonyTaskQueue }],
+        args: [{ caseId, intake, definition, actor: null, telephonyTaskQueue: w.telephonyTaskQueue }],
       }),
     });
     expect(again.lastSeq).toBe(1);

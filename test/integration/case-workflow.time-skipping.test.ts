@@ -10,6 +10,7 @@ import { createTelephonyActivities } from '../../telephony/activities.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import { openedUpdate, resolveUpdate } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { demoDefinition } from '../helpers/definitions.ts';
 import { installQuietRuntime } from '../helpers/temporal.ts';
 
 // The time-skipping server, found as `npm test` installs it; later lifecycle stages (SLA timers,
@@ -42,8 +43,11 @@ it('runs a case from opening to closure on the time-skipping server', async () =
     const handle = await env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
       workflowId: caseId, taskQueue: 'cases',
       args: [{
-        caseId, actor: null, telephonyTaskQueue: 'telephony',
-        intake: { municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'web', subject: 'Buca in viale Monza', description: '', citizen: { phone: '+390212345678' } },
+        caseId, actor: null, telephonyTaskQueue: 'telephony', definition: demoDefinition('pothole-report'),
+        intake: {
+          municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'web', subject: 'Buca in viale Monza', description: '',
+          citizen: { phone: '+390212345678' }, details: { address: 'Viale Monza 200', danger: false },
+        },
       }],
     });
     await handle.executeUpdate(openedUpdate);

@@ -26,6 +26,11 @@ export const CaseShow = () => (
         <FunctionField render={(r: { citizen: Record<string, string> }) =>
           Object.entries(r.citizen).map(([k, v]) => `${k}: ${v}`).join(' · ') || '—'} />
       </Labeled>
+      <Labeled label="Details">
+        <FunctionField render={(r: { details: Record<string, unknown> }) =>
+          Object.entries(r.details).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
+      </Labeled>
+      <NumberField source="definitionVersion" label="Definition version" emptyText="—" />
       <DateField source="createdAt" label="Opened" {...romeDateTime} />
       <DateField source="resolvedAt" label="Resolved" emptyText="—" {...romeDateTime} />
       <ArrayField source="events" label="Timeline">
