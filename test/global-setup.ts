@@ -1,10 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { createDb } from '../platform/db.ts';
-import { ensureDatabase, startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
+import { ensureDatabase, startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { freePort } from './helpers/ports.ts';
@@ -39,8 +38,7 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   const quiet = () => {};
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'sportello-test-pg-'));
-    chmodSync(dir, 0o755); // PostgreSQL may run as another user (the suite as root)
+    const dir = tempDirForServer('sportello-test-pg-');
     const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'postgres', log: quiet });
     stops.push(async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); });
     serverUrl = pg.url;

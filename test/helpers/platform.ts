@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDirForServer } from '../../platform/embedded-postgres.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { freePort } from './ports.ts';
 
@@ -47,8 +46,7 @@ export const platformReady = (run: NodeScript) => run.waitFor('Sportello is runn
 
 /** A data directory and free ports of a platform run's own; external services unset, so embedded ones start. */
 export async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sportello-e2e-'));
-  chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another user (tests as root)
+  const dataDir = tempDirForServer('sportello-e2e-');
   const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
   return {
     dataDir,
