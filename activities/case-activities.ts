@@ -1,5 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
 import type { CaseIntake, CaseStatus, Outcome } from '../domain/case.ts';
 import type { Db } from '../platform/db.ts';
+import type { TaskSnapshot } from '../workflows/case.definitions.ts';
 
 export interface RecordCaseEvent {
   caseId: string;
@@ -14,13 +17,19 @@ export interface RecordCaseEvent {
   definitionVersion: number;
   /** Present on the first event: it creates the case row. */
   intake?: CaseIntake;
+  /** The office now responsible, and its task as of this event (absent before any transfer). */
+  officeId?: string | null;
+  task?: TaskSnapshot | null;
+  solicitations?: number;
 }
+
+export interface OfficeContext { id: string; name: string; email: string | null; calendar: Calendar }
 
 export function createCaseActivities({ db }: { db: Db }) {
   return {
     /**
-     * Appends one event and moves the case row forward, in one transaction. Idempotent by
-     * (case, seq): a retried or late call never duplicates an event nor moves the row back.
+     * Appends one event and moves the case and task rows forward, in one transaction. Idempotent
+     * by (case, seq): a retried or late call never duplicates an event nor moves a row back.
      */
     async recordCaseEvent(e: RecordCaseEvent): Promise<void> {
       await db.transaction().execute(async (trx) => {
@@ -53,9 +62,32 @@ export function createCaseActivities({ db }: { db: Db }) {
           outcome: e.outcome,
           updated_at: e.at,
           resolved_at: e.status === 'resolved' && e.type === 'case.resolved' ? e.at : undefined,
+          office_id: e.officeId,
+          solicitations: e.solicitations,
           last_seq: e.seq,
         }).where('id', '=', e.caseId).where('last_seq', '<', e.seq).execute();
+        if (e.task) {
+          const t = e.task;
+          const row = {
+            office_id: t.officeId, assignee: t.assignee, status: t.status, warning_at: t.warningAt, due_at: t.dueAt,
+            sla_state: t.slaState, escalated: t.escalated, updated_at: e.at, last_seq: e.seq,
+          };
+          await trx.insertInto('tasks').values({ id: t.id, case_id: e.caseId, created_at: t.createdAt, ...row })
+            .onConflict((oc) => oc.column('id').doUpdateSet(row).where('tasks.last_seq', '<', e.seq))
+            .execute();
+        }
       });
+    },
+
+    /** An office with the calendar its service levels run on. */
+    async officeContext({ officeId }: { officeId: string }): Promise<OfficeContext> {
+      const office = await db.selectFrom('offices')
+        .leftJoin('calendars', 'calendars.id', 'offices.calendar_id')
+        .select(['offices.id', 'offices.name', 'offices.email', 'calendars.spec'])
+        .where('offices.id', '=', officeId).executeTakeFirst();
+      if (!office) throw ApplicationFailure.create({ type: 'UnknownOffice', nonRetryable: true, message: `office ${officeId} does not exist` });
+      if (!office.spec) throw new Error(`office ${officeId} has no calendar`);
+      return { id: office.id, name: office.name, email: office.email, calendar: CalendarSchema.parse(office.spec) };
     },
   };
 }

@@ -75,4 +75,14 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
       details: { childFiscalCode: 'VRDGLI24E50D612K', schoolYear: '2026/2027' },
     },
   },
+  {
+    key: 'demo-case-4',
+    intake: {
+      municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone',
+      subject: 'Orari dell’anagrafe di via Larga',
+      description: 'Il cittadino chiede se l’anagrafe centrale è aperta il sabato mattina.',
+      citizen: { name: 'Paolo Esposito', phone: '+393479876543' },
+      details: { topic: 'orari anagrafe' },
+    },
+  },
 ];

@@ -98,7 +98,7 @@ export const ServiceDefinitionSchema = z.object({
   }).strict(),
   survey: z.object({
     enabled: z.boolean(),
-    channel: z.enum(['sms', 'email', 'phone']),
+    channel: z.enum(['sms', 'email']),
     questions: z.array(z.object({
       key: z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/),
       text: z.string().trim().min(3).max(300),

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -12,8 +12,12 @@ import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { createTelephonyActivities } from '../telephony/activities.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
-import { type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate } from '../workflows/case.definitions.ts';
+import {
+  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, completeTaskUpdate, openedUpdate, resolveUpdate, solicitSignal,
+  surveyAnswerSignal, transferUpdate,
+} from '../workflows/case.definitions.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
+import type { CaseIntake } from '../domain/case.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import { seedDemoReferenceData } from './seed.ts';
 
@@ -41,25 +45,49 @@ try {
   ];
   const running = Promise.all(workers.map((w) => w.run()));
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-  const definition = { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === 'general-information')) };
-
-  const open = async (caseId: string) => {
+  const operator = { id: 'giulia.operatrice', role: 'operator' as const, officeId: null };
+  const marco = { id: 'marco.tributi', role: 'backoffice' as const, officeId: 'mi-tributi' };
+  const intakes: Record<string, CaseIntake> = {
+    'general-information': { municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject: 'Orari anagrafe', description: '', citizen: { phone: '+393330000001' }, details: { topic: 'orari' } },
+    'tari-refund': { municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI', description: '', citizen: { phone: '+393330000002' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' } },
+  };
+  let n = 0;
+  const open = async (serviceCode: string) => {
+    const caseId = `C-2026-${String(++n).padStart(6, '0')}`;
     const input: CaseWorkflowInput = {
-      caseId, definition, actor: 'giulia.operatrice', telephonyTaskQueue: 'telephony',
-      intake: { municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject: 'Orari anagrafe', description: '', citizen: { phone: '+393330000001' }, details: { topic: 'orari' } },
+      caseId, actor: operator.id, telephonyTaskQueue: 'telephony', intake: intakes[serviceCode]!,
+      definition: { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === serviceCode)) },
     };
     await client.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, { workflowId: caseId, taskQueue: 'cases', args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
     });
     return client.workflow.getHandle<typeof caseWorkflow>(caseId);
   };
+  // Paths of today's code. The foundation-* fixtures came from the code before office tasks existed.
   const paths: Record<string, () => Promise<string>> = {
-    // A case opened and still waiting when the code changed.
-    'foundation-open': async () => (await open('C-2026-000001')).workflowId,
-    // A case opened, resolved and closed.
-    'foundation-resolved': async () => {
-      const handle = await open('C-2026-000002');
-      await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Risposto al telefono', actor: 'giulia.operatrice' }] });
+    // Closed at the first level; the citizen answers the survey.
+    'lifecycle-first-level': async () => {
+      const handle = await open('general-information');
+      await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Risposto al telefono', actor: operator.id }] });
+      await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 4, solved: true } });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // Transferred to the office and claimed, still being worked on when the code changes.
+    'lifecycle-office-claimed': async () => {
+      const handle = await open('tari-refund');
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      return handle.workflowId;
+    },
+    // Transferred, solicited, completed by the office, survey answered, closed.
+    'lifecycle-office-completed': async () => {
+      const handle = await open('tari-refund');
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.signal(solicitSignal, { channel: 'phone' });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      await handle.executeUpdate(completeTaskUpdate, { args: [{ actor: marco, answer: 'Rimborso disposto', outcome: 'resolved' }] });
+      await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
       await handle.result();
       return handle.workflowId;
     },
@@ -67,9 +95,12 @@ try {
   mkdirSync(outDir, { recursive: true });
   for (const [name, run] of Object.entries(paths)) {
     if (only.length > 0 && !only.includes(name)) continue;
+    const file = path.join(outDir, `${name}.json`);
+    // A recorded history stands for cases running on the code that made it: it is never re-recorded.
+    if (existsSync(file)) { console.log(`kept ${name} (already recorded)`); continue; }
     const id = await run();
     const history = await client.workflow.getHandle(id).fetchHistory();
-    writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
     console.log(`recorded ${name} (${history.events?.length} events)`);
   }
   for (const w of workers) w.shutdown();

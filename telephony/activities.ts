@@ -16,18 +16,38 @@ const outcomeText: Record<Outcome, string> = {
  * outbox (idempotent by dedup key), from which the SMS and e-mail gateways deliver.
  */
 export function createTelephonyActivities({ db }: { db: Db }) {
+  const enqueue = (caseId: string, dedupKey: string, notice: Notice, body: string) => db.insertInto('outbound_messages')
+    .values({ case_id: caseId, dedup_key: dedupKey, channel: notice.channel, recipient: notice.recipient, body })
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .execute();
+
+  /** The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. */
+  const citizenContact = async (caseId: string, preferred?: 'sms' | 'email'): Promise<Notice | null> => {
+    const { citizen } = await db.selectFrom('cases').select(['citizen']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const sms = citizen.phone ? { channel: 'sms' as const, recipient: citizen.phone } : null;
+    const email = citizen.email ? { channel: 'email' as const, recipient: citizen.email } : null;
+    return (preferred === 'email' ? email ?? sms : sms ?? email);
+  };
+
   return {
     async notifyCitizen({ caseId, dedupKey, outcome }: NotifyCitizen): Promise<Notice | null> {
-      const { citizen } = await db.selectFrom('cases').select(['citizen']).where('id', '=', caseId).executeTakeFirstOrThrow();
-      const notice: Notice | null = citizen.phone
-        ? { channel: 'sms', recipient: citizen.phone }
-        : citizen.email ? { channel: 'email', recipient: citizen.email } : null;
-      if (!notice) return null;
-      const body = `Comune - la sua richiesta ${caseId} ${outcome ? outcomeText[outcome] : 'è stata aggiornata'}.`;
-      await db.insertInto('outbound_messages')
-        .values({ case_id: caseId, dedup_key: dedupKey, channel: notice.channel, recipient: notice.recipient, body })
-        .onConflict((oc) => oc.column('dedup_key').doNothing())
-        .execute();
+      const notice = await citizenContact(caseId);
+      if (notice) await enqueue(caseId, dedupKey, notice, `Comune - la sua richiesta ${caseId} ${outcome ? outcomeText[outcome] : 'è stata aggiornata'}.`);
+      return notice;
+    },
+
+    /** A reminder to the office's mailbox: scheduled, after a solicitation, or on breach. */
+    async notifyOffice({ caseId, dedupKey, officeId, text }: { caseId: string; dedupKey: string; officeId: string; text: string }): Promise<Notice | null> {
+      const office = await db.selectFrom('offices').select(['email']).where('id', '=', officeId).executeTakeFirstOrThrow();
+      if (!office.email) return null;
+      const notice = { channel: 'email' as const, recipient: office.email };
+      await enqueue(caseId, dedupKey, notice, `Pratica ${caseId}: ${text}`);
+      return notice;
+    },
+
+    async sendSurvey({ caseId, dedupKey, channel, questions }: { caseId: string; dedupKey: string; channel: 'sms' | 'email'; questions: string[] }): Promise<Notice | null> {
+      const notice = await citizenContact(caseId, channel);
+      if (notice) await enqueue(caseId, dedupKey, notice, `Comune - com'è andata la richiesta ${caseId}? ${questions.join(' ')}`);
       return notice;
     },
   };

@@ -1,5 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseIntake, CaseStatus, Outcome, ResolveCommand } from '../domain/case.ts';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseIntake, CaseStatus, Outcome, ResolveCommand, StaffRole } from '../domain/case.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
 
 /** What the API and the worker share about the case workflow, without importing workflow code. */
@@ -15,19 +15,59 @@ export interface CaseWorkflowInput {
   telephonyTaskQueue: string;
 }
 
+/** Who asks for a change: the workflow checks that they may. */
+export interface Actor { id: string; role: StaffRole; officeId: string | null }
+
+export type SlaState = 'on-track' | 'warning' | 'breached';
+
+/** The office's piece of work on a case, with its service-level instants (ISO strings). */
+export interface TaskSnapshot {
+  id: string;
+  officeId: string;
+  assignee: string | null;
+  status: 'open' | 'claimed' | 'done';
+  createdAt: string;
+  warningAt: string;
+  dueAt: string;
+  slaState: SlaState;
+  escalated: boolean;
+}
+
 export interface CaseSnapshot {
   caseId: string;
   status: CaseStatus;
+  /** intake (first level) → office → resolved → survey → closed */
   stage: string;
   outcome: Outcome | null;
   lastSeq: number;
+  definitionVersion: number;
+  task: TaskSnapshot | null;
+  solicitations: number;
+  /** Business time left before the task is due, by its office's calendar (ms; negative once breached). */
+  remainingBusinessMs: number | null;
 }
 
 export type ResolveCaseArgs = ResolveCommand & { actor: string | null };
+export interface TransferArgs { actor: Actor; note?: string }
+export interface TaskActionArgs { actor: Actor }
+export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }
+export interface ReassignTaskArgs { actor: Actor; toOffice: string; reason?: string }
 
 /** Returns once the case's opening is in the read model, so the caller can read its own write. */
 export const openedUpdate = defineUpdate<CaseSnapshot>('opened');
+/** Closes the case at the first level (when its definition allows the operator to). */
 export const resolveUpdate = defineUpdate<CaseSnapshot, [ResolveCaseArgs]>('resolve');
+/** Hands the case to the competent office as a task with service-level timers. */
+export const transferUpdate = defineUpdate<CaseSnapshot, [TransferArgs]>('transfer');
+export const claimTaskUpdate = defineUpdate<CaseSnapshot, [TaskActionArgs]>('claimTask');
+export const releaseTaskUpdate = defineUpdate<CaseSnapshot, [TaskActionArgs]>('releaseTask');
+export const completeTaskUpdate = defineUpdate<CaseSnapshot, [CompleteTaskArgs]>('completeTask');
+export const reassignTaskUpdate = defineUpdate<CaseSnapshot, [ReassignTaskArgs]>('reassignTask');
+
+/** The citizen asks where the case is ("sollecito"): the office is reminded at once. */
+export const solicitSignal = defineSignal<[{ channel: string }]>('solicit');
+export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
+
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 
 export const caseAlreadyClosedError = 'CaseAlreadyClosed';

@@ -1,13 +1,16 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler,
-  upsertSearchAttributes,
+  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createCaseActivities } from '../activities/case-activities.ts';
-import type { createTelephonyActivities } from '../telephony/activities.ts';
+import type { Calendar } from '../domain/calendar.ts';
 import { outcomes } from '../domain/case.ts';
+import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
-  caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, openedUpdate, resolveUpdate, snapshotQuery,
+  type Actor, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
+  openedUpdate, reassignTaskUpdate, releaseTaskUpdate, resolveUpdate, snapshotQuery, solicitSignal, surveyAnswerSignal,
+  type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
+import { nextClockEvent, openTask, remainingBusinessMs } from './office-task.ts';
 import { caseSearchAttributes } from './search-attributes.ts';
 
 // Read-model writes must eventually land: retry without a cap, backing off to once a minute.
@@ -15,52 +18,174 @@ const durable = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
+const hour = 3_600_000;
 
-const { recordCaseEvent } = proxyActivities<ReturnType<typeof createCaseActivities>>(durable);
+const { recordCaseEvent, officeContext } = proxyActivities<ReturnType<typeof createCaseActivities>>(durable);
+
+const reject = (reason: string): never => { throw new Error(reason); };
 
 /** One workflow per case, id = case id: the only writer of the case's state. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
-  const { notifyCitizen } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({
+  // Cases opened before the lifecycle stages existed go on as they started (test/fixtures/histories).
+  const lifecycle = patched('lifecycle-stages');
+  const { notifyCitizen, notifyOffice, sendSurvey } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({
     ...durable, taskQueue: input.telephonyTaskQueue,
   });
-  const state: CaseSnapshot = { caseId: input.caseId, status: 'open', stage: 'intake', outcome: null, lastSeq: 0 };
+  const { caseId } = input;
+  const def = input.definition.document;
+  const state: CaseSnapshot = {
+    caseId, status: 'open', stage: 'intake', outcome: null, lastSeq: 0, definitionVersion: input.definition.version,
+    task: null, solicitations: 0, remainingBusinessMs: null,
+  };
+  let calendar: Calendar | undefined; // the responsible office's, once transferred
   let opened = false;
+  let changes = 0; // bumped by every handler that moves the task, to wake the main loop
+  let solicitationsToHandle = 0;
+  let transferring = false;
+  let surveyAnswers: Record<string, unknown> | undefined;
 
   // Sequence numbers are taken synchronously, so events are numbered in the order they happen.
   const record = (type: string, actor: string | null, data: Record<string, unknown> = {}) => {
     state.lastSeq += 1;
     return recordCaseEvent({
-      caseId: input.caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor, data,
+      caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor, data,
       status: state.status, stage: state.stage, outcome: state.outcome, definitionVersion: input.definition.version,
       intake: state.lastSeq === 1 ? input.intake : undefined,
+      ...(lifecycle ? { officeId: state.task?.officeId ?? null, task: state.task && { ...state.task }, solicitations: state.solicitations } : {}),
     });
   };
   const stageAttributes = () => upsertSearchAttributes([
     { key: caseSearchAttributes.stage, value: state.stage },
     { key: caseSearchAttributes.status, value: state.status },
+    ...(state.task ? [
+      { key: caseSearchAttributes.office, value: state.task.officeId },
+      { key: caseSearchAttributes.slaState, value: state.task.slaState },
+    ] : []),
   ]);
+  const snapshot = (): CaseSnapshot => ({
+    ...state,
+    task: state.task && { ...state.task },
+    remainingBusinessMs: state.task && calendar && state.task.status !== 'done' ? remainingBusinessMs(state.task, calendar, Date.now()) : null,
+  });
+  const remindOffice = (key: string, text: string) =>
+    state.task ? notifyOffice({ caseId, dedupKey: `${caseId}:${key}`, officeId: state.task.officeId, text }) : Promise.resolve(null);
 
-  setHandler(snapshotQuery, () => ({ ...state }));
+  // --- validators: a rejected request changes nothing and says why --------------------------
+  const openTaskOf = (actor: Actor, wanted: 'open' | 'claimed') => {
+    const task = state.task ?? reject('the case has no office task: transfer it first');
+    if (task.status !== wanted) reject(`the task is ${task.status === 'claimed' ? `claimed by ${task.assignee}` : task.status}`);
+    if (wanted === 'claimed' && task.assignee !== actor.id) reject(`only ${task.assignee}, who claimed the task, may do this`);
+    return task;
+  };
+  const mustBeLifecycle = () => { if (!lifecycle) reject('this case predates office tasks: resolve it directly'); };
+
+  setHandler(snapshotQuery, snapshot);
   setHandler(openedUpdate, async () => {
     await condition(() => opened);
-    return { ...state };
+    return snapshot();
   });
   setHandler(resolveUpdate, async ({ outcome, note, actor }) => {
     await condition(() => opened);
     // Re-checked here: two resolutions may both pass the validator before either runs.
     if (state.status !== 'open') {
-      throw ApplicationFailure.create({ type: caseAlreadyClosedError, message: `case ${input.caseId} is already ${state.status}` });
+      throw ApplicationFailure.create({ type: caseAlreadyClosedError, message: `case ${caseId} is already ${state.status}` });
     }
     Object.assign(state, { status: 'resolved', stage: 'resolved', outcome });
     stageAttributes();
     await record('case.resolved', actor, { outcome, ...(note ? { note } : {}) });
-    return { ...state };
+    return snapshot();
   }, {
     validator: ({ outcome }) => {
-      if (!outcomes.includes(outcome)) throw new Error(`outcome must be one of ${outcomes.join(', ')}`);
-      if (state.status !== 'open') throw new Error(`case ${input.caseId} is already ${state.status}`);
+      if (!outcomes.includes(outcome)) reject(`outcome must be one of ${outcomes.join(', ')}`);
+      if (state.status !== 'open') reject(`case ${caseId} is already ${state.status}`);
+      if (!lifecycle) return;
+      if (state.stage !== 'intake') reject('the case is with the office: its task is completed by the office');
+      if (!def.firstLevel.operatorMayClose) reject(`"${def.service.name}" cannot be closed at the first level: transfer it to the competent office`);
+      if (!def.resolution.outcomes.includes(outcome)) reject(`outcome must be one of ${def.resolution.outcomes.join(', ')}`);
     },
   });
+  setHandler(transferUpdate, async ({ actor, note }) => {
+    await condition(() => opened);
+    const officeId = def.transfer.offices[input.intake.municipalityId]!;
+    transferring = true; // a second transfer is refused while this one runs
+    const office = await officeContext({ officeId }).finally(() => { transferring = false; });
+    state.stage = 'office';
+    calendar = office.calendar;
+    state.task = openTask(`${caseId}:1`, officeId, Date.now(), calendar, def.sla.office);
+    changes++;
+    stageAttributes();
+    await record('case.transferred', actor.id, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
+    return snapshot();
+  }, {
+    validator: (_request: TransferArgs) => {
+      mustBeLifecycle();
+      if (transferring) reject('a transfer is under way');
+      if (state.status !== 'open' || state.stage !== 'intake') reject(`the case is ${state.status === 'open' ? `already at stage ${state.stage}` : state.status}`);
+      if (!def.transfer.offices[input.intake.municipalityId]) reject(`"${def.service.name}" has no competent office in ${input.intake.municipalityId}`);
+    },
+  });
+  setHandler(claimTaskUpdate, async ({ actor }) => {
+    Object.assign(state.task!, { status: 'claimed', assignee: actor.id });
+    changes++;
+    await record('task.claimed', actor.id);
+    return snapshot();
+  }, {
+    validator: ({ actor }) => {
+      mustBeLifecycle();
+      const task = openTaskOf(actor, 'open');
+      if (actor.officeId !== task.officeId) reject(`the task belongs to office ${task.officeId}`);
+    },
+  });
+  setHandler(releaseTaskUpdate, async ({ actor }) => {
+    Object.assign(state.task!, { status: 'open', assignee: null });
+    changes++;
+    await record('task.released', actor.id);
+    return snapshot();
+  }, { validator: ({ actor }) => { mustBeLifecycle(); openTaskOf(actor, 'claimed'); } });
+  setHandler(completeTaskUpdate, async ({ actor, answer, outcome }) => {
+    state.task!.status = 'done';
+    Object.assign(state, { status: 'resolved', stage: 'resolved', outcome });
+    changes++;
+    stageAttributes();
+    await record('task.completed', actor.id, { answer, outcome });
+    await record('case.resolved', actor.id, { outcome });
+    return snapshot();
+  }, {
+    validator: ({ actor, answer, outcome }) => {
+      mustBeLifecycle();
+      openTaskOf(actor, 'claimed');
+      if (!def.resolution.outcomes.includes(outcome)) reject(`outcome must be one of ${def.resolution.outcomes.join(', ')}`);
+      if (!answer?.trim()) reject('the answer to the citizen is required');
+    },
+  });
+  setHandler(reassignTaskUpdate, async ({ actor, toOffice, reason }) => {
+    // An unknown office fails the update, changing nothing.
+    const office = await officeContext({ officeId: toOffice }).catch((err: ActivityFailure) => {
+      throw ApplicationFailure.create({ type: 'UnknownOffice', message: err.cause?.message ?? String(err) });
+    });
+    const from = state.task!.officeId;
+    Object.assign(state.task!, { officeId: toOffice, status: 'open', assignee: null });
+    calendar = office.calendar;
+    changes++;
+    stageAttributes();
+    await record('task.reassigned', actor.id, { from, to: toOffice, ...(reason ? { reason } : {}) });
+    return snapshot();
+  }, {
+    validator: ({ actor, toOffice }) => {
+      mustBeLifecycle();
+      const task = state.task ?? reject('the case has no office task: transfer it first');
+      if (task.status === 'done') reject('the task is done');
+      if (!['supervisor', 'admin'].includes(actor.role) && actor.officeId !== task.officeId) reject('only a supervisor or the office holding the task may reassign it');
+      if (toOffice === task.officeId) reject(`the task is already with ${toOffice}`);
+    },
+  });
+  setHandler(solicitSignal, () => {
+    if (state.status !== 'open') return;
+    state.solicitations += 1;
+    solicitationsToHandle += 1;
+  });
+  // An answer can overtake the survey's own delivery report; before resolution there is no survey to answer.
+  setHandler(surveyAnswerSignal, ({ answers }) => { if (state.status === 'resolved') surveyAnswers ??= answers; });
 
   upsertSearchAttributes([
     { key: caseSearchAttributes.municipality, value: input.intake.municipalityId },
@@ -70,11 +195,72 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   await record('case.opened', input.actor, { channel: input.intake.channel });
   opened = true;
 
-  await condition(() => state.status !== 'open');
-  const notice = await notifyCitizen({ caseId: input.caseId, dedupKey: `${input.caseId}:resolution`, outcome: state.outcome });
-  await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
-  log.info('case closed', { caseId: input.caseId, outcome: state.outcome });
+  if (!lifecycle) {
+    await condition(() => state.status !== 'open');
+    const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });
+    await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
+    log.info('case closed', { caseId, outcome: state.outcome });
+    await condition(allHandlersFinished);
+    return { ...state };
+  }
 
+  // First level, then the office's task under its service-level clock, until resolved.
+  let remindersDone = 0;
+  while (state.status === 'open') {
+    const seen = changes;
+    const next = state.task && calendar ? nextClockEvent(state.task, calendar, def.reminders.officeAfterHours, remindersDone) : undefined;
+    const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || changes !== seen;
+    let woken = true;
+    if (next) woken = await condition(wake, Math.max(1, next.at - Date.now()));
+    else await condition(wake);
+    if (state.status !== 'open') break;
+    if (solicitationsToHandle > 0) {
+      solicitationsToHandle -= 1;
+      await record('citizen.solicited', null, { count: state.solicitations });
+      await remindOffice(`solicitation:${state.solicitations}`, `il cittadino ha sollecitato la pratica (${state.solicitations}° sollecito)`);
+    } else if (!woken && next && state.task) {
+      const task = state.task;
+      if (next.event.kind === 'reminder') {
+        remindersDone += 1;
+        await record('task.reminded', null, { reason: 'scheduled', reminder: remindersDone });
+        await remindOffice(`reminder:${remindersDone}`, `promemoria: la pratica scade il ${task.dueAt}`);
+      } else if (next.event.kind === 'warning') {
+        task.slaState = 'warning';
+        stageAttributes();
+        await record('sla.warning', null, { dueAt: task.dueAt });
+        await remindOffice('sla-warning', `la pratica è prossima alla scadenza (${task.dueAt})`);
+      } else {
+        const action = def.sla.office.onBreach;
+        const from = task.officeId;
+        if (action.type === 'transfer-to-third-level') {
+          calendar = (await officeContext({ officeId: action.office })).calendar;
+          Object.assign(task, { officeId: action.office, status: 'open', assignee: null });
+        }
+        Object.assign(task, { slaState: 'breached', escalated: true });
+        stageAttributes();
+        await record('sla.breached', null, { action: action.type, from, ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}) });
+        await remindOffice('sla-breach', action.type === 'escalate-to-supervisors'
+          ? 'pratica scaduta: segnalata ai supervisori' : `pratica scaduta: trasferita dall'ufficio ${from}`);
+      }
+    }
+  }
+
+  const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });
+  await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
+
+  if (def.survey.enabled) {
+    state.stage = 'survey';
+    stageAttributes();
+    const sent = await sendSurvey({ caseId, dedupKey: `${caseId}:survey`, channel: def.survey.channel, questions: def.survey.questions.map((q) => q.text) });
+    await record(sent ? 'survey.sent' : 'survey.not_sent', null, sent ? { ...sent } : { reason: 'no phone or e-mail on file' });
+    if (sent) {
+      const answered = await condition(() => surveyAnswers !== undefined, def.survey.waitHours * hour);
+      await record(answered ? 'survey.answered' : 'survey.expired', null, answered ? { answers: surveyAnswers } : {});
+    }
+  }
+  state.stage = 'closed';
+  stageAttributes();
+  await record('case.closed', null);
   await condition(allHandlersFinished);
-  return { ...state };
+  return snapshot();
 }

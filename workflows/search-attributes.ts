@@ -6,6 +6,8 @@ export const caseSearchAttributes = {
   service: defineSearchAttributeKey('CaseService', SearchAttributeType.KEYWORD),
   stage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD),
+  office: defineSearchAttributeKey('CaseOffice', SearchAttributeType.KEYWORD),
+  slaState: defineSearchAttributeKey('CaseSlaState', SearchAttributeType.KEYWORD),
 } as const;
 
 /** Name → type, as `temporal operator search-attribute create` and the dev server's flag take them. */

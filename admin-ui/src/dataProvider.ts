@@ -5,6 +5,10 @@ const base = simpleRestProvider('/api');
 
 interface Problem { title?: string; detail?: string; errors?: { path: string; message: string }[] }
 
+/** "invalid body: body.note: too long" — a 400's detail alone does not say which field is wrong. */
+const problemMessage = (p: Problem, status: number) =>
+  [p.detail ?? p.title ?? `HTTP ${status}`, ...(p.errors ?? []).map((e) => `${e.path}: ${e.message}`)].join(': ');
+
 /** The simple-rest provider plus the case actions, which are workflow updates rather than edits. */
 export const dataProvider = {
   ...base,
@@ -12,8 +16,9 @@ export const dataProvider = {
     const res = await fetch(`/api/cases/${encodeURIComponent(id)}/resolve`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
-    const json = (await res.json()) as Problem & Record<string, unknown>;
-    if (!res.ok) throw new HttpError(json.detail ?? json.title ?? `HTTP ${res.status}`, res.status, json);
+    // A proxy in front of the API may answer errors with HTML.
+    const json = (await res.json().catch(() => ({}))) as Problem & Record<string, unknown>;
+    if (!res.ok) throw new HttpError(problemMessage(json, res.status), res.status, json);
     return json;
   },
 };

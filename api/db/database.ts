@@ -45,6 +45,22 @@ export interface CasesTable {
   last_seq: number;
   definition_version: number | null;
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  office_id: string | null;
+  solicitations: Generated<number>;
+}
+export interface TasksTable {
+  id: string;
+  case_id: string;
+  office_id: string;
+  assignee: string | null;
+  status: 'open' | 'claimed' | 'done';
+  warning_at: Timestamp;
+  due_at: Timestamp;
+  sla_state: 'on-track' | 'warning' | 'breached';
+  escalated: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_seq: number;
 }
 export interface CaseEventsTable {
   case_id: string;
@@ -80,6 +96,7 @@ export interface Database {
   staff_user_municipalities: StaffUserMunicipalitiesTable;
   services: ServicesTable;
   cases: CasesTable;
+  tasks: TasksTable;
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbound_messages: OutboundMessagesTable;

@@ -42,21 +42,21 @@ describe.sequential('admin console in Chromium', () => {
   it('lists the cases, newest first, and filters them by free text', async () => {
     await page.goto(url('/admin/'));
     await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).waitFor();
-    expect(await page.getByRole('row').count()).toBe(4); // header + three demo cases
+    expect(await page.getByRole('row').count()).toBe(5); // header + four demo cases
     await screenshot(page, 'console-case-list');
 
-    await page.getByPlaceholder(/search/i).fill('padova');
+    await page.getByPlaceholder(/search/i).fill('nido');
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
-    const row = page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' });
+    const row = page.getByRole('row').filter({ hasText: 'Iscrizione asilo nido: documenti mancanti' });
     caseId = (await row.getByText(/^C-\d{4}-\d{6}$/).textContent())!;
     expect(caseId).toMatch(/^C-\d{4}-\d{6}$/);
   });
 
   it('shows a case with its timeline', async () => {
-    await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).click();
+    await page.getByRole('row').filter({ hasText: 'Iscrizione asilo nido: documenti mancanti' }).click();
     await page.waitForURL(/#\/cases\/.+\/show$/);
     await page.getByText('case.opened').waitFor();
-    await expect.poll(() => page.getByText('Segnalazione buca stradale').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Iscrizione asilo nido', { exact: true }).count()).toBeGreaterThan(0);
     await screenshot(page, 'console-case-show');
   });
 
@@ -65,7 +65,7 @@ describe.sequential('admin console in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: /Resolve case/ });
     await dialog.getByRole('combobox', { name: /Outcome/ }).click();
     await page.getByRole('option', { name: 'Redirected to the competent body' }).click();
-    await dialog.getByRole('textbox', { name: 'Note' }).fill('Competenza di MM Spa: segnalazione inoltrata');
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('Domanda da presentare al nido convenzionato');
     await screenshot(page, 'console-resolve-dialog');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
 
@@ -74,12 +74,24 @@ describe.sequential('admin console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
     const stored = await caseRow(caseId);
     expect(stored).toMatchObject({ status: 'resolved', outcome: 'redirected' });
-    expect(stored.events[1]).toEqual({ type: 'case.resolved', data: { outcome: 'redirected', note: 'Competenza di MM Spa: segnalazione inoltrata' } });
+    expect(stored.events[1]).toEqual({ type: 'case.resolved', data: { outcome: 'redirected', note: 'Domanda da presentare al nido convenzionato' } });
+  });
+
+  it("shows the server's reason when a service may not be closed at the first level", async () => {
+    await page.goto(url(`/admin/#/cases?filter=${encodeURIComponent('{}')}`));
+    await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).click();
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    const dialog = page.getByRole('dialog', { name: /Resolve case/ });
+    await dialog.getByRole('combobox', { name: /Outcome/ }).click();
+    await page.getByRole('option', { name: 'Resolved' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/cannot be closed at the first level: transfer it to the competent office/).waitFor();
+    expect(await page.getByText('case.resolved').count()).toBe(0);
   });
 
   it("shows the server's refusal when the case was resolved meanwhile", async () => {
     await page.goto(url(`/admin/#/cases?filter=${encodeURIComponent('{}')}`));
-    const row = page.getByRole('row').filter({ hasText: 'Rimborso TARI 2025 pagata due volte' });
+    const row = page.getByRole('row').filter({ hasText: 'Orari dell’anagrafe di via Larga' });
     await row.click();
     await page.getByRole('button', { name: 'Resolve' }).waitFor();
     const id = page.url().match(/cases\/([^/]+)\/show/)![1]!;
@@ -92,7 +104,7 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Resolve' }).click();
     const dialog = page.getByRole('dialog', { name: /Resolve case/ });
     await dialog.getByRole('combobox', { name: /Outcome/ }).click();
-    await page.getByRole('option', { name: 'Rejected' }).click();
+    await page.getByRole('option', { name: 'Withdrawn by the citizen' }).click();
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/is already resolved/).waitFor();
     await screenshot(page, 'console-resolve-conflict');

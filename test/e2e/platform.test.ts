@@ -24,8 +24,8 @@ async function openCase(subject: string) {
   const res = await fetch(api('/api/cases'), {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject, citizen: { phone: '+393401234567' },
-      details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+      municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject, citizen: { phone: '+393401234567' },
+      details: { topic: 'tributi' },
     }),
   });
   expect(res.status).toBe(201);
@@ -84,7 +84,7 @@ describe.sequential('the platform, started as a user starts it', () => {
     const roles = await sql<{ role: string }>('select distinct role from staff_users order by role');
     expect(roles.map((r) => r.role)).toEqual(['admin', 'auditor', 'backoffice', 'designer', 'operator', 'supervisor']);
     const demo = await fetch(api('/api/cases'));
-    expect(demo.headers.get('content-range')).toBe('cases 0-2/3');
+    expect(demo.headers.get('content-range')).toBe('cases 0-3/4');
   });
 
   it('refuses a second start on the same data directory, leaving the first untouched', async () => {
@@ -94,23 +94,25 @@ describe.sequential('the platform, started as a user starts it', () => {
     expect((await fetch(api('/ready'))).status).toBe(200);
   });
 
-  it('opens and resolves a case over HTTP; PostgreSQL and Temporal both show it done', async () => {
-    const opened = await openCase('Rimborso TARI: bollettino doppio');
+  it('opens and resolves a case over HTTP; PostgreSQL and Temporal both show it resolved', async () => {
+    const opened = await openCase('Scadenza della seconda rata TARI');
     const resolved = await fetch(api(`/api/cases/${opened.id}/resolve`), {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
     });
     expect(resolved.status).toBe(200);
+    // The citizen is informed and asked for feedback; the case waits for the answer.
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [opened.id]),
-      (rows) => rows.length === 3);
-    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified']);
+      (rows) => rows.length === 4);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect(await sql('select status, outcome from cases where id = $1', [opened.id])).toEqual([{ status: 'resolved', outcome: 'resolved' }]);
 
-    const listed = await eventually(() => Promise.resolve(execFileSync(resolveTemporalCli(process.env.TEMPORAL_CLI), [
-      'workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--query', `WorkflowId = '${opened.id}'`, '--output', 'json',
-    ], { encoding: 'utf8' })), (out) => out.includes('COMPLETED'));
-    const [workflow] = JSON.parse(listed) as { execution: { workflowId: string }; status: string }[];
-    expect(workflow).toMatchObject({ execution: { workflowId: opened.id }, status: 'WORKFLOW_EXECUTION_STATUS_COMPLETED' });
+    const listed = execFileSync(resolveTemporalCli(process.env.TEMPORAL_CLI), [
+      'workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json',
+      '--query', `WorkflowId = '${opened.id}' AND CaseStatus = 'resolved' AND CaseStage = 'survey' AND CaseMunicipality = 'milano'`,
+    ], { encoding: 'utf8' });
+    const workflows = JSON.parse(listed) as { execution: { workflowId: string } }[];
+    expect(workflows.map((w) => w.execution.workflowId)).toEqual([opened.id]);
   });
 
   it('loses no case when killed with SIGKILL, and finishes the cases that were in flight', async () => {
@@ -129,10 +131,10 @@ describe.sequential('the platform, started as a user starts it', () => {
     expect(resolved.status).toBe(200);
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [inFlight.id]),
-      (rows) => rows.length === 3);
-    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified']);
+      (rows) => rows.length === 4);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     // The demo cases were not opened a second time.
-    expect(await sql('select count(*)::int as n from cases')).toEqual([{ n: 5 }]);
+    expect(await sql('select count(*)::int as n from cases')).toEqual([{ n: 6 }]);
   });
 
   it('stops cleanly on Ctrl-C, leaving no process and no lock behind', async () => {

@@ -76,8 +76,8 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const opened = await api('/api/cases', {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'change-of-residence', channel: 'web', subject: 'Cambio di residenza',
-        citizen: { email: 'a@example.org' }, details: { newAddress: 'Via Savona 1', moveDate: '2026-11-20' },
+        municipalityId: 'milano', serviceCode: 'general-information', channel: 'web', subject: 'Documenti per il cambio di residenza',
+        citizen: { email: 'a@example.org' }, details: { topic: 'residenza' },
       }),
     });
     expect(opened.status).toBe(201);
@@ -109,7 +109,8 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const answer = await resolving;
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ id, status: 'resolved' });
-    await expect.poll(async () => (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).execute()).length, { timeout: 20_000 }).toBe(3);
+    await expect.poll(async () => (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type), { timeout: 20_000 })
+      .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
 
     for (const p of [apiProc, caseWorker, telephony]) p.child.kill('SIGTERM');
     expect(await Promise.all([apiProc.exited, caseWorker.exited, telephony.exited])).toEqual([0, 0, 0]);

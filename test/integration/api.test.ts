@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.ts';
 import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { snapshotQuery } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
@@ -31,6 +32,11 @@ const intake = {
   subject: 'Multa Area C con permesso residenti', description: 'Il cittadino ha il permesso ma ha ricevuto la sanzione.',
   citizen: { name: 'Giorgio Gallo', phone: '+393471234567', fiscalCode: 'glLGRG80a01f205z' },
   details: { plate: 'FX123AB', violationNumber: 'AC-2026-0042', reason: 'resident-permit' },
+};
+// A request the operator may close at the first level.
+const question = {
+  municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject: 'Orari della biblioteca Sormani',
+  citizen: { phone: '+393471234567' }, details: { topic: 'biblioteche' },
 };
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
@@ -156,16 +162,23 @@ describe('GET /api/cases (react-admin simple-rest)', () => {
 
 describe('POST /api/cases/:id/resolve', () => {
   it('resolves through the workflow and the answer already shows it', async () => {
-    const { id } = (await post(intake)).json();
-    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'rejected', note: 'Permesso scaduto' } });
+    const { id } = (await post(question)).json();
+    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'redirected', note: 'Competenza della Regione' } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id, status: 'resolved', stage: 'resolved', outcome: 'rejected', resolvedAt: expect.any(String) });
+    expect(res.json()).toMatchObject({ id, status: 'resolved', stage: 'resolved', outcome: 'redirected', resolvedAt: expect.any(String) });
     const detail = (await app.inject({ url: `/api/cases/${id}` })).json();
     expect(detail.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
   });
 
-  it('answers 409 for an already resolved case, 404 for an unknown one, 400 for a bad id or outcome', async () => {
+  it('answers 409 for a case its service does not let the operator close', async () => {
     const { id } = (await post(intake)).json();
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+      .toBe('"Contestazione multa Area C" cannot be closed at the first level: transfer it to the competent office');
+    expect((await app.inject({ url: `/api/cases/${id}` })).json().status).toBe('open');
+  });
+
+  it('answers 409 for an already resolved case, 404 for an unknown one, 400 for a bad id or outcome', async () => {
+    const { id } = (await post(question)).json();
     await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
       .toMatch(/already resolved/);
@@ -187,10 +200,9 @@ describe('definition versions', () => {
     const onV2 = (await post({ ...intake, details: { ...intake.details, entryTime: '08:15' } })).json();
     expect(onV2.definitionVersion).toBe(2);
     // … while the running one keeps version 1 to its end.
-    const resolved = await app.inject({ method: 'POST', url: `/api/cases/${onV1.id}/resolve`, payload: { outcome: 'resolved' } });
-    expect(resolved.json()).toMatchObject({ status: 'resolved', definitionVersion: 1 });
-    const events = (await app.inject({ url: `/api/cases/${onV1.id}` })).json().events;
-    expect(events.map((e: { definitionVersion: number }) => e.definitionVersion)).toEqual(events.map(() => 1));
+    const running = await w.client.workflow.getHandle(onV1.id).query(snapshotQuery);
+    expect(running.definitionVersion).toBe(1);
+    expect((await app.inject({ url: `/api/cases/${onV1.id}` })).json()).toMatchObject({ definitionVersion: 1, events: [{ definitionVersion: 1 }] });
   });
 });
 

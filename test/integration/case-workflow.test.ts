@@ -6,12 +6,13 @@ import { workflowsPath } from '../../platform/paths.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, snapshotQuery,
+  type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, snapshotQuery, surveyAnswerSignal, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
+// Paths without timers run on the dev server; timers are tested on the time-skipping server.
 let t: TestDatabase;
 let w: TestWorkers;
 beforeAll(async () => {
@@ -25,95 +26,110 @@ afterAll(async () => {
 });
 
 const intake: CaseIntake = {
-  municipalityId: 'firenze', serviceCode: 'change-of-residence', channel: 'counter', subject: 'Cambio di residenza',
-  description: 'Trasferimento da Prato', citizen: { name: 'Chiara Neri', email: 'chiara.neri@example.org' },
-  details: { newAddress: 'Via dei Neri 10, Firenze', moveDate: '2026-11-02' },
+  municipalityId: 'firenze', serviceCode: 'general-information', channel: 'counter', subject: 'Orari dell’anagrafe',
+  description: 'Chiede gli orari di apertura del sabato', citizen: { name: 'Chiara Neri', email: 'chiara.neri@example.org' },
+  details: { topic: 'orari anagrafe' },
 };
-const definition = demoDefinition('change-of-residence');
 
 let counter = 0;
-async function openCase(citizen: CaseIntake['citizen'] = intake.citizen) {
-  const caseId = `C-2026-9${String(++counter).padStart(5, '0')}-${Date.now() % 100000}`;
-  const input: CaseWorkflowInput = { caseId, intake: { ...intake, citizen }, definition, actor: 'lorenzo.operatore', telephonyTaskQueue: w.telephonyTaskQueue };
+async function openCase(overrides: Partial<CaseIntake> = {}) {
+  const caseId = `C-2026-${String(900000 + ++counter)}`;
+  const caseIntake = { ...intake, ...overrides };
+  const input: CaseWorkflowInput = {
+    caseId, intake: caseIntake, definition: demoDefinition(caseIntake.serviceCode), actor: 'lorenzo.operatore', telephonyTaskQueue: w.telephonyTaskQueue,
+  };
   const snapshot = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
     startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
       workflowId: caseId, taskQueue: w.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
-  return { caseId, snapshot, handle: w.client.workflow.getHandle<typeof caseWorkflow>(caseId) };
+  return { caseId, input, snapshot, handle: w.client.workflow.getHandle<typeof caseWorkflow>(caseId) };
 }
+const eventsOf = (caseId: string) => t.db.selectFrom('case_events').select(['seq', 'type', 'actor', 'data', 'stage']).where('case_id', '=', caseId).orderBy('seq').execute();
+const rejection = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => {
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((err as WorkflowUpdateFailedError).cause?.message);
+});
 
 describe('case workflow', () => {
   it('answers the opening update only once the case is in the read model', async () => {
     const { caseId, snapshot } = await openCase();
-    expect(snapshot).toMatchObject({ caseId, status: 'open', stage: 'intake', lastSeq: 1 });
-    const row = await t.db.selectFrom('cases').select(['status', 'last_seq', 'municipality_id']).where('id', '=', caseId).executeTakeFirst();
-    expect(row).toEqual({ status: 'open', last_seq: 1, municipality_id: 'firenze' });
+    expect(snapshot).toMatchObject({ caseId, status: 'open', stage: 'intake', lastSeq: 1, definitionVersion: 1, task: null });
+    const row = await t.db.selectFrom('cases').select(['status', 'last_seq', 'municipality_id', 'definition_version']).where('id', '=', caseId).executeTakeFirst();
+    expect(row).toEqual({ status: 'open', last_seq: 1, municipality_id: 'firenze', definition_version: 1 });
   });
 
-  it('resolves through an update, informs the citizen and closes, recording every step in order', async () => {
+  it('closes at the first level: informs the citizen, sends the survey, records the answer, in order', async () => {
     const { caseId, handle } = await openCase();
-    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Pratica completata', actor: 'sara.anagrafe' }] });
-    expect(resolved).toMatchObject({ status: 'resolved', outcome: 'resolved', lastSeq: 2 });
+    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: 'lorenzo.operatore' }] });
+    expect(resolved).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', lastSeq: 2 });
     // The update answered after its write: the read model already shows it.
-    const row = await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'resolved', outcome: 'resolved' });
+    expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow())
+      .toEqual({ status: 'resolved', outcome: 'resolved' });
 
-    expect(await handle.result()).toMatchObject({ status: 'resolved', lastSeq: 3 });
-    const events = await t.db.selectFrom('case_events').select(['seq', 'type', 'actor', 'data']).where('case_id', '=', caseId).orderBy('seq').execute();
-    expect(events).toEqual([
-      { seq: 1, type: 'case.opened', actor: 'lorenzo.operatore', data: { channel: 'counter' } },
-      { seq: 2, type: 'case.resolved', actor: 'sara.anagrafe', data: { outcome: 'resolved', note: 'Pratica completata' } },
-      { seq: 3, type: 'citizen.notified', actor: null, data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
+    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type), { timeout: 20_000 })
+      .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
+    expect((await handle.query(snapshotQuery)).stage).toBe('survey');
+    await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
+    expect(await handle.result()).toMatchObject({ status: 'resolved', stage: 'closed', lastSeq: 6 });
+    const events = await eventsOf(caseId);
+    expect(events.slice(1)).toEqual([
+      { seq: 2, type: 'case.resolved', actor: 'lorenzo.operatore', stage: 'resolved', data: { outcome: 'resolved', note: 'Sabato 8:30-12:30' } },
+      { seq: 3, type: 'citizen.notified', actor: null, stage: 'resolved', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
+      { seq: 4, type: 'survey.sent', actor: null, stage: 'survey', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
+      { seq: 5, type: 'survey.answered', actor: null, stage: 'survey', data: { answers: { satisfaction: 5, solved: true } } },
+      { seq: 6, type: 'case.closed', actor: null, stage: 'closed', data: {} },
     ]);
-    const outbox = await t.db.selectFrom('outbound_messages').select(['channel', 'recipient', 'body']).where('case_id', '=', caseId).execute();
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ channel: 'email', recipient: 'chiara.neri@example.org' });
-    expect(outbox[0]!.body).toContain(caseId);
+    const outbox = await t.db.selectFrom('outbound_messages').select(['dedup_key', 'channel']).where('case_id', '=', caseId).orderBy('id').execute();
+    expect(outbox).toEqual([{ dedup_key: `${caseId}:resolution`, channel: 'email' }, { dedup_key: `${caseId}:survey`, channel: 'email' }]);
   });
 
-  it('records that a citizen without contacts could not be informed', async () => {
-    const { caseId, handle } = await openCase({});
+  it('records that a citizen without contacts could be neither informed nor surveyed', async () => {
+    const { caseId, handle } = await openCase({ citizen: {} });
     await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'withdrawn', actor: null }] });
     await handle.result();
-    const last = await t.db.selectFrom('case_events').select(['type']).where('case_id', '=', caseId).where('seq', '=', 3).executeTakeFirstOrThrow();
-    expect(last.type).toBe('citizen.not_notified');
+    expect((await eventsOf(caseId)).map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.not_notified', 'survey.not_sent', 'case.closed']);
   });
 
-  it('rejects a second resolution and an unknown outcome in the validator, changing nothing', async () => {
+  it('rejects in the validator what is not allowed, changing nothing', async () => {
     const { caseId, handle } = await openCase();
-    await expect(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'approved' as never, actor: null }] }))
-      .rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((await handle.query(snapshotQuery)).status).toBe('open');
+    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'approved' as never, actor: null }] }))).toMatch(/outcome must be one of/);
+    // General information cannot end "rejected".
+    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'rejected', actor: null }] })))
+      .toBe('outcome must be one of resolved, redirected, withdrawn');
+
+    const tari = await openCase({ municipalityId: 'milano', serviceCode: 'tari-refund', details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' } });
+    expect(await rejection(tari.handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', actor: null }] })))
+      .toBe('"Rimborso TARI" cannot be closed at the first level: transfer it to the competent office');
 
     const [first, second] = await Promise.allSettled([
-      handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'rejected', actor: null }] }),
+      handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'redirected', actor: null }] }),
       handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', actor: null }] }),
     ]);
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
-    const rejection = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
-    expect(rejection.reason).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(String(rejection.reason.cause?.message)).toMatch(/already resolved/);
-    const resolutions = await t.db.selectFrom('case_events').select(['seq']).where('case_id', '=', caseId).where('type', '=', 'case.resolved').execute();
-    expect(resolutions).toHaveLength(1);
+    const refused = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
+    expect(String(refused.reason.cause?.message)).toMatch(/already resolved/);
+    expect(await rejection(handle.executeUpdate(transferUpdate, { args: [{ actor: { id: 'x', role: 'operator', officeId: null } }] })))
+      .toMatch(/the case is resolved/);
+    expect((await eventsOf(caseId)).filter((e) => e.type === 'case.resolved')).toHaveLength(1);
+    expect((await eventsOf(tari.caseId)).map((e) => e.type)).toEqual(['case.opened']);
   });
 
   it('a repeated opening joins the running case instead of starting another', async () => {
-    const { caseId } = await openCase();
+    const { caseId, input } = await openCase();
     const again = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
-        workflowId: caseId, taskQueue: w.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ caseId, intake, definition, actor: null, telephonyTaskQueue: w.telephonyTaskQueue }],
+        workflowId: caseId, taskQueue: w.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [input],
       }),
     });
     expect(again.lastSeq).toBe(1);
-    const runs = await w.client.workflow.count(`WorkflowId = '${caseId}'`);
-    expect(runs.count).toBe(1);
+    expect((await w.client.workflow.count(`WorkflowId = '${caseId}'`)).count).toBe(1);
   });
 
   it('replays its recorded history deterministically', async () => {
     const { handle } = await openCase();
     await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'redirected', actor: null }] });
+    await handle.signal(surveyAnswerSignal, { answers: { solved: false } });
     await handle.result();
     const history = await handle.fetchHistory();
     await expect(Worker.runReplayHistory({ workflowsPath }, history, handle.workflowId)).resolves.toBeUndefined();

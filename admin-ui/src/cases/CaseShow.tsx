@@ -22,16 +22,17 @@ export const CaseShow = () => (
       <TextField source="status" />
       <TextField source="stage" />
       <TextField source="outcome" emptyText="—" />
-      <Labeled label="Citizen">
-        <FunctionField render={(r: { citizen: Record<string, string> }) =>
-          Object.entries(r.citizen).map(([k, v]) => `${k}: ${v}`).join(' · ') || '—'} />
-      </Labeled>
-      <Labeled label="Details">
-        <FunctionField render={(r: { details: Record<string, unknown> }) =>
-          Object.entries(r.details).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
+      <TextField source="citizen.name" label="Citizen" emptyText="—" />
+      <TextField source="citizen.phone" label="Phone" emptyText="—" />
+      <TextField source="citizen.email" label="E-mail" emptyText="—" />
+      <TextField source="citizen.fiscalCode" label="Fiscal code" emptyText="—" />
+      <Labeled label="Service details">
+        <FunctionField render={(r: { details?: Record<string, unknown> }) =>
+          Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
       </Labeled>
       <NumberField source="definitionVersion" label="Definition version" emptyText="—" />
       <DateField source="createdAt" label="Opened" {...romeDateTime} />
+      <DateField source="updatedAt" label="Updated" {...romeDateTime} />
       <DateField source="resolvedAt" label="Resolved" emptyText="—" {...romeDateTime} />
       <ArrayField source="events" label="Timeline">
         <Datagrid bulkActionButtons={false} rowClick={false}>

@@ -17,7 +17,7 @@ export const ResolveCase = () => {
   const [outcome, setOutcome] = useState('');
   const [note, setNote] = useState('');
   const { mutate, isPending } = useMutation({
-    mutationFn: () => dataProvider.resolveCase(String(record!.id), { outcome, ...(note.trim() ? { note: note.trim() } : {}) }),
+    mutationFn: (id: string) => dataProvider.resolveCase(id, { outcome, ...(note.trim() ? { note: note.trim() } : {}) }),
     onSuccess: () => {
       setOpen(false);
       notify('Case resolved', { type: 'success' });
@@ -41,7 +41,7 @@ export const ResolveCase = () => {
         </DialogContent>
         <DialogActions>
           <MuiButton onClick={() => setOpen(false)}>Cancel</MuiButton>
-          <MuiButton variant="contained" disabled={!outcome || isPending} onClick={() => mutate()}>Confirm</MuiButton>
+          <MuiButton variant="contained" disabled={!outcome || isPending} onClick={() => mutate(String(record.id))}>Confirm</MuiButton>
         </DialogActions>
       </Dialog>
     </>
