@@ -43,6 +43,11 @@ export const ResolveCommandSchema = z.object({
 }).strict();
 export type ResolveCommand = z.infer<typeof ResolveCommandSchema>;
 
+export const TransferCommandSchema = z.object({
+  note: z.string().trim().max(2000).optional(),
+}).strict();
+export type TransferCommand = z.infer<typeof TransferCommandSchema>;
+
 /** Case ids read like the city's protocol numbers: C-<year>-<6-digit counter>. */
 export const caseIdPattern = /^C-\d{4}-\d{6,}$/;
 export function formatCaseId(year: number, n: number): string {

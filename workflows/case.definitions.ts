@@ -48,7 +48,8 @@ export interface CaseSnapshot {
 }
 
 export type ResolveCaseArgs = ResolveCommand & { actor: string | null };
-export interface TransferArgs { actor: Actor; note?: string }
+/** `actor` is null until authentication lands in the API. */
+export interface TransferArgs { actor: Actor | null; note?: string }
 export interface TaskActionArgs { actor: Actor }
 export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }
 export interface ReassignTaskArgs { actor: Actor; toOffice: string; reason?: string }

@@ -114,7 +114,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state.task = openTask(`${caseId}:1`, officeId, Date.now(), calendar, def.sla.office);
     changes++;
     stageAttributes();
-    await record('case.transferred', actor.id, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
+    await record('case.transferred', actor?.id ?? null, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
     return snapshot();
   }, {
     validator: (_request: TransferArgs) => {

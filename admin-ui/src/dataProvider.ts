@@ -9,11 +9,13 @@ interface Problem { title?: string; detail?: string; errors?: { path: string; me
 const problemMessage = (p: Problem, status: number) =>
   [p.detail ?? p.title ?? `HTTP ${status}`, ...(p.errors ?? []).map((e) => `${e.path}: ${e.message}`)].join(': ');
 
+export type CaseAction = 'resolve' | 'transfer';
+
 /** The simple-rest provider plus the case actions, which are workflow updates rather than edits. */
 export const dataProvider = {
   ...base,
-  async resolveCase(id: string, body: { outcome: string; note?: string }) {
-    const res = await fetch(`/api/cases/${encodeURIComponent(id)}/resolve`, {
+  async caseAction(id: string, action: CaseAction, body: { outcome?: string; note?: string }) {
+    const res = await fetch(`/api/cases/${encodeURIComponent(id)}/${action}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     // A proxy in front of the API may answer errors with HTML.

@@ -35,7 +35,8 @@ function filtered(db: Executor, f: CaseListFilter) {
 const caseColumns = [
   'cases.id', 'cases.municipality_id', 'm.name as municipality_name', 'cases.service_code', 's.name as service_name',
   'cases.channel', 'cases.status', 'cases.stage', 'cases.outcome', 'cases.subject', 'cases.description',
-  'cases.citizen', 'cases.details', 'cases.definition_version', 'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
+  'cases.citizen', 'cases.details', 'cases.definition_version', 'cases.office_id', 'cases.solicitations',
+  'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
 ] as const;
 
 type CaseSelection = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
@@ -57,6 +58,8 @@ function rowToCase(r: CaseSelection): Case {
     citizen: r.citizen,
     details: r.details,
     definitionVersion: r.definition_version,
+    officeId: r.office_id,
+    solicitations: r.solicitations,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,
@@ -86,8 +89,16 @@ export async function findCaseDetail(db: Executor, id: string): Promise<CaseDeta
   const events = await db.selectFrom('case_events')
     .select(['seq', 'type', 'at', 'stage', 'actor', 'data', 'definition_version'])
     .where('case_id', '=', id).orderBy('seq').execute();
+  const tasks = await db.selectFrom('tasks').innerJoin('offices', 'offices.id', 'tasks.office_id')
+    .select(['tasks.id', 'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at',
+      'tasks.due_at', 'tasks.sla_state', 'tasks.escalated'])
+    .where('tasks.case_id', '=', id).orderBy('tasks.created_at').execute();
   return {
     ...found,
     events: events.map(({ definition_version, ...e }) => ({ ...e, at: e.at.toISOString(), definitionVersion: definition_version })),
+    tasks: tasks.map((t) => ({
+      id: t.id, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
+      warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
+    })),
   };
 }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CaseIntakeSchema, caseIdPattern, ResolveCommandSchema } from '../../domain/case.ts';
+import { CaseIntakeSchema, caseIdPattern, ResolveCommandSchema, TransferCommandSchema } from '../../domain/case.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
-import { type CaseServiceDeps, openCase, resolveCase } from '../services/cases.service.ts';
+import { type CaseServiceDeps, openCase, resolveCase, transferCase } from '../services/cases.service.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
@@ -52,4 +52,11 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       params: CaseParams, body: ResolveCommandSchema, response: { 200: CaseSchema, ...problems },
     },
   }, async (req) => resolveCase(deps, req.params.id, req.body, null));
+
+  app.post('/cases/:id/transfer', {
+    schema: {
+      operationId: 'transferCase', tags: ['cases'], summary: "Transfer a case to its service's competent office",
+      params: CaseParams, body: TransferCommandSchema, response: { 200: CaseSchema, ...problems },
+    },
+  }, async (req) => transferCase(deps, req.params.id, req.body, null));
 };

@@ -27,13 +27,27 @@ export const CaseSchema = z.object({
   citizen: CitizenSchema,
   details: z.record(z.string(), z.unknown()),
   definitionVersion: z.number().int().nullable(),
+  officeId: z.string().nullable(),
+  solicitations: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
 });
 z.globalRegistry.add(CaseSchema, { id: 'Case' });
 
-export const CaseDetailSchema = CaseSchema.extend({ events: z.array(CaseEventSchema) });
+export const TaskSchema = z.object({
+  id: z.string(),
+  officeId: z.string(),
+  officeName: z.string(),
+  assignee: z.string().nullable(),
+  status: z.enum(['open', 'claimed', 'done']),
+  warningAt: z.string(),
+  dueAt: z.string(),
+  slaState: z.enum(['on-track', 'warning', 'breached']),
+  escalated: z.boolean(),
+});
+
+export const CaseDetailSchema = CaseSchema.extend({ events: z.array(CaseEventSchema), tasks: z.array(TaskSchema) });
 z.globalRegistry.add(CaseDetailSchema, { id: 'CaseDetail' });
 
 export const caseSortFields = ['createdAt', 'updatedAt', 'status', 'id'] as const;

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
-  type Client, ServiceError, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  type Client, ServiceError, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { sql } from 'kysely';
-import { type CaseIntake, formatCaseId, type ResolveCommand } from '../../domain/case.ts';
+import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
-import { type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate } from '../../workflows/case.definitions.ts';
+import {
+  type Actor, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
+} from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase } from '../db/cases.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
@@ -104,19 +106,28 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
   return opened;
 }
 
-/** Resolves through the workflow's update, which answers after the read model is written. */
-export async function resolveCase(deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null): Promise<Case> {
+/**
+ * Runs a change through the case's workflow update, which validates it and answers after the
+ * read model is written; a refusal is a 409 with the workflow's reason.
+ */
+async function updateCase(deps: CaseServiceDeps, caseId: string, update: (handle: WorkflowHandle) => Promise<unknown>): Promise<Case> {
   const current = await findCase(deps.db, caseId);
   if (!current) throw notFound(`case ${caseId}`);
   if (current.status !== 'open') throw new ApiError('conflict', `case ${caseId} is already ${current.status}`);
   try {
-    await withDeadline(deps, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
+    await withDeadline(deps, () => update(deps.temporal.workflow.getHandle(caseId)));
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      throw new ApiError('conflict', err.cause?.message ?? err.message);
-    }
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('conflict', err.cause?.message ?? err.message);
     if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
     throw err;
   }
   return (await findCase(deps.db, caseId))!;
 }
+
+/** Closes the case at the first level, when its service lets the operator. */
+export const resolveCase = (deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null) =>
+  updateCase(deps, caseId, (h) => h.executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
+
+/** Hands the case to its service's competent office, as a task under the office's service levels. */
+export const transferCase = (deps: CaseServiceDeps, caseId: string, command: TransferCommand, actor: Actor | null) =>
+  updateCase(deps, caseId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...command, actor }] }));

@@ -87,6 +87,26 @@ describe.sequential('admin console in Chromium', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/cannot be closed at the first level: transfer it to the competent office/).waitFor();
     expect(await page.getByText('case.resolved').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('transfers it to the competent office, which then holds a task with its due time', async () => {
+    await page.getByRole('button', { name: 'Transfer to office' }).click();
+    const dialog = page.getByRole('dialog', { name: /Transfer case/ });
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('Pericolo per i motocicli');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Case transferred').waitFor();
+    await page.getByText('case.transferred').waitFor();
+    await page.getByRole('cell', { name: 'Manutenzione Strade' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Transfer to office' }).count()).toBe(0);
+    await screenshot(page, 'console-case-transferred');
+    const id = decodeURIComponent(page.url().match(/cases\/([^/]+)\/show/)![1]!);
+    const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
+    await client.connect();
+    try {
+      const { rows } = await client.query('select office_id, status, sla_state from tasks where case_id = $1', [id]);
+      expect(rows).toEqual([{ office_id: 'mi-strade', status: 'open', sla_state: 'on-track' }]);
+    } finally { await client.end(); }
   });
 
   it("shows the server's refusal when the case was resolved meanwhile", async () => {

@@ -170,6 +170,23 @@ describe('POST /api/cases/:id/resolve', () => {
     expect(detail.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
   });
 
+  it('transfers a case to its competent office as a task with its due instants; then only the office can close it', async () => {
+    const { id } = (await post(intake)).json();
+    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { note: 'Verificare il permesso residenti' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id, stage: 'office', status: 'open', officeId: 'mi-mobilita' });
+    const detail = (await app.inject({ url: `/api/cases/${id}` })).json();
+    expect(detail.tasks).toEqual([expect.objectContaining({
+      officeId: 'mi-mobilita', officeName: 'Mobilità - Area C', status: 'open', assignee: null, slaState: 'on-track', escalated: false,
+    })]);
+    expect(Date.parse(detail.tasks[0].dueAt)).toBeGreaterThan(Date.parse(detail.tasks[0].warningAt));
+    expect(detail.events.at(-1)).toMatchObject({ type: 'case.transferred', data: { office: 'mi-mobilita', note: 'Verificare il permesso residenti' } });
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} }), 409).detail).toBe('the case is already at stage office');
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+      .toBe('the case is with the office: its task is completed by the office');
+    expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { priority: 1 } }), 400);
+  });
+
   it('answers 409 for a case its service does not let the operator close', async () => {
     const { id } = (await post(intake)).json();
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)

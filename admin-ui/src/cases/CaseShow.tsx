@@ -3,11 +3,12 @@ import {
   TopToolbar, useRecordContext,
 } from 'react-admin';
 import { romeDateTime } from './caseChoices.ts';
-import { ResolveCase } from './ResolveCase.tsx';
+import { ResolveCase, TransferCase } from './CaseAction.tsx';
 
 const Actions = () => {
-  const record = useRecordContext<{ status: string }>();
-  return <TopToolbar>{record?.status === 'open' && <ResolveCase />}</TopToolbar>;
+  const record = useRecordContext<{ status: string; stage: string }>();
+  // At the first level the operator closes or transfers; afterwards the office works the task.
+  return <TopToolbar>{record?.status === 'open' && record.stage === 'intake' && <><TransferCase /><ResolveCase /></>}</TopToolbar>;
 };
 
 export const CaseShow = () => (
@@ -34,6 +35,16 @@ export const CaseShow = () => (
       <DateField source="createdAt" label="Opened" {...romeDateTime} />
       <DateField source="updatedAt" label="Updated" {...romeDateTime} />
       <DateField source="resolvedAt" label="Resolved" emptyText="—" {...romeDateTime} />
+      <ArrayField source="tasks" label="Office tasks">
+        <Datagrid bulkActionButtons={false} rowClick={false} empty={<span>Not transferred to an office</span>}>
+          <TextField source="officeName" label="Office" />
+          <TextField source="status" />
+          <TextField source="assignee" emptyText="—" />
+          <DateField source="warningAt" label="Warning" {...romeDateTime} />
+          <DateField source="dueAt" label="Due" {...romeDateTime} />
+          <TextField source="slaState" label="SLA" />
+        </Datagrid>
+      </ArrayField>
       <ArrayField source="events" label="Timeline">
         <Datagrid bulkActionButtons={false} rowClick={false}>
           <NumberField source="seq" label="#" />
