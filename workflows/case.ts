@@ -245,6 +245,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     }
   }
 
+  // The resolving update finishes recording (and answers with the resolved case) before the citizen is told.
+  await condition(allHandlersFinished);
   const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });
   await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
 
