@@ -70,7 +70,7 @@ export function createCaseActivities({ db }: { db: Db }) {
           const t = e.task;
           const row = {
             office_id: t.officeId, assignee: t.assignee, status: t.status, warning_at: t.warningAt, due_at: t.dueAt,
-            sla_state: t.slaState, escalated: t.escalated, updated_at: e.at, last_seq: e.seq,
+            sla_state: t.slaState, escalated: t.escalated, waiting_since: t.waitingSince, updated_at: e.at, last_seq: e.seq,
           };
           await trx.insertInto('tasks').values({ id: t.id, case_id: e.caseId, created_at: t.createdAt, ...row })
             .onConflict((oc) => oc.column('id').doUpdateSet(row).where('tasks.last_seq', '<', e.seq))

@@ -13,6 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('due_at', 'timestamptz', (c) => c.notNull())
     .addColumn('sla_state', 'text', (c) => c.notNull().check(sql`sla_state in ('on-track','warning','breached')`))
     .addColumn('escalated', 'boolean', (c) => c.notNull().defaultTo(false))
+    // Set while the office waits on the citizen: the service-level clock is stopped.
+    .addColumn('waiting_since', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .addColumn('last_seq', 'integer', (c) => c.notNull())

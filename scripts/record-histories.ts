@@ -13,7 +13,7 @@ import { resolveTemporalCli } from '../platform/tools.ts';
 import { createTelephonyActivities } from '../telephony/activities.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
-  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, completeTaskUpdate, openedUpdate, resolveUpdate, solicitSignal,
+  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, completeTaskUpdate, openedUpdate, requestInformationUpdate, resolveUpdate, solicitSignal,
   surveyAnswerSignal, transferUpdate,
 } from '../workflows/case.definitions.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
@@ -78,6 +78,14 @@ try {
       const handle = await open('tari-refund');
       await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
       await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      return handle.workflowId;
+    },
+    // The office asked the citizen for information and waits, its clock stopped.
+    'lifecycle-office-waiting': async () => {
+      const handle = await open('tari-refund');
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      await handle.executeUpdate(requestInformationUpdate, { args: [{ actor: marco, question: 'la ricevuta di pagamento' }] });
       return handle.workflowId;
     },
     // Transferred, solicited, completed by the office, survey answered, closed.

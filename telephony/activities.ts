@@ -36,6 +36,13 @@ export function createTelephonyActivities({ db }: { db: Db }) {
       return notice;
     },
 
+    /** A free-text message to the citizen on their channel: questions, progress. */
+    async messageCitizen({ caseId, dedupKey, text }: { caseId: string; dedupKey: string; text: string }): Promise<Notice | null> {
+      const notice = await citizenContact(caseId);
+      if (notice) await enqueue(caseId, dedupKey, notice, `Comune - richiesta ${caseId}: ${text}.`);
+      return notice;
+    },
+
     /** A reminder to the office's mailbox: scheduled, after a solicitation, or on breach. */
     async notifyOffice({ caseId, dedupKey, officeId, text }: { caseId: string; dedupKey: string; officeId: string; text: string }): Promise<Notice | null> {
       const office = await db.selectFrom('offices').select(['email']).where('id', '=', officeId).executeTakeFirstOrThrow();

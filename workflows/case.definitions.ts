@@ -31,12 +31,16 @@ export interface TaskSnapshot {
   dueAt: string;
   slaState: SlaState;
   escalated: boolean;
+  /** Set while the office waits on the citizen: the service-level clock is stopped. */
+  waitingSince: string | null;
+  /** Business time spent waiting on the citizen so far; warning, due and reminders move by it. */
+  pausedBusinessMs: number;
 }
 
 export interface CaseSnapshot {
   caseId: string;
   status: CaseStatus;
-  /** intake (first level) → office → resolved → survey → closed */
+  /** intake (first level) → office (⇄ waiting-citizen) → resolved → survey → closed */
   stage: string;
   outcome: Outcome | null;
   lastSeq: number;
@@ -52,6 +56,7 @@ export type ResolveCaseArgs = ResolveCommand & { actor: string | null };
 export interface TransferArgs { actor: Actor | null; note?: string }
 export interface TaskActionArgs { actor: Actor }
 export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }
+export interface RequestInformationArgs { actor: Actor; question: string }
 export interface ReassignTaskArgs { actor: Actor; toOffice: string; reason?: string }
 
 /** Returns once the case's opening is in the read model, so the caller can read its own write. */
@@ -64,9 +69,13 @@ export const claimTaskUpdate = defineUpdate<CaseSnapshot, [TaskActionArgs]>('cla
 export const releaseTaskUpdate = defineUpdate<CaseSnapshot, [TaskActionArgs]>('releaseTask');
 export const completeTaskUpdate = defineUpdate<CaseSnapshot, [CompleteTaskArgs]>('completeTask');
 export const reassignTaskUpdate = defineUpdate<CaseSnapshot, [ReassignTaskArgs]>('reassignTask');
+/** The office asks the citizen for more information; the service-level clock stops until it arrives. */
+export const requestInformationUpdate = defineUpdate<CaseSnapshot, [RequestInformationArgs]>('requestInformation');
 
 /** The citizen asks where the case is ("sollecito"): the office is reminded at once. */
 export const solicitSignal = defineSignal<[{ channel: string }]>('solicit');
+/** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
+export const citizenInformationSignal = defineSignal<[{ text: string; channel: string }]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
 
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');

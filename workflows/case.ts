@@ -7,10 +7,10 @@ import { outcomes } from '../domain/case.ts';
 import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
   type Actor, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
-  openedUpdate, reassignTaskUpdate, releaseTaskUpdate, resolveUpdate, snapshotQuery, solicitSignal, surveyAnswerSignal,
-  type TransferArgs, transferUpdate,
+  citizenInformationSignal, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate, resolveUpdate,
+  snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
-import { nextClockEvent, openTask, remainingBusinessMs } from './office-task.ts';
+import { type ClockEvent, nextClockEvent, openTask, pause, remainingBusinessMs, resume } from './office-task.ts';
 import { caseSearchAttributes } from './search-attributes.ts';
 
 // Read-model writes must eventually land: retry without a cap, backing off to once a minute.
@@ -28,7 +28,7 @@ const reject = (reason: string): never => { throw new Error(reason); };
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
   // Cases opened before the lifecycle stages existed go on as they started (test/fixtures/histories).
   const lifecycle = patched('lifecycle-stages');
-  const { notifyCitizen, notifyOffice, sendSurvey } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({
+  const { notifyCitizen, notifyOffice, sendSurvey, messageCitizen } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({
     ...durable, taskQueue: input.telephonyTaskQueue,
   });
   const { caseId } = input;
@@ -41,6 +41,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   let opened = false;
   let changes = 0; // bumped by every handler that moves the task, to wake the main loop
   let solicitationsToHandle = 0;
+  const information: { text: string; channel: string }[] = [];
+  const remindersDone = { office: 0, citizen: 0 };
   let transferring = false;
   let surveyAnswers: Record<string, unknown> | undefined;
 
@@ -69,6 +71,35 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   });
   const remindOffice = (key: string, text: string) =>
     state.task ? notifyOffice({ caseId, dedupKey: `${caseId}:${key}`, officeId: state.task.officeId, text }) : Promise.resolve(null);
+
+  const onClock = async (event: ClockEvent, task: TaskSnapshot) => {
+    if (event.kind === 'office-reminder') {
+      remindersDone.office += 1;
+      await record('task.reminded', null, { reason: 'scheduled', reminder: remindersDone.office });
+      await remindOffice(`reminder:${remindersDone.office}`, `promemoria: la pratica scade il ${task.dueAt}`);
+    } else if (event.kind === 'citizen-reminder') {
+      remindersDone.citizen += 1;
+      const sent = await messageCitizen({ caseId, dedupKey: `${caseId}:citizen-reminder:${remindersDone.citizen}`, text: 'stiamo lavorando alla sua richiesta' });
+      await record('citizen.reminded', null, sent ? { ...sent } : { reason: 'no phone or e-mail on file' });
+    } else if (event.kind === 'warning') {
+      task.slaState = 'warning';
+      stageAttributes();
+      await record('sla.warning', null, { dueAt: task.dueAt });
+      await remindOffice('sla-warning', `la pratica è prossima alla scadenza (${task.dueAt})`);
+    } else {
+      const action = def.sla.office.onBreach;
+      const from = task.officeId;
+      if (action.type === 'transfer-to-third-level') {
+        calendar = (await officeContext({ officeId: action.office })).calendar;
+        Object.assign(task, { officeId: action.office, status: 'open', assignee: null });
+      }
+      Object.assign(task, { slaState: 'breached', escalated: true });
+      stageAttributes();
+      await record('sla.breached', null, { action: action.type, from, ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}) });
+      await remindOffice('sla-breach', action.type === 'escalate-to-supervisors'
+        ? 'pratica scaduta: segnalata ai supervisori' : `pratica scaduta: trasferita dall'ufficio ${from}`);
+    }
+  };
 
   // --- validators: a rejected request changes nothing and says why --------------------------
   const openTaskOf = (actor: Actor, wanted: 'open' | 'claimed') => {
@@ -179,6 +210,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       if (toOffice === task.officeId) reject(`the task is already with ${toOffice}`);
     },
   });
+  setHandler(requestInformationUpdate, async ({ actor, question }) => {
+    pause(state.task!, Date.now());
+    state.stage = 'waiting-citizen';
+    changes++;
+    stageAttributes();
+    await record('information.requested', actor.id, { question });
+    await messageCitizen({ caseId, dedupKey: `${caseId}:question:${state.lastSeq}`, text: `per procedere ci serve: ${question}` });
+    return snapshot();
+  }, {
+    validator: ({ actor, question }) => {
+      mustBeLifecycle();
+      const task = openTaskOf(actor, 'claimed');
+      if (task.waitingSince) reject('the office is already waiting for the citizen');
+      if (!question?.trim()) reject('the question to the citizen is required');
+    },
+  });
+  setHandler(citizenInformationSignal, (info) => { if (state.status === 'open') information.push(info); });
   setHandler(solicitSignal, () => {
     if (state.status !== 'open') return;
     state.solicitations += 1;
@@ -205,11 +253,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }
 
   // First level, then the office's task under its service-level clock, until resolved.
-  let remindersDone = 0;
   while (state.status === 'open') {
     const seen = changes;
-    const next = state.task && calendar ? nextClockEvent(state.task, calendar, def.reminders.officeAfterHours, remindersDone) : undefined;
-    const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || changes !== seen;
+    const next = state.task && calendar ? nextClockEvent(state.task, calendar, def.reminders, remindersDone) : undefined;
+    const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || information.length > 0 || changes !== seen;
     let woken = true;
     if (next) woken = await condition(wake, Math.max(1, next.at - Date.now()));
     else await condition(wake);
@@ -218,33 +265,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       solicitationsToHandle -= 1;
       await record('citizen.solicited', null, { count: state.solicitations });
       await remindOffice(`solicitation:${state.solicitations}`, `il cittadino ha sollecitato la pratica (${state.solicitations}° sollecito)`);
-    } else if (!woken && next && state.task) {
-      const task = state.task;
-      if (next.event.kind === 'reminder') {
-        remindersDone += 1;
-        await record('task.reminded', null, { reason: 'scheduled', reminder: remindersDone });
-        await remindOffice(`reminder:${remindersDone}`, `promemoria: la pratica scade il ${task.dueAt}`);
-      } else if (next.event.kind === 'warning') {
-        task.slaState = 'warning';
+    } else if (information.length > 0) {
+      const received = information.shift()!;
+      if (state.task?.waitingSince && calendar) {
+        resume(state.task, calendar, Date.now(), def.sla.office);
+        state.stage = 'office';
         stageAttributes();
-        await record('sla.warning', null, { dueAt: task.dueAt });
-        await remindOffice('sla-warning', `la pratica è prossima alla scadenza (${task.dueAt})`);
-      } else {
-        const action = def.sla.office.onBreach;
-        const from = task.officeId;
-        if (action.type === 'transfer-to-third-level') {
-          calendar = (await officeContext({ officeId: action.office })).calendar;
-          Object.assign(task, { officeId: action.office, status: 'open', assignee: null });
-        }
-        Object.assign(task, { slaState: 'breached', escalated: true });
-        stageAttributes();
-        await record('sla.breached', null, { action: action.type, from, ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}) });
-        await remindOffice('sla-breach', action.type === 'escalate-to-supervisors'
-          ? 'pratica scaduta: segnalata ai supervisori' : `pratica scaduta: trasferita dall'ufficio ${from}`);
       }
+      await record('information.received', null, { ...received, dueAt: state.task?.dueAt });
+      await remindOffice(`information:${state.lastSeq}`, 'il cittadino ha inviato le informazioni richieste');
+    } else if (!woken && next && state.task) {
+      await onClock(next.event, state.task);
     }
   }
-
   // The resolving update finishes recording (and answers with the resolved case) before the citizen is told.
   await condition(allHandlersFinished);
   const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });

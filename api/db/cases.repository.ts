@@ -91,7 +91,7 @@ export async function findCaseDetail(db: Executor, id: string): Promise<CaseDeta
     .where('case_id', '=', id).orderBy('seq').execute();
   const tasks = await db.selectFrom('tasks').innerJoin('offices', 'offices.id', 'tasks.office_id')
     .select(['tasks.id', 'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at',
-      'tasks.due_at', 'tasks.sla_state', 'tasks.escalated'])
+      'tasks.due_at', 'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since'])
     .where('tasks.case_id', '=', id).orderBy('tasks.created_at').execute();
   return {
     ...found,
@@ -99,6 +99,7 @@ export async function findCaseDetail(db: Executor, id: string): Promise<CaseDeta
     tasks: tasks.map((t) => ({
       id: t.id, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
       warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
+      waitingSince: t.waiting_since?.toISOString() ?? null,
     })),
   };
 }

@@ -58,6 +58,7 @@ export interface TasksTable {
   due_at: Timestamp;
   sla_state: 'on-track' | 'warning' | 'breached';
   escalated: boolean;
+  waiting_since: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   last_seq: number;

@@ -45,6 +45,7 @@ export const TaskSchema = z.object({
   dueAt: z.string(),
   slaState: z.enum(['on-track', 'warning', 'breached']),
   escalated: z.boolean(),
+  waitingSince: z.string().nullable(),
 });
 
 export const CaseDetailSchema = CaseSchema.extend({ events: z.array(CaseEventSchema), tasks: z.array(TaskSchema) });

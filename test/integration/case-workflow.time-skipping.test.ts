@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseActivities } from '../../activities/case-activities.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
-import { addBusinessTime, CalendarSchema } from '../../domain/calendar.ts';
+import { addBusinessTime, businessTimeBetween, CalendarSchema } from '../../domain/calendar.ts';
 import type { CaseIntake } from '../../domain/case.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
@@ -13,8 +13,8 @@ import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTelephonyActivities } from '../../telephony/activities.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, claimTaskUpdate, completeTaskUpdate, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, snapshotQuery,
-  solicitSignal, transferUpdate,
+  type Actor, citizenInformationSignal, claimTaskUpdate, completeTaskUpdate, openedUpdate, reassignTaskUpdate, releaseTaskUpdate,
+  requestInformationUpdate, snapshotQuery, solicitSignal, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
@@ -103,6 +103,7 @@ describe('the office stage, in business time', () => {
       actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThan(5_000));
     };
     near(at(rows, 'task.reminded'), def.reminders.officeAfterHours.map((h) => addBusinessTime(milanOffices, created, h * hour)));
+    near(at(rows, 'citizen.reminded'), def.reminders.citizenAfterHours.map((h) => addBusinessTime(milanOffices, created, h * hour)));
     near(at(rows, 'sla.warning'), [Date.parse(task!.warningAt)]);
     near(at(rows, 'sla.breached'), [expectedDue]);
     // Office hours only: every timer fired while the office was open (or at its closing time).
@@ -115,7 +116,8 @@ describe('the office stage, in business time', () => {
     const taskRow = await t.db.selectFrom('tasks').select(['sla_state', 'escalated', 'office_id']).where('case_id', '=', handle.workflowId).executeTakeFirstOrThrow();
     expect(taskRow).toEqual({ sla_state: 'breached', escalated: true, office_id: 'mi-tributi' });
     const mail = await t.db.selectFrom('outbound_messages').select('dedup_key').where('case_id', '=', handle.workflowId).orderBy('id').execute();
-    expect(mail.map((m) => m.dedup_key.split(':').slice(1).join(':'))).toEqual(['reminder:1', 'reminder:2', 'sla-warning', 'sla-breach']);
+    expect(mail.map((m) => m.dedup_key.split(':').slice(1).join(':')))
+      .toEqual(['reminder:1', 'citizen-reminder:1', 'reminder:2', 'sla-warning', 'sla-breach']);
   });
 
   it('hands a breached pothole to the third-level office', async () => {
@@ -129,6 +131,44 @@ describe('the office stage, in business time', () => {
     expect(snapshot.task).toMatchObject({ officeId: 'mi-pronto-intervento', status: 'open', slaState: 'breached', escalated: true });
     const breach = (await events(handle.workflowId)).find((e) => e.type === 'sla.breached');
     expect(breach?.data).toEqual({ action: 'transfer-to-third-level', from: 'mi-strade', to: 'mi-pronto-intervento' });
+  });
+});
+
+describe('waiting on the citizen', () => {
+  it('stops the service-level clock until the information arrives, then moves every deadline by the business time waited', async () => {
+    const handle = await openCase();
+    const { task } = await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+    expect(await refusal(handle.executeUpdate(requestInformationUpdate, { args: [{ actor: marco, question: '' }] })))
+      .toBe('the question to the citizen is required');
+    const asked = await handle.executeUpdate(requestInformationUpdate, { args: [{ actor: marco, question: 'la copia della ricevuta di pagamento' }] });
+    expect(asked).toMatchObject({ stage: 'waiting-citizen', task: { waitingSince: expect.any(String) } });
+    expect(await refusal(handle.executeUpdate(requestInformationUpdate, { args: [{ actor: marco, question: 'altro' }] })))
+      .toBe('the office is already waiting for the citizen');
+
+    // Well past the original due instant: the clock is stopped, so nothing fires.
+    await sleepUntil(Date.parse(task!.dueAt) + 48 * hour);
+    let rows = await events(handle.workflowId);
+    expect(rows.map((e) => e.type)).toEqual(['case.opened', 'case.transferred', 'task.claimed', 'information.requested']);
+    expect((await handle.query(snapshotQuery)).task).toMatchObject({ slaState: 'on-track' });
+
+    handle.signal(citizenInformationSignal, { text: 'Ricevuta inviata per e-mail', channel: 'email' });
+    await env.sleep(1_000);
+    const resumed = await handle.query(snapshotQuery);
+    const waited = resumed.task!.pausedBusinessMs;
+    const pausedFor = businessTimeBetween(milanOffices, Date.parse(asked.task!.waitingSince!), await env.currentTimeMs());
+    expect(Math.abs(waited - pausedFor)).toBeLessThan(5_000);
+    expect(resumed).toMatchObject({ stage: 'office', task: { waitingSince: null, slaState: 'on-track' } });
+    const def = demoDefinition('tari-refund').document;
+    expect(Date.parse(resumed.task!.dueAt)).toBe(addBusinessTime(milanOffices, Date.parse(task!.createdAt), def.sla.office.targetHours * hour + waited));
+    // The remaining business time is what was left when the office asked.
+    const leftWhenAsked = businessTimeBetween(milanOffices, Date.parse(asked.task!.waitingSince!), Date.parse(task!.dueAt));
+    expect(Math.abs(resumed.remainingBusinessMs! - leftWhenAsked)).toBeLessThan(5_000);
+
+    rows = await events(handle.workflowId);
+    expect(rows.at(-1)).toMatchObject({ type: 'information.received', data: { text: 'Ricevuta inviata per e-mail', channel: 'email' } });
+    const question = await t.db.selectFrom('outbound_messages').select(['channel', 'body']).where('dedup_key', 'like', `${handle.workflowId}:question:%`).executeTakeFirstOrThrow();
+    expect(question).toMatchObject({ channel: 'sms', body: expect.stringContaining('la copia della ricevuta di pagamento') });
   });
 });
 
