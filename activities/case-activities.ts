@@ -1,6 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
-import type { CaseIntake, CaseStatus, Outcome } from '../domain/case.ts';
+import { sql } from 'kysely';
+import { latestPublished } from '../api/db/definitions.repository.ts';
+import { type CaseIntake, type CaseStatus, formatCaseId, type Outcome } from '../domain/case.ts';
+import type { ServiceDefinition } from '../domain/service-definition.ts';
 import type { Db } from '../platform/db.ts';
 import type { TaskSnapshot } from '../workflows/case.definitions.ts';
 
@@ -77,6 +80,17 @@ export function createCaseActivities({ db }: { db: Db }) {
             .execute();
         }
       });
+    },
+
+    /**
+     * A number for a complaint about a case and the complaint service's published definition; the
+     * workflow then starts the complaint as a case of its own.
+     */
+    async allocateComplaint(): Promise<{ caseId: string; definition: { version: number; document: ServiceDefinition } }> {
+      const definition = await latestPublished(db, 'complaint');
+      if (!definition) throw ApplicationFailure.create({ type: 'NoComplaintService', nonRetryable: true, message: 'no published definition for "complaint"' });
+      const { n } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db).then((r) => r.rows[0]!);
+      return { caseId: formatCaseId(new Date().getUTCFullYear(), n), definition };
     },
 
     /** An office with the calendar its service levels run on. */

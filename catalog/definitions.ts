@@ -114,4 +114,15 @@ export const demoDefinitions: ServiceDefinitionInput[] = [
     reminders: { officeAfterHours: [16], citizenAfterHours: [] },
     callback, resolution: allOutcomes, survey,
   },
+  {
+    schemaVersion: 1,
+    service: { code: 'complaint', name: 'Reclamo', description: 'Reclamo di un cittadino sulla gestione di una sua pratica; aperto dalla pratica stessa.' },
+    intake: { fields: [{ key: 'relatedCase', label: 'Pratica reclamata', type: 'text', required: true, pattern: 'C-[0-9]{4}-[0-9]{6,}' }] },
+    firstLevel: { knowledgeArticles: ['carta-dei-servizi'], operatorMayClose: false },
+    transfer: { offices: { milano: 'mi-urp', firenze: 'fi-urp' }, mode: 'task-only' },
+    // The charter of services promises an answer to a complaint within 30 days.
+    sla: { office: { targetHours: 100, warningHours: 80, onBreach: escalate } },
+    reminders: { officeAfterHours: [40], citizenAfterHours: [] },
+    callback, resolution: allOutcomes, survey,
+  },
 ];

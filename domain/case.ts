@@ -43,6 +43,13 @@ export const ResolveCommandSchema = z.object({
 }).strict();
 export type ResolveCommand = z.infer<typeof ResolveCommandSchema>;
 
+/** A citizen's solicitation ("sollecito"), relayed by an operator or an app. */
+export const SolicitationSchema = z.object({ channel: ChannelSchema }).strict();
+/** A citizen's complaint ("reclamo") about how their case is handled. */
+export const ComplaintSchema = z.object({ channel: ChannelSchema, text: z.string().trim().min(3).max(5000) }).strict();
+export type Solicitation = z.infer<typeof SolicitationSchema>;
+export type Complaint = z.infer<typeof ComplaintSchema>;
+
 export const TransferCommandSchema = z.object({
   note: z.string().trim().max(2000).optional(),
 }).strict();

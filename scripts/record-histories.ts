@@ -13,8 +13,8 @@ import { resolveTemporalCli } from '../platform/tools.ts';
 import { createTelephonyActivities } from '../telephony/activities.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
-  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, completeTaskUpdate, openedUpdate, requestInformationUpdate, resolveUpdate, solicitSignal,
-  surveyAnswerSignal, transferUpdate,
+  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, complainSignal, completeTaskUpdate, openedUpdate, requestInformationUpdate, resolveUpdate, solicitSignal,
+  snapshotQuery, surveyAnswerSignal, transferUpdate,
 } from '../workflows/case.definitions.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
 import type { CaseIntake } from '../domain/case.ts';
@@ -53,7 +53,7 @@ try {
   };
   let n = 0;
   const open = async (serviceCode: string) => {
-    const caseId = `C-2026-${String(++n).padStart(6, '0')}`;
+    const caseId = `C-2026-${String(900000 + ++n)}`; // clear of the numbers the database hands out
     const input: CaseWorkflowInput = {
       caseId, actor: operator.id, telephonyTaskQueue: 'telephony', intake: intakes[serviceCode]!,
       definition: { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === serviceCode)) },
@@ -86,6 +86,14 @@ try {
       await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
       await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
       await handle.executeUpdate(requestInformationUpdate, { args: [{ actor: marco, question: 'la ricevuta di pagamento' }] });
+      return handle.workflowId;
+    },
+    // A complaint about a transferred case opens a linked complaint case.
+    'lifecycle-complaint': async () => {
+      const handle = await open('tari-refund');
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.signal(complainSignal, { text: 'Nessuna risposta', channel: 'phone' });
+      for (let i = 0; i < 100 && (await handle.query(snapshotQuery)).complaints.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       return handle.workflowId;
     },
     // Transferred, solicited, completed by the office, survey answered, closed.

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseIntake, CaseStatus, Outcome, ResolveCommand, StaffRole } from '../domain/case.ts';
+import type { CaseIntake, CaseStatus, Channel, Outcome, ResolveCommand, StaffRole } from '../domain/case.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
 
 /** What the API and the worker share about the case workflow, without importing workflow code. */
@@ -47,6 +47,8 @@ export interface CaseSnapshot {
   definitionVersion: number;
   task: TaskSnapshot | null;
   solicitations: number;
+  /** Complaint cases opened from this one. */
+  complaints: string[];
   /** Business time left before the task is due, by its office's calendar (ms; negative once breached). */
   remainingBusinessMs: number | null;
 }
@@ -74,6 +76,8 @@ export const requestInformationUpdate = defineUpdate<CaseSnapshot, [RequestInfor
 
 /** The citizen asks where the case is ("sollecito"): the office is reminded at once. */
 export const solicitSignal = defineSignal<[{ channel: string }]>('solicit');
+/** The citizen complains ("reclamo"): a linked complaint case is opened for the public relations office. */
+export const complainSignal = defineSignal<[{ text: string; channel: Channel }]>('complain');
 /** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
 export const citizenInformationSignal = defineSignal<[{ text: string; channel: string }]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');

@@ -1,13 +1,14 @@
 import {
-  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
+  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createCaseActivities } from '../activities/case-activities.ts';
 import type { Calendar } from '../domain/calendar.ts';
-import { outcomes } from '../domain/case.ts';
+import { type Channel, outcomes } from '../domain/case.ts';
 import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
   type Actor, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
-  citizenInformationSignal, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate, resolveUpdate,
+  citizenInformationSignal, complainSignal, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate, resolveUpdate,
   snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
 import { type ClockEvent, nextClockEvent, openTask, pause, remainingBusinessMs, resume } from './office-task.ts';
@@ -20,7 +21,7 @@ const durable = {
 } as const;
 const hour = 3_600_000;
 
-const { recordCaseEvent, officeContext } = proxyActivities<ReturnType<typeof createCaseActivities>>(durable);
+const { recordCaseEvent, officeContext, allocateComplaint } = proxyActivities<ReturnType<typeof createCaseActivities>>(durable);
 
 const reject = (reason: string): never => { throw new Error(reason); };
 
@@ -35,13 +36,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const def = input.definition.document;
   const state: CaseSnapshot = {
     caseId, status: 'open', stage: 'intake', outcome: null, lastSeq: 0, definitionVersion: input.definition.version,
-    task: null, solicitations: 0, remainingBusinessMs: null,
+    task: null, solicitations: 0, complaints: [], remainingBusinessMs: null,
   };
   let calendar: Calendar | undefined; // the responsible office's, once transferred
   let opened = false;
   let changes = 0; // bumped by every handler that moves the task, to wake the main loop
   let solicitationsToHandle = 0;
   const information: { text: string; channel: string }[] = [];
+  const complaints: { text: string; channel: Channel }[] = [];
   const remindersDone = { office: 0, citizen: 0 };
   let transferring = false;
   let surveyAnswers: Record<string, unknown> | undefined;
@@ -67,10 +69,37 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const snapshot = (): CaseSnapshot => ({
     ...state,
     task: state.task && { ...state.task },
+    complaints: [...state.complaints],
     remainingBusinessMs: state.task && calendar && state.task.status !== 'done' ? remainingBusinessMs(state.task, calendar, Date.now()) : null,
   });
   const remindOffice = (key: string, text: string) =>
     state.task ? notifyOffice({ caseId, dedupKey: `${caseId}:${key}`, officeId: state.task.officeId, text }) : Promise.resolve(null);
+
+  /** Starts the complaint as a case of its own, linked both ways, living on after this one closes. */
+  const openComplaint = async ({ text, channel }: { text: string; channel: Channel }) => {
+    const { caseId: complaintId, definition } = await allocateComplaint();
+    const started = await startChild(caseWorkflow, {
+      workflowId: complaintId,
+      parentClosePolicy: 'ABANDON',
+      args: [{
+        caseId: complaintId, definition, actor: null, telephonyTaskQueue: input.telephonyTaskQueue,
+        intake: {
+          municipalityId: input.intake.municipalityId, serviceCode: 'complaint', channel, subject: `Reclamo sulla pratica ${caseId}`,
+          description: text, citizen: input.intake.citizen, details: { relatedCase: caseId },
+        },
+      }],
+    }).then(() => true, (err: Error) => {
+      // Only a case-number clash (two databases on one namespace) gets here; the case must go on.
+      log.error('complaint case not started', { complaintId, error: err.message });
+      return false;
+    });
+    if (!started) {
+      await record('complaint.not_opened', null, { complaintCase: complaintId, reason: 'case number already in use' });
+      return;
+    }
+    state.complaints.push(complaintId);
+    await record('complaint.opened', null, { complaintCase: complaintId, channel });
+  };
 
   const onClock = async (event: ClockEvent, task: TaskSnapshot) => {
     if (event.kind === 'office-reminder') {
@@ -227,6 +256,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     },
   });
   setHandler(citizenInformationSignal, (info) => { if (state.status === 'open') information.push(info); });
+  // Complaints are taken until the case closes, also after its resolution.
+  setHandler(complainSignal, (complaint) => { if (lifecycle && state.stage !== 'closed') complaints.push(complaint); });
   setHandler(solicitSignal, () => {
     if (state.status !== 'open') return;
     state.solicitations += 1;
@@ -256,7 +287,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   while (state.status === 'open') {
     const seen = changes;
     const next = state.task && calendar ? nextClockEvent(state.task, calendar, def.reminders, remindersDone) : undefined;
-    const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || information.length > 0 || changes !== seen;
+    const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || information.length > 0 || complaints.length > 0 || changes !== seen;
     let woken = true;
     if (next) woken = await condition(wake, Math.max(1, next.at - Date.now()));
     else await condition(wake);
@@ -265,6 +296,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       solicitationsToHandle -= 1;
       await record('citizen.solicited', null, { count: state.solicitations });
       await remindOffice(`solicitation:${state.solicitations}`, `il cittadino ha sollecitato la pratica (${state.solicitations}° sollecito)`);
+    } else if (complaints.length > 0) {
+      await openComplaint(complaints.shift()!);
     } else if (information.length > 0) {
       const received = information.shift()!;
       if (state.task?.waitingSince && calendar) {
@@ -293,6 +326,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       await record(answered ? 'survey.answered' : 'survey.expired', null, answered ? { answers: surveyAnswers } : {});
     }
   }
+  while (complaints.length > 0) await openComplaint(complaints.shift()!);
   state.stage = 'closed';
   stageAttributes();
   await record('case.closed', null);

@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CaseIntakeSchema, caseIdPattern, ResolveCommandSchema, TransferCommandSchema } from '../../domain/case.ts';
+import {
+  CaseIntakeSchema, caseIdPattern, ComplaintSchema, ResolveCommandSchema, SolicitationSchema, TransferCommandSchema,
+} from '../../domain/case.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
-import { type CaseServiceDeps, openCase, resolveCase, transferCase } from '../services/cases.service.ts';
+import {
+  type CaseServiceDeps, complainAboutCase, openCase, resolveCase, solicitCase, transferCase,
+} from '../services/cases.service.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
@@ -59,4 +63,18 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       params: CaseParams, body: TransferCommandSchema, response: { 200: CaseSchema, ...problems },
     },
   }, async (req) => transferCase(deps, req.params.id, req.body, null));
+
+  app.post('/cases/:id/solicitations', {
+    schema: {
+      operationId: 'solicitCase', tags: ['cases'], summary: 'Record a citizen\'s solicitation: the office is reminded at once',
+      params: CaseParams, body: SolicitationSchema, response: { 202: CaseSchema, ...problems },
+    },
+  }, async (req, reply) => reply.status(202).send(await solicitCase(deps, req.params.id, req.body)));
+
+  app.post('/cases/:id/complaints', {
+    schema: {
+      operationId: 'complainAboutCase', tags: ['cases'], summary: 'Record a citizen\'s complaint: a linked complaint case is opened',
+      params: CaseParams, body: ComplaintSchema, response: { 202: CaseSchema, ...problems },
+    },
+  }, async (req, reply) => reply.status(202).send(await complainAboutCase(deps, req.params.id, req.body)));
 };

@@ -4,11 +4,13 @@ import {
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { sql } from 'kysely';
-import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../../domain/case.ts';
+import {
+  type CaseIntake, type Complaint, formatCaseId, type ResolveCommand, type Solicitation, type TransferCommand,
+} from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
+  type Actor, type CaseWorkflowInput, caseWorkflowType, complainSignal, openedUpdate, resolveUpdate, solicitSignal, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase } from '../db/cases.repository.ts';
@@ -123,6 +125,25 @@ async function updateCase(deps: CaseServiceDeps, caseId: string, update: (handle
   }
   return (await findCase(deps.db, caseId))!;
 }
+
+/** Relays a citizen's event to the case's workflow (a signal): it is acted on, not answered. */
+async function signalCase(deps: CaseServiceDeps, caseId: string, send: (handle: WorkflowHandle) => Promise<void>): Promise<Case> {
+  const current = await findCase(deps.db, caseId);
+  if (!current) throw notFound(`case ${caseId}`);
+  if (current.stage === 'closed') throw new ApiError('conflict', `case ${caseId} is closed`);
+  try {
+    await withDeadline(deps, () => send(deps.temporal.workflow.getHandle(caseId)));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
+    throw err;
+  }
+  return current;
+}
+
+export const solicitCase = (deps: CaseServiceDeps, caseId: string, solicitation: Solicitation) =>
+  signalCase(deps, caseId, (h) => h.signal(solicitSignal, solicitation));
+export const complainAboutCase = (deps: CaseServiceDeps, caseId: string, complaint: Complaint) =>
+  signalCase(deps, caseId, (h) => h.signal(complainSignal, complaint));
 
 /** Closes the case at the first level, when its service lets the operator. */
 export const resolveCase = (deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null) =>

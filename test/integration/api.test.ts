@@ -187,6 +187,33 @@ describe('POST /api/cases/:id/resolve', () => {
     expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { priority: 1 } }), 400);
   });
 
+  it("relays the citizen's solicitations and complaints; a complaint opens a linked case for the public relations office", async () => {
+    const { id } = (await post(intake)).json();
+    await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} });
+    const solicited = await app.inject({ method: 'POST', url: `/api/cases/${id}/solicitations`, payload: { channel: 'phone' } });
+    expect(solicited.statusCode).toBe(202);
+    const complained = await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'email', text: 'Nessuna risposta da tre settimane' } });
+    expect(complained.statusCode).toBe(202);
+
+    const detail = async () => (await app.inject({ url: `/api/cases/${id}` })).json();
+    await expect.poll(async () => (await detail()).events.map((e: { type: string }) => e.type), { timeout: 20_000 })
+      .toEqual(['case.opened', 'case.transferred', 'citizen.solicited', 'complaint.opened']);
+    const { events, solicitations } = await detail();
+    expect(solicitations).toBe(1);
+    const complaintId = events.at(-1).data.complaintCase;
+    await expect.poll(async () => (await app.inject({ url: `/api/cases/${complaintId}` })).statusCode, { timeout: 20_000 }).toBe(200);
+    expect((await app.inject({ url: `/api/cases/${complaintId}` })).json()).toMatchObject({
+      serviceCode: 'complaint', status: 'open', municipalityId: 'milano', channel: 'email', description: 'Nessuna risposta da tre settimane',
+      details: { relatedCase: id }, citizen: { name: 'Giorgio Gallo' },
+    });
+    const reminded = await t.db.selectFrom('outbound_messages').select('recipient').where('dedup_key', '=', `${id}:solicitation:1`).executeTakeFirst();
+    expect(reminded).toEqual({ recipient: 'areac@comune.milano.example' });
+
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'pigeon', text: 'x' } }), 400)
+      .errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.channel', 'body.text']);
+    expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999998/solicitations', payload: { channel: 'phone' } }), 404);
+  });
+
   it('answers 409 for a case its service does not let the operator close', async () => {
     const { id } = (await post(intake)).json();
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)

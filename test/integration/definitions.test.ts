@@ -16,7 +16,7 @@ describe('definition versions', () => {
   it('are seeded as published version 1, and seeding again changes nothing', async () => {
     await seedDemoReferenceData(t.db);
     const rows = await t.db.selectFrom('service_definitions').select(['service_code', 'version', 'status']).orderBy('service_code').execute();
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.version === 1 && r.status === 'published')).toBe(true);
     const office = await t.db.selectFrom('offices').select('calendar_id').where('id', '=', 'fi-istruzione').executeTakeFirstOrThrow();
     expect(office.calendar_id).toBe('fi-uffici');
