@@ -1,19 +1,8 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rmSync } from 'node:fs';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createCaseActivities } from '../activities/case-activities.ts';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { demoDefinitions } from '../catalog/definitions.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
-import { migrateToLatest } from '../migrations/migrate.ts';
-import { createDb } from '../platform/db.ts';
-import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
-import { workflowsPath } from '../platform/paths.ts';
-import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
-import { resolveTemporalCli } from '../platform/tools.ts';
-import { seedDemoReferenceData } from '../scripts/seed.ts';
-import { createTelephonyActivities } from '../telephony/activities.ts';
+import { withThrowawayPlatform } from '../scripts/throwaway-platform.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
   caseWorkflowType, claimTaskUpdate, completeTaskUpdate, openedUpdate, surveyAnswerSignal, transferUpdate,
@@ -28,12 +17,6 @@ import { doneSignal, helloUpdate, type helloWorkflow } from './hello.workflow.ts
  */
 const cases = Number(process.argv[2] ?? 200);
 const concurrency = Number(process.argv[3] ?? 20);
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-const tmp = tempDirForServer('sportello-bench-');
-const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 54339, database: 'bench', log: () => {} });
-const temporal = await startTemporalDevServer({ cli: resolveTemporalCli(undefined), port: 17243, uiPort: 18243, namespace: 'default', log: () => {} });
-const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const timed = async <T>(into: number[], fn: () => Promise<T>) => { const t0 = performance.now(); const r = await fn(); into.push(performance.now() - t0); return r; };
@@ -42,17 +25,8 @@ async function pool(n: number, run: (i: number) => Promise<void>) {
   await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await run(next++); }));
 }
 
-try {
-  await migrateToLatest(db);
-  await seedDemoReferenceData(db);
-  const native = await NativeConnection.connect({ address: temporal.address });
-  const workers = [
-    await Worker.create({ connection: native, taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 }),
-    await Worker.create({ connection: native, taskQueue: 'telephony', activities: createTelephonyActivities({ db }) }),
-    await Worker.create({ connection: native, taskQueue: 'hello', workflowsPath: fileURLToPath(new URL('./hello.workflow.ts', import.meta.url)) }),
-  ];
-  const running = Promise.all(workers.map((w) => w.run()));
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+const helloWorker = { taskQueue: 'hello', workflowsPath: fileURLToPath(new URL('./hello.workflow.ts', import.meta.url)) };
+await withThrowawayPlatform({ postgres: 54339, temporal: 17243, temporalUi: 18243 }, async ({ client }) => {
   const definition = { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === 'tari-refund')) };
   const operator = { id: 'bench.operator', role: 'operator' as const, officeId: null };
   const clerk = { id: 'bench.clerk', role: 'backoffice' as const, officeId: 'mi-tributi' };
@@ -105,13 +79,4 @@ try {
   }
   console.log(`| ratio (lifecycle / hello) | ${(hello.perSecond / lifecycle.perSecond).toFixed(2)}× slower | ${(lifecycle.intake50 / hello.intake50).toFixed(2)}× | ${(lifecycle.intake99 / hello.intake99).toFixed(2)}× | ${(lifecycle.update50 / hello.update50).toFixed(2)}× | ${(lifecycle.update99 / hello.update99).toFixed(2)}× |`);
 
-  for (const w of workers) w.shutdown();
-  await running;
-  await client.connection.close();
-  await native.close();
-} finally {
-  await db.destroy();
-  await temporal.stop();
-  await pg.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}
+}, [helloWorker]);

@@ -1,16 +1,9 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createCaseActivities } from '../activities/case-activities.ts';
-import { migrateToLatest } from '../migrations/migrate.ts';
-import { createDb } from '../platform/db.ts';
-import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
-import { projectRoot, workflowsPath } from '../platform/paths.ts';
-import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
-import { resolveTemporalCli } from '../platform/tools.ts';
-import { createTelephonyActivities } from '../telephony/activities.ts';
+import { projectRoot } from '../platform/paths.ts';
+import { withThrowawayPlatform } from './throwaway-platform.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
   type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, complainSignal, completeTaskUpdate, openedUpdate, requestInformationUpdate, resolveUpdate, solicitSignal,
@@ -19,7 +12,6 @@ import {
 import { demoDefinitions } from '../catalog/definitions.ts';
 import type { CaseIntake } from '../domain/case.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
-import { seedDemoReferenceData } from './seed.ts';
 
 /**
  * `npm run fixtures:record`: runs each path of the case workflow with the current code against
@@ -29,22 +21,7 @@ import { seedDemoReferenceData } from './seed.ts';
  */
 const only = process.argv.slice(2);
 const outDir = path.join(projectRoot, 'test', 'fixtures', 'histories');
-const tmp = tempDirForServer('sportello-record-');
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
-const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 54329, database: 'record', log: () => {} });
-const temporal = await startTemporalDevServer({ cli: resolveTemporalCli(undefined), port: 17233, uiPort: 18233, namespace: 'default', log: () => {} });
-const db = createDb({ DATABASE_POOL_MAX: 4 }, pg.url);
-try {
-  await migrateToLatest(db);
-  await seedDemoReferenceData(db);
-  const native = await NativeConnection.connect({ address: temporal.address });
-  const workers = [
-    await Worker.create({ connection: native, taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }) }),
-    await Worker.create({ connection: native, taskQueue: 'telephony', activities: createTelephonyActivities({ db }) }),
-  ];
-  const running = Promise.all(workers.map((w) => w.run()));
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 18233 }, async ({ client }) => {
   const operator = { id: 'giulia.operatrice', role: 'operator' as const, officeId: null };
   const marco = { id: 'marco.tributi', role: 'backoffice' as const, officeId: 'mi-tributi' };
   const intakes: Record<string, CaseIntake> = {
@@ -119,13 +96,4 @@ try {
     writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
     console.log(`recorded ${name} (${history.events?.length} events)`);
   }
-  for (const w of workers) w.shutdown();
-  await running;
-  await client.connection.close();
-  await native.close();
-} finally {
-  await db.destroy();
-  await temporal.stop();
-  await pg.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}
+});

@@ -1,0 +1,58 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createCaseActivities } from '../activities/case-activities.ts';
+import { migrateToLatest } from '../migrations/migrate.ts';
+import { createDb, type Db } from '../platform/db.ts';
+import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
+import { workflowsPath } from '../platform/paths.ts';
+import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
+import { resolveTemporalCli } from '../platform/tools.ts';
+import { createTelephonyActivities } from '../telephony/activities.ts';
+import { seedDemoReferenceData } from './seed.ts';
+
+/**
+ * A whole platform for a tool's run (benchmarks, fixture recording): an embedded PostgreSQL with
+ * the demo data and an in-memory Temporal dev server on the given ports, the case and telephony
+ * workers in this process (task queues "cases" and "telephony"), and any extra workers. Everything
+ * is stopped and removed afterwards.
+ */
+export async function withThrowawayPlatform<T>(
+  ports: { postgres: number; temporal: number; temporalUi: number },
+  run: (p: { db: Db; client: Client }) => Promise<T>,
+  extraWorkers: Omit<WorkerOptions, 'connection'>[] = [],
+): Promise<T> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const tmp = tempDirForServer('sportello-tool-');
+  const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: ports.postgres, database: 'sportello', log: () => {} });
+  const temporal = await startTemporalDevServer({
+    cli: resolveTemporalCli(undefined), port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', log: () => {},
+  });
+  const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
+  try {
+    await migrateToLatest(db);
+    await seedDemoReferenceData(db);
+    const native = await NativeConnection.connect({ address: temporal.address });
+    const workers = await Promise.all([
+      { taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 },
+      { taskQueue: 'telephony', activities: createTelephonyActivities({ db }) },
+      ...extraWorkers,
+    ].map((options) => Worker.create({ connection: native, ...options })));
+    const running = Promise.all(workers.map((w) => w.run()));
+    const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+    try {
+      return await run({ db, client });
+    } finally {
+      for (const w of workers) w.shutdown();
+      await running;
+      await client.connection.close();
+      await native.close();
+    }
+  } finally {
+    await db.destroy();
+    await temporal.stop();
+    await pg.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
