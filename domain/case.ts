@@ -47,7 +47,15 @@ export type ResolveCommand = z.infer<typeof ResolveCommandSchema>;
 export const SolicitationSchema = z.object({ channel: ChannelSchema }).strict();
 /** A citizen's complaint ("reclamo") about how their case is handled. */
 export const ComplaintSchema = z.object({ channel: ChannelSchema, text: z.string().trim().min(3).max(5000) }).strict();
+/** Information the office asked the citizen for. */
+export const CitizenInformationSchema = z.object({ channel: ChannelSchema, text: z.string().trim().min(1).max(5000) }).strict();
+/** The citizen's answers to the satisfaction survey, by question key. */
+export const SurveyAnswerSchema = z.object({
+  answers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean()])),
+}).strict();
 export type Solicitation = z.infer<typeof SolicitationSchema>;
+export type CitizenInformation = z.infer<typeof CitizenInformationSchema>;
+export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
 export type Complaint = z.infer<typeof ComplaintSchema>;
 
 export const TransferCommandSchema = z.object({

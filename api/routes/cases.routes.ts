@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  CaseIntakeSchema, caseIdPattern, ComplaintSchema, ResolveCommandSchema, SolicitationSchema, TransferCommandSchema,
+  CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, ResolveCommandSchema, SolicitationSchema,
+  SurveyAnswerSchema, TransferCommandSchema,
 } from '../../domain/case.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import {
-  type CaseServiceDeps, complainAboutCase, openCase, resolveCase, solicitCase, transferCase,
+  addCitizenInformation, answerSurvey, type CaseServiceDeps, complainAboutCase, openCase, resolveCase, solicitCase,
+  transferCase,
 } from '../services/cases.service.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
@@ -77,4 +79,18 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       params: CaseParams, body: ComplaintSchema, response: { 202: CaseSchema, ...problems },
     },
   }, async (req, reply) => reply.status(202).send(await complainAboutCase(deps, req.params.id, req.body)));
+
+  app.post('/cases/:id/information', {
+    schema: {
+      operationId: 'addCitizenInformation', tags: ['cases'], summary: 'Add the information the office asked the citizen for: its clock restarts',
+      params: CaseParams, body: CitizenInformationSchema, response: { 202: CaseSchema, ...problems },
+    },
+  }, async (req, reply) => reply.status(202).send(await addCitizenInformation(deps, req.params.id, req.body)));
+
+  app.post('/cases/:id/survey-answers', {
+    schema: {
+      operationId: 'answerSurvey', tags: ['cases'], summary: "Record the citizen's answers to the satisfaction survey",
+      params: CaseParams, body: SurveyAnswerSchema, response: { 202: CaseSchema, ...problems },
+    },
+  }, async (req, reply) => reply.status(202).send(await answerSurvey(deps, req.params.id, req.body)));
 };

@@ -5,12 +5,14 @@ import {
 } from '@temporalio/client';
 import { sql } from 'kysely';
 import {
-  type CaseIntake, type Complaint, formatCaseId, type ResolveCommand, type Solicitation, type TransferCommand,
+  type CaseIntake, type CitizenInformation, type Complaint, formatCaseId, type ResolveCommand, type Solicitation,
+  type SurveyAnswer, type TransferCommand,
 } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, type CaseWorkflowInput, caseWorkflowType, complainSignal, openedUpdate, resolveUpdate, solicitSignal, transferUpdate,
+  type Actor, type CaseWorkflowInput, caseWorkflowType, citizenInformationSignal, complainSignal, openedUpdate, resolveUpdate,
+  solicitSignal, surveyAnswerSignal, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase } from '../db/cases.repository.ts';
@@ -144,6 +146,10 @@ export const solicitCase = (deps: CaseServiceDeps, caseId: string, solicitation:
   signalCase(deps, caseId, (h) => h.signal(solicitSignal, solicitation));
 export const complainAboutCase = (deps: CaseServiceDeps, caseId: string, complaint: Complaint) =>
   signalCase(deps, caseId, (h) => h.signal(complainSignal, complaint));
+export const addCitizenInformation = (deps: CaseServiceDeps, caseId: string, information: CitizenInformation) =>
+  signalCase(deps, caseId, (h) => h.signal(citizenInformationSignal, information));
+export const answerSurvey = (deps: CaseServiceDeps, caseId: string, answer: SurveyAnswer) =>
+  signalCase(deps, caseId, (h) => h.signal(surveyAnswerSignal, answer));
 
 /** Closes the case at the first level, when its service lets the operator. */
 export const resolveCase = (deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null) =>

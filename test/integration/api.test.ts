@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.ts';
 import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { snapshotQuery } from '../../workflows/case.definitions.ts';
+import { claimTaskUpdate, requestInformationUpdate, snapshotQuery } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
@@ -212,6 +212,17 @@ describe('POST /api/cases/:id/resolve', () => {
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'pigeon', text: 'x' } }), 400)
       .errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.channel', 'body.text']);
     expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999998/solicitations', payload: { channel: 'phone' } }), 404);
+
+    // The office asks for information (a workflow update; its API route comes with staff identity); the citizen's reply restarts the clock.
+    const clerk = { id: 'chiara.mobilita', role: 'backoffice' as const, officeId: 'mi-mobilita' };
+    const handle = w.client.workflow.getHandle(id);
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: clerk }] });
+    await handle.executeUpdate(requestInformationUpdate, { args: [{ actor: clerk, question: 'la foto del permesso' }] });
+    expect((await detail()).stage).toBe('waiting-citizen');
+    const informed = await app.inject({ method: 'POST', url: `/api/cases/${id}/information`, payload: { channel: 'email', text: 'Foto allegata' } });
+    expect(informed.statusCode).toBe(202);
+    await expect.poll(async () => (await detail()).stage, { timeout: 20_000 }).toBe('office');
+    expect((await detail()).events.at(-1)).toMatchObject({ type: 'information.received', data: { text: 'Foto allegata', channel: 'email' } });
   });
 
   it('answers 409 for a case its service does not let the operator close', async () => {
@@ -219,6 +230,19 @@ describe('POST /api/cases/:id/resolve', () => {
     expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
       .toBe('"Contestazione multa Area C" cannot be closed at the first level: transfer it to the competent office');
     expect((await app.inject({ url: `/api/cases/${id}` })).json().status).toBe('open');
+  });
+
+  it("records the citizen's survey answers, then the case closes", async () => {
+    const { id } = (await post(question)).json();
+    await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
+    expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { 'Bad Key': 1 } } }), 400);
+    const answered = await app.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { satisfaction: 4, solved: true } } });
+    expect(answered.statusCode).toBe(202);
+    await expect.poll(async () => (await app.inject({ url: `/api/cases/${id}` })).json().stage, { timeout: 20_000 }).toBe('closed');
+    const { events } = (await app.inject({ url: `/api/cases/${id}` })).json();
+    expect(events.find((e: { type: string }) => e.type === 'survey.answered').data).toEqual({ answers: { satisfaction: 4, solved: true } });
+    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'web', text: 'Troppo tardi' } }), 409).detail)
+      .toBe(`case ${id} is closed`);
   });
 
   it('answers 409 for an already resolved case, 404 for an unknown one, 400 for a bad id or outcome', async () => {
