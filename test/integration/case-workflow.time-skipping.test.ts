@@ -152,7 +152,7 @@ describe('waiting on the citizen', () => {
     expect(rows.map((e) => e.type)).toEqual(['case.opened', 'case.transferred', 'task.claimed', 'information.requested']);
     expect((await handle.query(snapshotQuery)).task).toMatchObject({ slaState: 'on-track' });
 
-    handle.signal(citizenInformationSignal, { text: 'Ricevuta inviata per e-mail', channel: 'email' });
+    await handle.signal(citizenInformationSignal, { text: 'Ricevuta inviata per e-mail', channel: 'email' });
     await env.sleep(1_000);
     const resumed = await handle.query(snapshotQuery);
     const waited = resumed.task!.pausedBusinessMs;
@@ -191,7 +191,7 @@ describe('office tasks', () => {
       .toMatch(/office mi-nowhere does not exist/);
     await handle.executeUpdate(releaseTaskUpdate, { args: [{ actor: marco }] });
 
-    handle.signal(solicitSignal, { channel: 'phone' });
+    await handle.signal(solicitSignal, { channel: 'phone' });
     await env.sleep(60_000);
     const reassigned = await handle.executeUpdate(reassignTaskUpdate, { args: [{ actor: supervisor, toOffice: 'mi-anagrafe', reason: 'pratica di residenza' }] });
     expect(reassigned).toMatchObject({ solicitations: 1, task: { officeId: 'mi-anagrafe', status: 'open', assignee: null } });
