@@ -25,34 +25,32 @@ export async function withThrowawayPlatform<T>(
 ): Promise<T> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const tmp = tempDirForServer('sportello-tool-');
-  const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: ports.postgres, database: 'sportello', log: () => {} });
-  const temporal = await startTemporalDevServer({
-    cli: resolveTemporalCli(undefined), port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', log: () => {},
-  });
-  const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
   try {
+    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: ports.postgres, database: 'sportello', log: () => {} });
+    stops.unshift(pg.stop);
+    const temporal = await startTemporalDevServer({
+      cli: resolveTemporalCli(undefined), port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', log: () => {},
+    });
+    stops.unshift(temporal.stop);
+    const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
+    stops.unshift(() => db.destroy());
     await migrateToLatest(db);
     await seedDemoReferenceData(db);
     const native = await NativeConnection.connect({ address: temporal.address });
+    stops.unshift(() => native.close());
     const workers = await Promise.all([
       { taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 },
       { taskQueue: 'telephony', activities: createTelephonyActivities({ db }) },
       ...extraWorkers,
     ].map((options) => Worker.create({ connection: native, ...options })));
     const running = Promise.all(workers.map((w) => w.run()));
+    stops.unshift(async () => { for (const w of workers) w.shutdown(); await running; });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    try {
-      return await run({ db, client });
-    } finally {
-      for (const w of workers) w.shutdown();
-      await running;
-      await client.connection.close();
-      await native.close();
-    }
+    stops.unshift(() => client.connection.close());
+    return await run({ db, client });
   } finally {
-    await db.destroy();
-    await temporal.stop();
-    await pg.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    // Whatever started is stopped, last started first, even when start-up failed half-way.
+    for (const stop of stops) await stop();
   }
 }
