@@ -53,10 +53,6 @@ export const CitizenInformationSchema = z.object({ channel: ChannelSchema, text:
 export const SurveyAnswerSchema = z.object({
   answers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean()])),
 }).strict();
-export type Solicitation = z.infer<typeof SolicitationSchema>;
-export type CitizenInformation = z.infer<typeof CitizenInformationSchema>;
-export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
-export type Complaint = z.infer<typeof ComplaintSchema>;
 
 export const TransferCommandSchema = z.object({
   note: z.string().trim().max(2000).optional(),

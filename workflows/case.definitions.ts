@@ -75,11 +75,11 @@ export const reassignTaskUpdate = defineUpdate<CaseSnapshot, [ReassignTaskArgs]>
 export const requestInformationUpdate = defineUpdate<CaseSnapshot, [RequestInformationArgs]>('requestInformation');
 
 /** The citizen asks where the case is ("sollecito"): the office is reminded at once. */
-export const solicitSignal = defineSignal<[{ channel: string }]>('solicit');
+export const solicitSignal = defineSignal<[{ channel: Channel }]>('solicit');
 /** The citizen complains ("reclamo"): a linked complaint case is opened for the public relations office. */
 export const complainSignal = defineSignal<[{ text: string; channel: Channel }]>('complain');
 /** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
-export const citizenInformationSignal = defineSignal<[{ text: string; channel: string }]>('citizenInformation');
+export const citizenInformationSignal = defineSignal<[{ text: string; channel: Channel }]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
 
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');

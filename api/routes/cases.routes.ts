@@ -1,3 +1,4 @@
+import type { SignalDefinition } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -8,10 +9,10 @@ import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { type CaseServiceDeps, openCase, resolveCase, signalCase, transferCase } from '../services/cases.service.ts';
 import {
-  addCitizenInformation, answerSurvey, type CaseServiceDeps, complainAboutCase, openCase, resolveCase, solicitCase,
-  transferCase,
-} from '../services/cases.service.ts';
+  citizenInformationSignal, complainSignal, solicitSignal, surveyAnswerSignal,
+} from '../../workflows/case.definitions.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
 const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
@@ -66,31 +67,14 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     },
   }, async (req) => transferCase(deps, req.params.id, req.body, null));
 
-  app.post('/cases/:id/solicitations', {
-    schema: {
-      operationId: 'solicitCase', tags: ['cases'], summary: 'Record a citizen\'s solicitation: the office is reminded at once',
-      params: CaseParams, body: SolicitationSchema, response: { 202: CaseSchema, ...problems },
-    },
-  }, async (req, reply) => reply.status(202).send(await solicitCase(deps, req.params.id, req.body)));
-
-  app.post('/cases/:id/complaints', {
-    schema: {
-      operationId: 'complainAboutCase', tags: ['cases'], summary: 'Record a citizen\'s complaint: a linked complaint case is opened',
-      params: CaseParams, body: ComplaintSchema, response: { 202: CaseSchema, ...problems },
-    },
-  }, async (req, reply) => reply.status(202).send(await complainAboutCase(deps, req.params.id, req.body)));
-
-  app.post('/cases/:id/information', {
-    schema: {
-      operationId: 'addCitizenInformation', tags: ['cases'], summary: 'Add the information the office asked the citizen for: its clock restarts',
-      params: CaseParams, body: CitizenInformationSchema, response: { 202: CaseSchema, ...problems },
-    },
-  }, async (req, reply) => reply.status(202).send(await addCitizenInformation(deps, req.params.id, req.body)));
-
-  app.post('/cases/:id/survey-answers', {
-    schema: {
-      operationId: 'answerSurvey', tags: ['cases'], summary: "Record the citizen's answers to the satisfaction survey",
-      params: CaseParams, body: SurveyAnswerSchema, response: { 202: CaseSchema, ...problems },
-    },
-  }, async (req, reply) => reply.status(202).send(await answerSurvey(deps, req.params.id, req.body)));
+  // The citizen's own events: signals the workflow acts on, answered 202 with the case as it stands.
+  const citizenEvent = <S extends z.ZodType>(path: string, operationId: string, summary: string, body: S, signal: SignalDefinition<[z.infer<S>]>) =>
+    app.post(`/cases/:id/${path}`, {
+      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 202: CaseSchema, ...problems } },
+    }, async (req, reply) => reply.status(202).send(await signalCase(deps, req.params.id, signal, req.body as z.infer<S>)));
+  citizenEvent('solicitations', 'solicitCase', "Record a citizen's solicitation: the office is reminded at once", SolicitationSchema, solicitSignal);
+  citizenEvent('complaints', 'complainAboutCase', "Record a citizen's complaint: a linked complaint case is opened", ComplaintSchema, complainSignal);
+  citizenEvent('information', 'addCitizenInformation', 'Add the information the office asked the citizen for: its clock restarts',
+    CitizenInformationSchema, citizenInformationSignal);
+  citizenEvent('survey-answers', 'answerSurvey', "Record the citizen's answers to the satisfaction survey", SurveyAnswerSchema, surveyAnswerSignal);
 };

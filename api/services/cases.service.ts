@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
-  type Client, ServiceError, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  type Client, ServiceError, type SignalDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { sql } from 'kysely';
-import {
-  type CaseIntake, type CitizenInformation, type Complaint, formatCaseId, type ResolveCommand, type Solicitation,
-  type SurveyAnswer, type TransferCommand,
-} from '../../domain/case.ts';
+import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, type CaseWorkflowInput, caseWorkflowType, citizenInformationSignal, complainSignal, openedUpdate, resolveUpdate,
-  solicitSignal, surveyAnswerSignal, transferUpdate,
+  type Actor, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase } from '../db/cases.repository.ts';
@@ -129,27 +125,18 @@ async function updateCase(deps: CaseServiceDeps, caseId: string, update: (handle
 }
 
 /** Relays a citizen's event to the case's workflow (a signal): it is acted on, not answered. */
-async function signalCase(deps: CaseServiceDeps, caseId: string, send: (handle: WorkflowHandle) => Promise<void>): Promise<Case> {
+export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, signal: SignalDefinition<[T]>, payload: T): Promise<Case> {
   const current = await findCase(deps.db, caseId);
   if (!current) throw notFound(`case ${caseId}`);
   if (current.stage === 'closed') throw new ApiError('conflict', `case ${caseId} is closed`);
   try {
-    await withDeadline(deps, () => send(deps.temporal.workflow.getHandle(caseId)));
+    await withDeadline(deps, () => deps.temporal.workflow.getHandle(caseId).signal(signal, payload));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
     throw err;
   }
   return current;
 }
-
-export const solicitCase = (deps: CaseServiceDeps, caseId: string, solicitation: Solicitation) =>
-  signalCase(deps, caseId, (h) => h.signal(solicitSignal, solicitation));
-export const complainAboutCase = (deps: CaseServiceDeps, caseId: string, complaint: Complaint) =>
-  signalCase(deps, caseId, (h) => h.signal(complainSignal, complaint));
-export const addCitizenInformation = (deps: CaseServiceDeps, caseId: string, information: CitizenInformation) =>
-  signalCase(deps, caseId, (h) => h.signal(citizenInformationSignal, information));
-export const answerSurvey = (deps: CaseServiceDeps, caseId: string, answer: SurveyAnswer) =>
-  signalCase(deps, caseId, (h) => h.signal(surveyAnswerSignal, answer));
 
 /** Closes the case at the first level, when its service lets the operator. */
 export const resolveCase = (deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null) =>
