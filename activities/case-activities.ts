@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
 import { sql } from 'kysely';
+import { appendAudit } from '../api/db/audit.repository.ts';
 import { latestPublished } from '../api/db/definitions.repository.ts';
 import { type CaseIntake, type CaseStatus, formatCaseId, type Outcome } from '../domain/case.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
@@ -13,6 +14,10 @@ export interface RecordCaseEvent {
   type: string;
   at: string;
   actor: string | null;
+  /** For the audit trail (absent in events of histories recorded before it). */
+  actorRole?: string | null;
+  requestId?: string | null;
+  municipalityId?: string;
   data: Record<string, unknown>;
   status: CaseStatus;
   stage: string;
@@ -55,10 +60,19 @@ export function createCaseActivities({ db }: { db: Db }) {
             last_seq: 0,
           }).onConflict((oc) => oc.column('id').doNothing()).execute();
         }
-        await trx.insertInto('case_events').values({
+        const inserted = await trx.insertInto('case_events').values({
           case_id: e.caseId, seq: e.seq, type: e.type, at: e.at, stage: e.stage, actor: e.actor,
           data: JSON.stringify(e.data), definition_version: e.definitionVersion,
-        }).onConflict((oc) => oc.columns(['case_id', 'seq']).doNothing()).execute();
+        }).onConflict((oc) => oc.columns(['case_id', 'seq']).doNothing()).returning('seq').executeTakeFirst();
+        if (inserted) {
+          const municipalityId = e.municipalityId
+            ?? (await trx.selectFrom('cases').select('municipality_id').where('id', '=', e.caseId).executeTakeFirstOrThrow()).municipality_id;
+          await appendAudit(trx, {
+            actor: e.actor ?? 'system', role: e.actorRole ?? null, municipalityId, action: e.type, targetType: 'case',
+            targetId: e.caseId, requestId: e.requestId ?? null, at: new Date(e.at),
+            after: { seq: e.seq, data: e.data, status: e.status, stage: e.stage, outcome: e.outcome, task: e.task ?? null },
+          });
+        }
         await trx.updateTable('cases').set({
           status: e.status,
           stage: e.stage,

@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -12,12 +15,18 @@ import type { Db } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { ApiError, registerErrorHandling } from './errors.ts';
+import { registerAccessControl } from './auth/access-control.ts';
+import { apiKeysRoutes } from './routes/api-keys.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE' | 'CASE_UPDATE_TIMEOUT_SECONDS'>;
+  config: Pick<Config, 'NODE_ENV' | 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE' | 'CASE_UPDATE_TIMEOUT_SECONDS'
+    | 'SESSION_TTL_HOURS' | 'LOGIN_ATTEMPTS_PER_MINUTE' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS'>;
   db: Db;
   temporal: Client;
   logger: Logger;
@@ -30,6 +39,24 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"], connectSrc: ["'self'"],
+        // MUI (emotion) injects its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
+  // CORS stays closed (no headers, browsers refuse) unless origins are configured.
+  if (config.CORS_ORIGINS.length) await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
+  await registerAccessControl(app, db);
+  await app.register(fastifyRateLimit, {
+    max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, hook: 'preHandler',
+    keyGenerator: (req) => req.principal?.id ?? req.ip,
+    errorResponseBuilder: (_req, ctx) => new ApiError('too_many_requests', `more than ${ctx.max} requests in ${ctx.after}: slow down`),
+  });
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -38,16 +65,24 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { db, temporal });
   await app.register(async (api) => {
-    await api.register(casesRoutes, {
+    const caseDeps = {
       db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
       updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
-    });
+    };
+    await api.register(casesRoutes, caseDeps);
+    await api.register(tasksRoutes, caseDeps);
     await api.register(referenceRoutes, { db });
+    await api.register(sessionRoutes, {
+      db, ttlMs: config.SESSION_TTL_HOURS * 3_600_000, secureCookie: config.NODE_ENV !== 'development',
+      loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+    });
+    await api.register(auditRoutes, { db });
+    await api.register(apiKeysRoutes, { db });
   }, { prefix: '/api' });
 
   if (existsSync(adminUiDist)) {

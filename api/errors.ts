@@ -15,9 +15,12 @@ export type FieldError = { path: string; message: string };
 
 const titles = {
   bad_request: [400, 'Bad request'],
+  unauthorized: [401, 'Unauthorized'],
+  forbidden: [403, 'Forbidden'],
   not_found: [404, 'Not found'],
   conflict: [409, 'Conflict'],
   unprocessable: [422, 'Unprocessable request'],
+  too_many_requests: [429, 'Too many requests'],
   unavailable: [503, 'Service unavailable'],
 } as const;
 export type ProblemCode = keyof typeof titles;

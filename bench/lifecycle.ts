@@ -57,7 +57,7 @@ await withThrowawayPlatform({ postgres: 54339, temporal: 17243, temporalUi: 1824
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
         workflowId: caseId, taskQueue: 'cases', workflowIdConflictPolicy: 'USE_EXISTING',
         args: [{
-          caseId, definition, actor: operator.id, telephonyTaskQueue: 'telephony',
+          caseId, definition, actor: operator, telephonyTaskQueue: 'telephony',
           intake: { municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI', description: '', citizen: { phone: '+393330000000' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' } },
         }],
       }),

@@ -36,6 +36,9 @@ export const demoServices = [
   { municipality_id: 'firenze', code: 'nursery-enrolment', name: 'Iscrizione asilo nido', office_id: 'fi-istruzione' },
 ];
 
+/** Every demo account's password (printed by `npm start`); real accounts get theirs from an admin. */
+export const demoPassword = 'sportello-demo';
+
 export const demoStaff: { id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; municipalities: string[] }[] = [
   { id: 'giulia.operatrice', display_name: 'Giulia Rossi', email: 'giulia.rossi@020202.example', role: 'operator', office_id: null, municipalities: ['milano'] },
   { id: 'lorenzo.operatore', display_name: 'Lorenzo Bianchi', email: 'lorenzo.bianchi@055055.example', role: 'operator', office_id: null, municipalities: ['firenze'] },

@@ -23,6 +23,16 @@ export const configSchema = z.object({
     .describe('External URL of the API, used in printed links. Default `http://HOST:PORT`.'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024)
     .describe('Largest request body the API accepts.'),
+  SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12)
+    .describe('How long a console login lasts.'),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10)
+    .describe('Login attempts allowed per minute for one address and account; more answer 429.'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200)
+    .describe('API requests allowed per minute for one caller (session, API key or address).'),
+  CORS_ORIGINS: z.string().optional()
+    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.url()))
+    .describe('Comma-separated browser origins allowed to call the API from other sites. Unset: none (CORS closed).'),
   DATABASE_URL: z.url().optional()
     .describe('PostgreSQL connection string (`?sslmode=require` for TLS). Unset: `npm start` runs an embedded PostgreSQL under `DATA_DIR`.'),
   DATABASE_SSL_CA_PATH: z.string().optional()

@@ -32,7 +32,7 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
   const open = async (serviceCode: string) => {
     const caseId = `C-2026-${String(900000 + ++n)}`; // clear of the numbers the database hands out
     const input: CaseWorkflowInput = {
-      caseId, actor: operator.id, telephonyTaskQueue: 'telephony', intake: intakes[serviceCode]!,
+      caseId, actor: operator, telephonyTaskQueue: 'telephony', intake: intakes[serviceCode]!,
       definition: { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === serviceCode)) },
     };
     await client.workflow.executeUpdateWithStart(openedUpdate, {
@@ -45,7 +45,7 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
     // Closed at the first level; the citizen answers the survey.
     'lifecycle-first-level': async () => {
       const handle = await open('general-information');
-      await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Risposto al telefono', actor: operator.id }] });
+      await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Risposto al telefono', actor: operator }] });
       await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 4, solved: true } });
       await handle.result();
       return handle.workflowId;

@@ -1,6 +1,7 @@
 import { demoCalendars } from '../catalog/calendars.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
-import { demoMunicipalities, demoOffices, demoServices, demoStaff } from '../catalog/demo.ts';
+import { demoMunicipalities, demoOffices, demoPassword, demoServices, demoStaff } from '../catalog/demo.ts';
+import { hashPassword } from '../api/auth/passwords.ts';
 import { CalendarSchema } from '../domain/calendar.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import type { Db } from '../platform/db.ts';
@@ -10,6 +11,10 @@ import type { Db } from '../platform/db.ts';
  * already exist are left as they are, so this runs on every start.
  */
 export async function seedDemoReferenceData(db: Db): Promise<void> {
+  // Hashed outside the transaction (scrypt takes a while), and only for demo users still without one.
+  const needPassword = await db.selectFrom('staff_users').select('id').where('password_hash', 'is not', null).execute()
+    .then((rows) => demoStaff.filter((u) => !rows.some((r) => r.id === u.id)));
+  const hashes = new Map(await Promise.all(needPassword.map(async (u) => [u.id, await hashPassword(demoPassword)] as const)));
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('municipalities').values(demoMunicipalities).onConflict((oc) => oc.doNothing()).execute();
     await trx.insertInto('calendars')
@@ -22,7 +27,10 @@ export async function seedDemoReferenceData(db: Db): Promise<void> {
       .execute();
     await trx.insertInto('services').values(demoServices).onConflict((oc) => oc.doNothing()).execute();
     await trx.insertInto('staff_users')
-      .values(demoStaff.map(({ municipalities: _, ...u }) => u)).onConflict((oc) => oc.doNothing()).execute();
+      .values(demoStaff.map(({ municipalities: _, ...u }) => ({ ...u, password_hash: hashes.get(u.id) ?? null })))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ password_hash: eb.ref('excluded.password_hash') }))
+        .where('staff_users.password_hash', 'is', null))
+      .execute();
     await trx.insertInto('staff_user_municipalities')
       .values(demoStaff.flatMap((u) => u.municipalities.map((m) => ({ user_id: u.id, municipality_id: m }))))
       .onConflict((oc) => oc.doNothing()).execute();

@@ -10,13 +10,19 @@ export interface CaseWorkflowInput {
   intake: CaseIntake;
   /** The published definition the case runs on to its end, whatever is published later. */
   definition: { version: number; document: ServiceDefinition };
-  /** Staff user or integration that opened the case (null until authentication lands). */
-  actor: string | null;
+  /** Staff user or integration that opened the case (null for cases the workflow opens itself, and before authentication). */
+  actor: Actor | null;
   telephonyTaskQueue: string;
 }
 
-/** Who asks for a change: the workflow checks that they may. */
-export interface Actor { id: string; role: StaffRole; officeId: string | null }
+/** Who asks for a change: the workflow checks that they may, and the audit trail names them. */
+export interface Actor {
+  id: string;
+  role: StaffRole;
+  officeId: string | null;
+  /** The API request that asked, for the audit trail. */
+  requestId?: string;
+}
 
 export type SlaState = 'on-track' | 'warning' | 'breached';
 
@@ -53,8 +59,8 @@ export interface CaseSnapshot {
   remainingBusinessMs: number | null;
 }
 
-export type ResolveCaseArgs = ResolveCommand & { actor: string | null };
-/** `actor` is null until authentication lands in the API. */
+/** `actor` is null in cases resolved before authentication. */
+export type ResolveCaseArgs = ResolveCommand & { actor: Actor | null };
 export interface TransferArgs { actor: Actor | null; note?: string }
 export interface TaskActionArgs { actor: Actor }
 export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }

@@ -49,10 +49,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   let surveyAnswers: Record<string, unknown> | undefined;
 
   // Sequence numbers are taken synchronously, so events are numbered in the order they happen.
-  const record = (type: string, actor: string | null, data: Record<string, unknown> = {}) => {
+  const record = (type: string, actor: Actor | null, data: Record<string, unknown> = {}) => {
     state.lastSeq += 1;
+    // Cases opened before authentication carry the actor as a bare id.
+    if (typeof actor === 'string') actor = { id: actor, role: 'operator', officeId: null };
     return recordCaseEvent({
-      caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor, data,
+      caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor: actor?.id ?? null, data,
+      municipalityId: input.intake.municipalityId, actorRole: actor?.role ?? null, requestId: actor?.requestId ?? null,
       status: state.status, stage: state.stage, outcome: state.outcome, definitionVersion: input.definition.version,
       intake: state.lastSeq === 1 ? input.intake : undefined,
       ...(lifecycle ? { officeId: state.task?.officeId ?? null, task: state.task && { ...state.task }, solicitations: state.solicitations } : {}),
@@ -174,7 +177,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state.task = openTask(`${caseId}:1`, officeId, Date.now(), calendar, def.sla.office);
     changes++;
     stageAttributes();
-    await record('case.transferred', actor?.id ?? null, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
+    await record('case.transferred', actor, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
     return snapshot();
   }, {
     validator: (_request: TransferArgs) => {
@@ -187,7 +190,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   setHandler(claimTaskUpdate, async ({ actor }) => {
     Object.assign(state.task!, { status: 'claimed', assignee: actor.id });
     changes++;
-    await record('task.claimed', actor.id);
+    await record('task.claimed', actor);
     return snapshot();
   }, {
     validator: ({ actor }) => {
@@ -199,7 +202,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   setHandler(releaseTaskUpdate, async ({ actor }) => {
     Object.assign(state.task!, { status: 'open', assignee: null });
     changes++;
-    await record('task.released', actor.id);
+    await record('task.released', actor);
     return snapshot();
   }, { validator: ({ actor }) => { mustBeLifecycle(); openTaskOf(actor, 'claimed'); } });
   setHandler(completeTaskUpdate, async ({ actor, answer, outcome }) => {
@@ -207,8 +210,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     Object.assign(state, { status: 'resolved', stage: 'resolved', outcome });
     changes++;
     stageAttributes();
-    await record('task.completed', actor.id, { answer, outcome });
-    await record('case.resolved', actor.id, { outcome });
+    await record('task.completed', actor, { answer, outcome });
+    await record('case.resolved', actor, { outcome });
     return snapshot();
   }, {
     validator: ({ actor, answer, outcome }) => {
@@ -228,7 +231,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     calendar = office.calendar;
     changes++;
     stageAttributes();
-    await record('task.reassigned', actor.id, { from, to: toOffice, ...(reason ? { reason } : {}) });
+    await record('task.reassigned', actor, { from, to: toOffice, ...(reason ? { reason } : {}) });
     return snapshot();
   }, {
     validator: ({ actor, toOffice }) => {
@@ -244,7 +247,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state.stage = 'waiting-citizen';
     changes++;
     stageAttributes();
-    await record('information.requested', actor.id, { question });
+    await record('information.requested', actor, { question });
     await messageCitizen({ caseId, dedupKey: `${caseId}:question:${state.lastSeq}`, text: `per procedere ci serve: ${question}` });
     return snapshot();
   }, {

@@ -4,6 +4,8 @@ import type { Page } from '../schemas/list-query.ts';
 import type { Database } from './database.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
+/** The municipalities whose cases a caller may see: every query of cases is bounded by one. */
+export type Scope = readonly string[];
 
 const sortColumns = {
   createdAt: 'cases.created_at', updatedAt: 'cases.updated_at', status: 'cases.status', id: 'cases.id',
@@ -15,14 +17,32 @@ function baseQuery(db: Executor) {
     .innerJoin('services as s', (j) => j.onRef('s.municipality_id', '=', 'cases.municipality_id').onRef('s.code', '=', 'cases.service_code'));
 }
 
-function filtered(db: Executor, f: CaseListFilter) {
-  let q = baseQuery(db);
+function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
+  let q = baseQuery(db).where('cases.municipality_id', 'in', scope.length ? scope : ['']);
   // `in ()` is not valid SQL: an empty id list matches nothing through an id no case has.
   if (f.id !== undefined) q = q.where('cases.id', 'in', Array.isArray(f.id) ? (f.id.length ? f.id : ['']) : [f.id]);
   if (f.status) q = q.where('cases.status', '=', f.status);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   if (f.serviceCode) q = q.where('cases.service_code', '=', f.serviceCode);
   if (f.channel) q = q.where('cases.channel', '=', f.channel);
+  if (f.stage) q = q.where('cases.stage', '=', f.stage);
+  if (f.officeId) q = q.where('cases.office_id', '=', f.officeId);
+  if (f.createdFrom) q = q.where('cases.created_at', '>=', new Date(f.createdFrom));
+  if (f.createdTo) q = q.where('cases.created_at', '<', new Date(f.createdTo));
+  if (f.slaState) {
+    const state = f.slaState;
+    q = q.where((eb) => eb.exists(eb.selectFrom('tasks').select('tasks.id')
+      .whereRef('tasks.case_id', '=', 'cases.id').where('tasks.status', '<>', 'done').where('tasks.sla_state', '=', state)));
+  }
+  if (f.citizen) {
+    // One box for whatever the caller gives: phone number, fiscal code or e-mail.
+    const c = f.citizen.trim();
+    q = q.where((eb) => eb.or([
+      eb(sql`cases.citizen->>'phone'`, '=', c.replace(/[\s-]/g, '')),
+      eb(sql`upper(cases.citizen->>'fiscalCode')`, '=', c.toUpperCase()),
+      eb(sql`lower(cases.citizen->>'email')`, '=', c.toLowerCase()),
+    ]));
+  }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([
@@ -40,7 +60,7 @@ const caseColumns = [
 ] as const;
 
 type CaseSelection = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
-const selectCases = (db: Executor, f: CaseListFilter) => filtered(db, f).select(caseColumns);
+const selectCases = (db: Executor, scope: Scope, f: CaseListFilter) => filtered(db, scope, f).select(caseColumns);
 
 function rowToCase(r: CaseSelection): Case {
   return {
@@ -66,25 +86,25 @@ function rowToCase(r: CaseSelection): Case {
   };
 }
 
-export async function listCases(db: Executor, filter: CaseListFilter, sort: [keyof typeof sortColumns, 'ASC' | 'DESC'], page: Page) {
+export async function listCases(db: Executor, scope: Scope, filter: CaseListFilter, sort: [keyof typeof sortColumns, 'ASC' | 'DESC'], page: Page) {
   const [rows, count] = await Promise.all([
-    selectCases(db, filter)
+    selectCases(db, scope, filter)
       .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
       .orderBy('cases.id', 'desc')
       .offset(page.offset).limit(page.limit)
       .execute(),
-    filtered(db, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    filtered(db, scope, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(rowToCase), total: count.n };
 }
 
-export async function findCase(db: Executor, id: string): Promise<Case | undefined> {
-  const row = await selectCases(db, { id }).executeTakeFirst();
+export async function findCase(db: Executor, id: string, scope: Scope): Promise<Case | undefined> {
+  const row = await selectCases(db, scope, { id }).executeTakeFirst();
   return row && rowToCase(row);
 }
 
-export async function findCaseDetail(db: Executor, id: string): Promise<CaseDetail | undefined> {
-  const found = await findCase(db, id);
+export async function findCaseDetail(db: Executor, id: string, scope: Scope): Promise<CaseDetail | undefined> {
+  const found = await findCase(db, id, scope);
   if (!found) return undefined;
   const events = await db.selectFrom('case_events')
     .select(['seq', 'type', 'at', 'stage', 'actor', 'data', 'definition_version'])

@@ -23,7 +23,22 @@ export interface ServiceDefinitionsTable {
 }
 export interface StaffUsersTable {
   id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; created_at: CreatedAt;
+  password_hash: string | null; disabled_at: Timestamp | null;
 }
+export interface StaffSessionsTable {
+  token_hash: string; user_id: string; csrf_token: string; created_at: CreatedAt; expires_at: Timestamp;
+}
+export interface ApiKeysTable {
+  id: string; name: string; key_hash: string; role: StaffRole; municipalities: string[];
+  expires_at: Timestamp | null; revoked_at: Timestamp | null; created_by: string; created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+}
+export interface AuditLogTable {
+  id: Generated<number>; chain: string; seq: number; at: Timestamp; actor: string; role: string | null;
+  municipality_id: string | null; action: string; target_type: string; target_id: string; request_id: string | null;
+  before_digest: string | null; after_digest: string | null; prev_hash: string; hash: string;
+}
+export interface AuditChainsTable { chain: string; seq: number; hash: string }
 export interface StaffUserMunicipalitiesTable { user_id: string; municipality_id: string }
 export interface ServicesTable {
   municipality_id: string; code: string; name: string; office_id: string; created_at: CreatedAt;
@@ -95,6 +110,10 @@ export interface Database {
   service_definitions: ServiceDefinitionsTable;
   staff_users: StaffUsersTable;
   staff_user_municipalities: StaffUserMunicipalitiesTable;
+  staff_sessions: StaffSessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  audit_chains: AuditChainsTable;
   services: ServicesTable;
   cases: CasesTable;
   tasks: TasksTable;

@@ -5,6 +5,7 @@ import {
   CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, ResolveCommandSchema, SolicitationSchema,
   SurveyAnswerSchema, TransferCommandSchema,
 } from '../../domain/case.ts';
+import { actorOf, can, principalOf } from '../auth/principal.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
@@ -15,10 +16,13 @@ import {
 } from '../../workflows/case.definitions.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
+const problems = {
+  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema,
+};
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {
+    config: { access: can.frontOffice },
     schema: {
       operationId: 'openCase', tags: ['cases'], summary: 'Open a case (starts its workflow)',
       headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
@@ -26,11 +30,12 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       response: { 201: CaseSchema, ...problems },
     },
   }, async (req, reply) => {
-    const opened = await openCase(deps, req.body, req.headers['idempotency-key'], null);
+    const opened = await openCase(deps, req.body, req.headers['idempotency-key'], actorOf(req), principalOf(req).municipalities);
     return reply.status(201).header('location', `/api/cases/${opened.id}`).send(opened);
   });
 
   app.get('/cases', {
+    config: { access: can.readCases },
     schema: {
       operationId: 'listCases', tags: ['cases'], summary: 'List cases (react-admin simple-rest)',
       querystring: CaseListQuerySchema,
@@ -38,40 +43,44 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
-    const { rows, total } = await listCases(deps.db, req.query.filter ?? {}, req.query.sort ?? ['createdAt', 'DESC'], page);
+    const { rows, total } = await listCases(deps.db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort ?? ['createdAt', 'DESC'], page);
     return reply.header('content-range', contentRange('cases', page, rows.length, total)).send(rows);
   });
 
   app.get('/cases/:id', {
+    config: { access: can.readCases },
     schema: {
       operationId: 'getCase', tags: ['cases'], summary: 'A case with its events',
-      params: CaseParams, response: { 200: CaseDetailSchema, 400: ProblemSchema, 404: ProblemSchema },
+      params: CaseParams, response: { 200: CaseDetailSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
     },
   }, async (req) => {
-    const found = await findCaseDetail(deps.db, req.params.id);
+    const found = await findCaseDetail(deps.db, req.params.id, principalOf(req).municipalities);
     if (!found) throw notFound(`case ${req.params.id}`);
     return found;
   });
 
   app.post('/cases/:id/resolve', {
+    config: { access: can.frontOffice },
     schema: {
       operationId: 'resolveCase', tags: ['cases'], summary: 'Resolve an open case with an outcome',
       params: CaseParams, body: ResolveCommandSchema, response: { 200: CaseSchema, ...problems },
     },
-  }, async (req) => resolveCase(deps, req.params.id, req.body, null));
+  }, async (req) => resolveCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
 
   app.post('/cases/:id/transfer', {
+    config: { access: can.frontOffice },
     schema: {
       operationId: 'transferCase', tags: ['cases'], summary: "Transfer a case to its service's competent office",
       params: CaseParams, body: TransferCommandSchema, response: { 200: CaseSchema, ...problems },
     },
-  }, async (req) => transferCase(deps, req.params.id, req.body, null));
+  }, async (req) => transferCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
 
   // The citizen's own events: signals the workflow acts on, answered 202 with the case as it stands.
   const citizenEvent = <S extends z.ZodType>(path: string, operationId: string, summary: string, body: S, signal: SignalDefinition<[z.infer<S>]>) =>
     app.post(`/cases/:id/${path}`, {
+      config: { access: can.frontOffice },
       schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 202: CaseSchema, ...problems } },
-    }, async (req, reply) => reply.status(202).send(await signalCase(deps, req.params.id, signal, req.body as z.infer<S>)));
+    }, async (req, reply) => reply.status(202).send(await signalCase(deps, req.params.id, principalOf(req).municipalities, signal, req.body as z.infer<S>)));
   citizenEvent('solicitations', 'solicitCase', "Record a citizen's solicitation: the office is reminded at once", SolicitationSchema, solicitSignal);
   citizenEvent('complaints', 'complainAboutCase', "Record a citizen's complaint: a linked complaint case is opened", ComplaintSchema, complainSignal);
   citizenEvent('information', 'addCitizenInformation', 'Add the information the office asked the citizen for: its clock restarts',

@@ -58,6 +58,13 @@ export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
   municipalityId: z.string().optional(),
   serviceCode: z.string().optional(),
   channel: ChannelSchema.optional(),
+  stage: z.string().max(40).optional(),
+  officeId: z.string().max(60).optional(),
+  slaState: z.enum(['on-track', 'warning', 'breached']).optional(),
+  /** Phone number, fiscal code or e-mail of the citizen. */
+  citizen: z.string().trim().min(3).max(320).optional(),
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
   q: z.string().max(200).optional(),
 }).strict());
 export type CaseListFilter = NonNullable<z.infer<typeof CaseListQuerySchema>['filter']>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  type Client, ServiceError, type SignalDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { sql } from 'kysely';
@@ -8,10 +8,11 @@ import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferComman
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
+  type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
-import { findCase } from '../db/cases.repository.ts';
+import { findCase, type Scope } from '../db/cases.repository.ts';
+import { findTask } from '../db/tasks.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -29,9 +30,6 @@ const intakeScope = 'cases.create';
 
 /** The definition the new case will run on, once the intake is known to fit it. */
 async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowInput['definition']> {
-  if (!(await findMunicipality(db, intake.municipalityId))) {
-    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
-  }
   const definition = await findService(db, intake.municipalityId, intake.serviceCode) && await latestPublished(db, intake.serviceCode);
   if (!definition) {
     throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" offers no service "${intake.serviceCode}"` }]);
@@ -83,7 +81,13 @@ async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string
  * Opens a case: its workflow is started (or found, for a repeated key) and the call returns once
  * the workflow has written the case to the read model.
  */
-export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: string | null): Promise<Case> {
+export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: Actor, scope: Scope): Promise<Case> {
+  if (!(await findMunicipality(deps.db, intake.municipalityId))) {
+    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
+  }
+  if (!scope.includes(intake.municipalityId)) {
+    throw new ApiError('forbidden', 'you do not serve this municipality', [{ path: 'body.municipalityId', message: `not one of ${scope.join(', ')}` }]);
+  }
   const definition = await definitionFor(deps.db, intake);
   const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
   const input: CaseWorkflowInput = { caseId, intake, definition, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
@@ -101,7 +105,7 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
     // The key's case already ran to completion: nothing new starts, the stored case is the answer.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const opened = await findCase(deps.db, caseId);
+  const opened = await findCase(deps.db, caseId, scope);
   if (!opened) throw new Error(`case ${caseId} was opened but is missing from the read model`);
   return opened;
 }
@@ -110,8 +114,8 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
  * Runs a change through the case's workflow update, which validates it and answers after the
  * read model is written; a refusal is a 409 with the workflow's reason.
  */
-async function updateCase(deps: CaseServiceDeps, caseId: string, update: (handle: WorkflowHandle) => Promise<unknown>): Promise<Case> {
-  const current = await findCase(deps.db, caseId);
+async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, update: (handle: WorkflowHandle) => Promise<unknown>): Promise<Case> {
+  const current = await findCase(deps.db, caseId, scope);
   if (!current) throw notFound(`case ${caseId}`);
   if (current.status !== 'open') throw new ApiError('conflict', `case ${caseId} is already ${current.status}`);
   try {
@@ -121,12 +125,12 @@ async function updateCase(deps: CaseServiceDeps, caseId: string, update: (handle
     if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
     throw err;
   }
-  return (await findCase(deps.db, caseId))!;
+  return (await findCase(deps.db, caseId, scope))!;
 }
 
 /** Relays a citizen's event to the case's workflow (a signal): it is acted on, not answered. */
-export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, signal: SignalDefinition<[T]>, payload: T): Promise<Case> {
-  const current = await findCase(deps.db, caseId);
+export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, scope: Scope, signal: SignalDefinition<[T]>, payload: T): Promise<Case> {
+  const current = await findCase(deps.db, caseId, scope);
   if (!current) throw notFound(`case ${caseId}`);
   if (current.stage === 'closed') throw new ApiError('conflict', `case ${caseId} is closed`);
   try {
@@ -139,9 +143,19 @@ export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, signa
 }
 
 /** Closes the case at the first level, when its service lets the operator. */
-export const resolveCase = (deps: CaseServiceDeps, caseId: string, command: ResolveCommand, actor: string | null) =>
-  updateCase(deps, caseId, (h) => h.executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
+export const resolveCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: ResolveCommand, actor: Actor) =>
+  updateCase(deps, caseId, scope, (h) => h.executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
 
 /** Hands the case to its service's competent office, as a task under the office's service levels. */
-export const transferCase = (deps: CaseServiceDeps, caseId: string, command: TransferCommand, actor: Actor | null) =>
-  updateCase(deps, caseId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...command, actor }] }));
+export const transferCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: TransferCommand, actor: Actor) =>
+  updateCase(deps, caseId, scope, (h) => h.executeUpdate(transferUpdate, { args: [{ ...command, actor }] }));
+
+/**
+ * One of the office's actions on a task (claim, release, complete, reassign, ask the citizen): a
+ * workflow update whose validator checks the actor, office and state.
+ */
+export async function taskAction<A extends { actor: Actor }>(deps: CaseServiceDeps, taskId: string, scope: Scope, update: UpdateDefinition<CaseSnapshot, [A]>, args: A): Promise<Case> {
+  const task = await findTask(deps.db, taskId, scope);
+  if (!task) throw notFound(`task ${taskId}`);
+  return updateCase(deps, task.caseId, scope, (h) => h.executeUpdate(update, { args: [args] }));
+}

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.ts';
 import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { claimTaskUpdate, requestInformationUpdate, snapshotQuery } from '../../workflows/case.definitions.ts';
+import { snapshotQuery } from '../../workflows/case.definitions.ts';
+import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
@@ -12,14 +11,14 @@ import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 let t: TestDatabase;
 let w: TestWorkers;
 let app: FastifyInstance;
+let operator: StaffClient;
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoReferenceData(t.db);
   w = await startTestWorkers(t.db);
-  app = await buildApp({
-    config: { BODY_LIMIT_BYTES: 64 * 1024, CASE_TASK_QUEUE: w.taskQueue, TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue, CASE_UPDATE_TIMEOUT_SECONDS: 30 },
-    db: t.db, temporal: w.client, logger: pino({ level: 'error' }), // a 500 shows its cause in the test output
-  });
+  app = await buildTestApp(t.db, w);
+  // A shared front office: it serves both cities.
+  operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano', 'firenze'] });
 });
 afterAll(async () => {
   await app?.close();
@@ -39,7 +38,7 @@ const question = {
   citizen: { phone: '+393471234567' }, details: { topic: 'biblioteche' },
 };
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
+  operator.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
 
 function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) {
   expect(res.statusCode).toBe(status);
@@ -61,7 +60,7 @@ describe('POST /api/cases', () => {
     // Normalised by the schema: the fiscal code is stored upper-case.
     expect(created.citizen.fiscalCode).toBe('GLLGRG80A01F205Z');
     expect(res.headers.location).toBe(`/api/cases/${created.id}`);
-    const detail = (await app.inject({ url: `/api/cases/${created.id}` })).json();
+    const detail = (await operator.inject({ url: `/api/cases/${created.id}` })).json();
     expect(detail.events).toEqual([expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake', definitionVersion: 1 })]);
   });
 
@@ -95,7 +94,7 @@ describe('POST /api/cases', () => {
 
   it('rejects unknown fields, malformed JSON and unknown references with clear problems', async () => {
     expect(expectProblem(await post({ ...intake, priority: 'high' }), 400).errors[0].path).toBe('body');
-    expectProblem(await app.inject({ method: 'POST', url: '/api/cases', payload: '{"municipalityId":', headers: { 'content-type': 'application/json' } }), 400);
+    expectProblem(await operator.inject({ method: 'POST', url: '/api/cases', payload: '{"municipalityId":', headers: { 'content-type': 'application/json' } }), 400);
     expect(expectProblem(await post({ ...intake, municipalityId: 'torino' }), 422).errors).toEqual([{ path: 'body.municipalityId', message: expect.stringContaining('torino') }]);
     expect(expectProblem(await post({ ...intake, municipalityId: 'firenze' }), 422).errors[0].path).toBe('body.serviceCode');
   });
@@ -122,26 +121,26 @@ describe('GET /api/cases (react-admin simple-rest)', () => {
   });
 
   it('pages with Content-Range and sorts', async () => {
-    const res = await app.inject({ url: '/api/cases?sort=["id","ASC"]&range=[0,1]' });
+    const res = await operator.inject({ url: '/api/cases?sort=["id","ASC"]&range=[0,1]' });
     expect(res.statusCode).toBe(200);
     const total = Number(String(res.headers['content-range']).split('/')[1]);
     expect(res.headers['content-range']).toBe(`cases 0-1/${total}`);
     expect(total).toBeGreaterThanOrEqual(5);
     const ids = res.json().map((c: { id: string }) => c.id);
     expect(ids).toEqual([...ids].sort());
-    const last = await app.inject({ url: `/api/cases?sort=["id","ASC"]&range=[${total - 1},${total + 5}]` });
+    const last = await operator.inject({ url: `/api/cases?sort=["id","ASC"]&range=[${total - 1},${total + 5}]` });
     expect(last.headers['content-range']).toBe(`cases ${total - 1}-${total - 1}/${total}`);
   });
 
   it('filters by municipality, status, text and ids', async () => {
-    const byCity = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"municipalityId":"firenze"}')}` });
+    const byCity = await operator.inject({ url: `/api/cases?filter=${encodeURIComponent('{"municipalityId":"firenze"}')}` });
     expect(byCity.json().map((c: { municipalityId: string }) => c.municipalityId)).toEqual(['firenze', 'firenze']);
-    const byText = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"q":"rifredi"}')}` });
+    const byText = await operator.inject({ url: `/api/cases?filter=${encodeURIComponent('{"q":"rifredi"}')}` });
     expect(byText.json().map((c: { subject: string }) => c.subject)).toEqual(['Asilo nido Rifredi']);
     const id = byText.json()[0].id;
-    const byIds = await app.inject({ url: `/api/cases?filter=${encodeURIComponent(JSON.stringify({ id: [id] }))}` });
+    const byIds = await operator.inject({ url: `/api/cases?filter=${encodeURIComponent(JSON.stringify({ id: [id] }))}` });
     expect(byIds.json()).toHaveLength(1);
-    const none = await app.inject({ url: `/api/cases?filter=${encodeURIComponent('{"status":"resolved","municipalityId":"firenze"}')}` });
+    const none = await operator.inject({ url: `/api/cases?filter=${encodeURIComponent('{"status":"resolved","municipalityId":"firenze"}')}` });
     expect(none.json()).toEqual([]);
     expect(none.headers['content-range']).toBe('cases */0');
   });
@@ -154,7 +153,7 @@ describe('GET /api/cases (react-admin simple-rest)', () => {
       ['filter={"colour":"red"}', 'querystring.filter'],
       ['filter=nope', 'querystring.filter'],
     ]) {
-      const body = expectProblem(await app.inject({ url: `/api/cases?${query}` }), 400);
+      const body = expectProblem(await operator.inject({ url: `/api/cases?${query}` }), 400);
       expect(body.errors.map((e: { path: string }) => e.path)).toContain(path);
     }
   });
@@ -163,63 +162,62 @@ describe('GET /api/cases (react-admin simple-rest)', () => {
 describe('POST /api/cases/:id/resolve', () => {
   it('resolves through the workflow and the answer already shows it', async () => {
     const { id } = (await post(question)).json();
-    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'redirected', note: 'Competenza della Regione' } });
+    const res = await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'redirected', note: 'Competenza della Regione' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: 'resolved', stage: 'resolved', outcome: 'redirected', resolvedAt: expect.any(String) });
-    const detail = (await app.inject({ url: `/api/cases/${id}` })).json();
+    const detail = (await operator.inject({ url: `/api/cases/${id}` })).json();
     expect(detail.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
   });
 
   it('transfers a case to its competent office as a task with its due instants; then only the office can close it', async () => {
     const { id } = (await post(intake)).json();
-    const res = await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { note: 'Verificare il permesso residenti' } });
+    const res = await operator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { note: 'Verificare il permesso residenti' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, stage: 'office', status: 'open', officeId: 'mi-mobilita' });
-    const detail = (await app.inject({ url: `/api/cases/${id}` })).json();
+    const detail = (await operator.inject({ url: `/api/cases/${id}` })).json();
     expect(detail.tasks).toEqual([expect.objectContaining({
       officeId: 'mi-mobilita', officeName: 'Mobilità - Area C', status: 'open', assignee: null, slaState: 'on-track', escalated: false,
     })]);
     expect(Date.parse(detail.tasks[0].dueAt)).toBeGreaterThan(Date.parse(detail.tasks[0].warningAt));
     expect(detail.events.at(-1)).toMatchObject({ type: 'case.transferred', data: { office: 'mi-mobilita', note: 'Verificare il permesso residenti' } });
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} }), 409).detail).toBe('the case is already at stage office');
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} }), 409).detail).toBe('the case is already at stage office');
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
       .toBe('the case is with the office: its task is completed by the office');
-    expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { priority: 1 } }), 400);
+    expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { priority: 1 } }), 400);
   });
 
   it("relays the citizen's solicitations and complaints; a complaint opens a linked case for the public relations office", async () => {
     const { id } = (await post(intake)).json();
-    await app.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} });
-    const solicited = await app.inject({ method: 'POST', url: `/api/cases/${id}/solicitations`, payload: { channel: 'phone' } });
+    await operator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} });
+    const solicited = await operator.inject({ method: 'POST', url: `/api/cases/${id}/solicitations`, payload: { channel: 'phone' } });
     expect(solicited.statusCode).toBe(202);
-    const complained = await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'email', text: 'Nessuna risposta da tre settimane' } });
+    const complained = await operator.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'email', text: 'Nessuna risposta da tre settimane' } });
     expect(complained.statusCode).toBe(202);
 
-    const detail = async () => (await app.inject({ url: `/api/cases/${id}` })).json();
+    const detail = async () => (await operator.inject({ url: `/api/cases/${id}` })).json();
     await expect.poll(async () => (await detail()).events.map((e: { type: string }) => e.type), { timeout: 20_000 })
       .toEqual(['case.opened', 'case.transferred', 'citizen.solicited', 'complaint.opened']);
     const { events, solicitations } = await detail();
     expect(solicitations).toBe(1);
     const complaintId = events.at(-1).data.complaintCase;
-    await expect.poll(async () => (await app.inject({ url: `/api/cases/${complaintId}` })).statusCode, { timeout: 20_000 }).toBe(200);
-    expect((await app.inject({ url: `/api/cases/${complaintId}` })).json()).toMatchObject({
+    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${complaintId}` })).statusCode, { timeout: 20_000 }).toBe(200);
+    expect((await operator.inject({ url: `/api/cases/${complaintId}` })).json()).toMatchObject({
       serviceCode: 'complaint', status: 'open', municipalityId: 'milano', channel: 'email', description: 'Nessuna risposta da tre settimane',
       details: { relatedCase: id }, citizen: { name: 'Giorgio Gallo' },
     });
     const reminded = await t.db.selectFrom('outbound_messages').select('recipient').where('dedup_key', '=', `${id}:solicitation:1`).executeTakeFirst();
     expect(reminded).toEqual({ recipient: 'areac@comune.milano.example' });
 
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'pigeon', text: 'x' } }), 400)
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'pigeon', text: 'x' } }), 400)
       .errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.channel', 'body.text']);
-    expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999998/solicitations', payload: { channel: 'phone' } }), 404);
+    expectProblem(await operator.inject({ method: 'POST', url: '/api/cases/C-2026-999998/solicitations', payload: { channel: 'phone' } }), 404);
 
-    // The office asks for information (a workflow update; its API route comes with staff identity); the citizen's reply restarts the clock.
-    const clerk = { id: 'chiara.mobilita', role: 'backoffice' as const, officeId: 'mi-mobilita' };
-    const handle = w.client.workflow.getHandle(id);
-    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: clerk }] });
-    await handle.executeUpdate(requestInformationUpdate, { args: [{ actor: clerk, question: 'la foto del permesso' }] });
+    // The office asks for information; the citizen's reply restarts the clock.
+    const clerk = await staffClient(app, t.db, { role: 'backoffice', municipalities: ['milano'], officeId: 'mi-mobilita' });
+    expect((await clerk.inject({ method: 'POST', url: `/api/tasks/${id}:1/claim`, payload: {} })).statusCode).toBe(200);
+    expect((await clerk.inject({ method: 'POST', url: `/api/tasks/${id}:1/request-information`, payload: { question: 'la foto del permesso' } })).statusCode).toBe(200);
     expect((await detail()).stage).toBe('waiting-citizen');
-    const informed = await app.inject({ method: 'POST', url: `/api/cases/${id}/information`, payload: { channel: 'email', text: 'Foto allegata' } });
+    const informed = await operator.inject({ method: 'POST', url: `/api/cases/${id}/information`, payload: { channel: 'email', text: 'Foto allegata' } });
     expect(informed.statusCode).toBe(202);
     await expect.poll(async () => (await detail()).stage, { timeout: 20_000 }).toBe('office');
     expect((await detail()).events.at(-1)).toMatchObject({ type: 'information.received', data: { text: 'Foto allegata', channel: 'email' } });
@@ -227,32 +225,32 @@ describe('POST /api/cases/:id/resolve', () => {
 
   it('answers 409 for a case its service does not let the operator close', async () => {
     const { id } = (await post(intake)).json();
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
       .toBe('"Contestazione multa Area C" cannot be closed at the first level: transfer it to the competent office');
-    expect((await app.inject({ url: `/api/cases/${id}` })).json().status).toBe('open');
+    expect((await operator.inject({ url: `/api/cases/${id}` })).json().status).toBe('open');
   });
 
   it("records the citizen's survey answers, then the case closes", async () => {
     const { id } = (await post(question)).json();
-    await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
-    expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { 'Bad Key': 1 } } }), 400);
-    const answered = await app.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { satisfaction: 4, solved: true } } });
+    await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
+    expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { 'Bad Key': 1 } } }), 400);
+    const answered = await operator.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { satisfaction: 4, solved: true } } });
     expect(answered.statusCode).toBe(202);
-    await expect.poll(async () => (await app.inject({ url: `/api/cases/${id}` })).json().stage, { timeout: 20_000 }).toBe('closed');
-    const { events } = (await app.inject({ url: `/api/cases/${id}` })).json();
+    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${id}` })).json().stage, { timeout: 20_000 }).toBe('closed');
+    const { events } = (await operator.inject({ url: `/api/cases/${id}` })).json();
     expect(events.find((e: { type: string }) => e.type === 'survey.answered').data).toEqual({ answers: { satisfaction: 4, solved: true } });
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'web', text: 'Troppo tardi' } }), 409).detail)
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'web', text: 'Troppo tardi' } }), 409).detail)
       .toBe(`case ${id} is closed`);
   });
 
   it('answers 409 for an already resolved case, 404 for an unknown one, 400 for a bad id or outcome', async () => {
     const { id } = (await post(question)).json();
-    await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
+    await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } });
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'resolved' } }), 409).detail)
       .toMatch(/already resolved/);
-    expectProblem(await app.inject({ method: 'POST', url: '/api/cases/C-2026-999999/resolve', payload: { outcome: 'resolved' } }), 404);
-    expect(expectProblem(await app.inject({ method: 'POST', url: '/api/cases/42/resolve', payload: { outcome: 'resolved' } }), 400).errors[0].path).toBe('params.id');
-    expect(expectProblem(await app.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'maybe' } }), 400).errors[0].path).toBe('body.outcome');
+    expectProblem(await operator.inject({ method: 'POST', url: '/api/cases/C-2026-999999/resolve', payload: { outcome: 'resolved' } }), 404);
+    expect(expectProblem(await operator.inject({ method: 'POST', url: '/api/cases/42/resolve', payload: { outcome: 'resolved' } }), 400).errors[0].path).toBe('params.id');
+    expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/resolve`, payload: { outcome: 'maybe' } }), 400).errors[0].path).toBe('body.outcome');
   });
 });
 
@@ -270,18 +268,18 @@ describe('definition versions', () => {
     // … while the running one keeps version 1 to its end.
     const running = await w.client.workflow.getHandle(onV1.id).query(snapshotQuery);
     expect(running.definitionVersion).toBe(1);
-    expect((await app.inject({ url: `/api/cases/${onV1.id}` })).json()).toMatchObject({ definitionVersion: 1, events: [{ definitionVersion: 1 }] });
+    expect((await operator.inject({ url: `/api/cases/${onV1.id}` })).json()).toMatchObject({ definitionVersion: 1, events: [{ definitionVersion: 1 }] });
   });
 });
 
 describe('operations', () => {
   it('reports health, readiness, OpenAPI and unknown routes', async () => {
-    expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ url: '/ready' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
-    const spec = (await app.inject({ url: '/openapi.json' })).json();
+    expect((await operator.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await operator.inject({ url: '/ready' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
+    const spec = (await operator.inject({ url: '/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{id}', '/api/cases/{id}/resolve', '/health', '/ready']));
     expect(spec.paths['/api/cases'].post.operationId).toBe('openCase');
-    expectProblem(await app.inject({ url: '/api/nothing-here' }), 404);
+    expectProblem(await operator.inject({ url: '/api/nothing-here' }), 404);
   });
 });

@@ -32,11 +32,12 @@ const intake: CaseIntake = {
 };
 
 let counter = 0;
+const lorenzo = { id: 'lorenzo.operatore', role: 'operator' as const, officeId: null };
 async function openCase(overrides: Partial<CaseIntake> = {}) {
   const caseId = `C-2026-${String(900000 + ++counter)}`;
   const caseIntake = { ...intake, ...overrides };
   const input: CaseWorkflowInput = {
-    caseId, intake: caseIntake, definition: demoDefinition(caseIntake.serviceCode), actor: 'lorenzo.operatore', telephonyTaskQueue: w.telephonyTaskQueue,
+    caseId, intake: caseIntake, definition: demoDefinition(caseIntake.serviceCode), actor: lorenzo, telephonyTaskQueue: w.telephonyTaskQueue,
   };
   const snapshot = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
     startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
@@ -61,7 +62,7 @@ describe('case workflow', () => {
 
   it('closes at the first level: informs the citizen, sends the survey, records the answer, in order', async () => {
     const { caseId, handle } = await openCase();
-    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: 'lorenzo.operatore' }] });
+    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: lorenzo }] });
     expect(resolved).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', lastSeq: 2 });
     // The update answered after its write: the read model already shows it.
     expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow())

@@ -70,7 +70,7 @@ async function openCase(intake: CaseIntake = tari) {
   const caseId = `C-2027-${String(800000 + ++counter)}`;
   const handle = await env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseId, taskQueue: 'cases',
-    args: [{ caseId, intake, definition: demoDefinition(intake.serviceCode), actor: operator.id, telephonyTaskQueue: 'telephony' }],
+    args: [{ caseId, intake, definition: demoDefinition(intake.serviceCode), actor: operator, telephonyTaskQueue: 'telephony' }],
   });
   await handle.executeUpdate(openedUpdate);
   return handle;

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { staffRoles } from '../../domain/case.ts';
+import type { Db } from '../../platform/db.ts';
+import { createApiKey } from '../auth/credentials.repository.ts';
+import { can, principalOf, serves } from '../auth/principal.ts';
+import { appendAudit } from '../db/audit.repository.ts';
+import { ApiError, notFound, ProblemSchema } from '../errors.ts';
+
+const ApiKeySchema = z.object({
+  id: z.string(), name: z.string(), role: z.enum(staffRoles), municipalities: z.array(z.string()),
+  expiresAt: z.date().nullable(), revokedAt: z.date().nullable(), createdBy: z.string(), createdAt: z.date(), lastUsedAt: z.date().nullable(),
+});
+const NewApiKeySchema = z.object({
+  name: z.string().trim().min(3).max(100),
+  role: z.enum(staffRoles).exclude(['admin']),
+  municipalities: z.array(z.string()).min(1).max(50),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+}).strict();
+z.globalRegistry.add(ApiKeySchema, { id: 'ApiKey' });
+const Params = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'an API key id') });
+
+const columns = [
+  'id', 'name', 'role', 'municipalities', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'created_by as createdBy',
+  'created_at as createdAt', 'last_used_at as lastUsedAt',
+] as const;
+
+// Keys are for integrations (Open311 portals, telephony adapters); never admin, never wider than their creator.
+export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/api-keys', {
+    config: { access: can.administer },
+    schema: { operationId: 'listApiKeys', tags: ['api keys'], response: { 200: z.array(ApiKeySchema) } },
+  }, async (req, reply) => {
+    const rows = await db.selectFrom('api_keys').select(columns)
+      .where('municipalities', '<@', principalOf(req).municipalities).orderBy('created_at', 'desc').execute();
+    return reply.header('content-range', `api-keys 0-${Math.max(rows.length - 1, 0)}/${rows.length}`).send(rows);
+  });
+
+  app.post('/api-keys', {
+    config: { access: can.administer },
+    schema: {
+      operationId: 'createApiKey', tags: ['api keys'], summary: 'Create an API key; the key is shown in this answer only',
+      body: NewApiKeySchema,
+      response: { 201: ApiKeySchema.extend({ key: z.string() }), 400: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const outside = req.body.municipalities.findIndex((m) => !serves(p, m));
+    if (outside >= 0) throw new ApiError('forbidden', 'a key cannot reach further than its creator', [{ path: `body.municipalities.${outside}`, message: `you do not serve "${req.body.municipalities[outside]}"` }]);
+    const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
+    if (expiresAt && expiresAt <= new Date()) throw new ApiError('unprocessable', 'the key would be expired already', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+    const created = await createApiKey(db, { ...req.body, expiresAt, createdBy: p.id }, async (trx, row) => appendAudit(trx, {
+      actor: p.id, role: p.role, municipalityId: null, action: 'api-key.created', targetType: 'api-key', targetId: row.id,
+      requestId: req.id, after: row,
+    }));
+    const row = await db.selectFrom('api_keys').select(columns).where('id', '=', created.id).executeTakeFirstOrThrow();
+    return reply.status(201).send({ ...row, key: created.key });
+  });
+
+  app.post('/api-keys/:id/revoke', {
+    config: { access: can.administer },
+    schema: {
+      operationId: 'revokeApiKey', tags: ['api keys'], summary: 'Revoke an API key at once',
+      params: Params, response: { 200: ApiKeySchema, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('api_keys').set({ revoked_at: new Date() })
+        .where('id', '=', req.params.id).where('municipalities', '<@', p.municipalities)
+        .returning(columns).executeTakeFirst();
+      if (!row) throw notFound(`API key ${req.params.id}`);
+      await appendAudit(trx, {
+        actor: p.id, role: p.role, municipalityId: null, action: 'api-key.revoked', targetType: 'api-key', targetId: row.id, requestId: req.id, after: row,
+      });
+      return row;
+    });
+  });
+};

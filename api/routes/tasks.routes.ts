@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate,
+} from '../../workflows/case.definitions.ts';
+import { actorOf, can, principalOf } from '../auth/principal.ts';
+import { listTasks } from '../db/tasks.repository.ts';
+import { ProblemSchema } from '../errors.ts';
+import { CaseSchema } from '../schemas/cases.ts';
+import { contentRange, pageOf } from '../schemas/list-query.ts';
+import {
+  CompleteTaskSchema, ReassignTaskSchema, RequestInformationSchema, TaskListItemSchema, TaskListQuerySchema, TaskParams,
+} from '../schemas/tasks.ts';
+import { type CaseServiceDeps, taskAction } from '../services/cases.service.ts';
+
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema };
+
+export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
+  app.get('/tasks', {
+    config: { access: can.officeWork },
+    schema: {
+      operationId: 'listTasks', tags: ['tasks'],
+      summary: "An office's queue, most urgent first (`filter={\"mine\":true}` for your own claimed tasks)",
+      querystring: TaskListQuerySchema, response: { 200: z.array(TaskListItemSchema), 400: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const { mine, ...filter } = req.query.filter ?? {};
+    // Back-office staff see their own office's queue only; supervisors any office they serve.
+    const officeId = p.role === 'backoffice' ? p.officeId ?? '' : filter.officeId;
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listTasks(deps.db, p.municipalities,
+      { ...filter, officeId, ...(mine ? { assignee: p.id } : {}) }, req.query.sort?.[1] ?? 'ASC', page);
+    return reply.header('content-range', contentRange('tasks', page, rows.length, total)).send(rows);
+  });
+
+  const action = <B extends z.ZodType>(path: string, operationId: string, summary: string, body: B,
+    run: (req: { params: { id: string }; body: z.infer<B> }, actor: ReturnType<typeof actorOf>, scope: string[]) => ReturnType<typeof taskAction>) =>
+    app.post(`/tasks/:id/${path}`, {
+      config: { access: can.officeWork },
+      schema: { operationId, tags: ['tasks'], summary, params: TaskParams, body, response: { 200: CaseSchema, ...problems } },
+    }, async (req) => run(req as never, actorOf(req), principalOf(req).municipalities));
+
+  const none = z.object({}).strict().default({});
+  action('claim', 'claimTask', 'Take the task: from now on only you work on it', none,
+    (req, actor, scope) => taskAction(deps, req.params.id, scope, claimTaskUpdate, { actor }));
+  action('release', 'releaseTask', 'Give the task back to the office queue', none,
+    (req, actor, scope) => taskAction(deps, req.params.id, scope, releaseTaskUpdate, { actor }));
+  action('complete', 'completeTask', 'Answer: the case is resolved with this outcome and the citizen informed', CompleteTaskSchema,
+    (req, actor, scope) => taskAction(deps, req.params.id, scope, completeTaskUpdate, { actor, ...req.body }));
+  action('reassign', 'reassignTask', 'Hand the task to another office (its service levels then apply)', ReassignTaskSchema,
+    (req, actor, scope) => taskAction(deps, req.params.id, scope, reassignTaskUpdate, { actor, ...req.body }));
+  action('request-information', 'requestInformation', 'Ask the citizen for information: the service-level clock stops until it arrives',
+    RequestInformationSchema, (req, actor, scope) => taskAction(deps, req.params.id, scope, requestInformationUpdate, { actor, ...req.body }));
+};
