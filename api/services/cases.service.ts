@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -16,6 +15,7 @@ import { findTask } from '../db/tasks.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { claimIdempotencyKey } from './idempotency.ts';
 import type { Case } from '../schemas/cases.ts';
 
 export interface CaseServiceDeps {
@@ -63,18 +63,7 @@ async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Pro
 async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string | undefined): Promise<string> {
   const { n } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db).then((r) => r.rows[0]!);
   const id = formatCaseId(new Date().getUTCFullYear(), n);
-  if (!idempotencyKey) return id;
-  const hash = createHash('sha256').update(JSON.stringify(intake)).digest('hex');
-  await db.insertInto('idempotency_keys')
-    .values({ scope: intakeScope, key: idempotencyKey, request_hash: hash, resource_id: id })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).execute();
-  const stored = await db.selectFrom('idempotency_keys').select(['request_hash', 'resource_id'])
-    .where('scope', '=', intakeScope).where('key', '=', idempotencyKey).executeTakeFirstOrThrow();
-  if (stored.request_hash !== hash) {
-    throw new ApiError('conflict', 'this Idempotency-Key was already used with a different request body',
-      [{ path: 'headers.idempotency-key', message: 'reused with another body' }]);
-  }
-  return stored.resource_id;
+  return idempotencyKey ? claimIdempotencyKey(db, intakeScope, idempotencyKey, intake, id) : id;
 }
 
 /**

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Db } from '../../platform/db.ts';
+import type { Database } from '../db/database.ts';
+import { ApiError } from '../errors.ts';
+
+const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+const reused = () => new ApiError('conflict', 'this Idempotency-Key was already used with a different request body',
+  [{ path: 'headers.idempotency-key', message: 'reused with another body' }]);
+
+/**
+ * Claims `key` for this request body, or finds the resource an earlier request with the same key
+ * and body created: the same body gets the same resource, another body a 409.
+ */
+export async function claimIdempotencyKey(db: Db | Transaction<Database>, scope: string, key: string, body: unknown, newId: string): Promise<string> {
+  const hash = requestHash(body);
+  await db.insertInto('idempotency_keys').values({ scope, key, request_hash: hash, resource_id: newId })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).execute();
+  const stored = await db.selectFrom('idempotency_keys').select(['request_hash', 'resource_id'])
+    .where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  if (stored.request_hash !== hash) throw reused();
+  return stored.resource_id;
+}
+
+/**
+ * A creating POST made safe to repeat: `create` runs in a transaction with the key's claim, so a
+ * repeated request (even a concurrent one, which waits on the claim's row) creates nothing new.
+ * Returns the id of the resource, new or earlier, and whether this request created it.
+ */
+export async function createOnce(db: Db, scope: string, key: string | undefined, body: unknown, newId: string,
+  create: (trx: Transaction<Database>, id: string) => Promise<void>): Promise<{ id: string; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const id = key ? await claimIdempotencyKey(trx, scope, key, body, newId) : newId;
+    if (id !== newId) return { id, created: false };
+    await create(trx, id);
+    return { id, created: true };
+  });
+}
