@@ -12,6 +12,7 @@ import type { Db } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { ApiError, registerErrorHandling } from './errors.ts';
+import { type Open311Deps, open311Routes } from './open311/routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
@@ -21,9 +22,11 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  /** Who an Open311 api_key belongs to; without it every key is refused (the GETs stay public). */
+  authenticateApiKey?: Open311Deps['authenticateApiKey'];
 }
 
-export async function buildApp({ config, db, temporal, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, temporal, logger, authenticateApiKey = async () => null }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: config.BODY_LIMIT_BYTES })
     .withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -42,13 +45,15 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { db, temporal });
+  const caseDeps = {
+    db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
+    updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
+  };
   await app.register(async (api) => {
-    await api.register(casesRoutes, {
-      db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
-      updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
-    });
+    await api.register(casesRoutes, caseDeps);
     await api.register(referenceRoutes, { db });
   }, { prefix: '/api' });
+  await app.register(open311Routes, { ...caseDeps, authenticateApiKey, prefix: '/open311/v2' });
 
   if (existsSync(adminUiDist)) {
     await app.register(fastifyStatic, { root: adminUiDist, prefix: '/admin/', redirect: true });
