@@ -51,6 +51,7 @@ export function createCaseActivities({ db }: { db: Db }) {
             description: e.intake.description,
             citizen: JSON.stringify(e.intake.citizen),
             details: JSON.stringify(e.intake.details),
+            location: e.intake.location ? JSON.stringify(e.intake.location) : null,
             definition_version: e.definitionVersion,
             status: e.status,
             stage: e.stage,

@@ -16,6 +16,7 @@ import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { ApiError, registerErrorHandling } from './errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
+import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
@@ -69,11 +70,11 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { db, temporal });
+  const caseDeps = {
+    db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
+    updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
+  };
   await app.register(async (api) => {
-    const caseDeps = {
-      db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
-      updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
-    };
     await api.register(casesRoutes, caseDeps);
     await api.register(tasksRoutes, caseDeps);
     await api.register(referenceRoutes, { db });
@@ -84,6 +85,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
   }, { prefix: '/api' });
+  await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
 
   if (existsSync(adminUiDist)) {
     await app.register(fastifyStatic, { root: adminUiDist, prefix: '/admin/', redirect: true });

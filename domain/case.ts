@@ -25,6 +25,15 @@ export const CitizenSchema = z.object({
 }).strict();
 export type Citizen = z.infer<typeof CitizenSchema>;
 
+/** Where the request is about (a pothole, a broken light): coordinates (WGS 84), an address, or both. */
+export const CaseLocationSchema = z.object({
+  lat: z.number().min(-90).max(90).optional(),
+  long: z.number().min(-180).max(180).optional(),
+  address: z.string().trim().min(1).max(300).optional(),
+}).strict().refine((l) => (l.lat === undefined) === (l.long === undefined), 'lat and long go together')
+  .refine((l) => l.lat !== undefined || l.address !== undefined, 'coordinates or an address');
+export type CaseLocation = z.infer<typeof CaseLocationSchema>;
+
 export const CaseIntakeSchema = z.object({
   municipalityId: z.string().regex(/^[a-z0-9-]{2,40}$/, 'a municipality id such as "milano"'),
   serviceCode: z.string().regex(/^[a-z0-9-]{2,60}$/, 'a service code such as "tari-refund"'),
@@ -34,6 +43,7 @@ export const CaseIntakeSchema = z.object({
   citizen: CitizenSchema.default({}),
   /** The service's own intake fields, checked against its published definition. */
   details: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.null()])).default({}),
+  location: CaseLocationSchema.optional(),
 }).strict();
 export type CaseIntake = z.infer<typeof CaseIntakeSchema>;
 

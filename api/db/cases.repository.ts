@@ -55,7 +55,7 @@ function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
 const caseColumns = [
   'cases.id', 'cases.municipality_id', 'm.name as municipality_name', 'cases.service_code', 's.name as service_name',
   'cases.channel', 'cases.status', 'cases.stage', 'cases.outcome', 'cases.subject', 'cases.description',
-  'cases.citizen', 'cases.details', 'cases.definition_version', 'cases.office_id', 'cases.solicitations',
+  'cases.citizen', 'cases.details', 'cases.location', 'cases.definition_version', 'cases.office_id', 'cases.solicitations',
   'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
 ] as const;
 
@@ -77,6 +77,7 @@ function rowToCase(r: CaseSelection): Case {
     description: r.description,
     citizen: r.citizen,
     details: r.details,
+    location: r.location,
     definitionVersion: r.definition_version,
     officeId: r.office_id,
     solicitations: r.solicitations,

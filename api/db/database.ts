@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { CalendarInput } from '../../domain/calendar.ts';
-import type { CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
+import type { CaseLocation, CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
 import type { ServiceDefinitionInput } from '../../domain/service-definition.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -62,6 +62,7 @@ export interface CasesTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
   office_id: string | null;
   solicitations: Generated<number>;
+  location: ColumnType<CaseLocation | null, string | null | undefined, string | null>;
 }
 export interface TasksTable {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseStatusSchema, ChannelSchema, CitizenSchema, OutcomeSchema } from '../../domain/case.ts';
+import { CaseLocationSchema, CaseStatusSchema, ChannelSchema, CitizenSchema, OutcomeSchema } from '../../domain/case.ts';
 import { listQuerySchema } from './list-query.ts';
 
 export const CaseEventSchema = z.object({
@@ -26,6 +26,7 @@ export const CaseSchema = z.object({
   description: z.string(),
   citizen: CitizenSchema,
   details: z.record(z.string(), z.unknown()),
+  location: CaseLocationSchema.nullable(),
   definitionVersion: z.number().int().nullable(),
   officeId: z.string().nullable(),
   solicitations: z.number().int(),
