@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { demoCases } from '../catalog/demo.ts';
+import { demoCases, demoPassword, demoStaff } from '../catalog/demo.ts';
+import { logIn } from './api-session.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { loadConfig, publicUrl, runMain } from '../platform/config.ts';
 import { createDb } from '../platform/db.ts';
@@ -111,6 +112,7 @@ await runMain(async () => {
       ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
       ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
       `  data          ${config.DATA_DIR}`,
+      ...(config.SEED_DEMO ? [`  demo log-ins  password "${demoPassword}" for`, ...demoStaff.map((u) => `                ${u.email} (${u.role})`)] : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'));
@@ -131,12 +133,15 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-/** Through the real API; fixed idempotency keys make this a no-op on every start after the first. */
+/**
+ * Through the real API, as the demo administrator; fixed idempotency keys make this a no-op on
+ * every start after the first.
+ */
 async function openDemoCases(base: string): Promise<void> {
+  const admin = demoStaff.find((u) => u.role === 'admin')!;
+  const api = await logIn(base, admin.email, demoPassword);
   for (const { key, intake } of demoCases) {
-    const res = await fetch(`${base}/api/cases`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(intake),
-    });
+    const res = await api('/api/cases', { method: 'POST', headers: { 'idempotency-key': key }, body: JSON.stringify(intake) });
     if (!res.ok) throw new Error(`demo case ${key}: ${res.status} ${await res.text()}`);
   }
 }

@@ -1,7 +1,13 @@
 import simpleRestProvider from 'ra-data-simple-rest';
-import { HttpError } from 'react-admin';
+import { fetchUtils, HttpError } from 'react-admin';
+import { sessionHeaders } from './authProvider.ts';
 
-const base = simpleRestProvider('/api');
+const httpClient = (url: string, options: fetchUtils.Options = {}) => {
+  const headers = new Headers(options.headers ?? { Accept: 'application/json' });
+  for (const [k, v] of Object.entries(sessionHeaders())) headers.set(k, v);
+  return fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' });
+};
+const base = simpleRestProvider('/api', httpClient);
 
 interface Problem { title?: string; detail?: string; errors?: { path: string; message: string }[] }
 
@@ -16,7 +22,7 @@ export const dataProvider = {
   ...base,
   async caseAction(id: string, action: CaseAction, body: { outcome?: string; note?: string }) {
     const res = await fetch(`/api/cases/${encodeURIComponent(id)}/${action}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', ...sessionHeaders() }, body: JSON.stringify(body),
     });
     // A proxy in front of the API may answer errors with HTML.
     const json = (await res.json().catch(() => ({}))) as Problem & Record<string, unknown>;

@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPassword } from '../../catalog/demo.ts';
+import { logIn } from '../../scripts/api-session.ts';
 import { launchChromium, screenshot } from '../helpers/browser.ts';
 import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
 
@@ -38,6 +40,17 @@ afterAll(async () => {
 
 describe.sequential('admin console in Chromium', () => {
   let caseId: string;
+
+  it('asks for a log-in, refuses a wrong password, then lets the user in', async () => {
+    await page.goto(url('/admin/'));
+    await page.getByLabel(/username/i).fill('admin@sportello.example');
+    await page.getByRole('textbox', { name: 'Password' }).fill('wrong password');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.getByText(/wrong e-mail or password/).waitFor();
+    await page.getByRole('textbox', { name: 'Password' }).fill(demoPassword);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.getByText('Amministratore (admin)').waitFor();
+  });
 
   it('lists the cases, newest first, and filters them by free text', async () => {
     await page.goto(url('/admin/'));
@@ -116,8 +129,8 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Resolve' }).waitFor();
     const id = page.url().match(/cases\/([^/]+)\/show/)![1]!;
     // Someone else resolves it first, through the API.
-    const other = await fetch(url(`/api/cases/${decodeURIComponent(id)}/resolve`), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"outcome":"resolved"}',
+    const other = await (await logIn(url(''), 'giulia.rossi@020202.example', demoPassword))(`/api/cases/${decodeURIComponent(id)}/resolve`, {
+      method: 'POST', body: '{"outcome":"resolved"}',
     });
     expect(other.status).toBe(200);
 

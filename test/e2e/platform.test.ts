@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPassword } from '../../catalog/demo.ts';
 import { resolveTemporalCli } from '../../platform/tools.ts';
+import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
 import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
 
 let env: NodeJS.ProcessEnv;
@@ -20,9 +22,13 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
   try { return (await client.query<T>(text, values)).rows; } finally { await client.end(); }
 }
 
+/** The demo administrator's session (it serves both demo cities); a restart keeps it valid. */
+let admin: ApiFetch;
+const asAdmin = async () => (admin ??= await logIn(api(''), 'admin@sportello.example', demoPassword));
+
 async function openCase(subject: string) {
-  const res = await fetch(api('/api/cases'), {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+  const res = await (await asAdmin())('/api/cases', {
+    method: 'POST',
     body: JSON.stringify({
       municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject, citizen: { phone: '+393401234567' },
       details: { topic: 'tributi' },
@@ -83,7 +89,7 @@ describe.sequential('the platform, started as a user starts it', () => {
     expect(await sql('select id from municipalities order by id')).toEqual([{ id: 'firenze' }, { id: 'milano' }]);
     const roles = await sql<{ role: string }>('select distinct role from staff_users order by role');
     expect(roles.map((r) => r.role)).toEqual(['admin', 'auditor', 'backoffice', 'designer', 'operator', 'supervisor']);
-    const demo = await fetch(api('/api/cases'));
+    const demo = await (await asAdmin())('/api/cases');
     expect(demo.headers.get('content-range')).toBe('cases 0-3/4');
   });
 
@@ -96,8 +102,8 @@ describe.sequential('the platform, started as a user starts it', () => {
 
   it('opens and resolves a case over HTTP; PostgreSQL and Temporal both show it resolved', async () => {
     const opened = await openCase('Scadenza della seconda rata TARI');
-    const resolved = await fetch(api(`/api/cases/${opened.id}/resolve`), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
+    const resolved = await (await asAdmin())(`/api/cases/${opened.id}/resolve`, {
+      method: 'POST', body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
     });
     expect(resolved.status).toBe(200);
     // The citizen is informed and asked for feedback; the case waits for the answer.
@@ -123,10 +129,10 @@ describe.sequential('the platform, started as a user starts it', () => {
     run = startRun();
     await platformReady(run);
     expect(run.output).toMatch(/previous run ended without stopping/);
-    const after = await (await fetch(api(`/api/cases/${inFlight.id}`))).json() as { status: string };
+    const after = await (await (await asAdmin())(`/api/cases/${inFlight.id}`)).json() as { status: string };
     expect(after.status).toBe('open');
-    const resolved = await fetch(api(`/api/cases/${inFlight.id}/resolve`), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'redirected' }),
+    const resolved = await (await asAdmin())(`/api/cases/${inFlight.id}/resolve`, {
+      method: 'POST', body: JSON.stringify({ outcome: 'redirected' }),
     });
     expect(resolved.status).toBe(200);
     const events = await eventually(

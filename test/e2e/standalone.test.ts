@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { testApiKey } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { NodeScript } from '../helpers/platform.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -16,11 +17,15 @@ const start = (script: string, extra: NodeJS.ProcessEnv = {}) => {
   procs.push(p);
   return p;
 };
-const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${apiPort}${p}`, init);
+let apiKey: string;
+/** An integration's calls: its API key instead of a session. */
+const api = (p: string, init: RequestInit = {}) =>
+  fetch(`http://127.0.0.1:${apiPort}${p}`, { ...init, headers: { ...init.headers as Record<string, string>, authorization: `Bearer ${apiKey}` } });
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoReferenceData(t.db);
+  ({ key: apiKey } = await testApiKey(t.db, 'operator', ['milano']));
   apiPort = await freePort();
   env = {
     DATABASE_URL: t.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: await createTestNamespace(),

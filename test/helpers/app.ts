@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../api/app.ts';
+import { createApiKey } from '../../api/auth/credentials.repository.ts';
 import { hashPassword } from '../../api/auth/passwords.ts';
 import type { StaffRole } from '../../domain/case.ts';
 import { loadConfig } from '../../platform/config.ts';
@@ -41,4 +42,9 @@ export async function staffClient(app: FastifyInstance, db: Db, who: { role: Sta
   const cookie = login.cookies.find((c) => c.name === 'sportello_session')!;
   const headers = { cookie: `${cookie.name}=${cookie.value}`, 'x-csrf-token': login.json().csrfToken as string };
   return { id, inject: (opts) => app.inject({ ...opts, headers: { ...headers, ...opts.headers } }) };
+}
+
+/** An integration's API key, made directly (the admin route that makes them is tested on its own). */
+export async function testApiKey(db: Db, role: StaffRole, municipalities: string[]): Promise<{ id: string; key: string }> {
+  return createApiKey(db, { name: `test ${role}`, role, municipalities, expiresAt: null, createdBy: 'test' }, async () => {});
 }

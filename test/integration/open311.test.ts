@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../api/auth/credentials.repository.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
+import { buildTestApp, type StaffClient, staffClient, testApiKey } from '../helpers/app.ts';
 import { escapeXml, toXml } from '../../api/open311/xml.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -21,11 +20,10 @@ beforeAll(async () => {
   w = await startTestWorkers(t.db);
   app = await buildTestApp(t.db, w);
   // A city portal's key, made as an admin makes it: it may open cases in Milan only.
-  const audit = async () => {};
-  ({ id: keyId, key: milanoKey } = await createApiKey(t.db, { name: 'Portale Milano', role: 'operator', municipalities: ['milano'], expiresAt: null, createdBy: 'admin' }, audit));
+  ({ id: keyId, key: milanoKey } = await testApiKey(t.db, 'operator', ['milano']));
   pothole = potholeReport(milanoKey);
   operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
-  ({ key: auditorKey } = await createApiKey(t.db, { name: 'Sola lettura', role: 'auditor', municipalities: ['milano'], expiresAt: null, createdBy: 'admin' }, audit));
+  ({ key: auditorKey } = await testApiKey(t.db, 'auditor', ['milano']));
 });
 afterAll(async () => {
   await app?.close();
@@ -220,7 +218,7 @@ describe('POST requests', () => {
     expectError(await postForm('requests.xml', replacing(pothole, 'api_key', 'stolen')), 403, /api_key is invalid/);
     // A key whose role may not open cases, and a revoked one.
     expectError(await postForm('requests.json', replacing(pothole, 'api_key', auditorKey)), 403, /api_key is invalid/);
-    const { key: revoked, id } = await createApiKey(t.db, { name: 'Vecchia app', role: 'operator', municipalities: ['milano'], expiresAt: null, createdBy: 'admin' }, async () => {});
+    const { key: revoked, id } = await testApiKey(t.db, 'operator', ['milano']);
     await t.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).execute();
     expectError(await postForm('requests.json', replacing(pothole, 'api_key', revoked)), 403, /api_key is invalid/);
     expectError(await postForm('requests.json', replacing(pothole, 'jurisdiction_id', 'firenze')), 403, /firenze/);

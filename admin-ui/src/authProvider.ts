@@ -1,0 +1,51 @@
+import type { AuthProvider } from 'react-admin';
+
+export interface SessionUser { id: string; displayName: string; role: string; officeId: string | null; municipalities: string[] }
+
+// The session itself is an httpOnly cookie the page cannot read; what the page keeps is the CSRF
+// token every change must carry, and who is logged in. After a reload both come from GET /api/session.
+let session: { user: SessionUser; csrfToken: string } | null = null;
+
+async function loadSession(): Promise<typeof session> {
+  const res = await fetch('/api/session', { credentials: 'same-origin' });
+  session = res.ok ? await res.json() : null;
+  return session;
+}
+
+/** Headers of an API request: the CSRF token for changes. */
+export function sessionHeaders(): Record<string, string> {
+  return session ? { 'x-csrf-token': session.csrfToken } : {};
+}
+
+export const authProvider: AuthProvider = {
+  async login({ username, password }: { username: string; password: string }) {
+    const res = await fetch('/api/session', {
+      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: username, password }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.detail ?? 'login failed');
+    session = body;
+  },
+  async logout() {
+    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin', headers: sessionHeaders() });
+    session = null;
+  },
+  async checkAuth() {
+    if (!session && !(await loadSession())) throw new Error('not logged in');
+  },
+  async checkError(error: { status?: number }) {
+    if (error?.status === 401) {
+      session = null;
+      throw new Error('session expired');
+    }
+  },
+  async getIdentity() {
+    const s = session ?? (await loadSession());
+    if (!s) throw new Error('not logged in');
+    return { id: s.user.id, fullName: `${s.user.displayName} (${s.user.role})` };
+  },
+  async getPermissions() {
+    return (session ?? (await loadSession()))?.user.role;
+  },
+};
