@@ -53,7 +53,7 @@ export async function versionDetail(db: Executor, v: DefinitionVersion, p: Princ
  */
 export async function documentIssues(db: Executor, serviceCode: string, offering: string[], body: unknown): Promise<FieldError[]> {
   const shape = definitionIssues(body);
-  if (shape.length > 0) return shape.map((i) => ({ path: `body.${i.path}`, message: i.message }));
+  if (shape.length > 0) return shape.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', message: i.message }));
   const d = ServiceDefinitionSchema.parse(body);
   const issues: FieldError[] = [];
   if (d.service.code !== serviceCode) issues.push({ path: 'body.service.code', message: `must be "${serviceCode}", the service this definition is for` });
