@@ -94,8 +94,8 @@ export async function municipalitiesOffering(db: Executor, serviceCode: string):
 // `in ()` is not valid SQL: an empty scope matches nothing through an id no municipality has.
 const inScope = (scope: Scope) => (scope.length ? scope : ['']);
 
-export interface DefinitionListFilter { serviceCode?: string; status?: 'draft' | 'published' }
-export const definitionSortColumns = { serviceCode: 'sd.service_code', version: 'sd.version', publishedAt: 'sd.published_at' } as const;
+interface DefinitionListFilter { serviceCode?: string; status?: 'draft' | 'published' }
+const definitionSortColumns = { serviceCode: 'sd.service_code', version: 'sd.version', publishedAt: 'sd.published_at' } as const;
 
 /**
  * Versions of the services offered in the caller's municipalities, each with the number of the

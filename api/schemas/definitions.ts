@@ -5,7 +5,7 @@ import { listQuerySchema } from './list-query.ts';
 
 z.globalRegistry.add(ServiceDefinitionSchema, { id: 'ServiceDefinition' });
 
-export const DefinitionStatusSchema = z.enum(['draft', 'published']);
+const DefinitionStatusSchema = z.enum(['draft', 'published']);
 
 export const DefinitionVersionSchema = z.object({
   /** `<serviceCode>@<version>`, e.g. `tari-refund@2`. */
@@ -60,7 +60,7 @@ const version = z.coerce.number().int().positive();
 export const VersionParams = ServiceParams.extend({ version });
 export const DiffQuerySchema = z.object({ from: version, to: version });
 
-export const definitionSortFields = ['serviceCode', 'version', 'publishedAt'] as const;
+const definitionSortFields = ['serviceCode', 'version', 'publishedAt'] as const;
 export const DefinitionListQuerySchema = listQuerySchema(definitionSortFields, z.object({
   serviceCode: z.string().optional(),
   status: DefinitionStatusSchema.optional(),

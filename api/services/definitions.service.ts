@@ -110,7 +110,7 @@ export async function createDraft(db: Db, c: Change, serviceCode: string, body: 
     if (base?.status === 'draft') throw openDraft(base);
     assertOwnOffices(c.principal, base, definition);
     const version = await insertDraft(trx, definition);
-    if (definitionId(serviceCode, version) !== id) throw new ApiError('conflict', `version ${next - 1} of "${serviceCode}" was just superseded: try again`);
+    if (definitionId(serviceCode, version) !== id) throw new ApiError('conflict', `another version of "${serviceCode}" was created meanwhile: try again`);
     await appendAudit(trx, {
       actor: c.principal.id, role: c.principal.role, municipalityId: null, action: 'service-definition.drafted',
       targetType: 'service-definition', targetId: id, requestId: c.requestId, after: definition,
