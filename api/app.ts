@@ -20,6 +20,7 @@ import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
+import { definitionsRoutes } from './routes/definitions.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     await api.register(casesRoutes, caseDeps);
     await api.register(tasksRoutes, caseDeps);
     await api.register(referenceRoutes, { db });
+    await api.register(definitionsRoutes, { db });
     await api.register(sessionRoutes, {
       db, ttlMs: config.SESSION_TTL_HOURS * 3_600_000, secureCookie: config.NODE_ENV !== 'development',
       loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,

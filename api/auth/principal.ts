@@ -59,6 +59,8 @@ export const can = {
   /** Second and third level: the offices' tasks. */
   officeWork: ['backoffice', 'supervisor', 'admin'],
   design: ['designer', 'admin'],
+  /** Service definitions and the cases on each version: designers, and those who oversee the cases. */
+  readDefinitions: ['designer', 'supervisor', 'auditor', 'admin'],
   audit: ['auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

@@ -24,6 +24,7 @@ function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
   if (f.status) q = q.where('cases.status', '=', f.status);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   if (f.serviceCode) q = q.where('cases.service_code', '=', f.serviceCode);
+  if (f.definitionVersion) q = q.where('cases.definition_version', '=', f.definitionVersion);
   if (f.channel) q = q.where('cases.channel', '=', f.channel);
   if (f.stage) q = q.where('cases.stage', '=', f.stage);
   if (f.officeId) q = q.where('cases.office_id', '=', f.officeId);

@@ -58,6 +58,8 @@ export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
   status: CaseStatusSchema.optional(),
   municipalityId: z.string().optional(),
   serviceCode: z.string().optional(),
+  /** The definition version the cases run on (with `serviceCode`). */
+  definitionVersion: z.number().int().positive().optional(),
   channel: ChannelSchema.optional(),
   stage: z.string().max(40).optional(),
   officeId: z.string().max(60).optional(),

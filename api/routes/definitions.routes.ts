@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { diffDocuments } from '../../domain/definition-diff.ts';
+import type { Db } from '../../platform/db.ts';
+import { can, principalOf } from '../auth/principal.ts';
+import { listCases } from '../db/cases.repository.ts';
+import { listDefinitions } from '../db/definitions.repository.ts';
+import { ProblemSchema } from '../errors.ts';
+import {
+  DefinitionCaseSchema, DefinitionCasesQuerySchema, DefinitionListQuerySchema, DefinitionVersionDetailSchema,
+  DefinitionVersionSchema, DiffEntrySchema, DiffQuerySchema, DocumentBodySchema, ServiceParams, ValidationResultSchema, VersionParams,
+} from '../schemas/definitions.ts';
+import { contentRange, pageOf } from '../schemas/list-query.ts';
+import {
+  createDraft, documentIssues, editDraft, publish, serviceInScope, versionDetail, versionInScope,
+} from '../services/definitions.service.ts';
+
+const tags = ['definitions'];
+const reads = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+const writes = { ...reads, 409: ProblemSchema, 422: ProblemSchema };
+
+// Definitions are shared by the municipalities offering a service: a caller sees the services
+// offered in a municipality they serve, and of the cases on a version only their own.
+export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/definitions', {
+    config: { access: can.readDefinitions },
+    schema: {
+      operationId: 'listDefinitions', tags, summary: "Versions of the services' definitions (react-admin simple-rest)",
+      querystring: DefinitionListQuerySchema, response: { 200: z.array(DefinitionVersionSchema), 400: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listDefinitions(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort ?? ['serviceCode', 'ASC'], page);
+    return reply.header('content-range', contentRange('definitions', page, rows.length, total)).send(rows);
+  });
+
+  app.get('/definitions/:serviceCode/versions/:version', {
+    config: { access: can.readDefinitions },
+    schema: {
+      operationId: 'getDefinition', tags, summary: 'A version: its document, status and the cases running on it by status',
+      params: VersionParams, response: { 200: DefinitionVersionDetailSchema, ...reads },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return versionDetail(db, await versionInScope(db, req.params.serviceCode, req.params.version, p), p);
+  });
+
+  app.get('/definitions/:serviceCode/versions/:version/cases', {
+    config: { access: can.readDefinitions },
+    schema: {
+      operationId: 'listDefinitionCases', tags, summary: 'The cases of your municipalities pinned to a version (simple-rest)',
+      params: VersionParams, querystring: DefinitionCasesQuerySchema, response: { 200: z.array(DefinitionCaseSchema), ...reads },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const { serviceCode, version } = req.params;
+    await versionInScope(db, serviceCode, version, p);
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listCases(db, p.municipalities, { ...req.query.filter, serviceCode, definitionVersion: version },
+      req.query.sort ?? ['createdAt', 'DESC'], page);
+    const cases = rows.map(({ id, municipalityId, municipalityName, subject, status, stage, createdAt }) =>
+      ({ id, municipalityId, municipalityName, subject, status, stage, createdAt }));
+    return reply.header('content-range', contentRange('cases', page, cases.length, total)).send(cases);
+  });
+
+  app.get('/definitions/:serviceCode/diff', {
+    config: { access: can.readDefinitions },
+    schema: {
+      operationId: 'diffDefinitions', tags, summary: 'What changed between two versions, leaf by leaf at dotted paths',
+      params: ServiceParams, querystring: DiffQuerySchema, response: { 200: z.array(DiffEntrySchema), ...reads },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    const from = await versionInScope(db, req.params.serviceCode, req.query.from, p);
+    const to = await versionInScope(db, req.params.serviceCode, req.query.to, p);
+    return diffDocuments(from.document, to.document);
+  });
+
+  app.post('/definitions/:serviceCode/validate', {
+    config: { access: can.design },
+    schema: {
+      operationId: 'validateDefinition', tags, summary: 'Check a document for this service without saving it',
+      params: ServiceParams, body: DocumentBodySchema, response: { 200: ValidationResultSchema, ...reads },
+    },
+  }, async (req) => {
+    const offering = await serviceInScope(db, req.params.serviceCode, principalOf(req));
+    const issues = await documentIssues(db, req.params.serviceCode, offering, req.body);
+    return { valid: issues.length === 0, issues };
+  });
+
+  app.post('/definitions/:serviceCode/drafts', {
+    config: { access: can.design },
+    schema: {
+      operationId: 'createDefinitionDraft', tags, summary: "Create the service's next version as a draft (one open draft at a time)",
+      params: ServiceParams, headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }), body: DocumentBodySchema,
+      response: { 200: DefinitionVersionDetailSchema, 201: DefinitionVersionDetailSchema, ...writes },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    const { serviceCode } = req.params;
+    const { draft, created } = await createDraft(db, { principal: p, requestId: req.id }, serviceCode, req.body, req.headers['idempotency-key']);
+    return reply.status(created ? 201 : 200).header('location', `/api/definitions/${serviceCode}/versions/${draft.version}`)
+      .send(await versionDetail(db, draft, p));
+  });
+
+  app.put('/definitions/:serviceCode/versions/:version', {
+    config: { access: can.design },
+    schema: {
+      operationId: 'editDefinitionDraft', tags, summary: "Replace a draft's document (a published version is a 409)",
+      params: VersionParams, body: DocumentBodySchema, response: { 200: DefinitionVersionDetailSchema, ...writes },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return versionDetail(db, await editDraft(db, { principal: p, requestId: req.id }, req.params.serviceCode, req.params.version, req.body), p);
+  });
+
+  app.post('/definitions/:serviceCode/versions/:version/publish', {
+    config: { access: can.design },
+    schema: {
+      operationId: 'publishDefinition', tags, summary: 'Publish a draft: new cases start on it, running cases keep their version',
+      params: VersionParams, response: { 200: DefinitionVersionDetailSchema, ...writes },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    return versionDetail(db, await publish(db, { principal: p, requestId: req.id }, req.params.serviceCode, req.params.version), p);
+  });
+};
