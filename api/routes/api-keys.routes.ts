@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { staffRoles } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
@@ -20,6 +21,9 @@ const NewApiKeySchema = z.object({
 z.globalRegistry.add(ApiKeySchema, { id: 'ApiKey' });
 const Params = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'an API key id') });
 
+/** Keys an admin may see and revoke: those reaching no municipality beyond theirs. */
+const within = (municipalities: string[]) => sql<boolean>`municipalities <@ ${sql.val(municipalities)}::text[]`;
+
 const columns = [
   'id', 'name', 'role', 'municipalities', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'created_by as createdBy',
   'created_at as createdAt', 'last_used_at as lastUsedAt',
@@ -32,7 +36,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     schema: { operationId: 'listApiKeys', tags: ['api keys'], response: { 200: z.array(ApiKeySchema) } },
   }, async (req, reply) => {
     const rows = await db.selectFrom('api_keys').select(columns)
-      .where('municipalities', '<@', principalOf(req).municipalities).orderBy('created_at', 'desc').execute();
+      .where(within(principalOf(req).municipalities)).orderBy('created_at', 'desc').execute();
     return reply.header('content-range', `api-keys 0-${Math.max(rows.length - 1, 0)}/${rows.length}`).send(rows);
   });
 
@@ -67,7 +71,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     const p = principalOf(req);
     return db.transaction().execute(async (trx) => {
       const row = await trx.updateTable('api_keys').set({ revoked_at: new Date() })
-        .where('id', '=', req.params.id).where('municipalities', '<@', p.municipalities)
+        .where('id', '=', req.params.id).where(within(p.municipalities))
         .returning(columns).executeTakeFirst();
       if (!row) throw notFound(`API key ${req.params.id}`);
       await appendAudit(trx, {

@@ -5,7 +5,7 @@ import {
 } from '../../workflows/case.definitions.ts';
 import { actorOf, can, principalOf } from '../auth/principal.ts';
 import { listTasks } from '../db/tasks.repository.ts';
-import { ProblemSchema } from '../errors.ts';
+import { ApiError, ProblemSchema } from '../errors.ts';
 import { CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import {
@@ -13,7 +13,9 @@ import {
 } from '../schemas/tasks.ts';
 import { type CaseServiceDeps, taskAction } from '../services/cases.service.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 503: ProblemSchema };
+const problems = {
+  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema,
+};
 
 export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.get('/tasks', {
@@ -49,7 +51,13 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
   action('complete', 'completeTask', 'Answer: the case is resolved with this outcome and the citizen informed', CompleteTaskSchema,
     (req, actor, scope) => taskAction(deps, req.params.id, scope, completeTaskUpdate, { actor, ...req.body }));
   action('reassign', 'reassignTask', 'Hand the task to another office (its service levels then apply)', ReassignTaskSchema,
-    (req, actor, scope) => taskAction(deps, req.params.id, scope, reassignTaskUpdate, { actor, ...req.body }));
+    async (req, actor, scope) => {
+      const office = await deps.db.selectFrom('offices').select('municipality_id').where('id', '=', req.body.toOffice).executeTakeFirst();
+      if (!office || !scope.includes(office.municipality_id)) {
+        throw new ApiError('unprocessable', 'no such office', [{ path: 'body.toOffice', message: `no office "${req.body.toOffice}" in the municipalities you serve` }]);
+      }
+      return taskAction(deps, req.params.id, scope, reassignTaskUpdate, { actor, ...req.body });
+    });
   action('request-information', 'requestInformation', 'Ask the citizen for information: the service-level clock stops until it arrives',
     RequestInformationSchema, (req, actor, scope) => taskAction(deps, req.params.id, scope, requestInformationUpdate, { actor, ...req.body }));
 };

@@ -1,0 +1,235 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPassword } from '../../catalog/demo.ts';
+import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+
+let t: TestDatabase;
+let w: TestWorkers;
+let app: FastifyInstance;
+let milanOperator: StaffClient;
+let florenceOperator: StaffClient;
+let admin: StaffClient;
+let auditor: StaffClient;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemoReferenceData(t.db);
+  w = await startTestWorkers(t.db);
+  app = await buildTestApp(t.db, w, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
+  milanOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
+  florenceOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['firenze'] });
+  admin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano'] });
+  auditor = await staffClient(app, t.db, { role: 'auditor', municipalities: ['milano', 'firenze'] });
+});
+afterAll(async () => {
+  await app?.close();
+  await w?.stop();
+  await t?.drop();
+});
+
+const potholeIntake = {
+  municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'phone', subject: 'Buca in viale Monza 40',
+  citizen: { phone: '+393401112233' }, details: { address: 'Viale Monza 40', danger: false },
+};
+async function openMilanCase(client = milanOperator): Promise<string> {
+  const res = await client.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake });
+  expect(res.statusCode).toBe(201);
+  return res.json().id;
+}
+const login = (email: string, password: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/api/session', payload: { email, password }, headers });
+
+describe('sessions', () => {
+  it('lets a demo user in with a httpOnly, SameSite cookie and tells who it is', async () => {
+    const res = await login('giulia.rossi@020202.example', demoPassword);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      user: { id: 'giulia.operatrice', displayName: 'Giulia Rossi', role: 'operator', officeId: null, municipalities: ['milano'] },
+      csrfToken: expect.any(String),
+    });
+    const cookie = res.cookies.find((c) => c.name === 'sportello_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
+    const me = await app.inject({ url: '/api/session', headers: { cookie: `sportello_session=${cookie.value}` } });
+    expect(me.json().user.id).toBe('giulia.operatrice');
+
+    // Logged out, the cookie opens nothing.
+    await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: `sportello_session=${cookie.value}` } });
+    expect((await app.inject({ url: '/api/cases', headers: { cookie: `sportello_session=${cookie.value}` } })).statusCode).toBe(401);
+  });
+
+  it('refuses wrong passwords and unknown accounts alike, audits them, and slows down guessing', async () => {
+    const wrong = await login('paolo.greco@020202.example', 'not the password');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ status: 401, detail: 'wrong e-mail or password' });
+    expect((await login('nobody@example.org', 'whatever')).json().detail).toBe('wrong e-mail or password');
+    const failures = await t.db.selectFrom('audit_log').select(['actor', 'action', 'target_id', 'chain'])
+      .where('action', '=', 'session.login-failed').orderBy('id').execute();
+    expect(failures).toEqual([
+      { actor: 'paolo.greco@020202.example', action: 'session.login-failed', target_id: 'paolo.supervisore', chain: '*' },
+      { actor: 'nobody@example.org', action: 'session.login-failed', target_id: 'nobody@example.org', chain: '*' },
+    ]);
+    // Three attempts a minute per address and account (this app's setting): the fourth is refused.
+    await login('paolo.greco@020202.example', 'again wrong');
+    await login('paolo.greco@020202.example', demoPassword);
+    const limited = await login('paolo.greco@020202.example', demoPassword);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // Another account from the same address is not locked out.
+    expect((await login('anna.marino@comune.milano.example', demoPassword)).statusCode).toBe(200);
+  });
+
+  it('refuses a disabled account', async () => {
+    await t.db.updateTable('staff_users').set({ disabled_at: new Date() }).where('id', '=', 'lorenzo.operatore').execute();
+    expect((await login('lorenzo.bianchi@055055.example', demoPassword)).statusCode).toBe(401);
+  });
+
+  it('needs the CSRF token for changes made with a session cookie', async () => {
+    const res = await login('elena.ricci@comune.milano.example', demoPassword);
+    const cookie = `sportello_session=${res.cookies.find((c) => c.name === 'sportello_session')!.value}`;
+    const forged = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: { cookie } });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().detail).toMatch(/CSRF/);
+    const wrongToken = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: { cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    expect(wrongToken.statusCode).toBe(403);
+  });
+});
+
+describe('roles and municipalities', () => {
+  it('answers 401 without credentials and 403 for a role the route does not allow', async () => {
+    const anonymous = await app.inject({ url: '/api/cases' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const designer = await staffClient(app, t.db, { role: 'designer', municipalities: ['milano'] });
+    const refused = await designer.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toBe('the designer role may not POST /api/cases');
+  });
+
+  it("never shows another municipality's case: absent from lists, 404 by id, 403 to open one there", async () => {
+    const id = await openMilanCase();
+    const list = (await florenceOperator.inject({ url: '/api/cases?range=[0,999]' })).json() as { id: string; municipalityId: string }[];
+    expect(list.every((c) => c.municipalityId === 'firenze')).toBe(true);
+    expect((await florenceOperator.inject({ url: '/api/cases?filter={"municipalityId":"milano"}' })).json()).toEqual([]);
+    const byId = await florenceOperator.inject({ url: `/api/cases/${id}` });
+    expect(byId.statusCode).toBe(404);
+    expect(byId.json().detail).toBe(`case ${id} was not found`);
+    expect((await florenceOperator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} })).statusCode).toBe(404);
+    const elsewhere = await florenceOperator.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().errors).toEqual([{ path: 'body.municipalityId', message: 'not one of firenze' }]);
+    expect((await florenceOperator.inject({ url: '/api/municipalities' })).json().map((m: { id: string }) => m.id)).toEqual(['firenze']);
+  });
+});
+
+describe('office tasks', () => {
+  it("gives each office its own queue, most urgent first, and lets only the office's staff claim", async () => {
+    const first = await openMilanCase();
+    const second = await openMilanCase();
+    for (const id of [first, second]) await milanOperator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} });
+    const roads = await staffClient(app, t.db, { role: 'backoffice', municipalities: ['milano'], officeId: 'mi-strade' });
+    const taxes = await staffClient(app, t.db, { role: 'backoffice', municipalities: ['milano'], officeId: 'mi-tributi' });
+
+    const queue = (await roads.inject({ url: '/api/tasks' })).json() as { id: string; caseId: string; dueAt: string; officeId: string }[];
+    expect(queue.map((q) => q.caseId)).toEqual(expect.arrayContaining([first, second]));
+    expect(queue.every((q) => q.officeId === 'mi-strade')).toBe(true);
+    expect(queue.map((q) => q.dueAt)).toEqual(queue.map((q) => q.dueAt).sort());
+    // Another office's staff see an empty queue, even when asking for the roads office's.
+    expect((await taxes.inject({ url: '/api/tasks?filter={"officeId":"mi-strade"}' })).json()).toEqual([]);
+    const notTheirs = await taxes.inject({ method: 'POST', url: `/api/tasks/${first}:1/claim`, payload: {} });
+    expect(notTheirs.statusCode).toBe(409);
+    expect(notTheirs.json().detail).toBe('the task belongs to office mi-strade');
+
+    expect((await roads.inject({ method: 'POST', url: `/api/tasks/${first}:1/claim`, payload: {} })).statusCode).toBe(200);
+    expect((await roads.inject({ url: '/api/tasks?filter={"mine":true}' })).json().map((q: { caseId: string }) => q.caseId)).toEqual([first]);
+    const done = await roads.inject({ method: 'POST', url: `/api/tasks/${first}:1/complete`, payload: { answer: 'Buca chiusa il 25/11', outcome: 'resolved' } });
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({ id: first, status: 'resolved', outcome: 'resolved' });
+
+    // A task handed to an office of another city, or to none, is refused before the workflow sees it.
+    const elsewhere = await roads.inject({ method: 'POST', url: `/api/tasks/${second}:1/reassign`, payload: { toOffice: 'fi-urp' } });
+    expect(elsewhere.statusCode).toBe(422);
+    expect(elsewhere.json().errors[0].path).toBe('body.toOffice');
+    expect((await roads.inject({ method: 'POST', url: `/api/tasks/${second}:1/reassign`, payload: { toOffice: 'mi-pronto-intervento', reason: 'urgente' } })).statusCode).toBe(200);
+    expect((await florenceOperator.inject({ url: '/api/tasks' })).statusCode).toBe(403);
+  });
+});
+
+describe('API keys', () => {
+  it('are shown once, work as Bearer tokens within their scope, and stop working when revoked', async () => {
+    const created = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Centralino IVR', role: 'operator', municipalities: ['milano'] } });
+    expect(created.statusCode).toBe(201);
+    const { id, key } = created.json();
+    expect(key).toMatch(/^sk_[0-9a-f]{12}_/);
+    const listing = await admin.inject({ url: '/api/api-keys' });
+    expect(listing.statusCode, listing.body).toBe(200);
+    const listed = listing.json();
+    expect(listed.find((k: { id: string }) => k.id === id)).not.toHaveProperty('key');
+    expect(JSON.stringify(await t.db.selectFrom('api_keys').selectAll().execute())).not.toContain(key);
+
+    const bearer = { authorization: `Bearer ${key}` };
+    const opened = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: bearer });
+    expect(opened.statusCode).toBe(201);
+    expect((await app.inject({ url: `/api/cases/${opened.json().id}`, headers: { 'x-api-key': key } })).json().events[0].actor).toBe(`api-key:${id}`);
+    expect((await app.inject({ method: 'POST', url: '/api/cases', payload: { ...potholeIntake, municipalityId: 'firenze' }, headers: bearer })).statusCode).toBe(403);
+
+    expect((await admin.inject({ method: 'POST', url: `/api/api-keys/${id}/revoke`, payload: {} })).statusCode).toBe(200);
+    const revoked = await app.inject({ url: '/api/cases', headers: bearer });
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().detail).toBe('the API key is unknown, expired or revoked');
+  });
+
+  it('cannot reach further than their creator, nor be admin keys, nor be born expired', async () => {
+    const wider = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Portale', role: 'operator', municipalities: ['milano', 'firenze'] } });
+    expect(wider.statusCode).toBe(403);
+    expect(wider.json().errors).toEqual([{ path: 'body.municipalities.1', message: 'you do not serve "firenze"' }]);
+    expect((await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Tutto', role: 'admin', municipalities: ['milano'] } })).json().errors[0].path).toBe('body.role');
+    const expired = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Scaduta', role: 'operator', municipalities: ['milano'], expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(expired.statusCode).toBe(422);
+    expect((await milanOperator.inject({ url: '/api/api-keys' })).statusCode).toBe(403);
+  });
+});
+
+describe('audit trail', () => {
+  it('records who changed a case, with role and request, in the same transaction as the change', async () => {
+    const id = await openMilanCase();
+    const transfer = await milanOperator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { note: 'urgente' } });
+    const records = (await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}&sort=["at","ASC"]` })).json();
+    expect(records.slice(0, 2)).toEqual([
+      expect.objectContaining({ action: 'case.opened', actor: milanOperator.id, role: 'operator', municipalityId: 'milano', targetType: 'case', chain: 'milano' }),
+      expect.objectContaining({ action: 'case.transferred', actor: milanOperator.id, role: 'operator', requestId: transfer.headers['request-id'] ?? expect.any(String) }),
+    ]);
+    // Each case event has exactly one audit record.
+    const { n } = await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', id).executeTakeFirstOrThrow();
+    await expect.poll(async () => (await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}` })).json().length).toBeGreaterThanOrEqual(Number(n));
+    expect((await milanOperator.inject({ url: '/api/audit' })).statusCode).toBe(403);
+  });
+
+  it('verifies every chain, and names the first record altered behind its back', async () => {
+    const before = (await auditor.inject({ url: '/api/audit/verify' })).json();
+    expect(before).toMatchObject({ ok: true, firstBreak: null });
+    expect(before.records).toBeGreaterThan(5);
+
+    const victim = await t.db.selectFrom('audit_log').select(['id', 'seq']).where('chain', '=', 'milano').orderBy('seq').offset(2).limit(1).executeTakeFirstOrThrow();
+    // The trail refuses changes; someone with the database's superuser powers gets round that.
+    await expect(sql`update audit_log set actor = 'someone-else' where id = ${victim.id}`.execute(t.db)).rejects.toThrow(/append-only/);
+    await sql`alter table audit_log disable trigger audit_log_append_only`.execute(t.db);
+    await sql`update audit_log set actor = 'someone-else' where id = ${victim.id}`.execute(t.db);
+    await sql`alter table audit_log enable trigger audit_log_append_only`.execute(t.db);
+
+    const after = (await auditor.inject({ url: '/api/audit/verify' })).json();
+    expect(after).toMatchObject({ ok: false, firstBreak: { chain: 'milano', seq: victim.seq, id: victim.id, reason: 'its content does not match its hash' } });
+  });
+});
+
+describe('HTTP hardening', () => {
+  it('sends security headers and no CORS permission by default', async () => {
+    const res = await app.inject({ url: '/health', headers: { origin: 'https://evil.example' } });
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
