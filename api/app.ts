@@ -22,6 +22,7 @@ import { casesRoutes } from './routes/cases.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
@@ -83,6 +84,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
+    await api.register(knowledgeRoutes, { db });
   }, { prefix: '/api' });
 
   if (existsSync(adminUiDist)) {

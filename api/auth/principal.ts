@@ -59,6 +59,8 @@ export const can = {
   /** Second and third level: the offices' tasks. */
   officeWork: ['backoffice', 'supervisor', 'admin'],
   design: ['designer', 'admin'],
+  /** The knowledge base operators answer from: written by process designers and supervisors. */
+  editKnowledge: ['designer', 'supervisor', 'admin'],
   audit: ['auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;
