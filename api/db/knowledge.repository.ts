@@ -9,7 +9,9 @@ import type { ArticleVersionsTable, Database } from './database.ts';
 type Executor = Kysely<Database> | Transaction<Database>;
 
 const inScope = (scope: Scope) => (scope.length ? [...scope] : ['']);
-const italianQuery = (q: string) => sql`websearch_to_tsquery('italian', ${q})`;
+// Typographic apostrophes are read as plain ones, as in the stored vectors ("d’identità" is "d'identità").
+const plainApostrophes = (text: string) => text.replaceAll('’', "'");
+const italianQuery = (q: string) => sql`websearch_to_tsquery('italian', ${plainApostrophes(q)})`;
 // Validity is a calendar day where the citizens are, whatever the server's time zone.
 const today = sql<string>`(now() at time zone 'Europe/Rome')::date`;
 
@@ -111,7 +113,8 @@ export async function insertVersion(db: Executor, articleId: string, version: nu
 export async function searchKnowledge(db: Executor, scope: Scope, s: KnowledgeSearchQuery): Promise<KnowledgeHit[]> {
   const query = italianQuery(s.q);
   // Escaped before highlighting: the snippet is HTML whose only tags are the <mark>s.
-  const escaped = sql`replace(replace(replace(concat_ws(' — ', v.body, v.procedure, v.audience, v.place, v.hours), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+  const escaped = sql`replace(replace(replace(translate(concat_ws(' — ', v.body, v.procedure, v.audience, v.place, v.hours), '’', ''''),
+    '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
   let q = currentArticles(db, scope)
     .where('a.archived_at', 'is', null)
     .where('v.valid_from', '<=', today)
@@ -121,7 +124,7 @@ export async function searchKnowledge(db: Executor, scope: Scope, s: KnowledgeSe
   if (s.serviceCode) q = q.where('a.service_code', '=', s.serviceCode);
   const rows = await q.select([
     'a.id', 'v.title', 'a.municipality_id as municipalityId', 'a.service_code as serviceCode', 'v.version',
-    sql<number>`ts_rank_cd(v.search, ${query})::float8`.as('rank'),
+    sql<number>`round(ts_rank_cd(v.search, ${query})::numeric, 4)::float8`.as('rank'),
     sql<string>`ts_headline('italian', ${escaped}, ${query}, 'StartSel=<mark>,StopSel=</mark>,MaxFragments=2,MaxWords=30,MinWords=10')`.as('snippet'),
   ]).orderBy('rank', 'desc').orderBy('a.updated_at', 'desc').orderBy('a.id').limit(s.limit).execute();
   return rows;

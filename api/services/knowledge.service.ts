@@ -13,7 +13,8 @@ export interface Editor { principal: Principal; requestId: string }
 
 const targetType = 'knowledge-article';
 
-function contentOf(input: NewArticle | ArticleRevision, author: string): VersionContent {
+/** What a version stores of a request's article; absent optional fields are stored as null. */
+export function versionContent(input: NewArticle | ArticleRevision, author: string): VersionContent {
   return {
     title: input.title, audience: input.audience ?? null, place: input.place ?? null, hours: input.hours ?? null,
     procedure: input.procedure ?? null, body: input.body, links: input.links, validFrom: input.validFrom, validTo: input.validTo ?? null,
@@ -40,7 +41,7 @@ export async function createArticle(db: Db, input: NewArticle, idempotencyKey: s
     await trx.insertInto('articles').values({
       id: newId, municipality_id: input.municipalityId, service_code: input.serviceCode ?? null, current_version: 1,
     }).execute();
-    const content = contentOf(input, p.id);
+    const content = versionContent(input, p.id);
     await insertVersion(trx, newId, 1, content);
     await appendAudit(trx, {
       actor: p.id, role: p.role, municipalityId: input.municipalityId, action: 'knowledge-article.created', targetType, targetId: newId,
@@ -68,7 +69,7 @@ export async function reviseArticle(db: Db, id: string, input: ArticleRevision, 
     }
     await checkService(trx, current.municipality_id, input.serviceCode);
     const version = current.current_version + 1;
-    const content = contentOf(input, p.id);
+    const content = versionContent(input, p.id);
     await insertVersion(trx, id, version, content);
     await trx.updateTable('articles').set({ current_version: version, service_code: input.serviceCode ?? null, updated_at: new Date() })
       .where('id', '=', id).execute();
