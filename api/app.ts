@@ -24,6 +24,7 @@ import { definitionsRoutes } from './routes/definitions.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
@@ -86,6 +87,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
+    await api.register(knowledgeRoutes, { db });
   }, { prefix: '/api' });
   await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
 

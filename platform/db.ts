@@ -8,6 +8,8 @@ export type Db = Kysely<Database>;
 
 // BIGINT counts come back as strings by default; ours fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// A DATE is a calendar day, not an instant: kept as `YYYY-MM-DD` rather than a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createDb(config: Pick<Config, 'DATABASE_POOL_MAX' | 'DATABASE_SSL_CA_PATH'>, url: string): Db {
   const pool = new pg.Pool({

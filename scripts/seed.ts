@@ -1,6 +1,10 @@
 import { demoCalendars } from '../catalog/calendars.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
 import { demoMunicipalities, demoOffices, demoPassword, demoServices, demoStaff } from '../catalog/demo.ts';
+import { demoArticleAuthor, demoArticles } from '../catalog/knowledge.ts';
+import { NewArticleSchema } from '../api/schemas/knowledge.ts';
+import { insertVersion } from '../api/db/knowledge.repository.ts';
+import { versionContent } from '../api/services/knowledge.service.ts';
 import { hashPassword } from '../api/auth/passwords.ts';
 import { CalendarSchema } from '../domain/calendar.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
@@ -40,5 +44,15 @@ export async function seedDemoReferenceData(db: Db): Promise<void> {
         document: JSON.stringify(ServiceDefinitionSchema.parse(d)), published_at: new Date(),
       })))
       .onConflict((oc) => oc.doNothing()).execute();
+    // Version 1 of each demo article, unless the article exists (it may have been revised since).
+    for (const { id, ...article } of demoArticles) {
+      const a = NewArticleSchema.parse(article);
+      const inserted = await trx.insertInto('articles')
+        .values({ id, municipality_id: a.municipalityId, service_code: a.serviceCode ?? null, current_version: 1 })
+        .onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+      if (inserted) {
+        await insertVersion(trx, id, 1, versionContent(a, demoArticleAuthor));
+      }
+    }
   });
 }

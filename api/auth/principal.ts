@@ -61,6 +61,8 @@ export const can = {
   design: ['designer', 'admin'],
   /** Service definitions and the cases on each version: designers, and those who oversee the cases. */
   readDefinitions: ['designer', 'supervisor', 'auditor', 'admin'],
+  /** The knowledge base operators answer from: written by process designers and supervisors. */
+  editKnowledge: ['designer', 'supervisor', 'admin'],
   audit: ['auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

@@ -43,6 +43,15 @@ export interface TestWorkers {
   stop: () => Promise<void>;
 }
 
+/** A client of the run's dev server and no workers: for API tests that start no workflow. */
+export async function connectWithoutWorkers(): Promise<TestWorkers> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return {
+    client: new Client({ connection }), namespace: 'default', taskQueue: 'cases', telephonyTaskQueue: 'telephony',
+    stop: () => connection.close(),
+  };
+}
+
 /**
  * The real case and telephony workers of this test file, in a namespace of its own on the run's
  * Temporal dev server, against this file's database.

@@ -1,0 +1,99 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../platform/db.ts';
+import { can, principalOf } from '../auth/principal.ts';
+import { findArticleDetail, findArticleVersion, listArticles, searchKnowledge } from '../db/knowledge.repository.ts';
+import { notFound, ProblemSchema } from '../errors.ts';
+import {
+  ArticleDetailSchema, articleIdPattern, ArticleListQuerySchema, ArticleRevisionSchema, ArticleSchema, ArticleVersionSchema,
+  KnowledgeHitSchema, KnowledgeSearchQuerySchema, NewArticleSchema,
+} from '../schemas/knowledge.ts';
+import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { archiveArticle, createArticle, type Editor, reviseArticle } from '../services/knowledge.service.ts';
+
+const Params = z.object({ id: z.string().regex(articleIdPattern, 'an article id') });
+const VersionParams = Params.extend({ version: z.coerce.number().int().positive() });
+const tags = ['knowledge'];
+const editorOf = (req: FastifyRequest): Editor => ({ principal: principalOf(req), requestId: req.id });
+
+export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/knowledge/search', {
+    config: { access: can.anyone },
+    schema: {
+      operationId: 'searchKnowledge', tags,
+      summary: 'Articles valid today that answer a question, best first, with the matching words in <mark> (Italian stemming)',
+      querystring: KnowledgeSearchQuerySchema,
+      response: { 200: z.array(KnowledgeHitSchema), 400: ProblemSchema, 401: ProblemSchema },
+    },
+  }, async (req) => searchKnowledge(db, principalOf(req).municipalities, req.query));
+
+  app.get('/knowledge/articles', {
+    config: { access: can.anyone },
+    schema: {
+      operationId: 'listArticles', tags, summary: 'List knowledge articles as they stand (react-admin simple-rest)',
+      querystring: ArticleListQuerySchema,
+      response: { 200: z.array(ArticleSchema), 400: ProblemSchema, 401: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listArticles(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort ?? ['updatedAt', 'DESC'], page);
+    return reply.header('content-range', contentRange('articles', page, rows.length, total)).send(rows);
+  });
+
+  app.get('/knowledge/articles/:id', {
+    config: { access: can.anyone },
+    schema: {
+      operationId: 'getArticle', tags, summary: 'An article as it stands, with the list of its versions',
+      params: Params, response: { 200: ArticleDetailSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const found = await findArticleDetail(db, req.params.id, principalOf(req).municipalities);
+    if (!found) throw notFound(`article ${req.params.id}`);
+    return found;
+  });
+
+  app.get('/knowledge/articles/:id/versions/:version', {
+    config: { access: can.anyone },
+    schema: {
+      operationId: 'getArticleVersion', tags, summary: 'One version of an article, as operators read it then',
+      params: VersionParams, response: { 200: ArticleVersionSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const found = await findArticleVersion(db, req.params.id, req.params.version, principalOf(req).municipalities);
+    if (!found) throw notFound(`version ${req.params.version} of article ${req.params.id}`);
+    return found;
+  });
+
+  app.post('/knowledge/articles', {
+    config: { access: can.editKnowledge },
+    schema: {
+      operationId: 'createArticle', tags, summary: 'Write version 1 of a new article',
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      body: NewArticleSchema,
+      response: {
+        200: ArticleSchema, 201: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+      },
+    },
+  }, async (req, reply) => {
+    const { article, created } = await createArticle(db, req.body, req.headers['idempotency-key'], editorOf(req));
+    return reply.status(created ? 201 : 200).header('location', `/api/knowledge/articles/${article.id}`).send(article);
+  });
+
+  app.put('/knowledge/articles/:id', {
+    config: { access: can.editKnowledge },
+    schema: {
+      operationId: 'reviseArticle', tags, summary: 'Write the next version of an article; refused (409) if `expectedVersion` is not the current one',
+      params: Params, body: ArticleRevisionSchema,
+      response: { 200: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+    },
+  }, async (req) => reviseArticle(db, req.params.id, req.body, editorOf(req)));
+
+  app.post('/knowledge/articles/:id/archive', {
+    config: { access: can.editKnowledge },
+    schema: {
+      operationId: 'archiveArticle', tags, summary: 'Archive an article: out of search and of the default list, its versions kept',
+      params: Params, response: { 200: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+    },
+  }, async (req) => archiveArticle(db, req.params.id, editorOf(req)));
+};
