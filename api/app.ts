@@ -18,7 +18,13 @@ import { ApiError, registerErrorHandling } from './errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { calendarsRoutes } from './routes/calendars.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
+import { citizensRoutes } from './routes/citizens.routes.ts';
+import { municipalitiesRoutes } from './routes/municipalities.routes.ts';
+import { officesRoutes } from './routes/offices.routes.ts';
+import { surveyAnswersRoutes } from './routes/survey-answers.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -83,6 +89,9 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
+    for (const routes of [municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes]) {
+      await api.register(routes, { db });
+    }
   }, { prefix: '/api' });
 
   if (existsSync(adminUiDist)) {

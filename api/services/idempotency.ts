@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../../platform/db.ts';
 import type { Database } from '../db/database.ts';
+import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+
+/** The header every creating POST accepts. */
+export const IdempotencyHeadersSchema = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
