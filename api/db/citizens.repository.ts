@@ -16,7 +16,8 @@ const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((
 function eventText(type: string, data: Record<string, unknown>, subject: string): string | null {
   if (type === 'case.opened') return subject;
   if (type === 'survey.answered' && data.answers && typeof data.answers === 'object') {
-    return Object.entries(data.answers).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
+    // jsonb keeps no key order: sorted, so the same answers always read alike.
+    return Object.entries(data.answers).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
   }
   return typeof data.text === 'string' ? data.text : null;
 }
