@@ -19,8 +19,14 @@ import { registerAccessControl } from './auth/access-control.ts';
 import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { calendarsRoutes } from './routes/calendars.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
 import { definitionsRoutes } from './routes/definitions.routes.ts';
+import { citizensRoutes } from './routes/citizens.routes.ts';
+import { municipalitiesRoutes } from './routes/municipalities.routes.ts';
+import { officesRoutes } from './routes/offices.routes.ts';
+import { surveyAnswersRoutes } from './routes/survey-answers.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -87,7 +93,9 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
-    await api.register(knowledgeRoutes, { db });
+    for (const routes of [knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes]) {
+      await api.register(routes, { db });
+    }
   }, { prefix: '/api' });
   await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
 

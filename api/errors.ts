@@ -33,6 +33,9 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} was not found`);
+/** A create whose id (or other unique field) is taken: a 409 naming the field. */
+export const alreadyExists = (what: string, path: string) =>
+  new ApiError('conflict', `${what} already exists`, [{ path, message: 'already in use' }]);
 
 function problem(code: ProblemCode | 'internal', detail?: string, errors?: FieldError[]): Problem {
   const [status, title] = code === 'internal' ? [500, 'Internal error'] : titles[code];
@@ -50,6 +53,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: v.message ?? 'invalid',
       }));
       body = problem('bad_request', `invalid ${error.validationContext ?? 'request'}`, errors);
+    } else if ((error as { code?: unknown }).code === '23505') {
+      // A unique constraint lost a race its route's own check could not see (two concurrent creates).
+      body = problem('conflict', 'it already exists');
     } else if (isResponseSerializationError(error)) {
       request.log.error({ err: error }, 'response did not match its schema');
       body = problem('internal');

@@ -17,6 +17,10 @@ export type StaffRole = (typeof staffRoles)[number];
 /** Italian fiscal code of a person (16 characters, omocodia letters allowed in digit places). */
 export const fiscalCodePattern = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
 
+/** A phone number as typed ("347 123 4567", "02-8845 1111"), kept as digits with an optional leading +. */
+export const PhoneNumberSchema = z.string().trim().transform((s) => s.replace(/[\s.-]/g, ''))
+  .pipe(z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +'));
+
 export const CitizenSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   phone: z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +').optional(),

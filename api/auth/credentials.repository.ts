@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { StaffRole } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Database } from '../db/database.ts';
+import { userMunicipalities } from '../db/staff-users.repository.ts';
 import type { Principal } from './principal.ts';
 
 // Session tokens and API keys are 256-bit random secrets: a plain SHA-256 of them is enough to store
@@ -12,7 +13,7 @@ const newSecret = () => randomBytes(32).toString('base64url');
 
 export async function staffPrincipal(db: Db, userId: string): Promise<Principal | null> {
   const user = await db.selectFrom('staff_users')
-    .select(['id', 'role', 'office_id', sql<string[]>`array(select municipality_id from staff_user_municipalities m where m.user_id = staff_users.id order by 1)`.as('municipalities')])
+    .select(['id', 'role', 'office_id', userMunicipalities.as('municipalities')])
     .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
   return user ? { kind: 'staff', id: user.id, role: user.role, officeId: user.office_id, municipalities: user.municipalities } : null;
 }

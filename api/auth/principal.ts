@@ -43,6 +43,25 @@ export function serves(principal: Principal, municipalityId: string): boolean {
   return principal.municipalities.includes(municipalityId);
 }
 
+/**
+ * Creating or granting something for municipalities the caller does not serve: a 403 naming the
+ * field (`body.municipalities.1` for a list).
+ */
+export function assertServes(principal: Principal, municipalities: string | readonly string[], path: string): void {
+  const list = typeof municipalities === 'string' ? [municipalities] : municipalities;
+  const outside = list.findIndex((m) => !serves(principal, m));
+  if (outside < 0) return;
+  throw new ApiError('forbidden', 'you do not serve this municipality', [{
+    path: typeof municipalities === 'string' ? path : `${path}.${outside}`, message: `you do not serve "${list[outside]}"`,
+  }]);
+}
+
+/** Who made a change and in which request, for its audit record. */
+export const auditedBy = (req: FastifyRequest) => {
+  const p = principalOf(req);
+  return { actor: p.id, role: p.role, requestId: req.id };
+};
+
 /** Who the workflow is told the caller is, and the request that asked (for the audit trail). */
 export const actorOf = (req: FastifyRequest): Actor => {
   const p = principalOf(req);
@@ -64,5 +83,7 @@ export const can = {
   /** The knowledge base operators answer from: written by process designers and supervisors. */
   editKnowledge: ['designer', 'supervisor', 'admin'],
   audit: ['auditor', 'admin'],
+  /** Quality review: what citizens answered to the satisfaction survey. */
+  review: ['supervisor', 'auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

@@ -17,10 +17,23 @@ function baseQuery(db: Executor) {
     .innerJoin('services as s', (j) => j.onRef('s.municipality_id', '=', 'cases.municipality_id').onRef('s.code', '=', 'cases.service_code'));
 }
 
+/** `in ()` is not valid SQL: an empty list matches nothing through a value no row has. */
+export const inList = (values: readonly string[]) => (values.length ? values : ['']);
+
+/**
+ * A citizen's contacts as the cases' queries compare them, normalised: the expressions the
+ * indexes of migration 2026_11_25_1020 are built on.
+ */
+export const citizenKeys = {
+  phone: sql<string>`cases.citizen->>'phone'`,
+  fiscalCode: sql<string>`upper(cases.citizen->>'fiscalCode')`,
+  email: sql<string>`lower(cases.citizen->>'email')`,
+};
+export type CitizenKey = keyof typeof citizenKeys;
+
 function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
-  let q = baseQuery(db).where('cases.municipality_id', 'in', scope.length ? scope : ['']);
-  // `in ()` is not valid SQL: an empty id list matches nothing through an id no case has.
-  if (f.id !== undefined) q = q.where('cases.id', 'in', Array.isArray(f.id) ? (f.id.length ? f.id : ['']) : [f.id]);
+  let q = baseQuery(db).where('cases.municipality_id', 'in', inList(scope));
+  if (f.id !== undefined) q = q.where('cases.id', 'in', inList([f.id].flat()));
   if (f.status) q = q.where('cases.status', '=', f.status);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   if (f.serviceCode) q = q.where('cases.service_code', '=', f.serviceCode);
@@ -39,9 +52,9 @@ function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
     // One box for whatever the caller gives: phone number, fiscal code or e-mail.
     const c = f.citizen.trim();
     q = q.where((eb) => eb.or([
-      eb(sql`cases.citizen->>'phone'`, '=', c.replace(/[\s-]/g, '')),
-      eb(sql`upper(cases.citizen->>'fiscalCode')`, '=', c.toUpperCase()),
-      eb(sql`lower(cases.citizen->>'email')`, '=', c.toLowerCase()),
+      eb(citizenKeys.phone, '=', c.replace(/[\s-]/g, '')),
+      eb(citizenKeys.fiscalCode, '=', c.toUpperCase()),
+      eb(citizenKeys.email, '=', c.toLowerCase()),
     ]));
   }
   if (f.q) {
@@ -103,6 +116,13 @@ export async function listCases(db: Executor, scope: Scope, filter: CaseListFilt
 export async function findCase(db: Executor, id: string, scope: Scope): Promise<Case | undefined> {
   const row = await selectCases(db, scope, { id }).executeTakeFirst();
   return row && rowToCase(row);
+}
+
+/** The cases of one citizen (newest first, at most `limit`), found by a normalised contact. */
+export async function findCitizenCases(db: Executor, scope: Scope, key: CitizenKey, value: string, limit: number): Promise<Case[]> {
+  const rows = await selectCases(db, scope, {}).where(citizenKeys[key], '=', value)
+    .orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(limit).execute();
+  return rows.map(rowToCase);
 }
 
 export async function findCaseDetail(db: Executor, id: string, scope: Scope): Promise<CaseDetail | undefined> {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { CalendarInput } from '../../domain/calendar.ts';
 import type { CaseLocation, CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
 import type { ServiceDefinitionInput } from '../../domain/service-definition.ts';
@@ -137,6 +137,9 @@ export interface Database {
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
 }
+
+/** What a repository function runs on: the pool, or the caller's transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
 
 export type CaseRow = Selectable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;

@@ -3,8 +3,11 @@ import type { Database } from './database.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+export interface MunicipalityRecord { id: string; name: string; istatCode: string }
+const municipalityColumns = ['id', 'name', 'istat_code as istatCode'] as const;
+
 export function listMunicipalities(db: Executor) {
-  return db.selectFrom('municipalities').select(['id', 'name', 'istat_code as istatCode']).orderBy('name').execute();
+  return db.selectFrom('municipalities').select(municipalityColumns).orderBy('name').execute();
 }
 
 export function listServices(db: Executor, municipalityId?: string) {
@@ -21,4 +24,23 @@ export function findService(db: Executor, municipalityId: string, code: string) 
 
 export function findMunicipality(db: Executor, id: string) {
   return db.selectFrom('municipalities').select(['id']).where('id', '=', id).executeTakeFirst();
+}
+
+export function insertMunicipality(trx: Transaction<Database>, m: MunicipalityRecord) {
+  return trx.insertInto('municipalities').values({ id: m.id, name: m.name, istat_code: m.istatCode })
+    .returning(municipalityColumns).executeTakeFirstOrThrow();
+}
+
+export function updateMunicipality(trx: Transaction<Database>, id: string, m: Partial<Omit<MunicipalityRecord, 'id'>>) {
+  return trx.updateTable('municipalities').set({ name: m.name, istat_code: m.istatCode })
+    .where('id', '=', id).returning(municipalityColumns).executeTakeFirstOrThrow();
+}
+
+export function findMunicipalityByIstatCode(db: Executor, istatCode: string) {
+  return db.selectFrom('municipalities').select(['id']).where('istat_code', '=', istatCode).executeTakeFirst();
+}
+
+/** Ids of reference data are global: taken in any municipality is taken. */
+export async function idTaken(db: Executor, table: 'municipalities' | 'offices' | 'calendars' | 'staff_users', id: string): Promise<boolean> {
+  return !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { staffRoles } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
 import { createApiKey } from '../auth/credentials.repository.ts';
-import { can, principalOf, serves } from '../auth/principal.ts';
+import { assertServes, can, principalOf } from '../auth/principal.ts';
 import { appendAudit } from '../db/audit.repository.ts';
 import { ApiError, notFound, ProblemSchema } from '../errors.ts';
 
@@ -49,8 +49,8 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     },
   }, async (req, reply) => {
     const p = principalOf(req);
-    const outside = req.body.municipalities.findIndex((m) => !serves(p, m));
-    if (outside >= 0) throw new ApiError('forbidden', 'a key cannot reach further than its creator', [{ path: `body.municipalities.${outside}`, message: `you do not serve "${req.body.municipalities[outside]}"` }]);
+    // A key cannot reach further than its creator.
+    assertServes(p, req.body.municipalities, 'body.municipalities');
     const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) throw new ApiError('unprocessable', 'the key would be expired already', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
     const created = await createApiKey(db, { ...req.body, expiresAt, createdBy: p.id }, async (trx, row) => appendAudit(trx, {

@@ -10,6 +10,7 @@ import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { IdempotencyHeadersSchema } from '../services/idempotency.ts';
 import { type CaseServiceDeps, openCase, resolveCase, signalCase, transferCase } from '../services/cases.service.ts';
 import {
   citizenInformationSignal, complainSignal, solicitSignal, surveyAnswerSignal,
@@ -25,7 +26,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     config: { access: can.frontOffice },
     schema: {
       operationId: 'openCase', tags: ['cases'], summary: 'Open a case (starts its workflow)',
-      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      headers: IdempotencyHeadersSchema,
       body: CaseIntakeSchema,
       response: { 201: CaseSchema, ...problems },
     },

@@ -1,35 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../platform/db.ts';
-import { listMunicipalities, listServices } from '../db/reference.repository.ts';
+import { listServices } from '../db/reference.repository.ts';
 import { can, principalOf, serves } from '../auth/principal.ts';
 import { ProblemSchema } from '../errors.ts';
 import { contentRange, listQuerySchema, pageOf } from '../schemas/list-query.ts';
 
-const MunicipalitySchema = z.object({ id: z.string(), name: z.string(), istatCode: z.string() });
 const ServiceSchema = z.object({
   id: z.string(), municipalityId: z.string(), code: z.string(), name: z.string(), officeId: z.string(),
 });
-z.globalRegistry.add(MunicipalitySchema, { id: 'Municipality' });
 z.globalRegistry.add(ServiceSchema, { id: 'Service' });
 
 // Reference lists are short: filtered and paged in memory, sorted by name.
 export const referenceRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/municipalities', {
-    config: { access: can.anyone },
-    schema: {
-      operationId: 'listMunicipalities', tags: ['reference'],
-      querystring: listQuerySchema(['name'], z.object({ id: z.union([z.string(), z.array(z.string())]).optional() }).strict()),
-      response: { 200: z.array(MunicipalitySchema), 400: ProblemSchema },
-    },
-  }, async (req, reply) => {
-    const ids = req.query.filter?.id === undefined ? undefined : [req.query.filter.id].flat();
-    const all = (await listMunicipalities(db)).filter((m) => serves(principalOf(req), m.id) && (!ids || ids.includes(m.id)));
-    const page = pageOf(req.query.range);
-    const rows = all.slice(page.offset, page.offset + page.limit);
-    return reply.header('content-range', contentRange('municipalities', page, rows.length, all.length)).send(rows);
-  });
-
   app.get('/services', {
     config: { access: can.anyone },
     schema: {

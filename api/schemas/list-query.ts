@@ -16,7 +16,7 @@ const jsonParam = <T extends z.ZodType>(inner: T) => z.string()
  * Query of a simple-rest list: `sort=["field","ASC"]`, `range=[0,24]`, `filter={...}`.
  * Each list declares its sortable fields and its (strict) filter object, so bad input is a 400 naming the field.
  */
-export function listQuerySchema<S extends readonly [string, ...string[]], F extends z.ZodType>(sortFields: S, filter: F) {
+export function listQuerySchema<const S extends readonly [string, ...string[]], F extends z.ZodType>(sortFields: S, filter: F) {
   return z.object({
     sort: jsonParam(z.tuple([z.enum(sortFields), z.enum(['ASC', 'DESC'])])).optional(),
     range: jsonParam(z.tuple([z.number().int().min(0), z.number().int().min(0)])
@@ -32,4 +32,18 @@ export const pageOf = (range: [number, number] | undefined): Page =>
 /** `Content-Range: cases 0-24/319`, the total react-admin paginates with. */
 export function contentRange(resource: string, page: Page, returned: number, total: number): string {
   return returned === 0 ? `${resource} */${total}` : `${resource} ${page.offset}-${page.offset + returned - 1}/${total}`;
+}
+
+/** `filter={"id":[...]}` is how react-admin fetches the records a reference shows (getMany). */
+export const IdFilterSchema = z.union([z.string(), z.array(z.string()).max(1000)]).optional();
+export const idMatches = (filter: string | string[] | undefined, id: string) =>
+  filter === undefined || [filter].flat().includes(id);
+
+const compare = (a: unknown, b: unknown) =>
+  a == null ? (b == null ? 0 : 1) : b == null ? -1 : typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b, 'it') : Number(a) - Number(b);
+
+/** One page of a short list (reference data: tens or hundreds of rows), sorted and paged in memory. */
+export function pageInMemory<T>(all: T[], sort: readonly [keyof T & string, 'ASC' | 'DESC'] | undefined, page: Page): { rows: T[]; total: number } {
+  const sorted = sort ? [...all].sort((a, b) => compare(a[sort[0]], b[sort[0]]) * (sort[1] === 'DESC' ? -1 : 1)) : all;
+  return { rows: sorted.slice(page.offset, page.offset + page.limit), total: all.length };
 }

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db.ts';
+import { can, principalOf } from '../auth/principal.ts';
+import type { CitizenKey } from '../db/cases.repository.ts';
+import { lookUpCitizen } from '../db/citizens.repository.ts';
+import { notFound, ProblemSchema } from '../errors.ts';
+import { CitizenLookupQuerySchema, CitizenLookupSchema } from '../schemas/citizens.ts';
+
+export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/citizens/lookup', {
+    config: { access: can.readCases },
+    schema: {
+      operationId: 'lookUpCitizen', tags: ['citizens'],
+      summary: 'Find a citizen by phone number, fiscal code or e-mail: their cases and every contact with them, across channels',
+      querystring: CitizenLookupQuerySchema,
+      response: { 200: CitizenLookupSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const [key, value] = Object.entries(req.query).find(([, v]) => v !== undefined) as [CitizenKey, string];
+    const found = await lookUpCitizen(db, principalOf(req).municipalities, key, value);
+    if (!found) throw notFound(`a citizen with this ${key} in your municipalities`);
+    return found;
+  });
+};

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../platform/db.ts';
+import { can, principalOf } from '../auth/principal.ts';
+import { listSurveyAnswers } from '../db/survey-answers.repository.ts';
+import { ProblemSchema } from '../errors.ts';
+import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../schemas/survey-answers.ts';
+
+export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/survey-answers', {
+    config: { access: can.review },
+    schema: {
+      operationId: 'listSurveyAnswers', tags: ['survey answers'],
+      summary: "Citizens' answers to the satisfaction survey in the municipalities you serve, newest first",
+      querystring: SurveyAnswerListQuerySchema,
+      response: { 200: SurveyAnswerRecordSchema.array(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+    },
+  }, async (req, reply) => {
+    const page = pageOf(req.query.range);
+    const { rows, total } = await listSurveyAnswers(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort?.[1] ?? 'DESC', page);
+    return reply.header('content-range', contentRange('survey-answers', page, rows.length, total)).send(rows);
+  });
+};
