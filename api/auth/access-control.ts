@@ -4,9 +4,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db.ts';
 import { ApiError } from '../errors.ts';
 import { apiKeyPrincipal, sessionPrincipal } from './credentials.repository.ts';
-import type { Principal } from './principal.ts';
+import type { Access, Principal } from './principal.ts';
 
 export const sessionCookie = 'sportello_session';
+
+/** Who may call each `/api` route, as declared: the access matrix test is generated from it. */
+export interface RouteAccess { method: string; url: string; access: Access }
+declare module 'fastify' {
+  interface FastifyInstance { routeAccess: readonly RouteAccess[] }
+}
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function presentedApiKey(req: FastifyRequest): string | undefined {
@@ -29,10 +35,13 @@ export async function registerAccessControl(app: FastifyInstance, db: Db): Promi
   app.decorateRequest('principal', null);
   app.decorateRequest('csrfToken', null);
 
+  const table: RouteAccess[] = [];
+  app.decorate('routeAccess', table);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api') && route.config?.access === undefined) {
-      throw new Error(`${String(route.method)} ${route.url} declares no access: add config.access`);
-    }
+    if (!route.url.startsWith('/api')) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`${String(route.method)} ${route.url} declares no access: add config.access`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });
   });
 
   app.addHook('onRequest', async (req) => {
