@@ -1,12 +1,15 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { buildApp } from '../../api/app.ts';
 import { createApiKey } from '../../api/auth/credentials.repository.ts';
 import { hashPassword } from '../../api/auth/passwords.ts';
 import type { StaffRole } from '../../domain/case.ts';
 import { loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../platform/db.ts';
-import type { TestWorkers } from './temporal.ts';
+import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+import { connectWithoutWorkers, startTestWorkers, type TestWorkers } from './temporal.ts';
 
 /** The API as `npm run api` builds it, on a test database and the test workers' task queues. */
 export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string> = {}): Promise<FastifyInstance> {
@@ -16,6 +19,37 @@ export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string>
   });
   // A 500 shows its cause in the test output.
   return buildApp({ config, db, temporal: w.client, logger: pino({ level: 'error' }) });
+}
+
+export interface TestApi { t: TestDatabase; w: TestWorkers; app: FastifyInstance; stop: () => Promise<void> }
+
+/**
+ * This test file's own database with the demo data, its Temporal workers (or only a client, for
+ * files that start no workflow) and the API on them.
+ */
+export async function startTestApi({ env = {}, workers = true }: { env?: Record<string, string>; workers?: boolean } = {}): Promise<TestApi> {
+  const t = await createTestDatabase();
+  await seedDemoReferenceData(t.db);
+  const w = workers ? await startTestWorkers(t.db) : await connectWithoutWorkers();
+  const app = await buildTestApp(t.db, w, env);
+  return {
+    t, w, app,
+    stop: async () => {
+      await app.close();
+      await w.stop();
+      await t.drop();
+    },
+  };
+}
+
+/** A refused request: problem+json with its status, and (when given) exactly these failing field paths. */
+export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number, paths?: string[]) {
+  expect(res.statusCode, res.statusCode === status ? undefined : JSON.stringify(res.json())).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^urn:sportello:problem:/), title: expect.any(String) });
+  if (paths) expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(paths);
+  return body;
 }
 
 export interface StaffClient {

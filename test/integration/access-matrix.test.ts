@@ -4,10 +4,8 @@ import type { Access } from '../../api/auth/principal.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient, testApiKey } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { staffClient, type StaffClient, startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 /**
  * Every /api route × every role × the caller's own municipality and another one. The callers serve
@@ -161,15 +159,13 @@ function leaksFlorence(item: Record<string, unknown>): boolean {
 }
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let fixtures: Fixtures;
 const clients = new Map<StaffRole, StaffClient>();
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   await app.ready();
   for (const role of staffRoles) {
     clients.set(role, await staffClient(app, t.db, { role, municipalities: ['milano'], officeId: role === 'backoffice' ? 'mi-anagrafe' : null }));
@@ -187,11 +183,7 @@ beforeAll(async () => {
     florenceKey: (await testApiKey(t.db, 'operator', ['firenze'])).id,
   };
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 const inject = (client: StaffClient | null, method: string, call: Call) => {
   const opts = { method: method as 'GET', url: call.url, ...(call.body === undefined ? {} : { payload: call.body as object }) };

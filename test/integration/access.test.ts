@@ -2,33 +2,25 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let milanOperator: StaffClient;
 let florenceOperator: StaffClient;
 let admin: StaffClient;
 let auditor: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
+  api = await startTestApi({ env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' } });
+  ({ t, app } = api);
   milanOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
   florenceOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['firenze'] });
   admin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano'] });
   auditor = await staffClient(app, t.db, { role: 'auditor', municipalities: ['milano', 'firenze'] });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 const potholeIntake = {
   municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'phone', subject: 'Buca in viale Monza 40',

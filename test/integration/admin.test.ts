@@ -1,40 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../api/db/audit.repository.ts';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let admin: StaffClient; // serves both cities
 let milanAdmin: StaffClient;
 let operator: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   admin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano', 'firenze'] });
   milanAdmin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano'] });
   operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: () => any };
-function expectProblem(res: Res, status: number, paths?: string[]) {
-  expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  if (paths) expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(paths);
-  return body;
-}
 const auditOf = (targetId: string) => t.db.selectFrom('audit_log').select(['action', 'actor', 'municipality_id'])
   .where('target_id', '=', targetId).orderBy('id').execute();
 

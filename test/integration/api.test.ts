@@ -1,30 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { snapshotQuery } from '../../workflows/case.definitions.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let operator: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   // A shared front office: it serves both cities.
   operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano', 'firenze'] });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 const intake = {
   municipalityId: 'milano', serviceCode: 'area-c-fine-dispute', channel: 'phone',
@@ -40,13 +32,6 @@ const question = {
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   operator.inject({ method: 'POST', url: '/api/cases', payload: body as object, headers });
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  expect(body).toMatchObject({ status, type: expect.stringMatching(/^urn:sportello:problem:/), title: expect.any(String) });
-  return body;
-}
 
 describe('POST /api/cases', () => {
   it('opens a case, readable at once with its first event', async () => {
@@ -70,7 +55,7 @@ describe('POST /api/cases', () => {
     const second = await post(intake, headers);
     expect(second.statusCode).toBe(201);
     expect(second.json()).toEqual(first.json());
-    const { count } = await w.client.workflow.count(`WorkflowId = '${first.json().id}'`);
+    const { count } = await api.w.client.workflow.count(`WorkflowId = '${first.json().id}'`);
     expect(count).toBe(1);
     const rows = await t.db.selectFrom('cases').select('id').where('subject', '=', intake.subject).execute();
     expect(rows.filter((r) => r.id === first.json().id)).toHaveLength(1);
@@ -266,7 +251,7 @@ describe('definition versions', () => {
     const onV2 = (await post({ ...intake, details: { ...intake.details, entryTime: '08:15' } })).json();
     expect(onV2.definitionVersion).toBe(2);
     // … while the running one keeps version 1 to its end.
-    const running = await w.client.workflow.getHandle(onV1.id).query(snapshotQuery);
+    const running = await api.w.client.workflow.getHandle(onV1.id).query(snapshotQuery);
     expect(running.definitionVersion).toBe(1);
     expect((await operator.inject({ url: `/api/cases/${onV1.id}` })).json()).toMatchObject({ definitionVersion: 1, events: [{ definitionVersion: 1 }] });
   });

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let frontOffice: StaffClient; // both cities
 let milan: StaffClient; // an operator of Milan only
@@ -29,10 +27,8 @@ const recorded = (id: string, type: string) => vi.waitFor(async () => {
 }, { timeout: 20_000, interval: 200 });
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   frontOffice = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano', 'firenze'] });
   milan = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
   const open = async (body: object) => {
@@ -55,20 +51,8 @@ beforeAll(async () => {
   await recorded(opened.question, 'case.closed');
   await recorded(opened.fine, 'information.received');
 }, 120_000);
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
-type Res = { statusCode: number; headers: Record<string, unknown>; json: () => any };
-function expectProblem(res: Res, status: number, paths?: string[]) {
-  expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = res.json();
-  if (paths) expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(paths);
-  return body;
-}
 
 describe('GET /api/citizens/lookup', () => {
   it("finds the citizen by a phone number as typed: their cases in the caller's municipalities and every contact, in time order", async () => {

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let designer: StaffClient;
 let milanDesigner: StaffClient;
@@ -15,21 +13,15 @@ let florenceSupervisor: StaffClient;
 let operator: StaffClient;
 let backoffice: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   designer = await staffClient(app, t.db, { role: 'designer', municipalities: ['milano', 'firenze'] });
   milanDesigner = await staffClient(app, t.db, { role: 'designer', municipalities: ['milano'] });
   florenceSupervisor = await staffClient(app, t.db, { role: 'supervisor', municipalities: ['firenze'] });
   operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano', 'firenze'] });
   backoffice = await staffClient(app, t.db, { role: 'backoffice', municipalities: ['milano'], officeId: 'mi-tributi' });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 /** Version 1 of the TARI refund definition, changed by `edit`. */
 function tari(edit: (d: ReturnType<typeof demoDefinition>['document']) => void = () => {}) {
@@ -40,11 +32,6 @@ function tari(edit: (d: ReturnType<typeof demoDefinition>['document']) => void =
 const json = (res: { json: () => any }) => res.json();
 const paths = (problem: { errors: { path: string }[] }) => problem.errors.map((e) => e.path).sort();
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json();
-}
 const get = (who: StaffClient, url: string) => who.inject({ url });
 const post = (who: StaffClient, url: string, body?: unknown, headers: Record<string, string> = {}) =>
   who.inject({ method: 'POST', url, payload: body as object, headers });

@@ -2,32 +2,24 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 /**
  * Malformed input to every /api route, as an administrator (the role every route lets through to
  * its validation): whatever arrives, the answer is never a 5xx and nothing is written.
  */
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let admin: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   await app.ready();
   admin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano', 'firenze'] });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 /** Rows in every table of the schema: any write shows as a change. */
 async function footprint(): Promise<Record<string, number>> {

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { buildTestApp, type StaffClient, staffClient } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { connectWithoutWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let milanOperator: StaffClient;
 let florenceOperator: StaffClient;
@@ -15,27 +13,16 @@ let designer: StaffClient;
 let milanSupervisor: StaffClient;
 let backoffice: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await connectWithoutWorkers();
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi({ workers: false });
+  ({ t, app } = api);
   milanOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
   florenceOperator = await staffClient(app, t.db, { role: 'operator', municipalities: ['firenze'] });
   designer = await staffClient(app, t.db, { role: 'designer', municipalities: ['milano', 'firenze'] });
   milanSupervisor = await staffClient(app, t.db, { role: 'supervisor', municipalities: ['milano'] });
   backoffice = await staffClient(app, t.db, { role: 'backoffice', municipalities: ['milano'], officeId: 'mi-tributi' });
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number) {
-  expect(res.statusCode).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json();
-}
 
 const search = (who: StaffClient, query: Record<string, string>) =>
   who.inject({ url: `/api/knowledge/search?${new URLSearchParams(query)}` });

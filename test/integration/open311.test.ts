@@ -1,35 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type StaffClient, staffClient, testApiKey } from '../helpers/app.ts';
+import { staffClient, type StaffClient, startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
 import { escapeXml, toXml } from '../../api/open311/xml.ts';
-import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 
 
 let t: TestDatabase;
-let w: TestWorkers;
+let api: TestApi;
 let app: FastifyInstance;
 let keyId: string;
 let milanoKey: string;
 let auditorKey: string;
 let operator: StaffClient;
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedDemoReferenceData(t.db);
-  w = await startTestWorkers(t.db);
-  app = await buildTestApp(t.db, w);
+  api = await startTestApi();
+  ({ t, app } = api);
   // A city portal's key, made as an admin makes it: it may open cases in Milan only.
   ({ id: keyId, key: milanoKey } = await testApiKey(t.db, 'operator', ['milano']));
   pothole = potholeReport(milanoKey);
   operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
   ({ key: auditorKey } = await testApiKey(t.db, 'auditor', ['milano']));
 });
-afterAll(async () => {
-  await app?.close();
-  await w?.stop();
-  await t?.drop();
-});
+afterAll(() => api?.stop());
 
 const base = '/open311/v2';
 const get = (path: string) => app.inject({ url: `${base}/${path}` });
