@@ -32,6 +32,11 @@ export class ApiError extends Error {
   get status(): number { return titles[this.code][0]; }
 }
 
+/** What a route that goes through a case workflow can answer besides its success. */
+export const workflowProblems = {
+  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema,
+};
+
 export const notFound = (what: string) => new ApiError('not_found', `${what} was not found`);
 /** A create whose id (or other unique field) is taken: a 409 naming the field. */
 export const alreadyExists = (what: string, path: string) =>

@@ -7,7 +7,7 @@ import {
 } from '../../domain/case.ts';
 import { actorOf, can, principalOf } from '../auth/principal.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
-import { notFound, ProblemSchema } from '../errors.ts';
+import { notFound, ProblemSchema, workflowProblems } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import { IdempotencyHeadersSchema } from '../services/idempotency.ts';
@@ -17,9 +17,7 @@ import {
 } from '../../workflows/case.definitions.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
-const problems = {
-  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema,
-};
+const problems = workflowProblems;
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {

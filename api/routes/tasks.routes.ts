@@ -5,7 +5,7 @@ import {
 } from '../../workflows/case.definitions.ts';
 import { actorOf, can, principalOf } from '../auth/principal.ts';
 import { listTasks } from '../db/tasks.repository.ts';
-import { ApiError, ProblemSchema } from '../errors.ts';
+import { ApiError, ProblemSchema, workflowProblems } from '../errors.ts';
 import { CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import {
@@ -13,9 +13,7 @@ import {
 } from '../schemas/tasks.ts';
 import { type CaseServiceDeps, taskAction } from '../services/cases.service.ts';
 
-const problems = {
-  400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema,
-};
+const problems = workflowProblems;
 
 export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.get('/tasks', {
