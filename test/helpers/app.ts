@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { buildApp } from '../../api/app.ts';
 import { createApiKey } from '../../api/auth/credentials.repository.ts';
 import { hashPassword } from '../../api/auth/passwords.ts';
@@ -47,4 +48,13 @@ export async function staffClient(app: FastifyInstance, db: Db, who: { role: Sta
 /** An integration's API key, made directly (the admin route that makes them is tested on its own). */
 export async function testApiKey(db: Db, role: StaffRole, municipalities: string[]): Promise<{ id: string; key: string }> {
   return createApiKey(db, { name: `test ${role}`, role, municipalities, expiresAt: null, createdBy: 'test' }, async () => {});
+}
+
+/** An RFC 9457 problem answer with this status; returns its body for the detail and field paths. */
+export function expectProblem(res: LightMyRequestResponse, status: number): { detail?: string; errors?: { path: string; message: string }[] } {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^urn:sportello:problem:/), title: expect.any(String) });
+  return body;
 }
