@@ -70,8 +70,20 @@ export const SurveyAnswerSchema = z.object({
 
 export const TransferCommandSchema = z.object({
   note: z.string().trim().max(2000).optional(),
+  /** The call is handed to the office now: only for services transferred live, while the office is open. */
+  live: z.literal(true).optional(),
 }).strict();
 export type TransferCommand = z.infer<typeof TransferCommandSchema>;
+
+/** A staff note on the case's timeline. */
+export const NoteCommandSchema = z.object({ text: z.string().trim().min(1).max(5000) }).strict();
+/** The citizen withdraws the request (relayed by an operator). */
+export const WithdrawCommandSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+/** A call to the citizen at an instant of the service's callback window. */
+export const ScheduleCallbackCommandSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  note: z.string().trim().max(2000).optional(),
+}).strict();
 
 /** Case ids read like the city's protocol numbers: C-<year>-<6-digit counter>. */
 export const caseIdPattern = /^C-\d{4}-\d{6,}$/;

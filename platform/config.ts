@@ -60,6 +60,8 @@ export const configSchema = z.object({
   CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
   TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
     .describe('Task queue of the telephony worker.'),
+  TELEPHONY_DIALER: z.enum(['none']).default('none')
+    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent; a SIP dialer is not available yet.'),
   CASE_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30)
     .describe('How long an API request waits for a case workflow to answer before a 503 (e.g. no case worker running).'),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)

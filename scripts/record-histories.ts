@@ -6,12 +6,13 @@ import { projectRoot } from '../platform/paths.ts';
 import { withThrowawayPlatform } from './throwaway-platform.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
-  type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, complainSignal, completeTaskUpdate, openedUpdate, requestInformationUpdate, resolveUpdate, solicitSignal,
-  snapshotQuery, surveyAnswerSignal, transferUpdate,
+  addNoteUpdate, type CaseWorkflowInput, caseWorkflowType, claimTaskUpdate, complainSignal, completeTaskUpdate, openedUpdate, requestInformationUpdate,
+  resolveUpdate, scheduleCallbackUpdate, solicitSignal, snapshotQuery, surveyAnswerSignal, transferUpdate, withdrawUpdate,
 } from '../workflows/case.definitions.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
 import type { CaseIntake } from '../domain/case.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
+import type { Dialer } from '../telephony/dialer.ts';
 
 /**
  * `npm run fixtures:record`: runs each path of the case workflow with the current code against
@@ -21,6 +22,9 @@ import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
  */
 const only = process.argv.slice(2);
 const outDir = path.join(projectRoot, 'test', 'fixtures', 'histories');
+// Calls to this number are not answered (so the written fallback is used); every other one is.
+const unreachable = '+393330000009';
+const dialer: Dialer = { call: async (to) => (to === unreachable ? 'failed' : 'answered') };
 await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 18233 }, async ({ client }) => {
   const operator = { id: 'giulia.operatrice', role: 'operator' as const, officeId: null };
   const marco = { id: 'marco.tributi', role: 'backoffice' as const, officeId: 'mi-tributi' };
@@ -29,19 +33,29 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
     'tari-refund': { municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI', description: '', citizen: { phone: '+393330000002' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' } },
   };
   let n = 0;
-  const open = async (serviceCode: string) => {
+  const open = async (serviceCode: string, extra: Partial<CaseWorkflowInput> = {}, citizen = intakes[serviceCode]!.citizen) => {
     const caseId = `C-2026-${String(900000 + ++n)}`; // clear of the numbers the database hands out
+    const document = ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === serviceCode));
+    // Calls may be placed whenever the recording runs.
+    document.callback.window = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' };
     const input: CaseWorkflowInput = {
-      caseId, actor: operator, telephonyTaskQueue: 'telephony', intake: intakes[serviceCode]!,
-      definition: { version: 1, document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === serviceCode)) },
+      caseId, actor: operator, telephonyTaskQueue: 'telephony', intake: { ...intakes[serviceCode]!, citizen }, definition: { version: 1, document }, ...extra,
     };
     await client.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, { workflowId: caseId, taskQueue: 'cases', args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
     });
     return client.workflow.getHandle<typeof caseWorkflow>(caseId);
   };
+  const until = async (handle: { query: (q: typeof snapshotQuery) => Promise<{ lastSeq: number }> }, seq: number) => {
+    for (let i = 0; i < 200 && (await handle.query(snapshotQuery)).lastSeq < seq; i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  const completed = async (handle: Awaited<ReturnType<typeof open>>) => {
+    await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ actor: marco, answer: 'Rimborso disposto', outcome: 'resolved' }] });
+  };
   // Paths of today's code. The foundation-* fixtures came from the code before office tasks existed.
-  const paths: Record<string, () => Promise<string>> = {
+  const paths: Record<string, () => Promise<string | { workflowId: string; runId: string }>> = {
     // Closed at the first level; the citizen answers the survey.
     'lifecycle-first-level': async () => {
       const handle = await open('general-information');
@@ -84,6 +98,64 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
       await handle.result();
       return handle.workflowId;
     },
+    // The office answered; the citizen answers the callback, then the survey.
+    'callback-answered': async () => {
+      const handle = await open('tari-refund');
+      await completed(handle);
+      await until(handle, 8); // callback.attempted, callback.answered, survey.sent
+      await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // The call cannot be placed: the written fallback; the survey goes unanswered for now.
+    'callback-fallback': async () => {
+      const handle = await open('tari-refund', {}, { phone: unreachable });
+      await completed(handle);
+      await until(handle, 9); // callback.attempted, callback.failed, callback.fallback_sent, survey.sent
+      return handle.workflowId;
+    },
+    // Notes, a scheduled callback placed and answered, another one cancelled by the citizen's withdrawal.
+    'case-actions': async () => {
+      const handle = await open('tari-refund');
+      await handle.executeUpdate(addNoteUpdate, { args: [{ actor: operator, text: 'Chiede di essere richiamato' }] });
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(scheduleCallbackUpdate, { args: [{ actor: operator, at: new Date(Date.now() + 2_000).toISOString() }] });
+      await until(handle, 6); // callback.attempted, callback.answered
+      await handle.executeUpdate(scheduleCallbackUpdate, { args: [{ actor: operator, at: new Date(Date.now() + 3_600_000).toISOString() }] });
+      await handle.executeUpdate(withdrawUpdate, { args: [{ actor: operator, note: 'Non serve più' }] });
+      await handle.result();
+      return handle.workflowId;
+    },
+    // A live transfer while the office is open (record it in Milan's office hours), then at the office.
+    'live-transfer': async () => {
+      const handle = await open('general-information');
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator, live: true }] });
+      return handle.workflowId;
+    },
+    // A long case continues as new at the office: the run that ended so, and the run that carries on.
+    'continue-as-new-first-run': async () => {
+      const handle = await open('tari-refund', { historyLimit: 40 });
+      const first = (await handle.describe()).runId;
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      for (let i = 0; i < 5; i++) {
+        await handle.signal(solicitSignal, { channel: 'phone' });
+        await until(handle, 4 + i);
+      }
+      if ((await handle.describe()).runId === first) throw new Error('the case did not continue as new');
+      return { workflowId: handle.workflowId, runId: first };
+    },
+    'continue-as-new-resumed': async () => {
+      const handle = await open('tari-refund', { historyLimit: 40 });
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      for (let i = 0; i < 5; i++) {
+        await handle.signal(solicitSignal, { channel: 'phone' });
+        await until(handle, 4 + i);
+      }
+      await handle.executeUpdate(addNoteUpdate, { args: [{ actor: marco, text: 'In lavorazione' }] });
+      return handle.workflowId;
+    },
   };
   mkdirSync(outDir, { recursive: true });
   for (const [name, run] of Object.entries(paths)) {
@@ -91,9 +163,10 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
     const file = path.join(outDir, `${name}.json`);
     // A recorded history stands for cases running on the code that made it: it is never re-recorded.
     if (existsSync(file)) { console.log(`kept ${name} (already recorded)`); continue; }
-    const id = await run();
-    const history = await client.workflow.getHandle(id).fetchHistory();
+    const ran = await run();
+    const { workflowId, runId } = typeof ran === 'string' ? { workflowId: ran, runId: undefined } : ran;
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
     console.log(`recorded ${name} (${history.events?.length} events)`);
   }
-});
+}, [], dialer);

@@ -10,18 +10,20 @@ import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { createTelephonyActivities } from '../telephony/activities.ts';
+import { type Dialer, noDialer } from '../telephony/dialer.ts';
 import { seedDemoReferenceData } from './seed.ts';
 
 /**
  * A whole platform for a tool's run (benchmarks, fixture recording): an embedded PostgreSQL with
  * the demo data and an in-memory Temporal dev server on the given ports, the case and telephony
  * workers in this process (task queues "cases" and "telephony"), and any extra workers. Everything
- * is stopped and removed afterwards.
+ * is stopped and removed afterwards. Calls go to `dialer` (none by default: every call fails).
  */
 export async function withThrowawayPlatform<T>(
   ports: { postgres: number; temporal: number; temporalUi: number },
   run: (p: { db: Db; client: Client }) => Promise<T>,
   extraWorkers: Omit<WorkerOptions, 'connection'>[] = [],
+  dialer: Dialer = noDialer,
 ): Promise<T> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const tmp = tempDirForServer('sportello-tool-');
@@ -41,7 +43,7 @@ export async function withThrowawayPlatform<T>(
     stops.unshift(() => native.close());
     const workers = await Promise.all([
       { taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 },
-      { taskQueue: 'telephony', activities: createTelephonyActivities({ db }) },
+      { taskQueue: 'telephony', activities: createTelephonyActivities({ db, dialer }) },
       ...extraWorkers,
     ].map((options) => Worker.create({ connection: native, ...options })));
     const running = Promise.all(workers.map((w) => w.run()));

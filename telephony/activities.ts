@@ -1,7 +1,16 @@
+import { log } from '@temporalio/activity';
 import type { Outcome } from '../domain/case.ts';
 import type { Db } from '../platform/db.ts';
+import type { CallOutcome, Dialer } from './dialer.ts';
 
-export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null }
+/** `preferred`: the channel to use when the citizen gave that contact (the callback's written fallback). */
+export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null; preferred?: 'sms' | 'email' }
+export interface CallCitizen { caseId: string; attempt: number; phone: string; purpose: 'answer-ready' | 'scheduled'; dedupKey: string }
+/** `callId` is null when no call was placed. */
+export interface CallResult { outcome: CallOutcome; callId: string | null }
+
+// How long the citizen's phone rings before the attempt counts as unanswered.
+const ringSeconds = 30;
 export interface Notice { channel: 'sms' | 'email'; recipient: string }
 
 const outcomeText: Record<Outcome, string> = {
@@ -13,9 +22,10 @@ const outcomeText: Record<Outcome, string> = {
 
 /**
  * Outbound actions run on the telephony task queue. Messages go to the outbound_messages
- * outbox (idempotent by dedup key), from which the SMS and e-mail gateways deliver.
+ * outbox (idempotent by dedup key), from which the SMS and e-mail gateways deliver; calls go
+ * through the deployment's dialer.
  */
-export function createTelephonyActivities({ db }: { db: Db }) {
+export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dialer }) {
   const enqueue = (caseId: string, dedupKey: string, notice: Notice, body: string) => db.insertInto('outbound_messages')
     .values({ case_id: caseId, dedup_key: dedupKey, channel: notice.channel, recipient: notice.recipient, body })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
@@ -30,8 +40,8 @@ export function createTelephonyActivities({ db }: { db: Db }) {
   };
 
   return {
-    async notifyCitizen({ caseId, dedupKey, outcome }: NotifyCitizen): Promise<Notice | null> {
-      const notice = await citizenContact(caseId);
+    async notifyCitizen({ caseId, dedupKey, outcome, preferred }: NotifyCitizen): Promise<Notice | null> {
+      const notice = await citizenContact(caseId, preferred);
       if (notice) await enqueue(caseId, dedupKey, notice, `Comune - la sua richiesta ${caseId} ${outcome ? outcomeText[outcome] : 'è stata aggiornata'}.`);
       return notice;
     },
@@ -50,6 +60,13 @@ export function createTelephonyActivities({ db }: { db: Db }) {
       const notice = { channel: 'email' as const, recipient: office.email };
       await enqueue(caseId, dedupKey, notice, `Pratica ${caseId}: ${text}`);
       return notice;
+    },
+
+    /** One attempt to call the citizen back; the dedup key is the call's id, the same on a retry. */
+    async callCitizen({ caseId, attempt, phone, purpose, dedupKey }: CallCitizen): Promise<CallResult> {
+      log.info('calling the citizen back', { caseId, attempt, purpose });
+      const outcome = await dialer.call(phone, { callId: dedupKey, ringSeconds });
+      return { outcome, callId: outcome === 'failed' ? null : dedupKey };
     },
 
     async sendSurvey({ caseId, dedupKey, channel, questions }: { caseId: string; dedupKey: string; channel: 'sms' | 'email'; questions: string[] }): Promise<Notice | null> {

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseIntake, CaseStatus, Channel, Outcome, ResolveCommand, StaffRole } from '../domain/case.ts';
+import type { Calendar } from '../domain/calendar.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
 
 /** What the API and the worker share about the case workflow, without importing workflow code. */
@@ -13,7 +14,27 @@ export interface CaseWorkflowInput {
   /** Staff user or integration that opened the case (null for cases the workflow opens itself, and before authentication). */
   actor: Actor | null;
   telephonyTaskQueue: string;
+  /**
+   * Continue as new once the history has this many events (default 2,000, or earlier when Temporal
+   * suggests it). Tests set it low; nothing else should.
+   */
+  historyLimit?: number;
+  /** Set when a long case continues as a new run: all the previous run knew. */
+  resume?: CaseResume;
 }
+
+/** What a case carries into its next run (it continues as new only while at the office). */
+export interface CaseResume {
+  state: CaseSnapshot;
+  calendar: Calendar | null;
+  remindersDone: { office: number; citizen: number };
+  solicitationsToHandle: number;
+  information: { text: string; channel: Channel }[];
+  complaints: { text: string; channel: Channel }[];
+}
+
+/** A callback an operator scheduled; `attempt` counts the definition's attempts. */
+export interface ScheduledCallback { at: string; attempt: number; by: string }
 
 /** Who asks for a change: the workflow checks that they may, and the audit trail names them. */
 export interface Actor {
@@ -46,7 +67,7 @@ export interface TaskSnapshot {
 export interface CaseSnapshot {
   caseId: string;
   status: CaseStatus;
-  /** intake (first level) → office (⇄ waiting-citizen) → resolved → survey → closed */
+  /** intake (first level) → office (⇄ waiting-citizen) → resolved → callback (when the office answered) → survey → closed */
   stage: string;
   outcome: Outcome | null;
   lastSeq: number;
@@ -57,15 +78,22 @@ export interface CaseSnapshot {
   complaints: string[];
   /** Business time left before the task is due, by its office's calendar (ms; negative once breached). */
   remainingBusinessMs: number | null;
+  /** The next call an operator scheduled (absent in cases from before callbacks). */
+  scheduledCallback?: ScheduledCallback | null;
 }
 
 /** `actor` is null in cases resolved before authentication. */
 export type ResolveCaseArgs = ResolveCommand & { actor: Actor | null };
-export interface TransferArgs { actor: Actor | null; note?: string }
+/** `live`: the call is being handed to the office now (only when the definition allows it and the office is open). */
+export interface TransferArgs { actor: Actor | null; note?: string; live?: true }
 export interface TaskActionArgs { actor: Actor }
 export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }
 export interface RequestInformationArgs { actor: Actor; question: string }
 export interface ReassignTaskArgs { actor: Actor; toOffice: string; reason?: string }
+export interface AddNoteArgs { actor: Actor; text: string }
+export interface WithdrawArgs { actor: Actor; note?: string }
+/** `at`: an ISO instant, in the future and inside the definition's callback window. */
+export interface ScheduleCallbackArgs { actor: Actor; at: string; note?: string }
 
 /** Returns once the case's opening is in the read model, so the caller can read its own write. */
 export const openedUpdate = defineUpdate<CaseSnapshot>('opened');
@@ -79,6 +107,12 @@ export const completeTaskUpdate = defineUpdate<CaseSnapshot, [CompleteTaskArgs]>
 export const reassignTaskUpdate = defineUpdate<CaseSnapshot, [ReassignTaskArgs]>('reassignTask');
 /** The office asks the citizen for more information; the service-level clock stops until it arrives. */
 export const requestInformationUpdate = defineUpdate<CaseSnapshot, [RequestInformationArgs]>('requestInformation');
+/** A staff note on the case's timeline, at any stage until it is closed. */
+export const addNoteUpdate = defineUpdate<CaseSnapshot, [AddNoteArgs]>('addNote');
+/** The citizen withdraws the request: resolved as `withdrawn`, its task closed, no callback nor survey. */
+export const withdrawUpdate = defineUpdate<CaseSnapshot, [WithdrawArgs]>('withdraw');
+/** An operator books a call to the citizen; it is cancelled if the case is resolved first. */
+export const scheduleCallbackUpdate = defineUpdate<CaseSnapshot, [ScheduleCallbackArgs]>('scheduleCallback');
 
 /** The citizen asks where the case is ("sollecito"): the office is reminded at once. */
 export const solicitSignal = defineSignal<[{ channel: Channel }]>('solicit');

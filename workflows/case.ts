@@ -1,9 +1,9 @@
 import {
-  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, startChild,
-  upsertSearchAttributes,
+  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, startChild,
+  upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createCaseActivities } from '../activities/case-activities.ts';
-import type { Calendar } from '../domain/calendar.ts';
+import { type Calendar, isOpen } from '../domain/calendar.ts';
 import { type Channel, outcomes } from '../domain/case.ts';
 import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
@@ -12,6 +12,8 @@ import {
   snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
 import { type ClockEvent, nextClockEvent, openTask, pause, remainingBusinessMs, resume } from './office-task.ts';
+import { callBackWithAnswer, type Caller, placeScheduledCall } from './callback.ts';
+import { registerCaseActions, reject } from './case-actions.ts';
 import { caseSearchAttributes } from './search-attributes.ts';
 
 // Read-model writes must eventually land: retry without a cap, backing off to once a minute.
@@ -20,10 +22,12 @@ const durable = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
 const hour = 3_600_000;
+// A call rings for half a minute; a dialer that errs is retried briefly, never for long (the citizen would be rung late).
+const calls = { startToCloseTimeout: '3 minutes', retry: { initialInterval: '10 seconds', maximumAttempts: 3 } } as const;
+// Past this many history events a case at the office continues as a new run (Temporal warns at 10,240).
+const defaultHistoryLimit = 2_000;
 
 const { recordCaseEvent, officeContext, allocateComplaint } = proxyActivities<ReturnType<typeof createCaseActivities>>(durable);
-
-const reject = (reason: string): never => { throw new Error(reason); };
 
 /** One workflow per case, id = case id: the only writer of the case's state. */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
@@ -32,20 +36,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const { notifyCitizen, notifyOffice, sendSurvey, messageCitizen } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({
     ...durable, taskQueue: input.telephonyTaskQueue,
   });
-  const { caseId } = input;
+  const { callCitizen } = proxyActivities<ReturnType<typeof createTelephonyActivities>>({ ...calls, taskQueue: input.telephonyTaskQueue });
+  const { caseId, resume: resumed } = input;
   const def = input.definition.document;
-  const state: CaseSnapshot = {
+  // A continued run takes up the state of the one before; only a first run opens the case.
+  const state: CaseSnapshot = resumed?.state ?? {
     caseId, status: 'open', stage: 'intake', outcome: null, lastSeq: 0, definitionVersion: input.definition.version,
-    task: null, solicitations: 0, complaints: [], remainingBusinessMs: null,
+    task: null, solicitations: 0, complaints: [], remainingBusinessMs: null, scheduledCallback: null,
   };
-  let calendar: Calendar | undefined; // the responsible office's, once transferred
-  let opened = false;
+  let calendar: Calendar | undefined = resumed?.calendar ?? undefined; // the responsible office's, once transferred
+  let opened = resumed !== undefined;
   let changes = 0; // bumped by every handler that moves the task, to wake the main loop
-  let solicitationsToHandle = 0;
-  const information: { text: string; channel: string }[] = [];
-  const complaints: { text: string; channel: Channel }[] = [];
-  const remindersDone = { office: 0, citizen: 0 };
+  let solicitationsToHandle = resumed?.solicitationsToHandle ?? 0;
+  const information: { text: string; channel: Channel }[] = resumed?.information ?? [];
+  const complaints: { text: string; channel: Channel }[] = resumed?.complaints ?? [];
+  const remindersDone = resumed?.remindersDone ?? { office: 0, citizen: 0 };
   let transferring = false;
+  let answerReady = false; // the office completed the task: the citizen is called back with the answer
+  let withdrawn = false;
   let surveyAnswers: Record<string, unknown> | undefined;
 
   // Sequence numbers are taken synchronously, so events are numbered in the order they happen.
@@ -167,24 +175,31 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       if (!def.resolution.outcomes.includes(outcome)) reject(`outcome must be one of ${def.resolution.outcomes.join(', ')}`);
     },
   });
-  setHandler(transferUpdate, async ({ actor, note }) => {
+  setHandler(transferUpdate, async ({ actor, note, live }) => {
     await condition(() => opened);
     const officeId = def.transfer.offices[input.intake.municipalityId]!;
     transferring = true; // a second transfer is refused while this one runs
     const office = await officeContext({ officeId }).finally(() => { transferring = false; });
+    // Only the office's calendar says whether someone is there to take the call; refused, nothing changes.
+    if (live && !isOpen(office.calendar, Date.now())) {
+      throw ApplicationFailure.create({ type: 'OfficeClosed', message: `${office.name} is closed now: transfer the case as a task, without live` });
+    }
     state.stage = 'office';
     calendar = office.calendar;
     state.task = openTask(`${caseId}:1`, officeId, Date.now(), calendar, def.sla.office);
     changes++;
     stageAttributes();
-    await record('case.transferred', actor, { office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}) });
+    await record('case.transferred', actor, {
+      office: officeId, dueAt: state.task.dueAt, warningAt: state.task.warningAt, ...(note ? { note } : {}), ...(live ? { live } : {}),
+    });
     return snapshot();
   }, {
-    validator: (_request: TransferArgs) => {
+    validator: ({ live }: TransferArgs) => {
       mustBeLifecycle();
       if (transferring) reject('a transfer is under way');
       if (state.status !== 'open' || state.stage !== 'intake') reject(`the case is ${state.status === 'open' ? `already at stage ${state.stage}` : state.status}`);
       if (!def.transfer.offices[input.intake.municipalityId]) reject(`"${def.service.name}" has no competent office in ${input.intake.municipalityId}`);
+      if (live && def.transfer.mode !== 'live-when-open') reject(`"${def.service.name}" is transferred as a task only: its definition allows no live transfer`);
     },
   });
   setHandler(claimTaskUpdate, async ({ actor }) => {
@@ -207,6 +222,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }, { validator: ({ actor }) => { mustBeLifecycle(); openTaskOf(actor, 'claimed'); } });
   setHandler(completeTaskUpdate, async ({ actor, answer, outcome }) => {
     state.task!.status = 'done';
+    answerReady = true;
     Object.assign(state, { status: 'resolved', stage: 'resolved', outcome });
     changes++;
     stageAttributes();
@@ -268,13 +284,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   });
   // An answer can overtake the survey's own delivery report; before resolution there is no survey to answer.
   setHandler(surveyAnswerSignal, ({ answers }) => { if (state.status === 'resolved') surveyAnswers ??= answers; });
+  registerCaseActions({
+    caseId, def, phone: input.intake.citizen.phone, state, record, snapshot, mustBeLifecycle,
+    opened: () => opened, transferring: () => transferring, withdrawn: () => { withdrawn = true; },
+    changed: () => { changes++; stageAttributes(); },
+  });
+  const caller: Caller | undefined = input.intake.citizen.phone
+    ? { caseId, phone: input.intake.citizen.phone, policy: def.callback, callCitizen, record }
+    : undefined;
 
   upsertSearchAttributes([
     { key: caseSearchAttributes.municipality, value: input.intake.municipalityId },
     { key: caseSearchAttributes.service, value: input.intake.serviceCode },
   ]);
   stageAttributes();
-  await record('case.opened', input.actor, { channel: input.intake.channel });
+  if (!resumed) await record('case.opened', input.actor, { channel: input.intake.channel });
   opened = true;
 
   if (!lifecycle) {
@@ -286,13 +310,28 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     return { ...state };
   }
 
+  // A long case (reminders, solicitations) continues as a new run at the office, its whole state carried.
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= (input.historyLimit ?? defaultHistoryLimit);
+
   // First level, then the office's task under its service-level clock, until resolved.
   while (state.status === 'open') {
+    if (state.task && historyFull() && patched('continue-as-new')) {
+      await condition(allHandlersFinished); // no update is cut off; signals wait in the carried queues
+      if (state.status === 'open') {
+        log.info('case continues as new', { caseId, historyLength: workflowInfo().historyLength });
+        await continueAsNew<typeof caseWorkflow>({
+          ...input, resume: { state: snapshot(), calendar: calendar ?? null, remindersDone, solicitationsToHandle, information, complaints },
+        });
+      }
+      continue;
+    }
     const seen = changes;
     const next = state.task && calendar ? nextClockEvent(state.task, calendar, def.reminders, remindersDone) : undefined;
+    const callAt = state.scheduledCallback ? Date.parse(state.scheduledCallback.at) : undefined;
+    const until = Math.min(next?.at ?? Infinity, callAt ?? Infinity);
     const wake = () => state.status !== 'open' || solicitationsToHandle > 0 || information.length > 0 || complaints.length > 0 || changes !== seen;
     let woken = true;
-    if (next) woken = await condition(wake, Math.max(1, next.at - Date.now()));
+    if (until < Infinity) woken = await condition(wake, Math.max(1, until - Date.now()));
     else await condition(wake);
     if (state.status !== 'open') break;
     if (solicitationsToHandle > 0) {
@@ -310,16 +349,38 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       }
       await record('information.received', null, { ...received, dueAt: state.task?.dueAt });
       await remindOffice(`information:${state.lastSeq}`, 'il cittadino ha inviato le informazioni richieste');
+    } else if (!woken && callAt !== undefined && Date.now() >= callAt && caller) {
+      state.scheduledCallback = await placeScheduledCall(caller, state.scheduledCallback!);
     } else if (!woken && next && state.task) {
       await onClock(next.event, state.task);
     }
   }
   // The resolving update finishes recording (and answers with the resolved case) before the citizen is told.
   await condition(allHandlersFinished);
-  const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });
-  await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
+  if (state.scheduledCallback) {
+    const { at } = state.scheduledCallback;
+    state.scheduledCallback = null;
+    await record('callback.cancelled', null, { at, reason: `the case is ${state.outcome === 'withdrawn' ? 'withdrawn' : 'resolved'}` });
+  }
+  // The office's answer goes to the citizen by phone when the definition has a callback policy, in writing otherwise or failing that.
+  if (answerReady && patched('callback-stage')) {
+    state.stage = 'callback';
+    stageAttributes();
+    const answered = caller ? await callBackWithAnswer(caller) : false;
+    if (!caller) await record('callback.failed', null, { purpose: 'answer-ready', attempts: 0, reason: 'no phone number on file' });
+    if (!answered) {
+      const notice = await notifyCitizen({
+        caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome, preferred: def.callback.fallback === 'email' ? 'email' : 'sms',
+      });
+      await record(notice ? 'callback.fallback_sent' : 'callback.fallback_not_sent', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
+    }
+  } else {
+    const notice = await notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome });
+    await record(notice ? 'citizen.notified' : 'citizen.not_notified', null, notice ? { ...notice } : { reason: 'no phone or e-mail on file' });
+  }
 
-  if (def.survey.enabled) {
+  // A withdrawn request is not surveyed.
+  if (def.survey.enabled && !withdrawn) {
     state.stage = 'survey';
     stageAttributes();
     const sent = await sendSurvey({ caseId, dedupKey: `${caseId}:survey`, channel: def.survey.channel, questions: def.survey.questions.map((q) => q.text) });

@@ -77,6 +77,8 @@ export const can = {
   frontOffice: ['operator', 'supervisor', 'admin'],
   /** Second and third level: the offices' tasks. */
   officeWork: ['backoffice', 'supervisor', 'admin'],
+  /** Whoever works on cases, at any level: notes on a case's timeline. */
+  caseWork: ['operator', 'backoffice', 'supervisor', 'admin'],
   design: ['designer', 'admin'],
   /** Service definitions and the cases on each version: designers, and those who oversee the cases. */
   readDefinitions: ['designer', 'supervisor', 'auditor', 'admin'],

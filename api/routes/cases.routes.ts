@@ -2,8 +2,8 @@ import type { SignalDefinition } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, ResolveCommandSchema, SolicitationSchema,
-  SurveyAnswerSchema, TransferCommandSchema,
+  CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
+  ScheduleCallbackCommandSchema, SolicitationSchema, SurveyAnswerSchema, TransferCommandSchema, WithdrawCommandSchema,
 } from '../../domain/case.ts';
 import { actorOf, can, principalOf } from '../auth/principal.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
@@ -11,12 +11,17 @@ import { notFound, ProblemSchema, workflowProblems } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import { IdempotencyHeadersSchema } from '../services/idempotency.ts';
-import { type CaseServiceDeps, openCase, resolveCase, signalCase, transferCase } from '../services/cases.service.ts';
+import {
+  addCaseNote, type CaseServiceDeps, openCase, resolveCase, scheduleCaseCallback, signalCase, transferCase, withdrawCase,
+} from '../services/cases.service.ts';
 import {
   citizenInformationSignal, complainSignal, solicitSignal, surveyAnswerSignal,
 } from '../../workflows/case.definitions.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
+z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
+z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });
+z.globalRegistry.add(ScheduleCallbackCommandSchema, { id: 'ScheduleCallbackCommand' });
 const problems = workflowProblems;
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
@@ -69,10 +74,37 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
   app.post('/cases/:id/transfer', {
     config: { access: can.frontOffice },
     schema: {
-      operationId: 'transferCase', tags: ['cases'], summary: "Transfer a case to its service's competent office",
+      operationId: 'transferCase', tags: ['cases'],
+      summary: "Transfer a case to its service's competent office (`live`: the call is handed over now, when the service allows it and the office is open)",
       params: CaseParams, body: TransferCommandSchema, response: { 200: CaseSchema, ...problems },
     },
   }, async (req) => transferCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
+
+  app.post('/cases/:id/notes', {
+    config: { access: can.caseWork },
+    schema: {
+      operationId: 'addCaseNote', tags: ['cases'], summary: "Add a note to the case's timeline (until it is closed)",
+      params: CaseParams, body: NoteCommandSchema, response: { 200: CaseSchema, ...problems },
+    },
+  }, async (req) => addCaseNote(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
+
+  app.post('/cases/:id/withdraw', {
+    config: { access: can.frontOffice },
+    schema: {
+      operationId: 'withdrawCase', tags: ['cases'],
+      summary: 'The citizen withdraws the request: resolved as withdrawn, its office task closed, no callback nor survey',
+      params: CaseParams, body: WithdrawCommandSchema, response: { 200: CaseSchema, ...problems },
+    },
+  }, async (req) => withdrawCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
+
+  app.post('/cases/:id/callbacks', {
+    config: { access: can.frontOffice },
+    schema: {
+      operationId: 'scheduleCallback', tags: ['cases'],
+      summary: "Schedule a call to the citizen at an instant of the service's callback window (cancelled if the case is resolved first)",
+      params: CaseParams, body: ScheduleCallbackCommandSchema, response: { 200: CaseSchema, ...problems },
+    },
+  }, async (req) => scheduleCaseCallback(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
 
   // The citizen's own events: signals the workflow acts on, answered 202 with the case as it stands.
   const citizenEvent = <S extends z.ZodType>(path: string, operationId: string, summary: string, body: S, signal: SignalDefinition<[z.infer<S>]>) =>

@@ -7,7 +7,8 @@ import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferComman
 import type { Db } from '../../platform/db.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, transferUpdate,
+  type Actor, addNoteUpdate, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, scheduleCallbackUpdate,
+  transferUpdate, withdrawUpdate,
 } from '../../workflows/case.definitions.ts';
 import { detailsIssues } from '../../domain/service-definition.ts';
 import { findCase, type Scope } from '../db/cases.repository.ts';
@@ -101,12 +102,15 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
 
 /**
  * Runs a change through the case's workflow update, which validates it and answers after the
- * read model is written; a refusal is a 409 with the workflow's reason.
+ * read model is written; a refusal is a 409 with the workflow's reason. Most changes need an open
+ * case; `untilClosed` ones (notes) are taken until the case is closed.
  */
-async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, update: (handle: WorkflowHandle) => Promise<unknown>): Promise<Case> {
+async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, update: (handle: WorkflowHandle) => Promise<unknown>, untilClosed = false): Promise<Case> {
   const current = await findCase(deps.db, caseId, scope);
   if (!current) throw notFound(`case ${caseId}`);
-  if (current.status !== 'open') throw new ApiError('conflict', `case ${caseId} is already ${current.status}`);
+  if (untilClosed ? current.stage === 'closed' : current.status !== 'open') {
+    throw new ApiError('conflict', `case ${caseId} is ${untilClosed ? 'closed' : `already ${current.status}`}`);
+  }
   try {
     await withDeadline(deps, () => update(deps.temporal.workflow.getHandle(caseId)));
   } catch (err) {
@@ -138,6 +142,18 @@ export const resolveCase = (deps: CaseServiceDeps, caseId: string, scope: Scope,
 /** Hands the case to its service's competent office, as a task under the office's service levels. */
 export const transferCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: TransferCommand, actor: Actor) =>
   updateCase(deps, caseId, scope, (h) => h.executeUpdate(transferUpdate, { args: [{ ...command, actor }] }));
+
+/** A staff note on the case's timeline, until the case is closed. */
+export const addCaseNote = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { text: string }, actor: Actor) =>
+  updateCase(deps, caseId, scope, (h) => h.executeUpdate(addNoteUpdate, { args: [{ ...command, actor }] }), true);
+
+/** The citizen withdraws the request: resolved as withdrawn, no callback nor survey. */
+export const withdrawCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { note?: string }, actor: Actor) =>
+  updateCase(deps, caseId, scope, (h) => h.executeUpdate(withdrawUpdate, { args: [{ ...command, actor }] }));
+
+/** Books a call to the citizen at an instant of the service's callback window. */
+export const scheduleCaseCallback = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { at: string; note?: string }, actor: Actor) =>
+  updateCase(deps, caseId, scope, (h) => h.executeUpdate(scheduleCallbackUpdate, { args: [{ ...command, actor }] }));
 
 /**
  * One of the office's actions on a task (claim, release, complete, reassign, ask the citizen): a

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { createTelephonyActivities } from '../../telephony/activities.ts';
+import { noDialer } from '../../telephony/dialer.ts';
 
 let runtimeInstalled = false;
 
@@ -54,7 +55,7 @@ export async function connectWithoutWorkers(): Promise<TestWorkers> {
 
 /**
  * The real case and telephony workers of this test file, in a namespace of its own on the run's
- * Temporal dev server, against this file's database.
+ * Temporal dev server, against this file's database. No dialer: every callback goes to the written fallback.
  */
 export async function startTestWorkers(db: Db): Promise<TestWorkers> {
   installQuietRuntime();
@@ -67,7 +68,7 @@ export async function startTestWorkers(db: Db): Promise<TestWorkers> {
     connection: nativeConnection, namespace, taskQueue, workflowsPath, activities: createCaseActivities({ db }),
   });
   const telephonyWorker = await Worker.create({
-    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db }),
+    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db, dialer: noDialer }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });

@@ -25,6 +25,7 @@ const anyone = [...staffRoles];
 const readCases = ['operator', 'backoffice', 'supervisor', 'auditor', 'admin'] as const;
 const frontOffice = ['operator', 'supervisor', 'admin'] as const;
 const officeWork = ['backoffice', 'supervisor', 'admin'] as const;
+const caseWork = ['operator', 'backoffice', 'supervisor', 'admin'] as const;
 const readDefinitions = ['designer', 'supervisor', 'auditor', 'admin'] as const;
 const design = ['designer', 'admin'] as const;
 const editKnowledge = ['designer', 'supervisor', 'admin'] as const;
@@ -63,6 +64,9 @@ const expectations: Record<string, Expectation> = {
   'POST /api/cases/:id/complaints': { access: frontOffice, scope: 'path', ...onCase('/complaints', { channel: 'phone', text: 'Nessuna risposta' }) },
   'POST /api/cases/:id/information': { access: frontOffice, scope: 'path', ...onCase('/information', { channel: 'email', text: 'Allegato' }) },
   'POST /api/cases/:id/survey-answers': { access: frontOffice, scope: 'path', ...onCase('/survey-answers', { answers: { satisfaction: 5 } }) },
+  'POST /api/cases/:id/notes': { access: caseWork, scope: 'path', ...onCase('/notes', { text: 'Richiamare dopo le 15' }) },
+  'POST /api/cases/:id/callbacks': { access: frontOffice, scope: 'path', ...onCase('/callbacks', { at: '2030-01-08T10:00:00+01:00' }) },
+  'POST /api/cases/:id/withdraw': { access: frontOffice, scope: 'path', ...onCase('/withdraw', { note: 'Ritirata al telefono' }) },
   'GET /api/tasks': { access: officeWork, scope: 'list', ...list('/api/tasks?range=[0,999]') },
   'POST /api/tasks/:id/claim': { access: officeWork, scope: 'path', ...onTask('claim', {}) },
   'POST /api/tasks/:id/release': { access: officeWork, scope: 'path', ...onTask('release', {}) },
