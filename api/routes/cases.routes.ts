@@ -1,21 +1,20 @@
-import type { SignalDefinition } from '@temporalio/client';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
   ScheduleCallbackCommandSchema, SolicitationSchema, SurveyAnswerSchema, TransferCommandSchema, WithdrawCommandSchema,
 } from '../../domain/case.ts';
-import { actorOf, can, principalOf } from '../auth/principal.ts';
+import { type Access, actorOf, can, principalOf } from '../auth/principal.ts';
 import { findCaseDetail, listCases } from '../db/cases.repository.ts';
 import { notFound, ProblemSchema, workflowProblems } from '../errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 import { IdempotencyHeadersSchema } from '../services/idempotency.ts';
+import { caseAction, type CaseServiceDeps, openCase, signalCase } from '../services/cases.service.ts';
 import {
-  addCaseNote, type CaseServiceDeps, openCase, resolveCase, scheduleCaseCallback, signalCase, transferCase, withdrawCase,
-} from '../services/cases.service.ts';
-import {
-  citizenInformationSignal, complainSignal, solicitSignal, surveyAnswerSignal,
+  type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
+  solicitSignal, surveyAnswerSignal, transferUpdate, withdrawUpdate,
 } from '../../workflows/case.definitions.ts';
 
 const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
@@ -63,48 +62,23 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     return found;
   });
 
-  app.post('/cases/:id/resolve', {
-    config: { access: can.frontOffice },
-    schema: {
-      operationId: 'resolveCase', tags: ['cases'], summary: 'Resolve an open case with an outcome',
-      params: CaseParams, body: ResolveCommandSchema, response: { 200: CaseSchema, ...problems },
-    },
-  }, async (req) => resolveCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
-
-  app.post('/cases/:id/transfer', {
-    config: { access: can.frontOffice },
-    schema: {
-      operationId: 'transferCase', tags: ['cases'],
-      summary: "Transfer a case to its service's competent office (`live`: the call is handed over now, when the service allows it and the office is open)",
-      params: CaseParams, body: TransferCommandSchema, response: { 200: CaseSchema, ...problems },
-    },
-  }, async (req) => transferCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
-
-  app.post('/cases/:id/notes', {
-    config: { access: can.caseWork },
-    schema: {
-      operationId: 'addCaseNote', tags: ['cases'], summary: "Add a note to the case's timeline (until it is closed)",
-      params: CaseParams, body: NoteCommandSchema, response: { 200: CaseSchema, ...problems },
-    },
-  }, async (req) => addCaseNote(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
-
-  app.post('/cases/:id/withdraw', {
-    config: { access: can.frontOffice },
-    schema: {
-      operationId: 'withdrawCase', tags: ['cases'],
-      summary: 'The citizen withdraws the request: resolved as withdrawn, its office task closed, no callback nor survey',
-      params: CaseParams, body: WithdrawCommandSchema, response: { 200: CaseSchema, ...problems },
-    },
-  }, async (req) => withdrawCase(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
-
-  app.post('/cases/:id/callbacks', {
-    config: { access: can.frontOffice },
-    schema: {
-      operationId: 'scheduleCallback', tags: ['cases'],
-      summary: "Schedule a call to the citizen at an instant of the service's callback window (cancelled if the case is resolved first)",
-      params: CaseParams, body: ScheduleCallbackCommandSchema, response: { 200: CaseSchema, ...problems },
-    },
-  }, async (req) => scheduleCaseCallback(deps, req.params.id, principalOf(req).municipalities, req.body, actorOf(req)));
+  // Staff actions: workflow updates, answered once the change is recorded (or 409 with the workflow's reason).
+  const action = <S extends z.ZodType<object>, A extends Actor | null>(path: string, operationId: string, access: Access, summary: string, body: S,
+    update: UpdateDefinition<CaseSnapshot, [z.output<S> & { actor: A }]>, untilClosed = false) =>
+    app.post(`/cases/:id/${path}`, {
+      config: { access },
+      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 200: CaseSchema, ...problems } },
+    }, async (req) => caseAction(deps, req.params.id, principalOf(req).municipalities, update, req.body as z.output<S>, actorOf(req) as Actor & A, untilClosed));
+  action('resolve', 'resolveCase', can.frontOffice, 'Resolve an open case with an outcome', ResolveCommandSchema, resolveUpdate);
+  action('transfer', 'transferCase', can.frontOffice,
+    "Transfer a case to its service's competent office (`live`: the call is handed over now, when the service allows it and the office is open)",
+    TransferCommandSchema, transferUpdate);
+  action('notes', 'addCaseNote', can.caseWork, "Add a note to the case's timeline (until it is closed)", NoteCommandSchema, addNoteUpdate, true);
+  action('withdraw', 'withdrawCase', can.frontOffice,
+    'The citizen withdraws the request: resolved as withdrawn, its office task closed, no callback nor survey', WithdrawCommandSchema, withdrawUpdate);
+  action('callbacks', 'scheduleCallback', can.frontOffice,
+    "Schedule a call to the citizen at an instant of the service's callback window (cancelled if the case is resolved first)",
+    ScheduleCallbackCommandSchema, scheduleCallbackUpdate);
 
   // The citizen's own events: signals the workflow acts on, answered 202 with the case as it stands.
   const citizenEvent = <S extends z.ZodType>(path: string, operationId: string, summary: string, body: S, signal: SignalDefinition<[z.infer<S>]>) =>

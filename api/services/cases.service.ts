@@ -135,25 +135,15 @@ export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, scope
   return current;
 }
 
-/** Closes the case at the first level, when its service lets the operator. */
-export const resolveCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: ResolveCommand, actor: Actor) =>
-  updateCase(deps, caseId, scope, (h) => h.executeUpdate(resolveUpdate, { args: [{ ...command, actor }] }));
-
-/** Hands the case to its service's competent office, as a task under the office's service levels. */
-export const transferCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: TransferCommand, actor: Actor) =>
-  updateCase(deps, caseId, scope, (h) => h.executeUpdate(transferUpdate, { args: [{ ...command, actor }] }));
-
-/** A staff note on the case's timeline, until the case is closed. */
-export const addCaseNote = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { text: string }, actor: Actor) =>
-  updateCase(deps, caseId, scope, (h) => h.executeUpdate(addNoteUpdate, { args: [{ ...command, actor }] }), true);
-
-/** The citizen withdraws the request: resolved as withdrawn, no callback nor survey. */
-export const withdrawCase = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { note?: string }, actor: Actor) =>
-  updateCase(deps, caseId, scope, (h) => h.executeUpdate(withdrawUpdate, { args: [{ ...command, actor }] }));
-
-/** Books a call to the citizen at an instant of the service's callback window. */
-export const scheduleCaseCallback = (deps: CaseServiceDeps, caseId: string, scope: Scope, command: { at: string; note?: string }, actor: Actor) =>
-  updateCase(deps, caseId, scope, (h) => h.executeUpdate(scheduleCallbackUpdate, { args: [{ ...command, actor }] }));
+/**
+ * A staff action on a case (answer at the first level, transfer, note, withdrawal, callback): the
+ * workflow's update validates it against the case's state and the caller. `untilClosed`: also
+ * allowed after resolution, until the case closes (notes).
+ */
+export function caseAction<C extends object, A extends Actor | null>(deps: CaseServiceDeps, caseId: string, scope: Scope,
+  update: UpdateDefinition<CaseSnapshot, [C & { actor: A }]>, command: C, actor: Actor & A, untilClosed = false): Promise<Case> {
+  return updateCase(deps, caseId, scope, (h) => h.executeUpdate(update, { args: [{ ...command, actor }] }), untilClosed);
+}
 
 /**
  * One of the office's actions on a task (claim, release, complete, reassign, ask the citizen): a
