@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { StaffRole } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
-import type { Database } from '../db/database.ts';
 import { userMunicipalities } from '../db/staff-users.repository.ts';
 import type { Principal } from './principal.ts';
 
@@ -38,24 +37,24 @@ export async function sessionPrincipal(db: Db, token: string): Promise<{ princip
   return principal ? { principal, csrfToken: session.csrf_token } : null;
 }
 
-export async function endSession(db: Db, token: string): Promise<void> {
-  await db.deleteFrom('staff_sessions').where('token_hash', '=', tokenHash(token)).execute();
+/** Ends the session; answers whose it was (null when it had already ended). */
+export async function endSession(db: Db, token: string): Promise<string | null> {
+  const ended = await db.deleteFrom('staff_sessions').where('token_hash', '=', tokenHash(token)).returning('user_id').executeTakeFirst();
+  return ended?.user_id ?? null;
 }
 
 export interface NewApiKey { name: string; role: StaffRole; municipalities: string[]; expiresAt: Date | null; createdBy: string }
 
-/** The key itself is returned once, here; only its digest is kept. `audit` runs in the same transaction. */
-export async function createApiKey(db: Db, k: NewApiKey, audit: (trx: Transaction<Database>, row: { id: string } & Omit<NewApiKey, 'expiresAt'> & { expiresAt: Date | null }) => Promise<void>): Promise<{ id: string; key: string }> {
-  const id = randomBytes(6).toString('hex');
+export const newApiKeyId = () => randomBytes(6).toString('hex');
+
+/** Stores a new key under `id` and returns the key itself: the only time it is seen, as only its digest is kept. */
+export async function insertApiKey(db: Db, id: string, k: NewApiKey): Promise<string> {
   const key = `sk_${id}_${newSecret()}`;
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('api_keys').values({
-      id, name: k.name, key_hash: tokenHash(key), role: k.role, municipalities: k.municipalities,
-      expires_at: k.expiresAt, created_by: k.createdBy,
-    }).execute();
-    await audit(trx, { id, ...k });
-  });
-  return { id, key };
+  await db.insertInto('api_keys').values({
+    id, name: k.name, key_hash: tokenHash(key), role: k.role, municipalities: k.municipalities,
+    expires_at: k.expiresAt, created_by: k.createdBy,
+  }).execute();
+  return key;
 }
 
 export async function apiKeyPrincipal(db: Db, key: string): Promise<Principal | null> {

@@ -3,9 +3,10 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { staffRoles } from '../../domain/case.ts';
 import type { Db } from '../../platform/db.ts';
-import { createApiKey } from '../auth/credentials.repository.ts';
+import { insertApiKey, newApiKeyId } from '../auth/credentials.repository.ts';
 import { assertServes, can, principalOf } from '../auth/principal.ts';
 import { appendAudit } from '../db/audit.repository.ts';
+import { createOnce, IdempotencyHeadersSchema } from '../services/idempotency.ts';
 import { ApiError, notFound, ProblemSchema } from '../errors.ts';
 
 const ApiKeySchema = z.object({
@@ -44,8 +45,11 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     config: { access: can.administer },
     schema: {
       operationId: 'createApiKey', tags: ['api keys'], summary: 'Create an API key; the key is shown in this answer only',
-      body: NewApiKeySchema,
-      response: { 201: ApiKeySchema.extend({ key: z.string() }), 400: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema },
+      headers: IdempotencyHeadersSchema, body: NewApiKeySchema,
+      response: {
+        201: ApiKeySchema.extend({ key: z.string() }), 200: ApiKeySchema,
+        400: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+      },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -53,12 +57,17 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     assertServes(p, req.body.municipalities, 'body.municipalities');
     const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) throw new ApiError('unprocessable', 'the key would be expired already', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
-    const created = await createApiKey(db, { ...req.body, expiresAt, createdBy: p.id }, async (trx, row) => appendAudit(trx, {
-      actor: p.id, role: p.role, municipalityId: null, action: 'api-key.created', targetType: 'api-key', targetId: row.id,
-      requestId: req.id, after: row,
-    }));
-    const row = await db.selectFrom('api_keys').select(columns).where('id', '=', created.id).executeTakeFirstOrThrow();
-    return reply.status(201).send({ ...row, key: created.key });
+    let key: string | undefined;
+    const { id, created } = await createOnce(db, `api-keys:${p.id}`, req.headers['idempotency-key'], req.body, newApiKeyId(), async (trx, newId) => {
+      const spec = { ...req.body, expiresAt, createdBy: p.id };
+      key = await insertApiKey(trx, newId, spec);
+      await appendAudit(trx, {
+        actor: p.id, role: p.role, municipalityId: null, action: 'api-key.created', targetType: 'api-key', targetId: newId, requestId: req.id, after: spec,
+      });
+    });
+    const row = await db.selectFrom('api_keys').select(columns).where('id', '=', id).executeTakeFirstOrThrow();
+    // A repeated request gets the key it created, without the secret: that was shown once, and is kept nowhere.
+    return reply.status(created ? 201 : 200).send({ ...row, ...(key ? { key } : {}) });
   });
 
   app.post('/api-keys/:id/revoke', {

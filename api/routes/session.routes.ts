@@ -20,6 +20,10 @@ const SessionSchema = z.object({
 });
 z.globalRegistry.add(SessionSchema, { id: 'Session' });
 
+/** Log-ins and log-outs belong to no municipality: they go to the '*' chain. */
+const sessionAudit = (who: { id: string; role: string | null }, requestId: string) =>
+  ({ actor: who.id, role: who.role, municipalityId: null, targetType: 'staff-user', targetId: who.id, requestId });
+
 export interface SessionRouteDeps { db: Db; ttlMs: number; secureCookie: boolean; loginAttemptsPerMinute: number }
 
 async function sessionOf(db: Db, p: Principal, csrfToken: string) {
@@ -51,8 +55,11 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
       }));
       throw new ApiError('unauthorized', 'wrong e-mail or password');
     }
-    const session = await createSession(db, candidate.id, ttlMs);
     const principal = (await staffPrincipal(db, candidate.id))!;
+    const session = await db.transaction().execute(async (trx) => {
+      await appendAudit(trx, { ...sessionAudit(principal, req.id), action: 'session.login' });
+      return createSession(trx, candidate.id, ttlMs);
+    });
     void reply.setCookie(sessionCookie, session.token, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookie, expires: session.expiresAt,
     });
@@ -76,7 +83,12 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
     schema: { operationId: 'logOut', tags: ['session'], summary: 'Log out (ends the session)', response: { 204: z.null() } },
   }, async (req, reply) => {
     const token = req.cookies[sessionCookie];
-    if (token) await endSession(db, token);
+    if (token) {
+      await db.transaction().execute(async (trx) => {
+        const userId = await endSession(trx, token);
+        if (userId) await appendAudit(trx, { ...sessionAudit({ id: userId, role: null }, req.id), action: 'session.logout' });
+      });
+    }
     return reply.clearCookie(sessionCookie, { path: '/' }).status(204).send(null);
   });
 };

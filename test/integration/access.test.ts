@@ -50,6 +50,11 @@ describe('sessions', () => {
     // Logged out, the cookie opens nothing.
     await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: `sportello_session=${cookie.value}` } });
     expect((await app.inject({ url: '/api/cases', headers: { cookie: `sportello_session=${cookie.value}` } })).statusCode).toBe(401);
+    const trail = await t.db.selectFrom('audit_log').select(['action', 'role', 'chain']).where('actor', '=', 'giulia.operatrice').orderBy('id').execute();
+    expect(trail).toEqual([
+      { action: 'session.login', role: 'operator', chain: '*' },
+      { action: 'session.logout', role: null, chain: '*' },
+    ]);
   });
 
   it('refuses wrong passwords and unknown accounts alike, audits them, and slows down guessing', async () => {
@@ -151,10 +156,17 @@ describe('office tasks', () => {
 
 describe('API keys', () => {
   it('are shown once, work as Bearer tokens within their scope, and stop working when revoked', async () => {
-    const created = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Centralino IVR', role: 'operator', municipalities: ['milano'] } });
+    const request = { method: 'POST' as const, url: '/api/api-keys', payload: { name: 'Centralino IVR', role: 'operator', municipalities: ['milano'] }, headers: { 'idempotency-key': 'ivr-key-1' } };
+    const created = await admin.inject(request);
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json();
     expect(key).toMatch(/^sk_[0-9a-f]{12}_/);
+    // Repeated, the request answers the same key, without the secret (kept nowhere); another body with the same Idempotency-Key is refused.
+    const repeated = await admin.inject(request);
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.json()).toEqual(expect.objectContaining({ id, name: 'Centralino IVR' }));
+    expect(repeated.json()).not.toHaveProperty('key');
+    expect((await admin.inject({ ...request, payload: { ...request.payload, name: 'Altro' } })).statusCode).toBe(409);
     const listing = await admin.inject({ url: '/api/api-keys' });
     expect(listing.statusCode, listing.body).toBe(200);
     const listed = listing.json();
