@@ -11,7 +11,8 @@ export const uaAddress = '127.0.0.2';
 const scenarios = fileURLToPath(new URL('../sipp/', import.meta.url));
 const running = new Set<ChildProcess>();
 
-export interface SippRun { code: number | null; output: string }
+/** SIPp's exit code (0: every call succeeded), the end of its screen, and the folder with its trace files. */
+export interface SippRun { code: number | null; output: string; dir: string }
 
 /** A UDP port that was free a moment ago on `address`. */
 export function freeUdpPort(address = sippAddress): Promise<number> {
@@ -47,7 +48,7 @@ export function runSipp(scenario: string, args: string[], timeoutMs = 30_000): {
     exited = true;
     clearTimeout(timer);
     running.delete(child);
-    resolve({ code, output: `${output}\n(SIPp's error log in ${cwd})` });
+    resolve({ code, output: `${output}\n(SIPp's error log in ${cwd})`, dir: cwd });
   }));
   const port = Number(args[args.indexOf('-p') + 1]);
   const listening = (async () => {
