@@ -12,15 +12,16 @@ export class CallEventRecorder {
 
   constructor(private readonly db: Db, private readonly log: Logger) {}
 
-  record(input: CallEventInput): CallEvent {
+  /** `last`: no more events will come for this call here (its end, or a contact another system follows). */
+  record(input: CallEventInput, last = input.type === 'ended'): CallEvent {
     const call = this.calls.get(input.callId) ?? { seq: 0, chain: Promise.resolve() };
     this.calls.set(input.callId, call);
     const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at: input.at ?? new Date().toISOString() });
     call.chain = call.chain
       .then(() => this.db.transaction().execute((trx) => recordCallEvent(trx, event)))
       .then(() => undefined, (err: unknown) => this.log.error({ err, event }, 'call event not recorded'));
-    // A contact's last event: its numbering is no longer needed once stored.
-    if (event.type === 'ended') {
+    // The numbering is no longer needed once the last event is stored.
+    if (last) {
       const chain = call.chain;
       void chain.then(() => { if (this.calls.get(event.callId)?.chain === chain) this.calls.delete(event.callId); });
     }

@@ -58,7 +58,7 @@ export class SipCallEvents {
     // On the original's line; what becomes of it is the PBX's to report.
     this.recorder.record({
       type: 'initiated', direction: 'inbound', callId: newCallId, caller: c.caller, called: target, line: this.lineOf(c.called), linkedCallId: c.callId,
-    });
+    }, true);
   }
 
   transferCompleted(callId: string) {
