@@ -61,7 +61,16 @@ export const configSchema = z.object({
   TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
     .describe('Task queue of the telephony worker.'),
   TELEPHONY_DIALER: z.enum(['none']).default('none')
-    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent; a SIP dialer is not available yet.'),
+    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent. The SIP adapter (`telephony/sip/`) is not yet wired into the worker.'),
+  SIP_BIND_ADDRESS: z.ipv4().default('127.0.0.1')
+    .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
+  SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
+  SIP_PBX_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional()
+    .describe('PBX or SIP proxy (`host:port`) that callback calls and transfers are sent to. Unset: no outbound calls; transfers point back at the calling peer.'),
+  SIP_CALLER_ID: z.string().regex(/^[0-9A-Za-z+._-]{1,32}$/).default('sportello')
+    .describe('User part presented in the From of outbound calls (the line number citizens see).'),
+  SIP_ANSWER_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(500)
+    .describe('How long an inbound call rings before the IVR answers it.'),
   CASE_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30)
     .describe('How long an API request waits for a case workflow to answer before a 503 (e.g. no case worker running).'),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)

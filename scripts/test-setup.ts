@@ -5,23 +5,27 @@ import { ensureConsoleBuilt } from './console-build.ts';
 
 /**
  * Run by `npm test` before vitest: installs what the suite needs beyond node_modules — the pinned
- * Temporal binaries, Debian's Chromium for the console tests — and builds the console.
+ * Temporal binaries, Debian's Chromium for the console tests and SIPp for the SIP tests — and builds the console.
  */
 const log = (m: string) => console.log(`[test-setup] ${m}`);
 resolveTemporalCli(process.env.TEMPORAL_CLI, log);
 resolveTemporalTestServer(log);
 
-const chromium = '/usr/bin/chromium';
-if (!existsSync(chromium)) {
+/** Installs a Debian package when the program it provides is missing. */
+function aptInstall(program: string, pkg: string, why: string): void {
+  if (existsSync(program)) return;
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  log('installing chromium for the browser tests (apt-get)');
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', 'chromium']]) {
+  log(`installing ${pkg} for ${why} (apt-get)`);
+  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', pkg]]) {
     const cmd = [...sudo, ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.status !== 0) {
-      console.error(`could not install chromium (${cmd.join(' ')} failed); install it yourself: apt-get install chromium`);
+      console.error(`could not install ${pkg} (${cmd.join(' ')} failed); install it yourself: apt-get install ${pkg}`);
       process.exit(1);
     }
   }
 }
+aptInstall('/usr/bin/chromium', 'chromium', 'the browser tests');
+// SIPp, the real SIP peer of the telephony tests; the package also ships the RFC 4733 DTMF captures they play.
+aptInstall('/usr/bin/sipp', 'sip-tester', 'the SIP tests');
 ensureConsoleBuilt(log);

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { CalendarInput } from '../../domain/calendar.ts';
+import type { CallEvent, CallEventType, EndCause } from '../../domain/call-events.ts';
 import type { CaseLocation, CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
 import type { ServiceDefinitionInput } from '../../domain/service-definition.ts';
 
@@ -116,6 +117,20 @@ export interface OutboundMessagesTable {
   status: Generated<string>;
   created_at: CreatedAt;
 }
+export interface CallsTable {
+  id: string; linked_call_id: string | null; direction: 'inbound' | 'outbound'; caller: string; called: string;
+  municipality_id: string | null;
+  /** The type of the latest event. */
+  state: CallEventType;
+  queue: string | null; agent: string | null; ivr_choice: string | null; end_cause: EndCause | null; wait_seconds: number | null;
+  started_at: Timestamp; connected_at: Timestamp | null; ended_at: Timestamp | null; last_seq: number;
+}
+export interface CallEventsTable {
+  call_id: string; seq: number; type: CallEventType; at: Timestamp;
+  /** The whole event as validated by CallEventSchema. */
+  data: Json<CallEvent>;
+  recorded_at: CreatedAt;
+}
 
 export interface Database {
   municipalities: MunicipalitiesTable;
@@ -136,6 +151,8 @@ export interface Database {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
+  calls: CallsTable;
+  call_events: CallEventsTable;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

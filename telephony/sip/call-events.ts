@@ -1,0 +1,71 @@
+import type { EndCause } from '../../domain/call-events.ts';
+import type { CallEventRecorder } from '../call-recorder.ts';
+import type { CallOutcome } from '../dialer.ts';
+
+/** What a final SIP status to our INVITE means for the call (487 is our own CANCEL at the ring timeout). */
+export function outcomeOf(status: number): CallOutcome {
+  if (status < 300) return 'answered';
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 408 || status === 480 || status === 487) return 'no-answer';
+  return 'failed';
+}
+const causeOf: Record<Exclude<CallOutcome, 'answered'>, EndCause> = { busy: 'busy', 'no-answer': 'no-answer', failed: 'failed' };
+
+export interface CallParties { callId: string; caller: string; called: string }
+
+/**
+ * The SIP user agent's steps as neutral call events. The line (municipality) is found from the
+ * number of ours on the call: the dialled one inbound, the presented one outbound.
+ */
+export class SipCallEvents {
+  constructor(private readonly recorder: CallEventRecorder, private readonly lineOf: (ourNumber: string) => string | null) {}
+
+  offered(c: CallParties) {
+    this.recorder.record({ type: 'initiated', direction: 'inbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.called), linkedCallId: null });
+  }
+
+  dialled(c: CallParties) {
+    this.recorder.record({ type: 'initiated', direction: 'outbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.caller), linkedCallId: null });
+  }
+
+  dtmf(callId: string, menu: string, digits: string) {
+    this.recorder.record({ type: 'ivr-choice', callId, menu, digits });
+  }
+
+  /** The callee answered our call; no agent is on it yet. */
+  answered(callId: string) {
+    this.recorder.record({ type: 'connected', callId, agent: null });
+  }
+
+  /** The caller hung up (CANCEL) before we answered. */
+  cancelled(callId: string, ringingSince: number) {
+    this.recorder.record({ type: 'abandoned', callId, phase: 'ringing', waitSeconds: (Date.now() - ringingSince) / 1000 });
+    this.recorder.record({ type: 'ended', callId, cause: 'abandoned' });
+  }
+
+  hungUp(callId: string) {
+    this.recorder.record({ type: 'ended', callId, cause: 'normal' });
+  }
+
+  declined(callId: string) {
+    this.recorder.record({ type: 'ended', callId, cause: 'rejected' });
+  }
+
+  /** The transferee accepted a blind transfer: the call to the target is a new contact linked to this one. */
+  transferred(c: CallParties, target: string) {
+    const newCallId = `${c.callId};transfer=${target}`;
+    this.recorder.record({ type: 'transferred', callId: c.callId, mode: 'blind', target, newCallId });
+    // On the original's line; what becomes of it is the PBX's to report.
+    this.recorder.record({
+      type: 'initiated', direction: 'inbound', callId: newCallId, caller: c.caller, called: target, line: this.lineOf(c.called), linkedCallId: c.callId,
+    }, true);
+  }
+
+  transferCompleted(callId: string) {
+    this.recorder.record({ type: 'ended', callId, cause: 'transferred' });
+  }
+
+  failed(callId: string, outcome: Exclude<CallOutcome, 'answered'>) {
+    this.recorder.record({ type: 'ended', callId, cause: causeOf[outcome] });
+  }
+}

@@ -1,0 +1,183 @@
+import dgram from 'node:dgram';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordCallEvent } from '../../api/db/calls.repository.ts';
+import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { CallEventRecorder } from '../../telephony/call-recorder.ts';
+import { SipCallEvents } from '../../telephony/sip/call-events.ts';
+import { SipDialer } from '../../telephony/sip/dialer.ts';
+import { SipUserAgent } from '../../telephony/sip/user-agent.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { freeUdpPort, killSipp, runSipp, sippAddress, uaAddress } from '../helpers/sipp.ts';
+
+let t: TestDatabase;
+let ua: SipUserAgent;
+let recorder: CallEventRecorder;
+let dialer: SipDialer;
+let pbxPort: number; // where SIPp plays the citizen's phone for outbound calls
+
+const lines: Record<string, string> = { '020202': 'milano', '055055': 'firenze' };
+const transferTarget = '0288453010';
+
+/** An inbound scenario: SIPp calls `line` on the user agent once. */
+const callIn = async (scenario: string, line: string) => {
+  const port = await freeUdpPort();
+  const run = await runSipp(scenario, [`${uaAddress}:${ua.address.port}`, '-p', String(port), '-mp', String(await freeUdpPort()), '-s', line, '-m', '1', '-timeout', '20s', '-timeout_error']).done;
+  expect(run.code, run.output).toBe(0);
+};
+/** SIPp as the citizen's phone, ready for one call. */
+const phone = async (scenario: string) => {
+  const sipp = runSipp(scenario, ['-p', String(pbxPort), '-mp', String(await freeUdpPort()), '-m', '1', '-timeout', '20s', '-timeout_error']);
+  await sipp.listening;
+  return { finished: sipp.done };
+};
+
+const contactOf = async (caller: string) => {
+  await recorder.flush();
+  return t.db.selectFrom('calls').selectAll().where('caller', '=', caller).where('linked_call_id', 'is', null).executeTakeFirstOrThrow();
+};
+const eventsOf = async (callId: string) => {
+  await recorder.flush();
+  const rows = await t.db.selectFrom('call_events').select(['seq', 'type', 'data']).where('call_id', '=', callId).orderBy('seq').execute();
+  return rows.map((r) => r.data);
+};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemoReferenceData(t.db);
+  pbxPort = await freeUdpPort();
+  const log = pino({ level: 'silent' });
+  recorder = new CallEventRecorder(t.db, log);
+  ua = await SipUserAgent.start({
+    bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: pbxPort }, callerId: '020202', ringMs: 600,
+    ivr: { menu: 'main', transfers: { 9: transferTarget } }, events: new SipCallEvents(recorder, (n) => lines[n] ?? null), log,
+  });
+  dialer = new SipDialer(ua);
+});
+afterAll(async () => {
+  killSipp();
+  await ua?.close();
+  await recorder?.flush();
+  await t?.drop();
+});
+
+describe('inbound calls (SIPp calls the user agent)', () => {
+  it('answers, reads DTMF sent as SIP INFO and as RFC 4733 RTP events, and records the call until the caller hangs up', async () => {
+    await callIn('inbound-ivr.xml', '020202');
+    const call = await contactOf('3331234567');
+    expect(call).toMatchObject({ direction: 'inbound', called: '020202', municipality_id: 'milano', state: 'ended', end_cause: 'normal', ivr_choice: '7' });
+    expect(await eventsOf(call.id)).toMatchObject([
+      { seq: 1, type: 'initiated', direction: 'inbound', caller: '3331234567', called: '020202', line: 'milano', linkedCallId: null },
+      { seq: 2, type: 'ivr-choice', menu: 'main', digits: '4' },
+      { seq: 3, type: 'ivr-choice', menu: 'main', digits: '7' },
+      { seq: 4, type: 'ended', cause: 'normal' },
+    ]);
+    expect(ua.activeCalls).toBe(0);
+  });
+
+  it('records an abandon while ringing: CANCEL is answered 200, the INVITE 487, and the ACK closes it', async () => {
+    await callIn('abandon-ringing.xml', '055055');
+    const call = await contactOf('3339876543');
+    expect(call).toMatchObject({ municipality_id: 'firenze', state: 'ended', end_cause: 'abandoned' });
+    const events = await eventsOf(call.id);
+    expect(events.map((e) => e.type)).toEqual(['initiated', 'abandoned', 'ended']);
+    expect(events[1]).toMatchObject({ phase: 'ringing' });
+    expect(call.wait_seconds).toBeGreaterThan(0.1);
+    expect(call.wait_seconds).toBeLessThan(0.6);
+  });
+
+  it('transfers blind with REFER on an IVR choice, follows the NOTIFY sipfrag, hangs up, and links the new contact', async () => {
+    await callIn('blind-transfer.xml', '055055');
+    const call = await contactOf('3405556677');
+    expect(call).toMatchObject({ state: 'ended', end_cause: 'transferred', ivr_choice: '9' });
+    const events = await eventsOf(call.id);
+    expect(events.map((e) => e.type)).toEqual(['initiated', 'ivr-choice', 'transferred', 'ended']);
+    expect(events[2]).toMatchObject({ mode: 'blind', target: transferTarget });
+    const transferred = await t.db.selectFrom('calls').selectAll().where('linked_call_id', '=', call.id).executeTakeFirstOrThrow();
+    expect(transferred).toMatchObject({ caller: '3405556677', called: transferTarget, municipality_id: 'firenze', state: 'initiated' });
+  });
+});
+
+describe('outbound callbacks (SIPp is the citizen’s phone)', () => {
+  it('answered: INVITE, 180, 200, ACK; the dialer says answered and the call ends with our BYE', async () => {
+    const sipp = await phone('callback-answered.xml');
+    expect(await dialer.call('3471234567', { callId: 'callback-answered-1', ringSeconds: 10 })).toBe('answered');
+    ua.hangup('callback-answered-1');
+    const run = await sipp.finished;
+    expect(run.code, run.output).toBe(0);
+    expect(await eventsOf('callback-answered-1')).toMatchObject([
+      { type: 'initiated', direction: 'outbound', caller: '020202', called: '3471234567', line: 'milano' },
+      { type: 'connected', agent: null },
+      { type: 'ended', cause: 'normal' },
+    ]);
+  });
+
+  it('busy: 486 is acknowledged and the dialer says busy', async () => {
+    const sipp = await phone('callback-busy.xml');
+    expect(await dialer.call('3471234568', { callId: 'callback-busy-1', ringSeconds: 10 })).toBe('busy');
+    const run = await sipp.finished;
+    expect(run.code, run.output).toBe(0);
+    expect((await eventsOf('callback-busy-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'busy']);
+  });
+
+  it('unanswered: CANCEL at the ring timeout, 487 acknowledged, the dialer says no-answer', async () => {
+    const sipp = await phone('callback-no-answer.xml');
+    const t0 = Date.now();
+    expect(await dialer.call('3471234569', { callId: 'callback-no-answer-1', ringSeconds: 1 })).toBe('no-answer');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    const run = await sipp.finished;
+    expect(run.code, run.output).toBe(0);
+    expect((await eventsOf('callback-no-answer-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'no-answer']);
+  });
+
+  it('nobody there: no answer at all by the ring timeout fails without a call; an undiallable number fails at once', async () => {
+    const silentPbx = await SipUserAgent.start({
+      bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: await freeUdpPort() }, callerId: '020202', ringMs: 0,
+      ivr: { menu: 'main', transfers: {} }, events: new SipCallEvents(recorder, () => null), log: pino({ level: 'silent' }),
+    });
+    try {
+      expect(await new SipDialer(silentPbx).call('3471234570', { callId: 'callback-nobody-1', ringSeconds: 1 })).toBe('failed');
+    } finally { await silentPbx.close(); }
+    expect(await dialer.call('sip:evil@example.org', { callId: 'callback-bad-1', ringSeconds: 1 })).toBe('failed');
+    expect((await eventsOf('callback-nobody-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'failed']);
+    expect(await eventsOf('callback-bad-1')).toEqual([]);
+  });
+});
+
+describe('bad input and duplicates', () => {
+  const exchange = async (datagrams: string[]) => {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, sippAddress, resolve));
+    const answers: string[] = [];
+    socket.on('message', (m) => answers.push(m.toString()));
+    for (const d of datagrams) socket.send(d.replaceAll('\n', '\r\n'), ua.address.port, uaAddress);
+    await new Promise((r) => setTimeout(r, 300));
+    socket.close();
+    return answers;
+  };
+
+  it('answers malformed requests 400, drops garbage, and keeps working', async () => {
+    const via = `Via: SIP/2.0/UDP ${sippAddress}:5999;branch=z9hG4bK-bad-1`;
+    const answers = await exchange([
+      `INVITE sip:020202@${uaAddress} SIP/2.0\n${via}\nFrom: <sip:a@b>;tag=1\nTo: <sip:020202@${uaAddress}>\nCall-ID: bad-1\nContent-Length: 0\n\n`, // no CSeq
+      `INVITE sip:020202@${uaAddress} SIP/2.0\n${via}2\nFrom: <sip:a@b>;tag=1\nTo: <sip:020202@${uaAddress}>\nCall-ID: bad-2\nCSeq: 1 BYE\nContent-Length: 0\n\n`, // CSeq of another method
+      `INFO sip:x SIP/2.0\n${via}3\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>\nCall-ID: bad-3\nCSeq: 1 INFO\nContent-Length: 500\n\nshort`, // truncated body
+      '\u0000\u0001garbage that is no SIP at all',
+      `OPTIONS sip:${uaAddress} SIP/2.0\n${via}4\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>\nCall-ID: ok-1\nCSeq: 7 OPTIONS\nContent-Length: 0\n\n`,
+    ]);
+    expect(answers.filter((a) => a.startsWith('SIP/2.0 400'))).toHaveLength(3);
+    expect(answers.find((a) => a.includes('Call-ID: bad-1'))).toMatch(/^SIP\/2\.0 400 Bad Request \(missing cseq header\)/);
+    expect(answers.find((a) => a.includes('Call-ID: ok-1'))).toMatch(/^SIP\/2\.0 200 OK/);
+    const [unknown] = await exchange([`BYE sip:x SIP/2.0\n${via}5\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>;tag=2\nCall-ID: nobody\nCSeq: 2 BYE\nContent-Length: 0\n\n`]);
+    expect(unknown).toMatch(/^SIP\/2\.0 481/);
+  });
+
+  it('records each event once: a repeated (callId, seq) changes nothing', async () => {
+    const initiated = { callId: 'dup-1', seq: 1, at: new Date().toISOString(), type: 'initiated', direction: 'inbound', caller: '3330000000', called: '020202', line: 'milano', linkedCallId: null } as const;
+    const ended = { callId: 'dup-1', seq: 2, at: new Date().toISOString(), type: 'ended', cause: 'normal' } as const;
+    const once = (e: typeof initiated | typeof ended) => t.db.transaction().execute((trx) => recordCallEvent(trx, e));
+    expect([await once(initiated), await once(ended), await once(initiated), await once(ended)]).toEqual([true, true, false, false]);
+    expect(await t.db.selectFrom('call_events').select(['seq']).where('call_id', '=', 'dup-1').execute()).toHaveLength(2);
+    await expect(t.db.updateTable('call_events').set({ type: 'ended' }).where('call_id', '=', 'dup-1').execute()).rejects.toThrow(/append-only/);
+  });
+});
