@@ -20,6 +20,7 @@ import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { calendarsRoutes } from './routes/calendars.routes.ts';
+import { callsRoutes } from './routes/calls.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
 import { definitionsRoutes } from './routes/definitions.routes.ts';
 import { citizensRoutes } from './routes/citizens.routes.ts';
@@ -93,7 +94,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
-    for (const routes of [knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes]) {
+    for (const routes of [callsRoutes, knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes]) {
       await api.register(routes, { db });
     }
   }, { prefix: '/api' });

@@ -1,5 +1,8 @@
 import type { CallEvent } from '../../domain/call-events.ts';
 import type { Updateable } from 'kysely';
+import type { CallListFilter } from '../schemas/calls.ts';
+import type { Page } from '../schemas/list-query.ts';
+import { inList, type Scope } from './cases.repository.ts';
 import type { CallsTable, Executor } from './database.ts';
 
 type CallChange = Pick<Updateable<CallsTable>, 'queue' | 'agent' | 'ivr_choice' | 'end_cause' | 'wait_seconds' | 'connected_at' | 'ended_at'>;
@@ -39,4 +42,48 @@ export async function recordCallEvent(trx: Executor, e: CallEvent): Promise<bool
       .where('id', '=', e.callId).where('last_seq', '<', e.seq).execute();
   }
   return true;
+}
+
+const callColumns = [
+  'id', 'linked_call_id as linkedCallId', 'direction', 'caller', 'called', 'municipality_id as municipalityId', 'state', 'queue',
+  'agent', 'ivr_choice as ivrChoice', 'end_cause as endCause', 'wait_seconds as waitSeconds', 'started_at as startedAt',
+  'connected_at as connectedAt', 'ended_at as endedAt',
+] as const;
+
+/** Calls of the caller's municipalities (calls on no known line: administrators only). */
+function scopedCalls(db: Executor, scope: Scope, withUnknownLines: boolean) {
+  return db.selectFrom('calls').where((eb) => eb.or([
+    eb('municipality_id', 'in', inList(scope)),
+    ...(withUnknownLines ? [eb('municipality_id', 'is', null)] : []),
+  ]));
+}
+
+export async function listCalls(db: Executor, scope: Scope, withUnknownLines: boolean, f: CallListFilter, sort: 'ASC' | 'DESC', page: Page) {
+  let q = scopedCalls(db, scope, withUnknownLines);
+  if (f.direction) q = q.where('direction', '=', f.direction);
+  if (f.state) q = q.where('state', '=', f.state as CallsTable['state']);
+  if (f.endCause) q = q.where('end_cause', '=', f.endCause);
+  if (f.municipalityId) q = q.where('municipality_id', '=', f.municipalityId);
+  if (f.number) { const n = f.number; q = q.where((eb) => eb.or([eb('caller', '=', n), eb('called', '=', n)])); }
+  if (f.from) q = q.where('started_at', '>=', new Date(f.from));
+  if (f.to) q = q.where('started_at', '<', new Date(f.to));
+  const [rows, { n }] = await Promise.all([
+    q.select(callColumns).orderBy('started_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('id').offset(page.offset).limit(page.limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(n) };
+}
+
+export async function findCall(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
+  const call = await scopedCalls(db, scope, withUnknownLines).select(callColumns).where('id', '=', id).executeTakeFirst();
+  if (!call) return undefined;
+  const events = await db.selectFrom('call_events').select(['seq', 'type', 'at', 'data']).where('call_id', '=', id).orderBy('seq').execute();
+  return { ...call, events: events.map((e) => ({ ...e, data: e.data as unknown as Record<string, unknown> })) };
+}
+
+/** The calls from or to these numbers in the caller's municipalities, for a citizen's contact history. */
+export function callsOfNumbers(db: Executor, scope: Scope, numbers: string[]) {
+  return scopedCalls(db, scope, false).select(callColumns)
+    .where((eb) => eb.or([eb('caller', 'in', inList(numbers)), eb('called', 'in', inList(numbers))]))
+    .orderBy('started_at', 'desc').limit(500).execute();
 }

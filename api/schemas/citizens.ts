@@ -19,11 +19,13 @@ export const CitizenLookupQuerySchema = z.object({
 /** One contact with the citizen, on any channel: what they sent us, and the messages we sent them. */
 export const ContactSchema = z.object({
   at: z.string(),
-  caseId: z.string(),
+  /** Null for a call that is attached to no case. */
+  caseId: z.string().nullable(),
+  callId: z.string().nullable(),
   direction: z.enum(['inbound', 'outbound']),
   /** The case channel (phone, web, e-mail, …) or the message's (sms, email); null when the case did not record it. */
   channel: z.string().nullable(),
-  /** The case event type (`case.opened`, `citizen.solicited`, …) or `message` for what was sent. */
+  /** The case event type (`case.opened`, `citizen.solicited`, …), `message` for what was sent, `call` for a phone call. */
   type: z.string(),
   text: z.string().nullable(),
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../api/auth/principal.ts';
+import { recordCallEvent } from '../../api/db/calls.repository.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
@@ -153,6 +154,8 @@ const expectations: Record<string, Expectation> = {
     access: readCases, scope: 'path',
     own: () => ({ url: '/api/citizens/lookup?phone=%2B393401112233' }), other: () => ({ url: '/api/citizens/lookup?phone=%2B393409998877' }),
   },
+  'GET /api/calls': { access: readCases, scope: 'list', ...list('/api/calls?range=[0,999]') },
+  'GET /api/calls/:id': { access: readCases, scope: 'path', ...byId('/api/calls', 'call-milano', 'call-firenze') },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
 };
 
@@ -180,6 +183,12 @@ beforeAll(async () => {
     await both.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: {} });
     return id;
   };
+  for (const line of ['milano', 'firenze']) {
+    await recordCallEvent(t.db, {
+      callId: `call-${line}`, seq: 1, at: '2026-11-20T09:15:00+01:00', type: 'initiated', direction: 'inbound', caller: '+393401112233',
+      called: '020202', line, linkedCallId: null,
+    });
+  }
   fixtures = {
     milanCase: await open(pothole('milano')),
     florenceCase: await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } }),

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { recordCallEvent } from '../../api/db/calls.repository.ts';
+import type { CallEvent } from '../../domain/call-events.ts';
 
 let t: TestDatabase;
 let api: TestApi;
@@ -53,6 +55,44 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => api?.stop());
 
+
+/** A call as the SIP adapter records it: initiated, queued, then abandoned or answered and ended. */
+async function recordCall(callId: string, line: string, caller: string, answered: boolean, at: string) {
+  const events: CallEvent[] = [
+    { callId, seq: 1, at, type: 'initiated', direction: 'inbound', caller, called: line === 'milano' ? '020202' : '055055', line, linkedCallId: null },
+    { callId, seq: 2, at, type: 'queued', queue: 'generale', position: 3 },
+    answered
+      ? { callId, seq: 3, at, type: 'connected', agent: 'giulia.operatrice' }
+      : { callId, seq: 3, at, type: 'abandoned', phase: 'queued', waitSeconds: 221 },
+    { callId, seq: 4, at, type: 'ended', cause: answered ? 'normal' : 'abandoned' },
+  ];
+  await t.db.transaction().execute(async (trx) => { for (const e of events) await recordCallEvent(trx, e); });
+}
+
+describe('calls', () => {
+  it("are listed and read within the caller's municipalities, and are part of the citizen's contact history", async () => {
+    await recordCall('sip-call-milano-1', 'milano', citizen.phone, false, '2026-11-20T09:15:00+01:00');
+    await recordCall('sip-call-firenze-1', 'firenze', citizen.phone, true, '2026-11-21T10:00:00+01:00');
+    const listed = (await milan.inject({ url: `/api/calls?filter=${encodeURIComponent(JSON.stringify({ number: citizen.phone }))}` })).json();
+    expect(listed).toEqual([expect.objectContaining({
+      id: 'sip-call-milano-1', municipalityId: 'milano', state: 'ended', endCause: 'abandoned', waitSeconds: 221, queue: 'generale',
+    })]);
+    const detail = await milan.inject({ url: '/api/calls/sip-call-milano-1' });
+    expect(detail.json().events.map((e: { type: string }) => e.type)).toEqual(['initiated', 'queued', 'abandoned', 'ended']);
+    expectProblem(await milan.inject({ url: '/api/calls/sip-call-firenze-1' }), 404);
+    // A call on a number that is no known line belongs to no municipality: only administrators see it.
+    await recordCallEvent(t.db, { callId: 'sip-call-unknown', seq: 1, at: '2026-11-22T08:00:00+01:00', type: 'initiated', direction: 'inbound', caller: citizen.phone, called: '0299999', line: null, linkedCallId: null });
+    expectProblem(await milan.inject({ url: '/api/calls/sip-call-unknown' }), 404);
+    const admin = await staffClient(app, t.db, { role: 'admin', municipalities: ['milano'] });
+    expect((await admin.inject({ url: '/api/calls/sip-call-unknown' })).statusCode).toBe(200);
+
+    const { contacts } = (await milan.inject({ url: `/api/citizens/lookup?phone=${encodeURIComponent(citizen.phone)}` })).json();
+    const calls = contacts.filter((c: { type: string }) => c.type === 'call');
+    expect(calls).toEqual([expect.objectContaining({
+      callId: 'sip-call-milano-1', caseId: null, direction: 'inbound', channel: 'phone', text: expect.stringContaining('abandoned · attesa 221 s'),
+    })]);
+  });
+});
 
 describe('GET /api/citizens/lookup', () => {
   it("finds the citizen by a phone number as typed: their cases in the caller's municipalities and every contact, in time order", async () => {
