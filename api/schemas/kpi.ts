@@ -92,7 +92,7 @@ export const StaffingSchema = z.object({
     start: z.string(),
     forecastContacts: z.number(),
     erlangs: z.number(),
-    agents: count,
+    agentsNeeded: count,
     serviceLevel: z.number(),
     asaSeconds: z.number(),
     occupancy: z.number(),

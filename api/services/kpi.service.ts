@@ -84,7 +84,7 @@ export async function staffing(db: Executor, scope: Scope, q: StaffingQuery, now
       const p = agentsNeeded({ calls, intervalSeconds: intervalMinutes * 60, ahtSeconds }, target);
       return {
         start: new Date(at + i * intervalMinutes * 60_000).toISOString(), forecastContacts: calls, erlangs: p.erlangs,
-        agents: p.agents, serviceLevel: p.serviceLevel, asaSeconds: p.asaSeconds, occupancy: p.occupancy,
+        agentsNeeded: p.agents, serviceLevel: p.serviceLevel, asaSeconds: p.asaSeconds, occupancy: p.occupancy,
       };
     })),
   };

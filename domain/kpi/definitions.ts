@@ -3,7 +3,7 @@
  * each family (cases today, calls when the call records land) adding its own list. The formula
  * is what the SQL computes, in words; the README's KPI section says the same.
  */
-export type KpiUnit = 'count' | 'ratio' | 'seconds' | 'days' | 'agents' | 'contacts';
+export type KpiUnit = 'count' | 'ratio' | 'agents' | 'contacts';
 export type KpiFamily = 'cases' | 'staffing';
 
 export interface KpiDefinition {
@@ -97,11 +97,7 @@ export const staffingKpis = [
   },
   {
     id: 'agentsNeeded', family: 'staffing', unit: 'agents', label: { it: 'Operatori necessari', en: 'Agents needed' },
-    formula: 'fewest agents N > A = contacts × AHT ÷ interval with Erlang C service level 1 − C(N, A)·e^(−(N − A)·T ÷ AHT) ≥ target and A ÷ N ≤ max occupancy',
-  },
-  {
-    id: 'averageSpeedOfAnswer', family: 'staffing', unit: 'seconds', label: { it: 'Tempo medio di risposta', en: 'Average speed of answer' },
-    formula: 'C(N, A) · AHT ÷ (N − A)',
+    formula: 'fewest agents N > A = contacts × AHT ÷ interval with Erlang C service level 1 − C(N, A)·e^(−(N − A)·T ÷ AHT) ≥ target and A ÷ N ≤ max occupancy; the plan\'s average speed of answer is C(N, A)·AHT ÷ (N − A)',
   },
 ] as const satisfies readonly KpiDefinition[];
 

@@ -270,11 +270,11 @@ describe('staffing', () => {
     // Monday 09:00: one contact of 180 s in an hour is 0.05 erlangs; one agent: P(wait) = 0.05,
     // service level 1 − 0.05 · e^(−0.95 · 20 ÷ 180) = 0.95501, ASA 0.05 · 180 ÷ 0.95 = 9.47 s.
     const monday9 = s.intervals.find((i: { start: string }) => i.start === '2025-03-10T08:00:00.000Z');
-    expect(monday9).toMatchObject({ forecastContacts: 1, erlangs: 0.05, agents: 1, occupancy: 0.05 });
+    expect(monday9).toMatchObject({ forecastContacts: 1, erlangs: 0.05, agentsNeeded: 1, occupancy: 0.05 });
     expect(monday9.serviceLevel).toBeCloseTo(0.95501, 5);
     expect(monday9.asaSeconds).toBeCloseTo(9.4737, 4);
-    expect(s.intervals.filter((i: { agents: number }) => i.agents > 0)).toHaveLength(7);
-    expect(s.intervals[0]).toMatchObject({ start: '2025-03-09T23:00:00.000Z', forecastContacts: 0, agents: 0 });
+    expect(s.intervals.filter((i: { agentsNeeded: number }) => i.agentsNeeded > 0)).toHaveLength(7);
+    expect(s.intervals[0]).toMatchObject({ start: '2025-03-09T23:00:00.000Z', forecastContacts: 0, agentsNeeded: 0 });
   });
 
   it('splits each hour into intervals of the length asked', async () => {
