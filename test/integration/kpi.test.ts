@@ -197,6 +197,22 @@ describe('buckets and filters', () => {
     ]);
   });
 
+  it('has 25 hours on the day summer time ends, 23 on the day it starts, and local days and months around them', async () => {
+    const autumn = await get(supervisor, 'cases', { bucket: 'hour', from: '2025-10-26T00:00:00+02:00', to: '2025-10-27T00:00:00+01:00' });
+    expect(autumn.series).toHaveLength(25);
+    const spring = await get(supervisor, 'cases', { bucket: 'hour', from: '2025-03-30T00:00:00+01:00', to: '2025-03-31T00:00:00+02:00' });
+    expect(spring.series).toHaveLength(23);
+    const days = await get(supervisor, 'cases', { bucket: 'day', from: '2025-10-26T00:00:00+02:00', to: '2025-10-28T00:00:00+01:00' });
+    expect(days.series.map((p: { start: string; end: string }) => [p.start, p.end])).toEqual([
+      ['2025-10-25T22:00:00.000Z', '2025-10-26T23:00:00.000Z'], ['2025-10-26T23:00:00.000Z', '2025-10-27T23:00:00.000Z'],
+    ]);
+    const months = await get(supervisor, 'cases', { bucket: 'month', from: '2025-01-01T00:00:00+01:00', to: '2025-05-01T00:00:00+02:00' });
+    // Milan opened L in January; A, B, M in February; C, D, E, G, F, H, I in March. April begins on summer time.
+    expect(months.series.map((p: { start: string; casesOpened: number }) => [p.start, p.casesOpened])).toEqual([
+      ['2024-12-31T23:00:00.000Z', 1], ['2025-01-31T23:00:00.000Z', 3], ['2025-02-28T23:00:00.000Z', 7], ['2025-03-31T22:00:00.000Z', 0],
+    ]);
+  });
+
   it('starts weeks on Monday and clips the last bucket to the range', async () => {
     const k = await get(supervisor, 'cases', { bucket: 'week', from: '2025-03-04T00:00:00+01:00', to: range.to });
     // One week, Monday 3 March; counted from Tuesday: G, F, H opened; B, E, H closed (E and B by their offices).
