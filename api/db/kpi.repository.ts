@@ -42,7 +42,7 @@ const bucketsCte = (r: KpiRange) => sql`buckets as (
         from generate_series(date_trunc('hour', ${r.from}::timestamptz), ${r.to}::timestamptz - interval '1 microsecond', interval '1 hour') t) s
 )`;
 
-export interface BucketRow { bucket: Date; ends: Date }
+interface BucketRow { bucket: Date; ends: Date }
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { ChannelSchema } from '../../domain/case.ts';
 
 export const kpiTimeZone = 'Europe/Rome';
-export const buckets = ['hour', 'day', 'week', 'month'] as const;
+const buckets = ['hour', 'day', 'week', 'month'] as const;
 const bucketHours = { hour: 1, day: 24, week: 168, month: 720 } as const;
 /** Enough for a year by day or three months by hour; bigger answers are the rollups' job. */
-export const maxBuckets = 2_300;
+const maxBuckets = 2_300;
 
 const instant = z.iso.datetime({ offset: true });
 const id = (max: number) => z.string().regex(/^[a-z0-9-]+$/).max(max);
@@ -99,6 +99,7 @@ export const StaffingSchema = z.object({
   })),
 });
 z.globalRegistry.add(StaffingSchema, { id: 'Staffing' });
+export type Staffing = z.infer<typeof StaffingSchema>;
 
 export const KpiDefinitionSchema = z.object({
   id: z.string(), family: z.string(), unit: z.string(), label: z.object({ it: z.string(), en: z.string() }), formula: z.string(),

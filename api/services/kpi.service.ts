@@ -1,12 +1,11 @@
 import { agentsNeeded } from '../../domain/kpi/erlang-c.ts';
 import { forecastHourly } from '../../domain/kpi/forecast.ts';
 import type { Scope } from '../db/cases.repository.ts';
+import type { Executor } from '../db/database.ts';
 import { ageing, backlog, casesClosed, casesOpened, citizenEvents, hourlyContacts, listBuckets, serviceLevels } from '../db/kpi.repository.ts';
 import {
-  ageRanges, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema, kpiTimeZone, type StaffingQuery, type StaffingSchema,
+  ageRanges, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema, kpiTimeZone, type Staffing, type StaffingQuery,
 } from '../schemas/kpi.ts';
-import type { Executor } from '../db/database.ts';
-import type { z } from 'zod';
 
 const hourMs = 3_600_000;
 const weekMs = 168 * hourMs;
@@ -61,13 +60,13 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
   };
 }
 
-export const staffingMethod = 'seasonal mean by weekday × hour (Europe/Rome) with weekly trend; Erlang C per interval';
+const staffingMethod = 'seasonal mean by weekday × hour (Europe/Rome) with weekly trend; Erlang C per interval';
 
 /**
  * Contacts forecast per interval for the weeks ahead, from the cases opened in the weeks before,
  * and the agents each interval needs (Erlang C) for the target service level.
  */
-export async function staffing(db: Executor, scope: Scope, q: StaffingQuery, now: number): Promise<z.infer<typeof StaffingSchema>> {
+export async function staffing(db: Executor, scope: Scope, q: StaffingQuery, now: number): Promise<Staffing> {
   const { from: fromParam, weeks, historyWeeks, ahtSeconds, targetServiceLevel, thresholdSeconds, maxOccupancy, intervalMinutes, ...filter } = q;
   const from = fromParam ? Math.floor(Date.parse(fromParam) / hourMs) * hourMs : Math.ceil(now / hourMs) * hourMs;
   const historyFrom = from - historyWeeks * weekMs;
