@@ -304,6 +304,14 @@ describe('staffing', () => {
 });
 
 describe('definitions', () => {
+  it('are in the OpenAPI document, with the KPI answers as named schemas', async () => {
+    const spec = (await supervisor.inject({ url: '/openapi.json' })).json();
+    expect(spec.paths['/api/kpi/cases'].get.operationId).toBe('getCaseKpis');
+    expect(spec.paths['/api/kpi/staffing'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['ahtSeconds', 'targetServiceLevel', 'intervalMinutes']));
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['CaseKpis', 'Staffing', 'KpiDefinition']));
+  });
+
+
   it('lists every KPI with its labels, unit and formula', async () => {
     const list = await get(supervisor, 'definitions', {});
     expect(list.map((d: { id: string }) => d.id)).toEqual(kpiRegistry.map((d) => d.id));
