@@ -32,6 +32,7 @@ import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
+import { kpiRoutes } from './routes/kpi.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
@@ -94,7 +95,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
-    for (const routes of [callsRoutes, knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes]) {
+    for (const routes of [callsRoutes, knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes, kpiRoutes]) {
       await api.register(routes, { db });
     }
   }, { prefix: '/api' });

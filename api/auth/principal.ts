@@ -87,5 +87,7 @@ export const can = {
   audit: ['auditor', 'admin'],
   /** Quality review: what citizens answered to the satisfaction survey. */
   review: ['supervisor', 'auditor', 'admin'],
+  /** The management dashboard's figures: those who plan staff and oversee the service. */
+  readKpis: ['supervisor', 'auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

@@ -32,6 +32,8 @@ const design = ['designer', 'admin'] as const;
 const editKnowledge = ['designer', 'supervisor', 'admin'] as const;
 const audit = ['auditor', 'admin'] as const;
 const admin = ['admin'] as const;
+const readKpis = ['supervisor', 'auditor', 'admin'] as const;
+const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
 const q = (o: unknown) => encodeURIComponent(JSON.stringify(o));
 const pothole = (municipalityId: string) => ({
@@ -157,6 +159,16 @@ const expectations: Record<string, Expectation> = {
   'GET /api/calls': { access: readCases, scope: 'list', ...list('/api/calls?range=[0,999]') },
   'GET /api/calls/:id': { access: readCases, scope: 'path', ...byId('/api/calls', 'call-milano', 'call-firenze') },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
+  'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
+  // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.
+  'GET /api/kpi/cases': {
+    access: readKpis, scope: 'path',
+    own: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=milano` }), other: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=firenze` }),
+  },
+  'GET /api/kpi/staffing': {
+    access: readKpis, scope: 'path',
+    own: () => ({ url: '/api/kpi/staffing?municipalityId=milano' }), other: () => ({ url: '/api/kpi/staffing?municipalityId=firenze' }),
+  },
 };
 
 /** A row of Florence's in a Milan caller's answer. */

@@ -1,0 +1,191 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { HourCount } from '../../domain/kpi/forecast.ts';
+import { type CaseKpiQuery, type KpiScopeFilter, kpiTimeZone } from '../schemas/kpi.ts';
+import { inList, type Scope } from './cases.repository.ts';
+import type { Executor } from './database.ts';
+
+/**
+ * The case KPIs as SQL over the read model (cases, tasks, case_events), one query per family.
+ * Buckets are `date_trunc(bucket, instant, 'Europe/Rome')`: local days, weeks from Monday and
+ * months; every count is limited to [from, to). The README's KPI section gives each formula.
+ */
+
+type Bucket = CaseKpiQuery['bucket'];
+export interface KpiRange { from: Date; to: Date; bucket: Bucket }
+type OfficeColumn = 'c.office_id' | 't.office_id' | "e.data->>'from'";
+
+/**
+ * The cases a query counts: the caller's municipalities and the filters. The office filter applies
+ * to the column that says which office a fact belongs to (the case's, the task's, the breach's).
+ */
+function caseFilter(scope: Scope, f: KpiScopeFilter, office: OfficeColumn = 'c.office_id'): RawBuilder<boolean> {
+  const conditions = [sql`c.municipality_id in (${sql.join(inList(scope))})`];
+  if (f.municipalityId) conditions.push(sql`c.municipality_id = ${f.municipalityId}`);
+  if (f.serviceCode) conditions.push(sql`c.service_code = ${f.serviceCode}`);
+  if (f.channel) conditions.push(sql`c.channel = ${f.channel}`);
+  if (f.officeId) conditions.push(sql`${sql.raw(office)} = ${f.officeId}`);
+  return sql<boolean>`${sql.join(conditions, sql` and `)}`;
+}
+
+const bucketOf = (r: KpiRange, column: string) => sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${kpiTimeZone})`;
+const within = (r: KpiRange, column: string) => sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`;
+
+/**
+ * Every bucket touching [from, to), with the instant its counts stop at (its end, or `to`). Hours
+ * step in UTC (unambiguous across the autumn's repeated hour), longer buckets in local time.
+ */
+const bucketsCte = (r: KpiRange) => sql`buckets as (
+  select bucket, least(case when ${r.bucket} = 'hour' then bucket + interval '1 hour'
+                            else (bucket at time zone ${kpiTimeZone} + ('1 ' || ${r.bucket})::interval) at time zone ${kpiTimeZone} end,
+                       ${r.to}::timestamptz) as ends
+  from (select distinct ${bucketOf(r, 't')} as bucket
+        from generate_series(date_trunc('hour', ${r.from}::timestamptz), ${r.to}::timestamptz - interval '1 microsecond', interval '1 hour') t) s
+)`;
+
+interface BucketRow { bucket: Date; ends: Date }
+export const listBuckets = (db: Executor, r: KpiRange) =>
+  sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
+
+/** Cases opened: per bucket, and over the range per channel, service, office and municipality. */
+export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
+    with opened as (
+      select ${bucketOf(r, 'c.created_at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id
+      from cases c
+      where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
+    )
+    select bucket, channel, service_code, office_id, municipality_id,
+           grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, count(*)::int as n
+    from opened
+    group by grouping sets ((bucket), (channel), (service_code), (office_id), (municipality_id))`.execute(db);
+  // grouping() sets a bit for each column rolled up: the one left clear names the row's dimension.
+  const of = (bit: number) => rows.filter((row) => row.dimension === 0b11111 - bit);
+  const keyed = (bit: number, key: (row: (typeof rows)[number]) => string | null) =>
+    of(bit).map((row) => ({ key: key(row), casesOpened: row.n })).sort((a, b) => b.casesOpened - a.casesOpened);
+  return {
+    perBucket: new Map(of(0b10000).map((row) => [row.bucket!.getTime(), row.n])),
+    channel: keyed(0b01000, (row) => row.channel),
+    service: keyed(0b00100, (row) => row.service_code),
+    office: keyed(0b00010, (row) => row.office_id),
+    municipality: keyed(0b00001, (row) => row.municipality_id),
+  };
+}
+
+/** Cases closed (withdrawals apart) and those of them closed without ever reaching an office. */
+export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{ bucket: Date; closed: number; first_level: number }>`
+    select ${bucketOf(r, 'c.resolved_at')} as bucket, count(*)::int as closed,
+           count(*) filter (where not exists (select from tasks t where t.case_id = c.id))::int as first_level
+    from cases c
+    where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')} and c.outcome <> 'withdrawn'
+    group by 1`.execute(db);
+  return new Map(rows.map((row) => [row.bucket.getTime(), row]));
+}
+
+/**
+ * Open cases at the end of each bucket: those open at `from`, plus the running sum of cases
+ * opened minus cases resolved since (a case is open from created_at until resolved_at).
+ */
+export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{ bucket: Date; backlog: number }>`
+    with ${bucketsCte(r)},
+    at_start as (
+      select count(*)::int as open from cases c
+      where ${caseFilter(scope, f)} and c.created_at < ${r.from} and (c.resolved_at is null or c.resolved_at >= ${r.from})
+    ),
+    moves as (
+      select ${bucketOf(r, 'c.created_at')} as bucket, 1 as delta from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
+      union all
+      select ${bucketOf(r, 'c.resolved_at')}, -1 from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')}
+    ),
+    per_bucket as (select bucket, sum(delta) as delta from moves group by bucket)
+    select b.bucket, (at_start.open + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
+    from buckets b cross join at_start left join per_bucket p using (bucket)`.execute(db);
+  return new Map(rows.map((row) => [row.bucket.getTime(), row.backlog]));
+}
+
+/** Cases open at the end of the range (or now, if that is sooner) by elapsed age in days. */
+export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{ range: '0-2' | '3-7' | '8-30' | '>30'; cases: number }>`
+    with open_cases as (
+      select floor(extract(epoch from (least(${r.to}::timestamptz, now()) - c.created_at)) / 86400) as days
+      from cases c
+      where ${caseFilter(scope, f)} and c.created_at < least(${r.to}::timestamptz, now())
+        and (c.resolved_at is null or c.resolved_at >= least(${r.to}::timestamptz, now()))
+    )
+    select case when days <= 2 then '0-2' when days <= 7 then '3-7' when days <= 30 then '8-30' else '>30' end as range,
+           count(*)::int as cases
+    from open_cases group by 1`.execute(db);
+  return new Map(rows.map((row) => [row.range, row.cases]));
+}
+
+/**
+ * Office tasks done (at their `task.completed` event; one task per case) and whether on time, and
+ * SLA breaches (at their `sla.breached` event, for the office that held the task): per bucket, and
+ * per office over the range.
+ */
+export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{ bucket: Date | null; office_id: string | null; dimension: number; done: number; on_time: number; breaches: number }>`
+    with done as (
+      select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
+      from tasks t
+      join cases c on c.id = t.case_id
+      join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
+      where ${caseFilter(scope, f, 't.office_id')} and ${within(r, 'e.at')}
+    ),
+    breaches as (
+      select ${bucketOf(r, 'e.at')} as bucket, e.data->>'from' as office_id, 0 as done, 0 as on_time, 1 as breached
+      from case_events e
+      join cases c on c.id = e.case_id
+      where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}
+    ),
+    facts as (select * from done union all select * from breaches)
+    select bucket, office_id, grouping(bucket, office_id) as dimension,
+           sum(done)::int as done, sum(on_time)::int as on_time, sum(breached)::int as breaches
+    from facts
+    group by grouping sets ((bucket), (office_id))`.execute(db);
+  return {
+    perBucket: new Map(rows.filter((row) => row.dimension === 0b01).map((row) => [row.bucket!.getTime(), row])),
+    perOffice: rows.filter((row) => row.dimension === 0b10).sort((a, b) => a.office_id!.localeCompare(b.office_id!)),
+  };
+}
+
+/**
+ * What citizens did and were done for, from case events: solicitations, complaints, callbacks that
+ * ended after at least one call, and survey answers with a 1–5 satisfaction score.
+ */
+export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const { rows } = await sql<{
+    bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number;
+    survey_answers: number; satisfied: number;
+  }>`
+    with events as (
+      select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
+             case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
+                  then (e.data->'answers'->>'satisfaction')::int end as satisfaction
+      from case_events e
+      join cases c on c.id = e.case_id
+      where e.type in ('citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
+        and ${caseFilter(scope, f)} and ${within(r, 'e.at')}
+    )
+    select bucket,
+           count(*) filter (where type = 'citizen.solicited')::int as solicitations,
+           count(*) filter (where type = 'complaint.opened')::int as complaints,
+           count(*) filter (where type = 'callback.answered'
+                              or (type = 'callback.failed' and coalesce((data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
+           count(*) filter (where type = 'callback.answered')::int as callbacks_answered,
+           count(satisfaction)::int as survey_answers,
+           count(*) filter (where satisfaction >= 4)::int as satisfied
+    from events group by bucket`.execute(db);
+  return new Map(rows.map((row) => [row.bucket.getTime(), row]));
+}
+
+/** Contacts (cases opened) per hour in [from, to): the history the staffing forecast learns from. */
+export async function hourlyContacts(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date): Promise<HourCount[]> {
+  const { rows } = await sql<{ at: Date; n: number }>`
+    select date_trunc('hour', c.created_at) as at, count(*)::int as n
+    from cases c
+    where ${caseFilter(scope, f)} and c.created_at >= ${from} and c.created_at < ${to}
+    group by 1`.execute(db);
+  return rows.map((row) => ({ at: row.at.getTime(), count: row.n }));
+}

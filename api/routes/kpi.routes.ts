@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { kpiRegistry } from '../../domain/kpi/definitions.ts';
+import type { Db } from '../../platform/db.ts';
+import { can, type Principal, principalOf, serves } from '../auth/principal.ts';
+import { findOffice } from '../db/offices.repository.ts';
+import { ApiError, ProblemSchema } from '../errors.ts';
+import { CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, StaffingQuerySchema, StaffingSchema } from '../schemas/kpi.ts';
+import { caseKpis, staffing } from '../services/kpi.service.ts';
+
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+
+/**
+ * A municipality or office the caller does not serve answers 404, as one that does not exist:
+ * figures of zero would read as a fact about it.
+ */
+async function assertFilterServed(db: Db, p: Principal, f: KpiScopeFilter): Promise<void> {
+  if (f.municipalityId && !serves(p, f.municipalityId)) {
+    throw new ApiError('not_found', `municipality ${f.municipalityId} was not found`, [{ path: 'querystring.municipalityId', message: 'not a municipality you serve' }]);
+  }
+  if (f.officeId && !(await findOffice(db, f.officeId, p.municipalities))) {
+    throw new ApiError('not_found', `office ${f.officeId} was not found`, [{ path: 'querystring.officeId', message: 'not an office of a municipality you serve' }]);
+  }
+}
+
+export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/kpi/definitions', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'listKpiDefinitions', tags: ['kpi'], summary: 'Every KPI: its id, Italian and English label, unit and formula',
+      response: { 200: KpiDefinitionSchema.array(), 401: ProblemSchema, 403: ProblemSchema },
+    },
+  }, async () => [...kpiRegistry]);
+
+  app.get('/kpi/cases', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'getCaseKpis', tags: ['kpi'],
+      summary: 'Case KPIs of the municipalities you serve by hour, day, week or month (Europe/Rome): volumes, first-contact resolution, backlog and ageing, SLA, solicitations, complaints, callbacks, CSAT',
+      querystring: CaseKpiQuerySchema,
+      response: { 200: CaseKpisSchema, ...problems },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    await assertFilterServed(db, p, req.query);
+    return caseKpis(db, p.municipalities, req.query);
+  });
+
+  app.get('/kpi/staffing', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'getStaffing', tags: ['kpi'],
+      summary: 'Contacts forecast per interval for the coming weeks and the agents needed for a target service level (Erlang C)',
+      querystring: StaffingQuerySchema,
+      response: { 200: StaffingSchema, ...problems },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    await assertFilterServed(db, p, req.query);
+    return staffing(db, p.municipalities, req.query, Date.now());
+  });
+};

@@ -1,0 +1,90 @@
+import { agentsNeeded } from '../../domain/kpi/erlang-c.ts';
+import { forecastHourly } from '../../domain/kpi/forecast.ts';
+import type { Scope } from '../db/cases.repository.ts';
+import type { Executor } from '../db/database.ts';
+import { ageing, backlog, casesClosed, casesOpened, citizenEvents, hourlyContacts, listBuckets, serviceLevels } from '../db/kpi.repository.ts';
+import {
+  ageRanges, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema, kpiTimeZone, type Staffing, type StaffingQuery,
+} from '../schemas/kpi.ts';
+
+const hourMs = 3_600_000;
+const weekMs = 168 * hourMs;
+
+/** A share, or null when there was nothing to divide by. */
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+const ratioKeys = ['firstContactResolution', 'slaCompliance', 'callbackSuccess', 'csat'] as const;
+type Counts = Omit<CaseKpiValues, (typeof ratioKeys)[number]>;
+const countKeys = Object.keys(CaseKpiValuesSchema.shape).filter((k) => !(ratioKeys as readonly string[]).includes(k)) as (keyof Counts)[];
+const withRatios = (c: Counts): CaseKpiValues => ({
+  ...c,
+  firstContactResolution: ratio(c.resolvedFirstLevel, c.casesClosed),
+  slaCompliance: ratio(c.tasksOnTime, c.tasksDone),
+  callbackSuccess: ratio(c.callbacksAnswered, c.callbacksAttempted),
+  csat: ratio(c.satisfied, c.surveyAnswers),
+});
+
+/** The case KPIs of the caller's municipalities: a time series, its totals and breakdowns. */
+export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Promise<CaseKpis> {
+  const { bucket, from, to, ...filter } = q;
+  const r = { bucket, from: new Date(from), to: new Date(to) };
+  const [buckets, opened, closed, open, ages, sla, events] = await Promise.all([
+    listBuckets(db, r), casesOpened(db, scope, filter, r), casesClosed(db, scope, filter, r), backlog(db, scope, filter, r),
+    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r), citizenEvents(db, scope, filter, r),
+  ]);
+  const counts: (Counts & { start: Date; end: Date })[] = buckets.map(({ bucket: start, ends }) => {
+    const k = start.getTime();
+    const c = closed.get(k);
+    const s = sla.perBucket.get(k);
+    const e = events.get(k);
+    return {
+      start, end: ends,
+      casesOpened: opened.perBucket.get(k) ?? 0, casesClosed: c?.closed ?? 0, resolvedFirstLevel: c?.first_level ?? 0,
+      backlog: open.get(k) ?? 0,
+      tasksDone: s?.done ?? 0, tasksOnTime: s?.on_time ?? 0, slaBreaches: s?.breaches ?? 0,
+      solicitations: e?.solicitations ?? 0, complaints: e?.complaints ?? 0,
+      callbacksAttempted: e?.callbacks_attempted ?? 0, callbacksAnswered: e?.callbacks_answered ?? 0,
+      surveyAnswers: e?.survey_answers ?? 0, satisfied: e?.satisfied ?? 0,
+    };
+  });
+  const totals = Object.fromEntries(countKeys.map((k) => [k, counts.reduce((n, c) => n + c[k], 0)])) as Counts;
+  return {
+    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(),
+    series: counts.map(({ start, end, ...c }) => ({ start: start.toISOString(), end: end.toISOString(), ...withRatios(c) })),
+    totals: withRatios({ ...totals, backlog: counts.at(-1)?.backlog ?? 0 }),
+    breakdowns: { channel: opened.channel, service: opened.service, office: opened.office, municipality: opened.municipality },
+    ageing: ageRanges.map((range) => ({ range, cases: ages.get(range) ?? 0 })),
+    offices: sla.perOffice.map((o) => ({
+      officeId: o.office_id!, tasksDone: o.done, tasksOnTime: o.on_time, slaCompliance: ratio(o.on_time, o.done), slaBreaches: o.breaches,
+    })),
+  };
+}
+
+const staffingMethod = 'seasonal mean by weekday × hour (Europe/Rome) with weekly trend; Erlang C per interval';
+
+/**
+ * Contacts forecast per interval for the weeks ahead, from the cases opened in the weeks before,
+ * and the agents each interval needs (Erlang C) for the target service level.
+ */
+export async function staffing(db: Executor, scope: Scope, q: StaffingQuery, now: number): Promise<Staffing> {
+  const { from: fromParam, weeks, historyWeeks, ahtSeconds, targetServiceLevel, thresholdSeconds, maxOccupancy, intervalMinutes, ...filter } = q;
+  const from = fromParam ? Math.floor(Date.parse(fromParam) / hourMs) * hourMs : Math.ceil(now / hourMs) * hourMs;
+  const historyFrom = from - historyWeeks * weekMs;
+  const history = await hourlyContacts(db, scope, filter, new Date(historyFrom), new Date(from));
+  const forecast = forecastHourly({ history, from, weeks, historyWeeks });
+  const perHour = 60 / intervalMinutes;
+  const target = { serviceLevel: targetServiceLevel, thresholdSeconds, maxOccupancy };
+  return {
+    method: staffingMethod,
+    history: { from: new Date(historyFrom).toISOString(), to: new Date(from).toISOString(), contacts: history.reduce((n, h) => n + h.count, 0) },
+    trendPerWeek: forecast.trendPerWeek,
+    intervals: forecast.hours.flatMap(({ at, count }) => Array.from({ length: perHour }, (_, i) => {
+      const calls = count / perHour;
+      const p = agentsNeeded({ calls, intervalSeconds: intervalMinutes * 60, ahtSeconds }, target);
+      return {
+        start: new Date(at + i * intervalMinutes * 60_000).toISOString(), forecastContacts: calls, erlangs: p.erlangs,
+        agentsNeeded: p.agents, serviceLevel: p.serviceLevel, asaSeconds: p.asaSeconds, occupancy: p.occupancy,
+      };
+    })),
+  };
+}
