@@ -18,7 +18,7 @@ const theme = {
   ...defaultTheme,
   palette: {
     ...defaultTheme.palette,
-    warning: { main: '#a84b00' }, success: { main: '#1b6e20' }, error: { main: '#c62828' }, secondary: { main: '#1a4f8b' },
+    primary: { main: '#1559a8' }, secondary: { main: '#1a4f8b' }, warning: { main: '#a84b00' }, success: { main: '#1b6e20' }, error: { main: '#c62828' },
   },
 };
 

@@ -5,7 +5,9 @@ import ListAltIcon from '@mui/icons-material/ListAlt';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
 import { type ReactElement, type ReactNode, useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Layout as RaLayout, Menu as RaMenu, usePermissions } from 'react-admin';
+import {
+  AppBar, Layout as RaLayout, LoadingIndicator, LocalesMenuButton, Menu as RaMenu, useGetIdentity, usePermissions, UserMenu, useTranslate,
+} from 'react-admin';
 import { allows, pages } from './roles.ts';
 
 const icons: Record<string, ReactElement> = {
@@ -20,6 +22,20 @@ const Menu = () => {
       {pages.filter((p) => p.roles.includes(role as never)).map((p) =>
         <RaMenu.Item key={p.path} to={p.path} primaryText={p.label} leftIcon={icons[p.path]} />)}
     </RaMenu>
+  );
+};
+
+/**
+ * react-admin's app bar with names a screen reader can read: the user menu is named as it reads
+ * (the user's name), and the loading spinner says it is loading.
+ */
+const NamedAppBar = () => {
+  const translate = useTranslate();
+  const { identity } = useGetIdentity();
+  const spinner = { 'aria-label': translate('ra.page.loading') } as object;
+  return (
+    <AppBar userMenu={<UserMenu label={identity?.fullName} />}
+      toolbar={<><LocalesMenuButton /><LoadingIndicator {...spinner} /></>} />
   );
 };
 
@@ -39,5 +55,5 @@ function useNewContactShortcut() {
 
 export const Layout = ({ children }: { children: ReactNode }) => {
   useNewContactShortcut();
-  return <RaLayout menu={Menu}>{children}</RaLayout>;
+  return <RaLayout menu={Menu} appBar={NamedAppBar}>{children}</RaLayout>;
 };

@@ -78,9 +78,9 @@ export const CitizenStep = ({ lookupRef, onCitizen }: Props) => {
               <Typography component="h3" variant="subtitle1">{translate('app.contact.lookup.openCases')}</Typography>
               <List dense>
                 {openCases.map((c) => (
-                  <ListItemButton key={c.id} component={Link} to={`/cases/${encodeURIComponent(c.id)}/show`}>
+                  <ListItem key={c.id} disablePadding><ListItemButton component={Link} to={`/cases/${encodeURIComponent(c.id)}/show`}>
                     <ListItemText primary={`${c.id} · ${c.subject}`} secondary={`${c.serviceName} · ${formatDateTime(c.createdAt, locale)}`} />
-                  </ListItemButton>
+                  </ListItemButton></ListItem>
                 ))}
                 {openCases.length === 0 && <ListItem>{translate('app.contact.lookup.noOpenCases')}</ListItem>}
               </List>

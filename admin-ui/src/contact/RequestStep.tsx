@@ -110,7 +110,7 @@ export const RequestStep = ({ citizen, setCitizen, municipalityId, setMunicipali
             children: municipalities.map((m) => <MenuItem key={m.id} value={m.id}>{m.name}</MenuItem>),
           })}</Grid>
           <Grid size={{ xs: 12, sm: 5 }}>{text('serviceCode', {
-            select: true, required: true, label: translate('app.contact.request.service'), value: serviceId, disabled: !municipalityId,
+            select: true, required: true, label: translate('app.contact.request.service'), value: serviceId,
             onChange: (e) => { setServiceId(e.target.value); setValues({}); clearServer('serviceCode'); },
             children: services.map((s) => <MenuItem key={s.id} value={s.id}>{s.name}</MenuItem>),
           }, submitted && !serviceId ? 'required' : undefined)}</Grid>

@@ -1,4 +1,4 @@
-import { Box, Button, Card, CardActionArea, CardContent, List as MuiList, ListItemButton, ListItemText, Typography } from '@mui/material';
+import { Box, Button, Card, CardActionArea, CardContent, List as MuiList, ListItem, ListItemButton, ListItemText, Typography } from '@mui/material';
 import { Link } from 'react-router-dom';
 import { Title, useGetIdentity, useGetList, useLocale, usePermissions, useTranslate } from 'react-admin';
 import { type SlaState, SlaChip } from '../common/chips.tsx';
@@ -9,9 +9,14 @@ type Filter = Record<string, unknown>;
 const listUrl = (resource: string, filter: Filter) => `/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 
 /** A count from the list endpoint's Content-Range total, linking to the list it counts. */
+// Each list sorts by its own fields only.
+const sortOf: Record<string, { field: string; order: 'ASC' | 'DESC' }> = {
+  cases: { field: 'createdAt', order: 'DESC' }, tasks: { field: 'dueAt', order: 'ASC' }, definitions: { field: 'serviceCode', order: 'ASC' },
+};
+
 const Counter = ({ label, resource, filter, to }: { label: string; resource: string; filter: Filter; to: string }) => {
   const translate = useTranslate();
-  const { total, isPending } = useGetList(resource, { pagination: { page: 1, perPage: 1 }, filter });
+  const { total, isPending } = useGetList(resource, { pagination: { page: 1, perPage: 1 }, filter, sort: sortOf[resource] });
   return (
     <Card component="section" aria-label={translate(label)} sx={{ minWidth: 220, flex: 1 }}>
       <CardActionArea component={Link} to={to}>
@@ -38,11 +43,11 @@ const RecentCases = () => {
         <Typography id="recent-cases" component="h2" variant="h6">{translate('app.dashboard.recentCases')}</Typography>
         <MuiList dense>
           {data.map((c) => (
-            <ListItemButton key={c.id} component={Link} to={`/cases/${encodeURIComponent(c.id)}/show`}>
+            <ListItem key={c.id} disablePadding><ListItemButton component={Link} to={`/cases/${encodeURIComponent(c.id)}/show`}>
               <ListItemText primary={`${c.id} · ${c.subject}`} secondary={`${c.serviceName} · ${formatDateTime(c.createdAt, locale)}`} />
-            </ListItemButton>
+            </ListItemButton></ListItem>
           ))}
-          {data.length === 0 && <Typography>{translate('app.dashboard.nothing')}</Typography>}
+          {data.length === 0 && <ListItem>{translate('app.dashboard.nothing')}</ListItem>}
         </MuiList>
       </CardContent>
     </Card>
@@ -59,12 +64,12 @@ const NextTasks = () => {
         <Typography id="next-tasks" component="h2" variant="h6">{translate('app.dashboard.nextTasks')}</Typography>
         <MuiList dense>
           {data.map((t) => (
-            <ListItemButton key={t.id} component={Link} to={`/cases/${encodeURIComponent(t.caseId)}/show`}>
+            <ListItem key={t.id} disablePadding><ListItemButton component={Link} to={`/cases/${encodeURIComponent(t.caseId)}/show`}>
               <ListItemText primary={`${t.caseId} · ${t.subject}`} secondary={<SlaChip state={t.slaState} dueAt={t.dueAt} />}
                 slotProps={{ secondary: { component: 'span' } }} />
-            </ListItemButton>
+            </ListItemButton></ListItem>
           ))}
-          {data.length === 0 && <Typography>{translate('app.tasks.myEmpty')}</Typography>}
+          {data.length === 0 && <ListItem>{translate('app.tasks.myEmpty')}</ListItem>}
         </MuiList>
       </CardContent>
     </Card>
