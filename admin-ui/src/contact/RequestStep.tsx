@@ -103,7 +103,7 @@ export const RequestStep = ({ citizen, setCitizen, municipalityId, setMunicipali
       <CardContent component="form" onSubmit={submit} noValidate>
         <Typography id="request-step" component="h2" variant="h6">{translate('app.contact.request.legend')}</Typography>
         <Grid container columnSpacing={2}>
-          {(['name', 'phone', 'email', 'fiscalCode'] as const).map((k) => <Grid key={k} size={{ xs: 12, sm: 6, md: 3 }}>{citizenField(k)}</Grid>)}
+          {(['name', 'phone', 'email', 'fiscalCode'] as const).map((k) => <Grid key={k} size={{ xs: 12, sm: 6 }}>{citizenField(k)}</Grid>)}
           <Grid size={{ xs: 12, sm: 4 }}>{text('municipalityId', {
             select: true, required: true, label: translate('app.contact.request.municipality'), value: municipalityId,
             onChange: (e) => { setMunicipalityId(e.target.value); setServiceId(''); setValues({}); },
