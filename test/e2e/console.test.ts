@@ -7,7 +7,7 @@ let p: ConsolePlatform;
 let page: Page;
 
 async function caseRow(id: string) {
-  const [row] = await p.query('select status, outcome from cases where id = $1', [id]);
+  const [row] = await p.query<{ status: string; outcome: string | null }>('select status, outcome from cases where id = $1', [id]);
   const events = await p.query('select type, data from case_events where case_id = $1 order by seq', [id]);
   return { ...row, events };
 }
@@ -54,7 +54,7 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('columnheader', { name: 'Opened' }).waitFor();
     await page.getByRole('menuitem', { name: 'Cases' }).waitFor();
-    const opened = await page.getByRole('row').nth(1).getByRole('cell').nth(2).textContent();
+    const opened = await page.getByRole('row').nth(1).getByRole('cell').nth(1).textContent();
     const [stored] = await p.query<{ created_at: Date }>('select created_at from cases where id = $1', [caseId]);
     const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' }).format(stored!.created_at);
     expect(opened).toBe(rome);
