@@ -33,6 +33,8 @@ beforeAll(async () => {
 afterAll(async () => { await p?.stop(); });
 
 const row = (page: Page, caseId: string) => page.getByRole('row').filter({ hasText: caseId });
+/** A list first draws what it has cached, then what the API answers: act once the app bar's spinner is gone. */
+const settled = (page: Page) => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
 
 describe('back-office journey in the console', () => {
   it('works the office queue: claims, asks the citizen, answers and resolves, hands on; each refusal shows its reason', async () => {
@@ -57,6 +59,8 @@ describe('back-office journey in the console', () => {
     // My tasks: ask the citizen; asking again is refused with the workflow's reason.
     await page.getByRole('menuitem', { name: 'Le mie pratiche' }).click();
     const mine = row(page, transferred[0]!);
+    await mine.getByText('In lavorazione').waitFor();
+    await settled(page);
     await mine.getByRole('button', { name: 'Chiedi al cittadino' }).click();
     let dialog = page.getByRole('dialog', { name: /Chiedi informazioni al cittadino/ });
     await dialog.getByRole('textbox', { name: /Domanda per il cittadino/ }).fill('Ci invii la ricevuta del secondo pagamento');
@@ -92,6 +96,8 @@ describe('back-office journey in the console', () => {
 
     // Not for this office: hand it on to the registry office.
     await page.getByRole('menuitem', { name: 'Coda dell’ufficio' }).click();
+    await row(page, transferred[1]!).waitFor();
+    await settled(page);
     await row(page, transferred[1]!).getByRole('button', { name: 'Passa ad altro ufficio' }).click();
     dialog = page.getByRole('dialog', { name: /Passa a un altro ufficio/ });
     await dialog.getByRole('combobox', { name: /Ufficio/ }).click();
@@ -110,6 +116,7 @@ describe('back-office journey in the console', () => {
     await checkPage(page, 'console-supervisor-dashboard');
     await page.goto(p.url(`/admin/#/tasks?filter=${encodeURIComponent('{"status":"open"}')}`));
     await row(page, transferred[2]!).waitFor();
+    await settled(page);
     for (const id of transferred.slice(1)) await row(page, id).getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Riassegna' }).click();
     const dialog = page.getByRole('dialog', { name: 'Riassegna 2 pratiche a un altro ufficio' });

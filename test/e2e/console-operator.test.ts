@@ -71,6 +71,7 @@ describe('operator journey in the console', () => {
     await page.getByText('Alcuni campi vanno corretti.').waitFor();
     const emailField = page.getByRole('textbox', { name: 'E-mail', exact: true });
     await expect(emailField.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(focusedLabel).toBe('E-mail'); // the cursor waits on the field to correct
     expect(await page.getByText(/Invalid email/i).count()).toBeGreaterThan(0);
     await emailField.fill('maria.bianchi@example.org');
     await emailField.press('Enter');

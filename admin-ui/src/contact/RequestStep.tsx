@@ -62,11 +62,14 @@ export const RequestStep = ({ citizen, setCitizen, municipalityId, setMunicipali
     onSuccess: (created) => onOpened({ id: created.id, intake: intake! }),
     onError: (e) => setServerErrors(fieldErrors(e)),
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setSubmitted(true);
-    if (!intake || subjectProblem || Object.keys(problems).length > 0) return;
-    mutate();
+    const form = e.currentTarget;
+    // From the keyboard: the cursor goes to the first field to correct, once the errors are drawn.
+    const focusFirstError = () => setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 50);
+    if (!intake || subjectProblem || Object.keys(problems).length > 0) { focusFirstError(); return; }
+    mutate(undefined, { onError: focusFirstError });
   };
 
   /** The message on a field: the server's if it named it, else ours once touched or submitted. */
