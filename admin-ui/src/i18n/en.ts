@@ -37,7 +37,7 @@ export const en = {
       todayCases: 'Cases opened today', openCases: 'Open cases', breachedCases: 'Cases past their due time',
       myTasks: 'My tasks', officeQueue: 'Office queue (to claim)', officeBreaches: 'Breaches in my office', openTasks: 'Open tasks',
       recentCases: 'Latest cases', nextTasks: 'My tasks by due time', drafts: 'Definition versions',
-      startContact: 'New contact (Alt+N)', nothing: 'Nothing here.', open: 'Open',
+      startContact: 'New contact (Alt+N)', nothing: 'Nothing here.',
     },
     contact: {
       title: 'New contact',
@@ -73,7 +73,7 @@ export const en = {
     },
     tasks: {
       name: 'Task |||| Tasks',
-      fields: { caseId: 'Case', subject: 'Subject', serviceCode: 'Service', officeId: 'Office', status: 'Status', assignee: 'Assignee', dueAt: 'Due', slaState: 'SLA', remaining: 'Time left', slaStateFilter: 'SLA' },
+      fields: { caseId: 'Case', subject: 'Subject', serviceCode: 'Service', officeId: 'Office', status: 'Status', assignee: 'Assignee', dueAt: 'Due', slaState: 'SLA' },
     },
   },
 };

@@ -37,7 +37,7 @@ export const it: Messages = {
       todayCases: 'Pratiche aperte oggi', openCases: 'Pratiche aperte', breachedCases: 'Pratiche oltre la scadenza',
       myTasks: 'Le mie pratiche', officeQueue: 'Coda dell’ufficio (da prendere)', officeBreaches: 'Scadenze superate nel mio ufficio', openTasks: 'Attività aperte',
       recentCases: 'Ultime pratiche', nextTasks: 'Le mie pratiche per scadenza', drafts: 'Versioni delle definizioni',
-      startContact: 'Nuova chiamata (Alt+N)', nothing: 'Niente da mostrare.', open: 'Apri',
+      startContact: 'Nuova chiamata (Alt+N)', nothing: 'Niente da mostrare.',
     },
     contact: {
       title: 'Nuova chiamata',
@@ -73,7 +73,7 @@ export const it: Messages = {
     },
     tasks: {
       name: 'Attività |||| Attività',
-      fields: { caseId: 'Pratica', subject: 'Oggetto', serviceCode: 'Servizio', officeId: 'Ufficio', status: 'Stato', assignee: 'Assegnata a', dueAt: 'Scadenza', slaState: 'Tempi', remaining: 'Tempo residuo', slaStateFilter: 'Tempi' },
+      fields: { caseId: 'Pratica', subject: 'Oggetto', serviceCode: 'Servizio', officeId: 'Ufficio', status: 'Stato', assignee: 'Assegnata a', dueAt: 'Scadenza', slaState: 'Tempi' },
     },
   },
 };
