@@ -1,9 +1,5 @@
-import { copyFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../platform/paths.ts';
-import { artifactsDir } from '../helpers/browser.ts';
 import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
 
 let p: ConsolePlatform;
@@ -127,7 +123,6 @@ describe('back-office journey in the console', () => {
     await page.getByText('2 riassegnate').waitFor();
     expect(await p.query('select case_id, office_id from tasks where case_id = any($1) order by case_id', [transferred.slice(1)]))
       .toEqual(transferred.slice(1).map((id) => ({ case_id: id, office_id: 'mi-urp' })));
-    copyFileSync(path.join(artifactsDir, 'console-office-queue.png'), path.join(projectRoot, 'docs/screenshots/console-office-queue.png'));
     await page.close();
   }, 120_000);
 });

@@ -1,9 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../platform/paths.ts';
-import { artifactsDir } from '../helpers/browser.ts';
 import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
 
 let p: ConsolePlatform;
@@ -101,8 +97,5 @@ describe('operator journey in the console', () => {
     // The next call starts from a clean page.
     await page.getByRole('button', { name: 'Chiamata successiva' }).click();
     await expect.poll(focusedLabel).toMatch(/Telefono, codice fiscale o e-mail/);
-
-    mkdirSync(path.join(projectRoot, 'docs/screenshots'), { recursive: true });
-    copyFileSync(path.join(artifactsDir, 'console-new-contact.png'), path.join(projectRoot, 'docs/screenshots/console-new-contact.png'));
   }, 240_000);
 });
