@@ -43,7 +43,7 @@ export const authProvider: AuthProvider = {
   async getIdentity() {
     const s = session ?? (await loadSession());
     if (!s) throw new Error('not logged in');
-    return { id: s.user.id, fullName: `${s.user.displayName} (${s.user.role})` };
+    return { id: s.user.id, fullName: s.user.displayName, role: s.user.role };
   },
   async getPermissions() {
     return (session ?? (await loadSession()))?.user.role;

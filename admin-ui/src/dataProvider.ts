@@ -9,25 +9,38 @@ const httpClient = (url: string, options: fetchUtils.Options = {}) => {
 };
 const base = simpleRestProvider('/api', httpClient);
 
-interface Problem { title?: string; detail?: string; errors?: { path: string; message: string }[] }
+export interface Problem { title?: string; detail?: string; errors?: { path: string; message: string }[] }
 
 /** "invalid body: body.note: too long" — a 400's detail alone does not say which field is wrong. */
 const problemMessage = (p: Problem, status: number) =>
   [p.detail ?? p.title ?? `HTTP ${status}`, ...(p.errors ?? []).map((e) => `${e.path}: ${e.message}`)].join(': ');
 
-export type CaseAction = 'resolve' | 'transfer';
+/** A problem's field errors by path without the `body.`/`querystring.` prefix, for showing each on its field. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const problem = (error as { body?: Problem } | null)?.body;
+  return Object.fromEntries((problem?.errors ?? []).map((e) => [e.path.replace(/^(body|querystring)\./, ''), e.message]));
+}
 
-/** The simple-rest provider plus the case actions, which are workflow updates rather than edits. */
+/**
+ * A call beyond simple-rest (workflow commands, look-ups, search): JSON in and out, the CSRF header
+ * on changes, and a problem answer thrown as an HttpError carrying the problem as its body.
+ */
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(`/api/${path}`, {
+    method, credentials: 'same-origin',
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...sessionHeaders(), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // A proxy in front of the API may answer errors with HTML.
+  const json = (await res.json().catch(() => ({}))) as Problem & T;
+  if (!res.ok) throw new HttpError(problemMessage(json, res.status), res.status, json);
+  return json;
+}
+
+/** The simple-rest provider plus the calls that are not list/edit: see `call`. */
 export const dataProvider = {
   ...base,
-  async caseAction(id: string, action: CaseAction, body: { outcome?: string; note?: string }) {
-    const res = await fetch(`/api/cases/${encodeURIComponent(id)}/${action}`, {
-      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', ...sessionHeaders() }, body: JSON.stringify(body),
-    });
-    // A proxy in front of the API may answer errors with HTML.
-    const json = (await res.json().catch(() => ({}))) as Problem & Record<string, unknown>;
-    if (!res.ok) throw new HttpError(problemMessage(json, res.status), res.status, json);
-    return json;
-  },
+  get: <T>(path: string) => call<T>('GET', path),
+  post: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
 };
 export type SportelloDataProvider = typeof dataProvider;

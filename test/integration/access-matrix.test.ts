@@ -77,6 +77,7 @@ const expectations: Record<string, Expectation> = {
   'POST /api/tasks/:id/reassign': { access: officeWork, scope: 'path', ...onTask('reassign', { toOffice: 'mi-urp' }) },
   'POST /api/tasks/:id/request-information': { access: officeWork, scope: 'path', ...onTask('request-information', { question: 'Il numero del verbale' }) },
   'GET /api/services': { access: anyone, scope: 'list', ...list('/api/services?range=[0,999]') },
+  'GET /api/services/:id/intake': { access: anyone, scope: 'path', ...byId('/api/services', 'milano:tari-refund', 'firenze:tari-refund', '/intake') },
   'GET /api/definitions': { access: readDefinitions, scope: 'list', ...list('/api/definitions?range=[0,999]') },
   'GET /api/definitions/:serviceCode/versions/:version': { access: readDefinitions, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1') },
   'GET /api/definitions/:serviceCode/versions/:version/cases': { access: readDefinitions, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1/cases') },

@@ -1,33 +1,35 @@
-import { Chip } from '@mui/material';
+import { Typography } from '@mui/material';
 import {
-  Datagrid, DateField, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField,
+  Datagrid, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField, useTranslate,
 } from 'react-admin';
-import { channelChoices, romeDateTime, statusChoices } from './caseChoices.ts';
+import { caseStatuses, channels } from '../../../domain/case.ts';
+import { useChoices } from '../common/choices.ts';
+import { StatusChip } from '../common/chips.tsx';
+import { RomeDateField } from '../common/RomeDateField.tsx';
 
-const filters = [
-  <SearchInput key="q" source="q" alwaysOn />,
-  <SelectInput key="status" source="status" choices={statusChoices} />,
-  <ReferenceInput key="municipalityId" source="municipalityId" reference="municipalities">
-    <SelectInput optionText="name" />
-  </ReferenceInput>,
-  <SelectInput key="channel" source="channel" choices={channelChoices} />,
-];
+const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.cases.empty')}</Typography>;
 
-const Empty = () => (
-  <p style={{ padding: 24 }}>No cases yet: cases opened by operators, Open311 or the phone line appear here.</p>
-);
-
-export const CaseList = () => (
-  <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} empty={<Empty />}>
-    <Datagrid rowClick="show" bulkActionButtons={false}>
-      <TextField source="id" />
-      <DateField source="createdAt" label="Opened" {...romeDateTime} />
-      <TextField source="municipalityName" label="Municipality" sortable={false} />
-      <TextField source="serviceName" label="Service" sortable={false} />
-      <TextField source="channel" sortable={false} />
-      <TextField source="subject" sortable={false} />
-      <FunctionField source="status" render={(r: { status: string }) =>
-        <Chip size="small" label={r.status} color={r.status === 'open' ? 'warning' : 'success'} />} />
-    </Datagrid>
-  </List>
-);
+export const CaseList = () => {
+  const translate = useTranslate();
+  const filters = [
+    <SearchInput key="q" source="q" alwaysOn />,
+    <SelectInput key="status" source="status" choices={useChoices('status', caseStatuses)} />,
+    <ReferenceInput key="municipalityId" source="municipalityId" reference="municipalities">
+      <SelectInput optionText="name" label="resources.cases.fields.municipalityId" />
+    </ReferenceInput>,
+    <SelectInput key="channel" source="channel" choices={useChoices('channel', channels)} />,
+  ];
+  return (
+    <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} empty={<Empty />}>
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="id" />
+        <RomeDateField source="createdAt" />
+        <TextField source="municipalityName" sortable={false} />
+        <TextField source="serviceName" sortable={false} />
+        <FunctionField source="channel" sortable={false} render={(r: { channel: string }) => translate(`app.channel.${r.channel}`)} />
+        <TextField source="subject" sortable={false} />
+        <FunctionField source="status" render={(r: { status: string }) => <StatusChip status={r.status} />} />
+      </Datagrid>
+    </List>
+  );
+};

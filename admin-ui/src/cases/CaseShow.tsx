@@ -1,8 +1,8 @@
 import {
-  ArrayField, Datagrid, DateField, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField,
-  TopToolbar, useRecordContext,
+  ArrayField, Datagrid, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate,
 } from 'react-admin';
-import { romeDateTime } from './caseChoices.ts';
+import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
+import { RomeDateField } from '../common/RomeDateField.tsx';
 import { ResolveCase, TransferCase } from './CaseAction.tsx';
 
 const Actions = () => {
@@ -11,50 +11,54 @@ const Actions = () => {
   return <TopToolbar>{record?.status === 'open' && record.stage === 'intake' && <><TransferCase /><ResolveCase /></>}</TopToolbar>;
 };
 
-export const CaseShow = () => (
-  <Show actions={<Actions />}>
-    <SimpleShowLayout>
-      <TextField source="id" />
-      <TextField source="subject" />
-      <TextField source="description" />
-      <TextField source="municipalityName" label="Municipality" />
-      <TextField source="serviceName" label="Service" />
-      <TextField source="channel" />
-      <TextField source="status" />
-      <TextField source="stage" />
-      <TextField source="outcome" emptyText="—" />
-      <TextField source="citizen.name" label="Citizen" emptyText="—" />
-      <TextField source="citizen.phone" label="Phone" emptyText="—" />
-      <TextField source="citizen.email" label="E-mail" emptyText="—" />
-      <TextField source="citizen.fiscalCode" label="Fiscal code" emptyText="—" />
-      <Labeled label="Service details">
-        <FunctionField render={(r: { details?: Record<string, unknown> }) =>
-          Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
-      </Labeled>
-      <NumberField source="definitionVersion" label="Definition version" emptyText="—" />
-      <DateField source="createdAt" label="Opened" {...romeDateTime} />
-      <DateField source="updatedAt" label="Updated" {...romeDateTime} />
-      <DateField source="resolvedAt" label="Resolved" emptyText="—" {...romeDateTime} />
-      <ArrayField source="tasks" label="Office tasks">
-        <Datagrid bulkActionButtons={false} rowClick={false} empty={<span>Not transferred to an office</span>}>
-          <TextField source="officeName" label="Office" />
-          <TextField source="status" />
-          <TextField source="assignee" emptyText="—" />
-          <DateField source="warningAt" label="Warning" {...romeDateTime} />
-          <DateField source="dueAt" label="Due" {...romeDateTime} />
-          <TextField source="slaState" label="SLA" />
-        </Datagrid>
-      </ArrayField>
-      <ArrayField source="events" label="Timeline">
-        <Datagrid bulkActionButtons={false} rowClick={false}>
-          <NumberField source="seq" label="#" />
-          <DateField source="at" label="When" {...romeDateTime} />
-          <TextField source="type" label="Event" />
-          <TextField source="stage" />
-          <TextField source="actor" emptyText="system" />
-          <FunctionField label="Details" render={(e: { data: object }) => <code>{JSON.stringify(e.data)}</code>} />
-        </Datagrid>
-      </ArrayField>
-    </SimpleShowLayout>
-  </Show>
-);
+export const CaseShow = () => {
+  const translate = useTranslate();
+  const t = (group: string) => (value: string | null) => (value ? translate(`app.${group}.${value}`, { _: value }) : '—');
+  return (
+    <Show actions={<Actions />}>
+      <SimpleShowLayout>
+        <TextField source="id" />
+        <TextField source="subject" />
+        <TextField source="description" />
+        <TextField source="municipalityName" />
+        <TextField source="serviceName" />
+        <FunctionField source="channel" render={(r: { channel: string }) => t('channel')(r.channel)} />
+        <FunctionField source="status" render={(r: { status: string }) => <StatusChip status={r.status} />} />
+        <FunctionField source="stage" render={(r: { stage: string }) => t('stage')(r.stage)} />
+        <FunctionField source="outcome" render={(r: { outcome: string | null }) => t('outcome')(r.outcome)} />
+        <TextField source="citizen.name" emptyText="—" />
+        <TextField source="citizen.phone" emptyText="—" />
+        <TextField source="citizen.email" emptyText="—" />
+        <TextField source="citizen.fiscalCode" emptyText="—" />
+        <Labeled label="app.cases.serviceDetails">
+          <FunctionField render={(r: { details?: Record<string, unknown> }) =>
+            Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
+        </Labeled>
+        <NumberField source="definitionVersion" emptyText="—" />
+        <RomeDateField source="createdAt" />
+        <RomeDateField source="updatedAt" />
+        <RomeDateField source="resolvedAt" />
+        <ArrayField source="tasks">
+          <Datagrid bulkActionButtons={false} rowClick={false} empty={<span>{translate('app.cases.notTransferred')}</span>}>
+            <TextField source="officeName" />
+            <FunctionField source="status" render={(r: { status: string }) => translate(`app.taskStatus.${r.status}`)} />
+            <TextField source="assignee" emptyText="—" />
+            <RomeDateField source="warningAt" />
+            <RomeDateField source="dueAt" />
+            <FunctionField source="slaState" render={(r: { slaState: SlaState }) => <SlaChip state={r.slaState} />} />
+          </Datagrid>
+        </ArrayField>
+        <ArrayField source="events">
+          <Datagrid bulkActionButtons={false} rowClick={false}>
+            <NumberField source="seq" />
+            <RomeDateField source="at" />
+            <TextField source="type" />
+            <FunctionField source="stage" render={(r: { stage: string }) => t('stage')(r.stage)} />
+            <TextField source="actor" emptyText={translate('app.cases.system')} />
+            <FunctionField source="data" render={(e: { data: object }) => <code>{JSON.stringify(e.data)}</code>} />
+          </Datagrid>
+        </ArrayField>
+      </SimpleShowLayout>
+    </Show>
+  );
+};

@@ -1,4 +1,8 @@
-import { CaseList } from './CaseList.tsx';
-import { CaseShow } from './CaseShow.tsx';
+import { lazy } from 'react';
 
-export default { list: CaseList, show: CaseShow, recordRepresentation: 'id' };
+// Loaded when first visited: the log-in page and dashboard do not pay for them.
+export default {
+  list: lazy(() => import('./CaseList.tsx').then((m) => ({ default: m.CaseList }))),
+  show: lazy(() => import('./CaseShow.tsx').then((m) => ({ default: m.CaseShow }))),
+  recordRepresentation: 'id',
+};

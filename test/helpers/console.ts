@@ -1,0 +1,67 @@
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { demoPassword } from '../../catalog/demo.ts';
+import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
+import { accessibilityViolations, launchChromium, screenshot } from './browser.ts';
+import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from './platform.ts';
+
+/** The whole platform with its demo data, and Debian's Chromium to drive the console with. */
+export interface ConsolePlatform {
+  ports: PlatformPorts;
+  url: (path: string) => string;
+  browser: Browser;
+  /** A fresh page (its own cookies) in Italian, in Rome. */
+  newPage: () => Promise<Page>;
+  /** The API as a demo user, for what happens elsewhere meanwhile. */
+  api: (email: string) => Promise<ApiFetch>;
+  query: <R extends object = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+  stop: () => Promise<void>;
+}
+
+export async function startConsolePlatform(): Promise<ConsolePlatform> {
+  const setup = await platformEnv();
+  const run: NodeScript = startPlatform(setup.env);
+  await platformReady(run);
+  const browser = await launchChromium();
+  const url = (p: string) => `http://127.0.0.1:${setup.ports.api}${p}`;
+  return {
+    ports: setup.ports,
+    url,
+    browser,
+    newPage: async () => (await browser.newContext({
+      viewport: { width: 1366, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
+      // The API's Content-Security-Policy forbids inline scripts, axe-core's injection included.
+      bypassCSP: true,
+    })).newPage(),
+    api: (email) => logIn(url(''), email, demoPassword),
+    async query(sql, params = []) {
+      const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${setup.ports.postgres}/sportello` });
+      await client.connect();
+      try { return (await client.query(sql, params)).rows; } finally { await client.end(); }
+    },
+    async stop() {
+      await browser.close();
+      await run.stop();
+      rmSync(setup.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the console's own form, in Italian, and waits for the role's dashboard. */
+export async function logInAs(page: Page, url: (p: string) => string, email: string, displayName: string): Promise<void> {
+  await page.goto(url('/admin/'));
+  await page.getByLabel(/nome utente/i).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(demoPassword);
+  await page.getByRole('button', { name: /accedi/i }).click();
+  await page.getByRole('heading', { name: `Buongiorno, ${displayName}` }).waitFor();
+}
+
+/** A page as a user sees it: no serious or critical accessibility violation, and a screenshot of it. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  // Notifications and transitions settle before axe looks at colours.
+  await page.waitForTimeout(400);
+  expect(await accessibilityViolations(page), name).toEqual([]);
+  await screenshot(page, name);
+}
