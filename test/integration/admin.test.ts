@@ -175,7 +175,8 @@ describe('users', () => {
     expect((await milanAdmin.inject({ method: 'POST', url: '/api/users/luca.tributi/enable' })).json().disabledAt).toBeNull();
     expect((await app.inject({ method: 'POST', url: '/api/session', payload: { email: 'luca.ferri@comune.milano.example', password: 'una password lunga' } })).statusCode).toBe(200);
     expect((await auditOf('luca.tributi')).map((a) => a.action))
-      .toEqual(['staff-user.created', 'staff-user.password-set', 'staff-user.disabled', 'session.login-failed', 'staff-user.enabled']);
+      .toEqual(['staff-user.created', 'staff-user.password-set', 'session.login', 'session.login', 'staff-user.disabled', 'session.login-failed',
+        'staff-user.enabled', 'session.login']);
     expectProblem(await milanAdmin.inject({ method: 'POST', url: `/api/users/${milanAdmin.id}/disable` }), 409);
   });
 
