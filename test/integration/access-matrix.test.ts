@@ -153,6 +153,8 @@ const expectations: Record<string, Expectation> = {
     access: readCases, scope: 'path',
     own: () => ({ url: '/api/citizens/lookup?phone=%2B393401112233' }), other: () => ({ url: '/api/citizens/lookup?phone=%2B393409998877' }),
   },
+  // A PBX's webhook, authenticated by the line's token, not a session: anonymous with no token is a 401.
+  'POST /api/cti/:lineId': { access: 'public', scope: 'none', own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }) },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
 };
 
