@@ -60,9 +60,18 @@ export const ctiRoutes: FastifyPluginAsyncZod<CtiRouteDeps> = async (app, { logg
     return {};
   };
 
+  // The line whose token the request presented, found before the body is validated: a wrong token is a 401 whatever it posts.
+  const lines = new WeakMap<object, LineRecord>();
   app.post('/cti/:lineId', {
-    // Outside the staff session model: the PBX authenticates with the line's token, checked below.
+    // Outside the staff session model: the PBX authenticates with the line's token.
     config: { access: 'public' },
+    preValidation: async (req) => {
+      const { lineId } = req.params as { lineId: string };
+      const { token } = req.query as { token?: unknown };
+      const line = typeof token === 'string' && token.length <= 200 ? await lineByCtiToken(deps.db, lineId, token) : undefined;
+      if (!line) throw new ApiError('unauthorized', 'unknown line or wrong token (give the line\'s token as ?token=)');
+      lines.set(req, line);
+    },
     schema: {
       operationId: 'ctiEvent', tags: ['telephony'], summary: "A PBX's call event, as Zammad's generic CTI API (newCall, answer, hangup)",
       params: z.object({ lineId: z.string().max(60) }),
@@ -71,8 +80,7 @@ export const ctiRoutes: FastifyPluginAsyncZod<CtiRouteDeps> = async (app, { logg
       response: { 200: CtiAnswerSchema, 400: ProblemSchema, 401: ProblemSchema, 422: ProblemSchema },
     },
   }, async (req) => {
-    const line = req.query.token ? await lineByCtiToken(deps.db, req.params.lineId, req.query.token) : undefined;
-    if (!line) throw new ApiError('unauthorized', 'unknown line or wrong token (give the line\'s token as ?token=)');
+    const line = lines.get(req)!;
     const e = req.body;
     const record = (input: CallEventInput, applies: (c: StoredCall | undefined) => boolean) => recorder.recordIf(input, applies);
     if (e.event === 'newCall') {
