@@ -19,7 +19,7 @@ let pbxPort: number; // where SIPp plays the citizen's phone for callbacks
 
 const allDays = (hours: string[]) => ({ mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours });
 
-/** SIPp calls Milan's 020202 as `caller`, presses 1 (queue mi-informazioni) and hangs up after `waitMs`. */
+/** SIPp calls Milan's 020202 as `caller` (a prefix: its first call is `${caller}1`), presses 1 (queue mi-informazioni) and hangs up after `waitMs`. */
 const queueCall = async (caller: string, waitMs: number) => runSipp('queue-call.xml', [
   `${uaAddress}:${sip.ua.address.port}`, '-p', String(await freeUdpPort()), '-mp', String(await freeUdpPort()), '-s', '020202',
   '-key', 'caller', caller, '-d', String(waitMs), '-m', '1', '-timeout', '20s', '-timeout_error',
@@ -72,54 +72,54 @@ describe('SIP calls into workflows', () => {
   it('a caller who hangs up in the queue is called back over SIP (answered), linked to the abandoned call; a second abandon the same day starts nothing', async () => {
     const phone = runSipp('callback-answered.xml', ['-p', String(pbxPort), '-mp', String(await freeUdpPort()), '-m', '1', '-timeout', '20s', '-timeout_error']);
     await phone.listening;
-    const run = await queueCall('3351112222', 1000);
+    const run = await queueCall('335111222', 1000);
     expect(run.code, run.output).toBe(0);
     await sip.recorder.flush();
-    const abandoned = await t.db.selectFrom('calls').selectAll().where('caller', '=', '3351112222').executeTakeFirstOrThrow();
+    const abandoned = await t.db.selectFrom('calls').selectAll().where('caller', '=', '3351112221').executeTakeFirstOrThrow();
     expect(abandoned).toMatchObject({ state: 'ended', end_cause: 'abandoned', queue: 'mi-informazioni', ivr_choice: '1' });
     const queued = await t.db.selectFrom('call_events').select('data').where('call_id', '=', abandoned.id).where('type', '=', 'queued').executeTakeFirstOrThrow();
     expect(queued.data).toMatchObject({ queue: 'mi-informazioni', position: 1, priority: 'normal' });
 
-    const workflowId = abandonedCallbackWorkflowId('mi-020202', '3351112222', Date.now());
+    const workflowId = abandonedCallbackWorkflowId('mi-020202', '3351112221', Date.now());
     const handle = w.client.workflow.getHandle(workflowId);
     // The workflow answers once the citizen picked up; the operator's end of the call then hangs up.
     const callback = await until(async () => t.db.selectFrom('calls').selectAll().where('id', '=', `${workflowId}:1`).where('state', '=', 'connected').executeTakeFirst());
-    expect(callback).toMatchObject({ direction: 'outbound', called: '3351112222', linked_call_id: abandoned.id, municipality_id: 'milano' });
+    expect(callback).toMatchObject({ direction: 'outbound', called: '3351112221', linked_call_id: abandoned.id, municipality_id: 'milano' });
     expect(await handle.result()).toEqual({ result: 'answered', attempts: [{ attempt: 1, callId: `${workflowId}:1`, outcome: 'answered' }] });
     sip.ua.hangup(`${workflowId}:1`);
     const answered = await phone.done;
     expect(answered.code, answered.output).toBe(0);
 
     const { runId } = await handle.describe();
-    const again = await queueCall('3351112222', 1000);
+    const again = await queueCall('335111222', 1000);
     expect(again.code, again.output).toBe(0);
     await sip.recorder.flush();
     expect((await handle.describe()).runId).toBe(runId);
-    const outbound = await t.db.selectFrom('calls').select('id').where('called', '=', '3351112222').where('direction', '=', 'outbound').execute();
+    const outbound = await t.db.selectFrom('calls').select('id').where('called', '=', '3351112221').where('direction', '=', 'outbound').execute();
     expect(outbound).toHaveLength(1);
   });
 
   it('an answered call opens a case for the operator (call.attached); the same caller’s next call attaches to that open case', async () => {
     const answer = async () => {
-      const run = queueCall('3361113333', 2500);
+      const run = queueCall('336111333', 2500);
       const callId = await until(async () => sip.ua.waiting('mi-informazioni') > 0 && sip.ua.pickUp('mi-informazioni', 'giulia.operatrice'));
       expect((await run).code).toBe(0);
       await sip.recorder.flush();
       return callId;
     };
     const first = await answer();
-    const opened = await t.db.selectFrom('cases').selectAll().where(({ ref }) => ref('citizen', '->>').key('phone'), '=', '+393361113333').execute();
+    const opened = await t.db.selectFrom('cases').selectAll().where(({ ref }) => ref('citizen', '->>').key('phone'), '=', '+393361113331').execute();
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({ municipality_id: 'milano', service_code: 'general-information', channel: 'phone', details: { topic: 'Informazioni generali' } });
     const caseId = opened[0]!.id;
     expect(await caseEvents(caseId, 'case.opened')).toHaveLength(1);
     await until(async () => (await caseEvents(caseId, 'call.attached')).length === 1);
-    expect((await caseEvents(caseId, 'call.attached'))[0]!.data).toMatchObject({ callId: first, agent: 'giulia.operatrice', lineId: 'mi-020202', caller: '3361113333' });
+    expect((await caseEvents(caseId, 'call.attached'))[0]!.data).toMatchObject({ callId: first, agent: 'giulia.operatrice', lineId: 'mi-020202', caller: '3361113331' });
 
     const second = await answer();
     await until(async () => (await caseEvents(caseId, 'call.attached')).length === 2);
     expect((await caseEvents(caseId, 'call.attached'))[1]!.data).toMatchObject({ callId: second });
-    expect(await t.db.selectFrom('cases').select('id').where(({ ref }) => ref('citizen', '->>').key('phone'), '=', '+393361113333').execute()).toHaveLength(1);
+    expect(await t.db.selectFrom('cases').select('id').where(({ ref }) => ref('citizen', '->>').key('phone'), '=', '+393361113331').execute()).toHaveLength(1);
     expect(await t.db.selectFrom('calls').select('state').where('id', '=', second).executeTakeFirst()).toEqual({ state: 'ended' });
   });
 });
