@@ -30,6 +30,7 @@ import { surveyAnswersRoutes } from './routes/survey-answers.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
+import { ctiRoutes } from './routes/cti.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { kpiRoutes } from './routes/kpi.routes.ts';
@@ -95,6 +96,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });
+    await api.register(ctiRoutes, { ...caseDeps, logger });
     for (const routes of [callsRoutes, knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes, kpiRoutes]) {
       await api.register(routes, { db });
     }

@@ -25,7 +25,7 @@ await withThrowawayPlatform({ postgres: 54341, temporal: 17245, temporalUi: 1824
   const recorder = new CallEventRecorder(db, log);
   const ua = await SipUserAgent.start({
     bind: { address: uaAddress, port: 0 }, pbx: null, callerId: '020202', ringMs: 0,
-    ivr: { menu: 'main', transfers: {} }, events: new SipCallEvents(recorder, (n) => (n === '020202' ? 'milano' : null)), log,
+    ivr: () => ({ menu: 'main', transfers: {} }), events: new SipCallEvents(recorder, (n) => (n === '020202' ? 'milano' : null)), log,
   });
   const t0 = performance.now();
   const run = await runSipp('load-call.xml', [

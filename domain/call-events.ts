@@ -36,7 +36,11 @@ export const CallEventSchema = z.discriminatedUnion('type', [
     linkedCallId: z.string().min(1).max(256).nullable(),
   }),
   z.object({ ...base, type: z.literal('ivr-choice'), menu: z.string().min(1), digits: z.string().regex(/^[0-9*#A-D]+$/) }),
-  z.object({ ...base, type: z.literal('queued'), queue: z.string().min(1), position: z.number().int().min(1) }),
+  z.object({
+    ...base, type: z.literal('queued'), queue: z.string().min(1), position: z.number().int().min(1),
+    /** `high`: a profiled caller (elderly, vulnerable), answered before the others. Absent in events from before priorities. */
+    priority: z.enum(['normal', 'high']).optional(),
+  }),
   z.object({ ...base, type: z.literal('connected'), agent: z.string().min(1).nullable() }),
   z.object({
     ...base,

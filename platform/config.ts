@@ -60,8 +60,8 @@ export const configSchema = z.object({
   CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
   TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
     .describe('Task queue of the telephony worker.'),
-  TELEPHONY_DIALER: z.enum(['none']).default('none')
-    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent. The SIP adapter (`telephony/sip/`) is not yet wired into the worker.'),
+  TELEPHONY_DIALER: z.enum(['none', 'sip']).default('none')
+    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.'),
   SIP_BIND_ADDRESS: z.ipv4().default('127.0.0.1')
     .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
   SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
@@ -84,6 +84,9 @@ export const configSchema = z.object({
       path: [c.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
       message: 'client certificate and key must be given together',
     });
+  }
+  if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
+    ctx.addIssue({ code: 'custom', path: ['SIP_PBX_ADDRESS'], message: 'TELEPHONY_DIALER=sip calls citizens back through a PBX: give its host:port' });
   }
 });
 

@@ -10,7 +10,9 @@ const temporalLevel = {
 } as const satisfies Record<Config['LOG_LEVEL'], LogLevel>;
 const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
 
-type WorkerSpec = (config: Config, db: Db) => Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>;
+/** What a worker runs; `stop`: what it started beside the worker (the SIP adapter), stopped after it. */
+type WorkerParts = Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'> & { stop?: () => Promise<void> };
+type WorkerSpec = (config: Config, db: Db) => WorkerParts | Promise<WorkerParts>;
 
 /**
  * Runs one Temporal worker process against external PostgreSQL and Temporal. SIGINT/SIGTERM (or
@@ -31,17 +33,19 @@ export async function runWorkerProcess(name: string, spec: WorkerSpec): Promise<
   });
   const db = createDb(config, config.DATABASE_URL);
   const connection = await connectWorker(config, config.TEMPORAL_ADDRESS);
+  const { stop, ...parts } = await spec(config, db);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     shutdownGraceTime: `${config.SHUTDOWN_GRACE_SECONDS}s`,
-    ...spec(config, db),
+    ...parts,
   });
   stopWhenSupervisorGoes(() => worker.shutdown());
   logger.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, `${name} polling`);
   try {
     await worker.run();
   } finally {
+    await stop?.();
     await connection.close();
     await db.destroy();
     logger.info(`${name} stopped`);

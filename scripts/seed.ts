@@ -2,6 +2,9 @@ import { demoCalendars } from '../catalog/calendars.ts';
 import { demoDefinitions } from '../catalog/definitions.ts';
 import { demoMunicipalities, demoOffices, demoPassword, demoServices, demoStaff } from '../catalog/demo.ts';
 import { demoArticleAuthor, demoArticles } from '../catalog/knowledge.ts';
+import { demoLines } from '../catalog/lines.ts';
+import { insertLineOnce } from '../api/db/lines.repository.ts';
+import { LineSchema } from '../domain/line.ts';
 import { NewArticleSchema } from '../api/schemas/knowledge.ts';
 import { insertVersion } from '../api/db/knowledge.repository.ts';
 import { versionContent } from '../api/services/knowledge.service.ts';
@@ -44,6 +47,7 @@ export async function seedDemoReferenceData(db: Db): Promise<void> {
         document: JSON.stringify(ServiceDefinitionSchema.parse(d)), published_at: new Date(),
       })))
       .onConflict((oc) => oc.doNothing()).execute();
+    for (const { ctiToken, ...line } of demoLines) await insertLineOnce(trx, LineSchema.parse(line), ctiToken);
     // Version 1 of each demo article, unless the article exists (it may have been revised since).
     for (const { id, ...article } of demoArticles) {
       const a = NewArticleSchema.parse(article);

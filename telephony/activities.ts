@@ -5,7 +5,14 @@ import type { CallOutcome, Dialer } from './dialer.ts';
 
 /** `preferred`: the channel to use when the citizen gave that contact (the callback's written fallback). */
 export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null; preferred?: 'sms' | 'email' }
-export interface CallCitizen { caseId: string; attempt: number; phone: string; purpose: 'answer-ready' | 'scheduled'; dedupKey: string }
+/**
+ * `caseId` is null for a call that belongs to no case (a caller who hung up in the queue);
+ * `linkedCallId` is the contact it follows up.
+ */
+export interface CallCitizen {
+  caseId: string | null; attempt: number; phone: string; purpose: 'answer-ready' | 'scheduled' | 'abandoned-call'; dedupKey: string;
+  linkedCallId?: string;
+}
 /** `callId` is null when no call was placed. */
 export interface CallResult { outcome: CallOutcome; callId: string | null }
 
@@ -26,7 +33,7 @@ const outcomeText: Record<Outcome, string> = {
  * through the deployment's dialer.
  */
 export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dialer }) {
-  const enqueue = (caseId: string, dedupKey: string, notice: Notice, body: string) => db.insertInto('outbound_messages')
+  const enqueue = (caseId: string | null, dedupKey: string, notice: Notice, body: string) => db.insertInto('outbound_messages')
     .values({ case_id: caseId, dedup_key: dedupKey, channel: notice.channel, recipient: notice.recipient, body })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .execute();
@@ -63,10 +70,17 @@ export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dial
     },
 
     /** One attempt to call the citizen back; the dedup key is the call's id, the same on a retry. */
-    async callCitizen({ caseId, attempt, phone, purpose, dedupKey }: CallCitizen): Promise<CallResult> {
-      log.info('calling the citizen back', { caseId, attempt, purpose });
-      const outcome = await dialer.call(phone, { callId: dedupKey, ringSeconds });
+    async callCitizen({ caseId, attempt, phone, purpose, dedupKey, linkedCallId }: CallCitizen): Promise<CallResult> {
+      log.info('calling the citizen back', { caseId, attempt, purpose, linkedCallId });
+      const outcome = await dialer.call(phone, { callId: dedupKey, ringSeconds, linkedCallId });
       return { outcome, callId: outcome === 'failed' ? null : dedupKey };
+    },
+
+    /** A text message to a caller we know only by number (no case): the abandoned callback's written fallback. */
+    async textCaller({ dedupKey, phone, text }: { dedupKey: string; phone: string; text: string }): Promise<Notice> {
+      const notice = { channel: 'sms' as const, recipient: phone };
+      await enqueue(null, dedupKey, notice, text);
+      return notice;
     },
 
     async sendSurvey({ caseId, dedupKey, channel, questions }: { caseId: string; dedupKey: string; channel: 'sms' | 'email'; questions: string[] }): Promise<Notice | null> {

@@ -1,35 +1,70 @@
 import { recordCallEvent } from '../api/db/calls.repository.ts';
 import { type CallEvent, type CallEventInput, CallEventSchema } from '../domain/call-events.ts';
+import type { CallsTable } from '../api/db/database.ts';
 import type { Db } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 
+/** A contact as stored, for a guard deciding whether an event still applies (undefined: no such contact yet). */
+export type StoredCall = Pick<CallsTable, 'state' | 'direction' | 'caller' | 'called' | 'municipality_id'> & { lastSeq: number; startedAt: Date };
+
 /**
  * Numbers an adapter's call events per call and stores them in order. Recording never blocks or
- * fails the call itself: a database error is logged and the call goes on.
+ * fails the call itself: a database error is logged and the call goes on. The numbering carries
+ * on from the stored `calls.last_seq` the first time a call is seen, so after a restart mid-call
+ * the next events follow the stored ones instead of colliding with them. `onRecorded` (the
+ * ingestion) runs after each stored event, in the call's order.
  */
 export class CallEventRecorder {
-  private readonly calls = new Map<string, { seq: number; chain: Promise<void> }>();
+  private readonly calls = new Map<string, { seq: number | null; chain: Promise<unknown> }>();
+  onRecorded: ((e: CallEvent) => Promise<void>) | null = null;
 
   constructor(private readonly db: Db, private readonly log: Logger) {}
 
   /** `last`: no more events will come for this call here (its end, or a contact another system follows). */
-  record(input: CallEventInput, last = input.type === 'ended'): CallEvent {
-    const call = this.calls.get(input.callId) ?? { seq: 0, chain: Promise.resolve() };
-    this.calls.set(input.callId, call);
-    const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at: input.at ?? new Date().toISOString() });
-    call.chain = call.chain
-      .then(() => this.db.transaction().execute((trx) => recordCallEvent(trx, event)))
-      .then(() => undefined, (err: unknown) => this.log.error({ err, event }, 'call event not recorded'));
-    // The numbering is no longer needed once the last event is stored.
-    if (last) {
-      const chain = call.chain;
-      void chain.then(() => { if (this.calls.get(event.callId)?.chain === chain) this.calls.delete(event.callId); });
-    }
-    return event;
+  record(input: CallEventInput, last = input.type === 'ended'): void {
+    void this.enqueue(input, last, null);
   }
 
-  /** Waits until every event reported so far is stored. */
+  /**
+   * Records the event only if `applies` to the call as stored (a webhook's repeated or late
+   * event changes nothing); resolves to the stored event, or null when it did not apply or failed.
+   */
+  recordIf(input: CallEventInput, applies: (call: StoredCall | undefined) => boolean): Promise<CallEvent | null> {
+    return this.enqueue(input, input.type === 'ended', applies);
+  }
+
+  /** Waits until every event reported so far is stored and ingested. */
   async flush(): Promise<void> {
     await Promise.all([...this.calls.values()].map((c) => c.chain));
+  }
+
+  private enqueue(input: CallEventInput, last: boolean, applies: ((call: StoredCall | undefined) => boolean) | null): Promise<CallEvent | null> {
+    const at = input.at ?? new Date().toISOString();
+    const call = this.calls.get(input.callId) ?? { seq: null, chain: Promise.resolve() };
+    this.calls.set(input.callId, call);
+    const stored = call.chain.then(async () => {
+      if (call.seq === null || applies) {
+        const row = await this.stored(input.callId);
+        if (applies && !applies(row)) return null;
+        call.seq = Math.max(call.seq ?? 0, row?.lastSeq ?? 0);
+      }
+      const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at });
+      await this.db.transaction().execute((trx) => recordCallEvent(trx, event));
+      await this.onRecorded?.(event).catch((err: unknown) => this.log.error({ err, event }, 'call event not ingested'));
+      return event;
+    }).catch((err: unknown) => {
+      this.log.error({ err, input }, 'call event not recorded');
+      return null;
+    });
+    call.chain = stored;
+    // The numbering is no longer needed once the last event is stored.
+    if (last) void stored.then(() => { if (this.calls.get(input.callId)?.chain === stored) this.calls.delete(input.callId); });
+    return stored;
+  }
+
+  private async stored(callId: string): Promise<StoredCall | undefined> {
+    const row = await this.db.selectFrom('calls')
+      .select(['state', 'direction', 'caller', 'called', 'municipality_id', 'last_seq', 'started_at']).where('id', '=', callId).executeTakeFirst();
+    return row && { ...row, lastSeq: row.last_seq, startedAt: row.started_at };
   }
 }

@@ -80,6 +80,24 @@ export interface CaseSnapshot {
   remainingBusinessMs: number | null;
   /** The next call an operator scheduled (absent in cases from before callbacks). */
   scheduledCallback?: ScheduledCallback | null;
+  /** Phone calls recorded on the case, as `kind:callId`: a repeated call signal records nothing. */
+  calls?: string[];
+}
+
+/**
+ * A phone call about the case, from the telephony ingestion: an operator answered it
+ * (`attached`), or it was handed to a second-level office's number (`transferred`).
+ */
+export interface CaseCall {
+  kind: 'attached' | 'transferred';
+  callId: string;
+  lineId: string;
+  caller: string;
+  agent?: string | null;
+  topic?: string | null;
+  /** transferred: the number it went to and the office that number is. */
+  target?: string;
+  officeId?: string | null;
 }
 
 /** `actor` is null in cases resolved before authentication. */
@@ -121,6 +139,9 @@ export const complainSignal = defineSignal<[{ text: string; channel: Channel }]>
 /** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
 export const citizenInformationSignal = defineSignal<[{ text: string; channel: Channel }]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
+
+/** A call about the case: recorded on its timeline as `call.attached` or `call.transferred`. */
+export const callSignal = defineSignal<[CaseCall]>('call');
 
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 

@@ -7,7 +7,7 @@ import { type Calendar, isOpen } from '../domain/calendar.ts';
 import { type Channel, outcomes } from '../domain/case.ts';
 import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
-  type Actor, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
+  type Actor, callSignal, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
   citizenInformationSignal, complainSignal, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate, resolveUpdate,
   snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
@@ -81,6 +81,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     ...state,
     task: state.task && { ...state.task },
     complaints: [...state.complaints],
+    ...(state.calls ? { calls: [...state.calls] } : {}),
     remainingBusinessMs: state.task && calendar && state.task.status !== 'done' ? remainingBusinessMs(state.task, calendar, Date.now()) : null,
   });
   const remindOffice = (key: string, text: string) =>
@@ -281,6 +282,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     if (state.status !== 'open') return;
     state.solicitations += 1;
     solicitationsToHandle += 1;
+  });
+  // A new handler (no patch needed): calls are recorded until the case closes, each once.
+  setHandler(callSignal, async (call) => {
+    const key = `${call.kind}:${call.callId}`;
+    if (state.stage === 'closed' || state.calls?.includes(key)) return;
+    (state.calls ??= []).push(key);
+    await condition(() => opened);
+    await record(`call.${call.kind}`, null, { ...call });
   });
   // An answer can overtake the survey's own delivery report; before resolution there is no survey to answer.
   setHandler(surveyAnswerSignal, ({ answers }) => { if (state.status === 'resolved') surveyAnswers ??= answers; });

@@ -1,2 +1,3 @@
 // Entry point of the worker's workflow bundle.
 export { caseWorkflow } from './case.ts';
+export { abandonedCallbackWorkflow } from './abandoned-callback.ts';

@@ -7,7 +7,7 @@ import type { Principal } from './principal.ts';
 
 // Session tokens and API keys are 256-bit random secrets: a plain SHA-256 of them is enough to store
 // (no guessing to slow down), and lets a request find its row by an index lookup.
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
 
 export async function staffPrincipal(db: Db, userId: string): Promise<Principal | null> {

@@ -39,7 +39,7 @@ async function contactsOf(db: Executor, cases: Case[], calls: CallRow[]): Promis
       .where('case_id', 'in', ids).where('type', 'in', inboundEvents).execute(),
     // Only the messages to the citizen: the outbox also holds the reminders sent to offices.
     db.selectFrom('outbound_messages').innerJoin('cases', 'cases.id', 'outbound_messages.case_id')
-      .select(['outbound_messages.case_id', 'outbound_messages.channel', 'outbound_messages.body', 'outbound_messages.created_at'])
+      .select(['cases.id as case_id', 'outbound_messages.channel', 'outbound_messages.body', 'outbound_messages.created_at'])
       .where('outbound_messages.case_id', 'in', ids)
       .where((eb) => eb.or([
         eb('outbound_messages.recipient', '=', sql<string>`cases.citizen->>'phone'`),

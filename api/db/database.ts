@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction
 import type { CalendarInput } from '../../domain/calendar.ts';
 import type { CallEvent, CallEventType, EndCause } from '../../domain/call-events.ts';
 import type { CaseLocation, CaseStatus, Channel, Citizen, Outcome, StaffRole } from '../../domain/case.ts';
+import type { LineConfig } from '../../domain/line.ts';
 import type { ServiceDefinitionInput } from '../../domain/service-definition.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -109,7 +110,8 @@ export interface IdempotencyKeysTable {
 }
 export interface OutboundMessagesTable {
   id: Generated<number>;
-  case_id: string;
+  /** Null for messages that belong to no case (an abandoned caller's callback fallback). */
+  case_id: string | null;
   dedup_key: string;
   channel: 'sms' | 'email';
   recipient: string;
@@ -130,6 +132,13 @@ export interface CallEventsTable {
   /** The whole event as validated by CallEventSchema. */
   data: Json<CallEvent>;
   recorded_at: CreatedAt;
+}
+
+export interface LinesTable {
+  id: string; municipality_id: string; calendar_id: string; numbers: ColumnType<string[], string[], string[]>;
+  /** The line's LineConfigSchema document. */
+  config: Json<LineConfig>;
+  cti_token_hash: string | null; created_at: CreatedAt;
 }
 
 export interface Database {
@@ -153,6 +162,7 @@ export interface Database {
   outbound_messages: OutboundMessagesTable;
   calls: CallsTable;
   call_events: CallEventsTable;
+  lines: LinesTable;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

@@ -70,8 +70,9 @@ async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string
 /**
  * Opens a case: its workflow is started (or found, for a repeated key) and the call returns once
  * the workflow has written the case to the read model.
+ * `actor` is null for a case the telephony opens from a call answered by no staff user it knows.
  */
-export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: Actor, scope: Scope): Promise<Case> {
+export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: Actor | null, scope: Scope): Promise<Case> {
   if (!(await findMunicipality(deps.db, intake.municipalityId))) {
     throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
   }

@@ -1,3 +1,5 @@
+import type { LineRecord } from '../../api/db/lines.repository.ts';
+import { type Line, phoneVariants, priorityOf } from '../../domain/line.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -5,30 +7,46 @@ import { CallEventRecorder } from '../call-recorder.ts';
 import type { Dialer } from '../dialer.ts';
 import { SipCallEvents } from './call-events.ts';
 import { SipDialer } from './dialer.ts';
-import { SipUserAgent, type SipUserAgentOptions } from './user-agent.ts';
+import { type IvrMenu, SipUserAgent } from './user-agent.ts';
 
 export interface SipAdapter { ua: SipUserAgent; dialer: Dialer; recorder: CallEventRecorder; stop: () => Promise<void> }
 
+/** A line's IVR as the user agent plays it: each key to a queue, or to the office number it transfers to. */
+export function ivrOf(line: Line): IvrMenu {
+  const options = Object.entries(line.config.ivr.options);
+  return {
+    menu: line.config.ivr.menu,
+    transfers: Object.fromEntries(options.flatMap(([key, o]) => ('transferTo' in o ? [[key, o.transferTo]] : []))),
+    queues: Object.fromEntries(options.flatMap(([key, o]) => ('queue' in o ? [[key, o.queue]] : []))),
+    priorityOf: (caller) => priorityOf(line, caller),
+  };
+}
+
+const noMenu: IvrMenu = { menu: 'none', transfers: {} };
+
 /**
- * The SIP adapter as the telephony worker will run it: the user agent on SIP_BIND_ADDRESS:SIP_PORT,
- * its events recorded in PostgreSQL, and a dialer for callbacks through SIP_PBX_ADDRESS. Lines
- * (number → municipality) and the IVR come from the caller until lines are configured per municipality.
+ * The SIP adapter as the telephony worker runs it: the user agent on SIP_BIND_ADDRESS:SIP_PORT
+ * answering the configured lines' numbers with their IVR, its events recorded in PostgreSQL, and
+ * a dialer for callbacks through SIP_PBX_ADDRESS.
  */
 export async function startSipAdapter(
   config: Pick<Config, 'SIP_BIND_ADDRESS' | 'SIP_PORT' | 'SIP_PBX_ADDRESS' | 'SIP_CALLER_ID' | 'SIP_ANSWER_AFTER_MS'>,
   db: Db,
   log: Logger,
-  lines: { lineOf: (ourNumber: string) => string | null; ivr: SipUserAgentOptions['ivr'] },
+  lines: LineRecord[],
+  recorder = new CallEventRecorder(db, log),
 ): Promise<SipAdapter> {
-  const recorder = new CallEventRecorder(db, log);
+  const byNumber = new Map(lines.flatMap((l) => l.numbers.flatMap((n) => phoneVariants(n).map((v) => [v, l] as const))));
+  const lineOf = (ourNumber: string) => byNumber.get(phoneVariants(ourNumber)[0]!);
+  const menus = new Map(lines.map((l) => [l.id, ivrOf(l)]));
   const [pbxHost, pbxPort] = config.SIP_PBX_ADDRESS?.split(':') ?? [];
   const ua = await SipUserAgent.start({
     bind: { address: config.SIP_BIND_ADDRESS, port: config.SIP_PORT },
     pbx: pbxHost ? { address: pbxHost, port: Number(pbxPort) } : null,
     callerId: config.SIP_CALLER_ID,
     ringMs: config.SIP_ANSWER_AFTER_MS,
-    ivr: lines.ivr,
-    events: new SipCallEvents(recorder, lines.lineOf),
+    ivr: (called) => menus.get(lineOf(called)?.id ?? '') ?? noMenu,
+    events: new SipCallEvents(recorder, (n) => lineOf(n)?.municipalityId ?? null),
     log,
   });
   return {

@@ -1,4 +1,5 @@
 import type { EndCause } from '../../domain/call-events.ts';
+import type { QueuePriority } from '../../domain/line.ts';
 import type { CallEventRecorder } from '../call-recorder.ts';
 import type { CallOutcome } from '../dialer.ts';
 
@@ -24,12 +25,28 @@ export class SipCallEvents {
     this.recorder.record({ type: 'initiated', direction: 'inbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.called), linkedCallId: null });
   }
 
-  dialled(c: CallParties) {
-    this.recorder.record({ type: 'initiated', direction: 'outbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.caller), linkedCallId: null });
+  /** `linkedCallId`: the contact this call follows up (a callback to a caller who hung up in the queue). */
+  dialled(c: CallParties, linkedCallId: string | null) {
+    this.recorder.record({ type: 'initiated', direction: 'outbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.caller), linkedCallId });
   }
 
   dtmf(callId: string, menu: string, digits: string) {
     this.recorder.record({ type: 'ivr-choice', callId, menu, digits });
+  }
+
+  queued(callId: string, queue: string, position: number, priority: QueuePriority) {
+    this.recorder.record({ type: 'queued', callId, queue, position, priority });
+  }
+
+  /** An operator took the call from its queue. */
+  agentConnected(callId: string, agent: string) {
+    this.recorder.record({ type: 'connected', callId, agent });
+  }
+
+  /** The caller hung up while waiting in a queue. */
+  abandonedInQueue(callId: string, queuedSince: number) {
+    this.recorder.record({ type: 'abandoned', callId, phase: 'queued', waitSeconds: (Date.now() - queuedSince) / 1000 });
+    this.recorder.record({ type: 'ended', callId, cause: 'abandoned' });
   }
 
   /** The callee answered our call; no agent is on it yet. */

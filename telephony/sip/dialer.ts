@@ -1,4 +1,4 @@
-import type { Dialer, CallOutcome } from '../dialer.ts';
+import type { CallOutcome, Dialer, DialOptions } from '../dialer.ts';
 import type { SipUserAgent } from './user-agent.ts';
 
 const dialable = /^\+?[0-9]{3,20}$/;
@@ -7,7 +7,7 @@ const dialable = /^\+?[0-9]{3,20}$/;
 export class SipDialer implements Dialer {
   constructor(private readonly ua: SipUserAgent) {}
 
-  async call(to: string, opts: { callId: string; ringSeconds: number }): Promise<CallOutcome> {
+  async call(to: string, opts: DialOptions): Promise<CallOutcome> {
     if (!dialable.test(to)) return 'failed';
     return this.ua.originate(to, opts);
   }

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import type { QueuePriority } from '../../domain/line.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { CallOutcome } from '../dialer.ts';
 import { type CallParties, outcomeOf, type SipCallEvents } from './call-events.ts';
@@ -8,6 +9,17 @@ import { header, param, parseCSeq, parseUri, type SipRequest, type SipResponse }
 import { buildSdp, defaultTelephoneEvent, parseSdp } from './sdp.ts';
 import { newBranch, newTag, type Peer, SipTransport } from './transport.ts';
 
+/**
+ * What the IVR of a dialled number does with a key: a transfer to a number (REFER), or a wait in
+ * a queue for an operator, profiled callers first.
+ */
+export interface IvrMenu {
+  menu: string;
+  transfers: Record<string, string>;
+  queues?: Record<string, string>;
+  priorityOf?: (caller: string) => QueuePriority;
+}
+
 export interface SipUserAgentOptions {
   bind: Peer;
   /** The PBX or proxy outbound calls and transfers go to; null: transfers go back to the calling peer. */
@@ -16,8 +28,8 @@ export interface SipUserAgentOptions {
   callerId: string;
   /** How long an inbound call rings before the IVR answers it. */
   ringMs: number;
-  /** The IVR's menu name and, per key, the number the caller is transferred to. */
-  ivr: { menu: string; transfers: Record<string, string> };
+  /** The IVR of the dialled number. */
+  ivr: (called: string) => IvrMenu;
   events: SipCallEvents;
   log: Logger;
 }
@@ -37,6 +49,8 @@ interface Call extends CallParties {
   settle?: (o: CallOutcome) => void;
   cancelled?: boolean;
   transfer?: { target: string; done: (ok: boolean) => void };
+  /** Inbound: waiting in a queue for an operator. */
+  queued?: { queue: string; since: number; priority: QueuePriority };
 }
 
 const allow = 'INVITE, ACK, CANCEL, BYE, INFO, NOTIFY, OPTIONS';
@@ -50,6 +64,8 @@ const userOf = (value: string) => parseUri(value.match(/<([^>]*)>/)?.[1] ?? valu
  */
 export class SipUserAgent {
   private readonly calls = new Map<string, Call>();
+  /** Callers waiting per queue, in the order they are taken: high priority first, then by arrival. */
+  private readonly queues = new Map<string, Call[]>();
 
   private constructor(private readonly transport: SipTransport, private readonly o: SipUserAgentOptions) {
     transport.onRequest = (req, from) => this.onRequest(req, from);
@@ -62,8 +78,20 @@ export class SipUserAgent {
   get address(): Peer { return this.transport.local; }
   get activeCalls(): number { return this.calls.size; }
 
+  /** How many callers wait in a queue. */
+  waiting(queue: string): number { return this.queues.get(queue)?.length ?? 0; }
+
+  /** An operator takes the next caller of a queue (the operator's desk or ACD calls this); the call's id, or null when nobody waits. */
+  pickUp(queue: string, agent: string): string | null {
+    const call = this.queues.get(queue)?.shift();
+    if (!call) return null;
+    call.queued = undefined;
+    this.o.events.agentConnected(call.callId, agent);
+    return call.callId;
+  }
+
   /** Places a call to `to` through the PBX and settles when it is answered or has failed. */
-  originate(to: string, { callId, ringSeconds }: { callId: string; ringSeconds: number }): Promise<CallOutcome> {
+  originate(to: string, { callId, ringSeconds, linkedCallId = null }: { callId: string; ringSeconds: number; linkedCallId?: string | null }): Promise<CallOutcome> {
     const pbx = this.o.pbx;
     if (!pbx) throw new Error('no PBX configured for outbound calls');
     return new Promise((resolve) => void this.withMedia().then((media) => {
@@ -79,7 +107,7 @@ export class SipUserAgent {
         ]),
       };
       const call = this.addCall({ callId, caller: this.o.callerId, called: to, invite, media, settle: resolve });
-      this.o.events.dialled(call);
+      this.o.events.dialled(call, linkedCallId);
       let ringing = false;
       call.timer = setTimeout(() => this.ringTimeout(call, ringing), ringSeconds * 1000);
       this.transport.request(invite, pbx, (res) => {
@@ -143,7 +171,8 @@ export class SipUserAgent {
       case 'ACK': return this.onAck(call, req);
       case 'BYE':
         this.transport.respond(req, 200);
-        this.o.events.hungUp(call.callId);
+        if (call.queued) this.o.events.abandonedInQueue(call.callId, call.queued.since);
+        else this.o.events.hungUp(call.callId);
         return this.end(call);
       case 'INFO': return this.onInfo(call, req);
       case 'NOTIFY': return this.onNotify(call, req);
@@ -200,10 +229,22 @@ export class SipUserAgent {
   }
 
   private onKey(call: Call, key: string): void {
-    if (call.state !== 'up') return;
-    this.o.events.dtmf(call.callId, this.o.ivr.menu, key);
-    const target = this.o.ivr.transfers[key];
-    if (target) void this.transfer(call.callId, target);
+    if (call.state !== 'up' || call.queued) return;
+    const ivr = this.o.ivr(call.called);
+    this.o.events.dtmf(call.callId, ivr.menu, key);
+    const target = ivr.transfers[key];
+    if (target) return void this.transfer(call.callId, target);
+    const queue = ivr.queues?.[key];
+    if (queue) this.enqueue(call, queue, ivr.priorityOf?.(call.caller) ?? 'normal');
+  }
+
+  private enqueue(call: Call, queue: string, priority: QueuePriority): void {
+    const waiting = this.queues.get(queue) ?? [];
+    this.queues.set(queue, waiting);
+    const position = priority === 'high' ? waiting.filter((c) => c.queued!.priority === 'high').length : waiting.length;
+    waiting.splice(position, 0, call);
+    call.queued = { queue, since: Date.now(), priority };
+    this.o.events.queued(call.callId, queue, position + 1, priority);
   }
 
   /** The transferee's progress on our REFER (a message/sipfrag status line). */
@@ -273,6 +314,7 @@ export class SipUserAgent {
     call.state = 'ended';
     clearTimeout(call.timer);
     call.transfer?.done(false);
+    if (call.queued) this.queues.set(call.queued.queue, this.queues.get(call.queued.queue)!.filter((c) => c !== call));
     call.media.close();
     this.calls.delete(call.callId);
   }

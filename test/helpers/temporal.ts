@@ -8,7 +8,7 @@ import type { Db } from '../../platform/db.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { createTelephonyActivities } from '../../telephony/activities.ts';
-import { noDialer } from '../../telephony/dialer.ts';
+import { type Dialer, noDialer } from '../../telephony/dialer.ts';
 
 let runtimeInstalled = false;
 
@@ -55,9 +55,9 @@ export async function connectWithoutWorkers(): Promise<TestWorkers> {
 
 /**
  * The real case and telephony workers of this test file, in a namespace of its own on the run's
- * Temporal dev server, against this file's database. No dialer: every callback goes to the written fallback.
+ * Temporal dev server, against this file's database. No dialer unless given: every callback goes to the written fallback.
  */
-export async function startTestWorkers(db: Db): Promise<TestWorkers> {
+export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?: Dialer } = {}): Promise<TestWorkers> {
   installQuietRuntime();
   const address = inject('temporalAddress');
   const namespace = await createTestNamespace();
@@ -68,7 +68,7 @@ export async function startTestWorkers(db: Db): Promise<TestWorkers> {
     connection: nativeConnection, namespace, taskQueue, workflowsPath, activities: createCaseActivities({ db }),
   });
   const telephonyWorker = await Worker.create({
-    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db, dialer: noDialer }),
+    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db, dialer }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });

@@ -159,6 +159,8 @@ const expectations: Record<string, Expectation> = {
   },
   'GET /api/calls': { access: readCases, scope: 'list', ...list('/api/calls?range=[0,999]') },
   'GET /api/calls/:id': { access: readCases, scope: 'path', ...byId('/api/calls', 'call-milano', 'call-firenze') },
+  // A PBX's webhook, authenticated by the line's token, not a session: anonymous with no token is a 401.
+  'POST /api/cti/:lineId': { access: 'public', scope: 'none', own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }) },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
   'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
   // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.

@@ -59,7 +59,8 @@ describe('fuzzing every route', () => {
         });
         const seen = `${route.method} ${url}?${qs} ${payload.slice(0, 200)} → ${res.body.slice(0, 300)}`;
         expect(res.statusCode, seen).toBeLessThan(500);
-        expect(res.statusCode, seen).not.toBe(401);
+        // The CTI webhook authenticates the PBX by the line's token, not the session: without it, 401 is the answer.
+        if (route.url !== '/api/cti/:lineId') expect(res.statusCode, seen).not.toBe(401);
         if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       },
     ), { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? 20261125) });

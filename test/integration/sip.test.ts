@@ -50,7 +50,7 @@ beforeAll(async () => {
   recorder = new CallEventRecorder(t.db, log);
   ua = await SipUserAgent.start({
     bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: pbxPort }, callerId: '020202', ringMs: 600,
-    ivr: { menu: 'main', transfers: { 9: transferTarget } }, events: new SipCallEvents(recorder, (n) => lines[n] ?? null), log,
+    ivr: () => ({ menu: 'main', transfers: { 9: transferTarget } }), events: new SipCallEvents(recorder, (n) => lines[n] ?? null), log,
   });
   dialer = new SipDialer(ua);
 });
@@ -133,7 +133,7 @@ describe('outbound callbacks (SIPp is the citizen’s phone)', () => {
   it('nobody there: no answer at all by the ring timeout fails without a call; an undiallable number fails at once', async () => {
     const silentPbx = await SipUserAgent.start({
       bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: await freeUdpPort() }, callerId: '020202', ringMs: 0,
-      ivr: { menu: 'main', transfers: {} }, events: new SipCallEvents(recorder, () => null), log: pino({ level: 'silent' }),
+      ivr: () => ({ menu: 'main', transfers: {} }), events: new SipCallEvents(recorder, () => null), log: pino({ level: 'silent' }),
     });
     try {
       expect(await new SipDialer(silentPbx).call('3471234570', { callId: 'callback-nobody-1', ringSeconds: 1 })).toBe('failed');
