@@ -12,7 +12,10 @@ import {
 import { demoDefinitions } from '../catalog/definitions.ts';
 import type { CaseIntake } from '../domain/case.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
+import { CalendarSchema } from '../domain/calendar.ts';
 import type { Dialer } from '../telephony/dialer.ts';
+import type { abandonedCallbackWorkflow } from '../workflows/abandoned-callback.ts';
+import { type AbandonedCallbackInput, abandonedCallbackWorkflowId, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
 
 /**
  * `npm run fixtures:record`: runs each path of the case workflow with the current code against
@@ -53,6 +56,18 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
     await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
     await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
     await handle.executeUpdate(completeTaskUpdate, { args: [{ actor: marco, answer: 'Rimborso disposto', outcome: 'resolved' }] });
+  };
+  const alwaysOpen = CalendarSchema.parse({ weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])), observeHolidays: false });
+  const abandonedCallback = async (phone: string) => {
+    const input: AbandonedCallbackInput = {
+      lineId: 'mi-020202', phone, abandonedCallId: `recorded-${phone}`, calendar: alwaysOpen, telephonyTaskQueue: 'telephony',
+      policy: { attempts: 2, spacingMinutes: 0.01, minWaitSeconds: 20, fallbackSms: 'La abbiamo cercata: ci richiami allo 020202.' },
+    };
+    const handle = await client.workflow.start<typeof abandonedCallbackWorkflow>(abandonedCallbackWorkflowType, {
+      workflowId: abandonedCallbackWorkflowId(input.lineId, phone, Date.now()), taskQueue: 'cases', args: [input],
+    });
+    await handle.result();
+    return handle.workflowId;
   };
   // Paths of today's code. The foundation-* fixtures came from the code before office tasks existed.
   const paths: Record<string, () => Promise<string | { workflowId: string; runId: string }>> = {
@@ -156,6 +171,10 @@ await withThrowawayPlatform({ postgres: 54329, temporal: 17233, temporalUi: 1823
       await handle.executeUpdate(addNoteUpdate, { args: [{ actor: marco, text: 'In lavorazione' }] });
       return handle.workflowId;
     },
+    // A caller who hung up in the queue: called back at once, answered.
+    'abandoned-callback-answered': () => abandonedCallback('+393330000011'),
+    // Called back twice without reaching them: the line's text message instead.
+    'abandoned-callback-fallback': () => abandonedCallback(unreachable),
   };
   mkdirSync(outDir, { recursive: true });
   for (const [name, run] of Object.entries(paths)) {

@@ -1,4 +1,4 @@
-import { recordCallEvent } from '../api/db/calls.repository.ts';
+import { eventsNotIngested, markIngested, recordCallEvent } from '../api/db/calls.repository.ts';
 import { type CallEvent, type CallEventInput, CallEventSchema } from '../domain/call-events.ts';
 import type { CallsTable } from '../api/db/database.ts';
 import type { Db } from '../platform/db.ts';
@@ -50,7 +50,7 @@ export class CallEventRecorder {
       }
       const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at });
       await this.db.transaction().execute((trx) => recordCallEvent(trx, event));
-      await this.onRecorded?.(event).catch((err: unknown) => this.log.error({ err, event }, 'call event not ingested'));
+      await this.ingest(event);
       return event;
     }).catch((err: unknown) => {
       this.log.error({ err, input }, 'call event not recorded');
@@ -60,6 +60,39 @@ export class CallEventRecorder {
     // The numbering is no longer needed once the last event is stored.
     if (last) void stored.then(() => { if (this.calls.get(input.callId)?.chain === stored) this.calls.delete(input.callId); });
     return stored;
+  }
+
+  /**
+   * Acts on the recorded events the ingestion has not acted on (a crash in between, a failed
+   * workflow start): the ingestion is idempotent, so an event acted on twice changes nothing.
+   */
+  async catchUp(batch = 500): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const pending = await eventsNotIngested(this.db, batch);
+      const failed = new Set<string>();
+      let progressed = 0;
+      for (const event of pending) {
+        // A call's events in order: after one fails, its later ones wait for the next catch-up.
+        if (failed.has(event.callId)) continue;
+        if (await this.ingest(event)) progressed += 1;
+        else failed.add(event.callId);
+      }
+      done += progressed;
+      if (pending.length < batch || progressed === 0) return done;
+    }
+  }
+
+  private async ingest(event: CallEvent): Promise<boolean> {
+    if (!this.onRecorded) return false;
+    try {
+      await this.onRecorded(event);
+      await markIngested(this.db, event.callId, event.seq);
+      return true;
+    } catch (err) {
+      this.log.error({ err, event }, 'call event not ingested (retried by the next catch-up)');
+      return false;
+    }
   }
 
   private async stored(callId: string): Promise<StoredCall | undefined> {

@@ -20,8 +20,10 @@ export async function abandonedCallbackWorkflow(input: AbandonedCallbackInput): 
   const { workflowId } = workflowInfo();
   const { attempts: maxAttempts, spacingMinutes, fallbackSms } = input.policy;
   const attempts: AbandonedCallbackResult['attempts'] = [];
-  let at = nextOpen(input.calendar, Date.now());
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  // A line whose calendar never opens cannot call anyone back: the caller gets the text at once.
+  const openFrom = (instant: number) => { try { return nextOpen(input.calendar, instant); } catch { return null; } };
+  let at = openFrom(Date.now());
+  for (let attempt = 1; attempt <= maxAttempts && at !== null; attempt++) {
     if (at > Date.now()) await sleep(at - Date.now());
     const startedAt = Date.now();
     const callId = `${workflowId}:${attempt}`;
@@ -33,7 +35,7 @@ export async function abandonedCallbackWorkflow(input: AbandonedCallbackInput): 
     if (outcome === 'answered') return { attempts, result: 'answered' };
     // `failed`: no line, a wrong number — dialling again would not help.
     if (outcome === 'failed') break;
-    at = nextOpen(input.calendar, startedAt + spacingMinutes * minute);
+    at = openFrom(startedAt + spacingMinutes * minute);
   }
   await textCaller({ dedupKey: `${workflowId}:fallback`, phone: input.phone, text: fallbackSms });
   return { attempts, result: 'fallback' };

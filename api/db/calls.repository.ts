@@ -87,3 +87,19 @@ export function callsOfNumbers(db: Executor, scope: Scope, numbers: string[]) {
     .where((eb) => eb.or([eb('caller', 'in', inList(numbers)), eb('called', 'in', inList(numbers))]))
     .orderBy('started_at', 'desc').limit(500).execute();
 }
+
+/**
+ * Notes that the ingestion acted on the call's events up to this one — only right after the
+ * previous one, so an event it failed on is never skipped over by a later success.
+ */
+export async function markIngested(db: Executor, callId: string, seq: number): Promise<void> {
+  await db.updateTable('calls').set({ ingested_seq: seq }).where('id', '=', callId).where('ingested_seq', '=', seq - 1).execute();
+}
+
+/** Recorded events the ingestion has not acted on yet, oldest first. */
+export async function eventsNotIngested(db: Executor, limit: number): Promise<CallEvent[]> {
+  const rows = await db.selectFrom('call_events').innerJoin('calls', 'calls.id', 'call_events.call_id')
+    .select('call_events.data').whereRef('call_events.seq', '>', 'calls.ingested_seq')
+    .orderBy('call_events.at').orderBy('call_events.call_id').orderBy('call_events.seq').limit(limit).execute();
+  return rows.map((r) => r.data as unknown as CallEvent);
+}

@@ -126,6 +126,8 @@ export interface CallsTable {
   state: CallEventType;
   queue: string | null; agent: string | null; ivr_choice: string | null; end_cause: EndCause | null; wait_seconds: number | null;
   started_at: Timestamp; connected_at: Timestamp | null; ended_at: Timestamp | null; last_seq: number;
+  /** The last event the ingestion acted on. */
+  ingested_seq: Generated<number>;
 }
 export interface CallEventsTable {
   call_id: string; seq: number; type: CallEventType; at: Timestamp;

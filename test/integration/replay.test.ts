@@ -11,7 +11,7 @@ import { installQuietRuntime } from '../helpers/temporal.ts';
 const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
-describe('recorded case histories replay on the current code', () => {
+describe('recorded workflow histories replay on the current code', () => {
   it('has fixtures to replay', () => {
     expect(fixtures.length).toBeGreaterThan(0);
   });

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allLines } from '../../api/db/lines.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
+import { CallEventRecorder } from '../../telephony/call-recorder.ts';
 import { createIngestion } from '../../telephony/ingestion.ts';
 import { type SipAdapter, startSipAdapter } from '../../telephony/sip/adapter.ts';
 import { abandonedCallbackWorkflowId } from '../../workflows/abandoned-callback.definitions.ts';
@@ -121,6 +122,32 @@ describe('SIP calls into workflows', () => {
     expect((await caseEvents(caseId, 'call.attached'))[1]!.data).toMatchObject({ callId: second });
     expect(await t.db.selectFrom('cases').select('id').where(({ ref }) => ref('citizen', '->>').key('phone'), '=', '+393361113331').execute()).toHaveLength(1);
     expect(await t.db.selectFrom('calls').select('state').where('id', '=', second).executeTakeFirst()).toEqual({ state: 'ended' });
+  });
+});
+
+describe('after a crash between recording and acting', () => {
+  it("acts on the recorded events it had not acted on: the abandoned caller's callback still starts", async () => {
+    const recorder = new CallEventRecorder(t.db, pino({ level: 'silent' }));
+    recorder.onRecorded = async () => { throw new Error('the worker stopped here'); };
+    const callId = 'crash-test-call';
+    // On Florence's line, which never opens in this test: no call can be placed, the caller gets the text.
+    recorder.record({ callId, type: 'initiated', direction: 'inbound', caller: '3371234567', called: '055055', line: 'firenze', linkedCallId: null });
+    recorder.record({ callId, type: 'ivr-choice', menu: 'main', digits: '1' });
+    recorder.record({ callId, type: 'queued', queue: 'fi-informazioni', position: 1 });
+    recorder.record({ callId, type: 'abandoned', phase: 'queued', waitSeconds: 95 });
+    recorder.record({ callId, type: 'ended', cause: 'abandoned' });
+    await recorder.flush();
+    expect(await t.db.selectFrom('calls').select(['last_seq', 'ingested_seq']).where('id', '=', callId).executeTakeFirst()).toEqual({ last_seq: 5, ingested_seq: 0 });
+
+    // The restarted worker's catch-up, with a working ingestion.
+    recorder.onRecorded = sip.recorder.onRecorded;
+    expect(await recorder.catchUp()).toBe(5);
+    expect(await t.db.selectFrom('calls').select('ingested_seq').where('id', '=', callId).executeTakeFirst()).toEqual({ ingested_seq: 5 });
+    const started = await t.db.selectFrom('call_events').select('at').where('call_id', '=', callId).where('type', '=', 'abandoned').executeTakeFirstOrThrow();
+    const handle = w.client.workflow.getHandle(abandonedCallbackWorkflowId('fi-055055', '3371234567', started.at.getTime()));
+    expect((await handle.describe()).type).toBe('abandonedCallbackWorkflow');
+    expect(await recorder.catchUp()).toBe(0);
+    expect(await handle.result()).toEqual({ attempts: [], result: 'fallback' });
   });
 });
 
