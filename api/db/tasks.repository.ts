@@ -8,6 +8,7 @@ function scoped(db: Db, scope: Scope) {
   return db.selectFrom('tasks')
     .innerJoin('cases', 'cases.id', 'tasks.case_id')
     .innerJoin('offices', 'offices.id', 'tasks.office_id')
+    .innerJoin('services', (j) => j.onRef('services.municipality_id', '=', 'cases.municipality_id').onRef('services.code', '=', 'cases.service_code'))
     .where('cases.municipality_id', 'in', scope.length ? scope : ['']);
 }
 
@@ -25,14 +26,14 @@ export async function listTasks(db: Db, scope: Scope, f: TaskListFilter & { assi
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   const [rows, count] = await Promise.all([
     q.select([
-      'tasks.id', 'tasks.case_id', 'cases.subject', 'cases.municipality_id', 'cases.service_code', 'cases.stage',
+      'tasks.id', 'tasks.case_id', 'cases.subject', 'cases.municipality_id', 'cases.service_code', 'services.name as service_name', 'cases.stage',
       'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at', 'tasks.due_at',
       'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since',
     ]).orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('tasks.id').offset(page.offset).limit(page.limit).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   const items: TaskListItem[] = rows.map((t) => ({
-    id: t.id, caseId: t.case_id, subject: t.subject, municipalityId: t.municipality_id, serviceCode: t.service_code,
+    id: t.id, caseId: t.case_id, subject: t.subject, municipalityId: t.municipality_id, serviceCode: t.service_code, serviceName: t.service_name,
     stage: t.stage, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
     warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
     waitingSince: t.waiting_since?.toISOString() ?? null,

@@ -4,7 +4,7 @@ import { TaskSchema } from './cases.ts';
 import { listQuerySchema } from './list-query.ts';
 
 export const TaskListItemSchema = TaskSchema.extend({
-  caseId: z.string(), subject: z.string(), municipalityId: z.string(), serviceCode: z.string(), stage: z.string(),
+  caseId: z.string(), subject: z.string(), municipalityId: z.string(), serviceCode: z.string(), serviceName: z.string(), stage: z.string(),
 });
 z.globalRegistry.add(TaskListItemSchema, { id: 'TaskListItem' });
 export type TaskListItem = z.infer<typeof TaskListItemSchema>;

@@ -73,7 +73,7 @@ export const en = {
     },
     tasks: {
       name: 'Task |||| Tasks',
-      fields: { caseId: 'Case', subject: 'Subject', serviceCode: 'Service', officeId: 'Office', status: 'Status', assignee: 'Assignee', dueAt: 'Due', slaState: 'SLA' },
+      fields: { caseId: 'Case', subject: 'Subject', serviceName: 'Service', officeId: 'Office', status: 'Status', assignee: 'Assignee', dueAt: 'Due', slaState: 'SLA' },
     },
   },
 };

@@ -73,7 +73,7 @@ export const it: Messages = {
     },
     tasks: {
       name: 'Attività |||| Attività',
-      fields: { caseId: 'Pratica', subject: 'Oggetto', serviceCode: 'Servizio', officeId: 'Ufficio', status: 'Stato', assignee: 'Assegnata a', dueAt: 'Scadenza', slaState: 'Tempi' },
+      fields: { caseId: 'Pratica', subject: 'Oggetto', serviceName: 'Servizio', officeId: 'Ufficio', status: 'Stato', assignee: 'Assegnata a', dueAt: 'Scadenza', slaState: 'Tempi' },
     },
   },
 };

@@ -17,7 +17,7 @@ const TaskGrid = ({ bulk }: { bulk: boolean }) => {
     <Datagrid rowClick={false} bulkActionButtons={bulk ? <BulkReassign /> : false}>
       <TextField source="caseId" />
       <TextField source="subject" sortable={false} />
-      <TextField source="serviceCode" sortable={false} />
+      <TextField source="serviceName" sortable={false} />
       <FunctionField source="status" sortable={false} render={(r: { status: string }) => translate(`app.taskStatus.${r.status}`)} />
       <TextField source="assignee" emptyText="—" sortable={false} />
       <RomeDateField source="dueAt" />
