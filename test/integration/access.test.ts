@@ -41,6 +41,7 @@ describe('sessions', () => {
     expect(res.json()).toEqual({
       user: { id: 'giulia.operatrice', displayName: 'Giulia Rossi', role: 'operator', officeId: null, municipalities: ['milano'] },
       csrfToken: expect.any(String),
+      temporalUiUrl: null,
     });
     const cookie = res.cookies.find((c) => c.name === 'sportello_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
