@@ -12,6 +12,11 @@ import tasks from './tasks/index.ts';
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 const NewContact = lazy(() => import('./contact/NewContact.tsx').then((m) => ({ default: m.NewContact })));
 const MyTasks = lazy(() => import('./tasks/TaskLists.tsx').then((m) => ({ default: m.MyTasks })));
+const LiveQueues = lazy(() => import('./supervision/LiveQueues.tsx').then((m) => ({ default: m.LiveQueues })));
+const DefinitionPage = lazy(() => import('./definitions/DefinitionPage.tsx').then((m) => ({ default: m.DefinitionPage })));
+const definitions = { list: lazy(() => import('./definitions/DefinitionList.tsx').then((m) => ({ default: m.DefinitionList }))) };
+const calls = { list: lazy(() => import('./calls/CallList.tsx').then((m) => ({ default: m.CallList }))) };
+const audit = { list: lazy(() => import('./audit/AuditList.tsx').then((m) => ({ default: m.AuditList }))) };
 
 // Darker status colours than Material's defaults, so white text on them reaches WCAG AA contrast.
 const theme = {
@@ -28,12 +33,17 @@ export function App() {
       theme={theme} requireAuth title="Sportello" disableTelemetry>
       <Resource name="cases" {...cases} />
       <Resource name="tasks" {...tasks} />
+      <Resource name="definitions" {...definitions} />
+      <Resource name="calls" {...calls} />
+      <Resource name="audit" {...audit} />
       <Resource name="municipalities" recordRepresentation="name" />
       <Resource name="offices" recordRepresentation="name" />
       <Resource name="services" recordRepresentation="name" />
       <CustomRoutes>
         <Route path="/contact" element={<NewContact />} />
         <Route path="/my-tasks" element={<MyTasks />} />
+        <Route path="/queues" element={<LiveQueues />} />
+        <Route path="/definitions/:serviceCode/:version" element={<DefinitionPage />} />
       </CustomRoutes>
     </Admin>
   );
