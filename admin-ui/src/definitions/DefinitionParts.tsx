@@ -19,7 +19,7 @@ export const DefinitionDiff = ({ serviceCode, from, to }: { serviceCode: string;
   const translate = useTranslate();
   const dataProvider = useDataProvider<SportelloDataProvider>();
   const { data, error } = useQuery({
-    queryKey: ['definition-diff', serviceCode, from, to],
+    queryKey: ['definition', serviceCode, 'diff', from, to],
     queryFn: () => dataProvider.get<DiffEntry[]>(`definitions/${encodeURIComponent(serviceCode)}/diff?from=${from}&to=${to}`),
   });
   if (error) return <Typography color="error">{error.message}</Typography>;
