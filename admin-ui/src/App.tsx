@@ -25,6 +25,19 @@ const theme = {
     ...defaultTheme.palette,
     primary: { main: '#1559a8' }, secondary: { main: '#1a4f8b' }, warning: { main: '#a84b00' }, success: { main: '#1b6e20' }, error: { main: '#c62828' },
   },
+  components: {
+    ...defaultTheme.components,
+    // react-admin names a list row's checkbox with `aria-label` on the checkbox, which Material puts
+    // on the span around the input: the name moves to the input, where screen readers look for it.
+    MuiCheckbox: {
+      defaultProps: {
+        slotProps: {
+          root: (o: { 'aria-label'?: string }) => (o['aria-label'] ? { 'aria-label': undefined } : {}),
+          input: (o: { 'aria-label'?: string }) => (o['aria-label'] ? { 'aria-label': o['aria-label'] } : {}),
+        },
+      },
+    },
+  },
 };
 
 export function App() {
