@@ -27,6 +27,9 @@ const theme = {
   },
   components: {
     ...defaultTheme.components,
+    // With an aside beside them, a list or a record still fits the window: their tables wrap rather than push it wider.
+    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0 } } } },
+    RaShow: { styleOverrides: { root: { '& .RaShow-main': { minWidth: 0 } } } },
     // react-admin names a list row's checkbox with `aria-label` on the checkbox, which Material puts
     // on the span around the input: the name moves to the input, where screen readers look for it.
     MuiCheckbox: {

@@ -72,7 +72,7 @@ export const CaseShow = () => {
             <FunctionField source="stage" render={(r: { stage: string }) => t('stage')(r.stage)} />
             <NumberField source="definitionVersion" emptyText="—" />
             <TextField source="actor" emptyText={translate('app.cases.system')} />
-            <FunctionField source="data" render={(e: { data: object }) => <code>{JSON.stringify(e.data)}</code>} />
+            <FunctionField source="data" render={(e: { data: object }) => <code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(e.data)}</code>} />
           </Datagrid>
         </ArrayField>
       </SimpleShowLayout>

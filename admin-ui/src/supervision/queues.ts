@@ -1,6 +1,6 @@
-import type { SlaState } from '../common/chips.tsx';
+import type { TaskListItem } from '../../../api/schemas/tasks.ts';
 
-export interface QueuedTask { officeId: string; officeName: string; status: 'open' | 'claimed' | 'done'; slaState: SlaState; escalated: boolean }
+export type QueuedTask = Pick<TaskListItem, 'officeId' | 'officeName' | 'status' | 'slaState' | 'escalated'>;
 export interface OfficeQueue { officeId: string; officeName: string; open: number; claimed: number; warning: number; breached: number; escalated: number }
 
 /** Tasks still to do, counted by office: the busiest (most overdue, then most waiting) first. */
