@@ -38,7 +38,7 @@ import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'NODE_ENV' | 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE' | 'CASE_UPDATE_TIMEOUT_SECONDS'
-    | 'SESSION_TTL_HOURS' | 'LOGIN_ATTEMPTS_PER_MINUTE' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS'>;
+    | 'SESSION_TTL_HOURS' | 'LOGIN_ATTEMPTS_PER_MINUTE' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
   db: Db;
   temporal: Client;
   logger: Logger;
@@ -93,6 +93,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     await api.register(sessionRoutes, {
       db, ttlMs: config.SESSION_TTL_HOURS * 3_600_000, secureCookie: config.NODE_ENV !== 'development',
       loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+      temporalUiUrl: config.TEMPORAL_UI_URL ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows` : null,
     });
     await api.register(auditRoutes, { db });
     await api.register(apiKeysRoutes, { db });

@@ -93,7 +93,8 @@ await runMain(async () => {
     }
     ensureConsoleBuilt(say);
 
-    const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+    // The API links the console to the dev server's UI when no other is configured.
+    const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}) };
     for (const [name, script] of [['api', 'api/main.ts'], ['case-worker', 'activities/case-worker.ts'], ['telephony', 'telephony/worker.ts']] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();

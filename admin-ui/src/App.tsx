@@ -12,6 +12,11 @@ import tasks from './tasks/index.ts';
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 const NewContact = lazy(() => import('./contact/NewContact.tsx').then((m) => ({ default: m.NewContact })));
 const MyTasks = lazy(() => import('./tasks/TaskLists.tsx').then((m) => ({ default: m.MyTasks })));
+const LiveQueues = lazy(() => import('./supervision/LiveQueues.tsx').then((m) => ({ default: m.LiveQueues })));
+const DefinitionPage = lazy(() => import('./definitions/DefinitionPage.tsx').then((m) => ({ default: m.DefinitionPage })));
+const definitions = { list: lazy(() => import('./definitions/DefinitionList.tsx').then((m) => ({ default: m.DefinitionList }))) };
+const calls = { list: lazy(() => import('./calls/CallList.tsx').then((m) => ({ default: m.CallList }))) };
+const audit = { list: lazy(() => import('./audit/AuditList.tsx').then((m) => ({ default: m.AuditList }))) };
 
 // Darker status colours than Material's defaults, so white text on them reaches WCAG AA contrast.
 const theme = {
@@ -19,6 +24,22 @@ const theme = {
   palette: {
     ...defaultTheme.palette,
     primary: { main: '#1559a8' }, secondary: { main: '#1a4f8b' }, warning: { main: '#a84b00' }, success: { main: '#1b6e20' }, error: { main: '#c62828' },
+  },
+  components: {
+    ...defaultTheme.components,
+    // With an aside beside them, a list or a record still fits the window: their tables wrap rather than push it wider.
+    RaList: { styleOverrides: { root: { '& .RaList-main': { minWidth: 0 } } } },
+    RaShow: { styleOverrides: { root: { '& .RaShow-main': { minWidth: 0 } } } },
+    // react-admin names a list row's checkbox with `aria-label` on the checkbox, which Material puts
+    // on the span around the input: the name moves to the input, where screen readers look for it.
+    MuiCheckbox: {
+      defaultProps: {
+        slotProps: {
+          root: (o: { 'aria-label'?: string }) => (o['aria-label'] ? { 'aria-label': undefined } : {}),
+          input: (o: { 'aria-label'?: string }) => (o['aria-label'] ? { 'aria-label': o['aria-label'] } : {}),
+        },
+      },
+    },
   },
 };
 
@@ -28,12 +49,17 @@ export function App() {
       theme={theme} requireAuth title="Sportello" disableTelemetry>
       <Resource name="cases" {...cases} />
       <Resource name="tasks" {...tasks} />
+      <Resource name="definitions" {...definitions} />
+      <Resource name="calls" {...calls} />
+      <Resource name="audit" {...audit} />
       <Resource name="municipalities" recordRepresentation="name" />
       <Resource name="offices" recordRepresentation="name" />
       <Resource name="services" recordRepresentation="name" />
       <CustomRoutes>
         <Route path="/contact" element={<NewContact />} />
         <Route path="/my-tasks" element={<MyTasks />} />
+        <Route path="/queues" element={<LiveQueues />} />
+        <Route path="/definitions/:serviceCode/:version" element={<DefinitionPage />} />
       </CustomRoutes>
     </Admin>
   );

@@ -1,7 +1,11 @@
 import AssignmentIcon from '@mui/icons-material/Assignment';
 import DashboardIcon from '@mui/icons-material/Dashboard';
 import InboxIcon from '@mui/icons-material/Inbox';
+import AccountTreeIcon from '@mui/icons-material/AccountTree';
+import CallIcon from '@mui/icons-material/Call';
 import ListAltIcon from '@mui/icons-material/ListAlt';
+import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
+import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
 import { type ReactElement, type ReactNode, useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -12,6 +16,7 @@ import { allows, pages } from './roles.ts';
 
 const icons: Record<string, ReactElement> = {
   '/': <DashboardIcon />, '/contact': <PhoneInTalkIcon />, '/my-tasks': <AssignmentIcon />, '/tasks': <InboxIcon />, '/cases': <ListAltIcon />,
+  '/queues': <MonitorHeartIcon />, '/calls': <CallIcon />, '/definitions': <AccountTreeIcon />, '/audit': <VerifiedUserIcon />,
 };
 
 /** Each role's menu (roles.ts); the locale switcher is react-admin's, shown since there are two locales. */

@@ -4,7 +4,7 @@ export interface SessionUser { id: string; displayName: string; role: string; of
 
 // The session itself is an httpOnly cookie the page cannot read; what the page keeps is the CSRF
 // token every change must carry, and who is logged in. After a reload both come from GET /api/session.
-let session: { user: SessionUser; csrfToken: string } | null = null;
+let session: { user: SessionUser; csrfToken: string; temporalUiUrl: string | null } | null = null;
 
 async function loadSession(): Promise<typeof session> {
   const res = await fetch('/api/session', { credentials: 'same-origin' });
@@ -16,6 +16,10 @@ async function loadSession(): Promise<typeof session> {
 export function sessionHeaders(): Record<string, string> {
   return session ? { 'x-csrf-token': session.csrfToken } : {};
 }
+
+/** Where a case's workflow history is in the Temporal web UI, when the API knows one. */
+export const temporalWorkflowUrl = (caseId: string) =>
+  (session?.temporalUiUrl ? `${session.temporalUiUrl}/${encodeURIComponent(caseId)}` : undefined);
 
 export const authProvider: AuthProvider = {
   async login({ username, password }: { username: string; password: string }) {

@@ -25,7 +25,7 @@ export function fieldErrors(error: unknown): Record<string, string> {
  * A call beyond simple-rest (workflow commands, look-ups, search): JSON in and out, the CSRF header
  * on changes, and a problem answer thrown as an HttpError carrying the problem as its body.
  */
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(`/api/${path}`, {
     method, credentials: 'same-origin',
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...sessionHeaders(), ...headers },
@@ -42,5 +42,6 @@ export const dataProvider = {
   ...base,
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
 };
 export type SportelloDataProvider = typeof dataProvider;

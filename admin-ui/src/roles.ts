@@ -8,16 +8,30 @@ export interface Page { path: string; label: string; roles: readonly Role[] }
 const readCases = ['operator', 'backoffice', 'supervisor', 'auditor', 'admin'] as const;
 const frontOffice = ['operator', 'supervisor', 'admin'] as const;
 const officeWork = ['backoffice', 'supervisor', 'admin'] as const;
+const readDefinitions = ['designer', 'supervisor', 'auditor', 'admin'] as const;
+const oversee = ['supervisor', 'admin'] as const;
+const audit = ['auditor', 'admin'] as const;
 
-/** The menu, in order; the designer's, supervisor's and auditor's own pages join here. */
+/** The menu, in order. */
 export const pages: Page[] = [
   { path: '/', label: 'app.menu.dashboard', roles: ['operator', 'backoffice', 'designer', 'supervisor', 'auditor', 'admin'] },
   { path: '/contact', label: 'app.menu.newContact', roles: frontOffice },
   { path: '/my-tasks', label: 'app.menu.myTasks', roles: ['backoffice'] },
   { path: '/tasks', label: 'app.menu.officeQueue', roles: officeWork },
+  { path: '/queues', label: 'app.menu.queues', roles: oversee },
   { path: '/cases', label: 'app.menu.cases', roles: readCases },
+  { path: '/calls', label: 'app.menu.calls', roles: oversee },
+  { path: '/definitions', label: 'app.menu.definitions', roles: readDefinitions },
+  { path: '/audit', label: 'app.menu.audit', roles: audit },
 ];
 
 export const allows = (role: string | undefined, path: string) => pages.some((p) => p.path === path && p.roles.includes(role as Role));
+const within = (roles: readonly Role[]) => (role: string | undefined) => roles.includes(role as Role);
 /** Who may reassign many tasks at once: heads of office oversee queues as supervisors. */
-export const mayBulkReassign = (role: string | undefined) => role === 'supervisor' || role === 'admin';
+export const mayBulkReassign = within(oversee);
+/** Who edits and publishes definitions (the API's `can.design`). */
+export const mayDesign = within(['designer', 'admin']);
+/** Notes on a case's timeline (`can.caseWork`); withdraw and callbacks (`can.frontOffice`). */
+export const mayAddNotes = within(['operator', 'backoffice', 'supervisor', 'admin']);
+export const mayActOnCase = within(frontOffice);
+export const mayAudit = within(audit);

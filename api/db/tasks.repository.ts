@@ -23,6 +23,7 @@ export async function listTasks(db: Db, scope: Scope, f: TaskListFilter & { assi
   if (f.officeId) q = q.where('tasks.office_id', '=', f.officeId);
   if (f.assignee) q = q.where('tasks.assignee', '=', f.assignee);
   if (f.slaState) q = q.where('tasks.sla_state', '=', f.slaState);
+  if (f.escalated !== undefined) q = q.where('tasks.escalated', '=', f.escalated);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   const [rows, count] = await Promise.all([
     q.select([

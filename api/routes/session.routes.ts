@@ -17,6 +17,8 @@ const SessionSchema = z.object({
   }),
   /** Send it back in `X-CSRF-Token` with every change. */
   csrfToken: z.string(),
+  /** The namespace's workflows in the Temporal web UI (a case's workflow is at `/<case id>`), when there is one. */
+  temporalUiUrl: z.string().nullable(),
 });
 z.globalRegistry.add(SessionSchema, { id: 'Session' });
 
@@ -24,14 +26,14 @@ z.globalRegistry.add(SessionSchema, { id: 'Session' });
 const sessionAudit = (who: { id: string; role: string | null }, requestId: string) =>
   ({ actor: who.id, role: who.role, municipalityId: null, targetType: 'staff-user', targetId: who.id, requestId });
 
-export interface SessionRouteDeps { db: Db; ttlMs: number; secureCookie: boolean; loginAttemptsPerMinute: number }
+export interface SessionRouteDeps { db: Db; ttlMs: number; secureCookie: boolean; loginAttemptsPerMinute: number; temporalUiUrl: string | null }
 
-async function sessionOf(db: Db, p: Principal, csrfToken: string) {
-  const { display_name } = await db.selectFrom('staff_users').select('display_name').where('id', '=', p.id).executeTakeFirstOrThrow();
-  return { user: { id: p.id, displayName: display_name, role: p.role, officeId: p.officeId, municipalities: p.municipalities }, csrfToken };
-}
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app, { db, ttlMs, secureCookie, loginAttemptsPerMinute, temporalUiUrl }) => {
+  async function sessionOf(p: Principal, csrfToken: string) {
+    const { display_name } = await db.selectFrom('staff_users').select('display_name').where('id', '=', p.id).executeTakeFirstOrThrow();
+    return { user: { id: p.id, displayName: display_name, role: p.role, officeId: p.officeId, municipalities: p.municipalities }, csrfToken, temporalUiUrl };
+  }
 
-export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app, { db, ttlMs, secureCookie, loginAttemptsPerMinute }) => {
   app.post('/session', {
     config: {
       access: 'public',
@@ -63,7 +65,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
     void reply.setCookie(sessionCookie, session.token, {
       path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookie, expires: session.expiresAt,
     });
-    return sessionOf(db, principal, session.csrfToken);
+    return sessionOf(principal, session.csrfToken);
   });
 
   app.get('/session', {
@@ -75,7 +77,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
   }, async (req) => {
     const p = principalOf(req);
     if (!req.csrfToken) throw new ApiError('unauthorized', 'an API key has no session');
-    return sessionOf(db, p, req.csrfToken);
+    return sessionOf(p, req.csrfToken);
   });
 
   app.delete('/session', {

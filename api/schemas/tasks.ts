@@ -16,6 +16,8 @@ export const TaskListQuerySchema = listQuerySchema(['dueAt'], z.object({
   municipalityId: z.string().max(40).optional(),
   status: z.enum(['open', 'claimed', 'done']).optional(),
   slaState: z.enum(['on-track', 'warning', 'breached']).optional(),
+  /** Tasks whose breach was escalated to the supervisors. */
+  escalated: z.boolean().optional(),
 }).strict());
 export type TaskListFilter = Omit<NonNullable<z.infer<typeof TaskListQuerySchema>['filter']>, 'mine'>;
 

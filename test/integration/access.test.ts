@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
-import { staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import { buildTestApp, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 
 let t: TestDatabase;
@@ -41,6 +41,7 @@ describe('sessions', () => {
     expect(res.json()).toEqual({
       user: { id: 'giulia.operatrice', displayName: 'Giulia Rossi', role: 'operator', officeId: null, municipalities: ['milano'] },
       csrfToken: expect.any(String),
+      temporalUiUrl: null,
     });
     const cookie = res.cookies.find((c) => c.name === 'sportello_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
@@ -55,6 +56,16 @@ describe('sessions', () => {
       { action: 'session.login', role: 'operator', chain: '*' },
       { action: 'session.logout', role: null, chain: '*' },
     ]);
+  });
+
+  it("tells the console where the Temporal UI shows a case's workflow, when one is configured", async () => {
+    const withUi = await buildTestApp(t.db, api.w, { TEMPORAL_UI_URL: 'https://temporal.example/', TEMPORAL_NAMESPACE: 'sportello' });
+    try {
+      const someone = await staffClient(withUi, t.db, { role: 'auditor', municipalities: ['milano'] });
+      expect((await someone.inject({ url: '/api/session' })).json().temporalUiUrl).toBe('https://temporal.example/namespaces/sportello/workflows');
+    } finally {
+      await withUi.close();
+    }
   });
 
   it('refuses wrong passwords and unknown accounts alike, audits them, and slows down guessing', async () => {
@@ -135,6 +146,11 @@ describe('office tasks', () => {
     expect(queue.map((q) => q.dueAt)).toEqual(queue.map((q) => q.dueAt).sort());
     // Another office's staff see an empty queue, even when asking for the roads office's.
     expect((await taxes.inject({ url: '/api/tasks?filter={"officeId":"mi-strade"}' })).json()).toEqual([]);
+    // Escalated by the SLA timer (set on the projection here): the supervisors' list of escalations.
+    await t.db.updateTable('tasks').set({ sla_state: 'breached', escalated: true }).where('case_id', '=', second).execute();
+    const supervisor = await staffClient(app, t.db, { role: 'supervisor', municipalities: ['milano'] });
+    expect((await supervisor.inject({ url: '/api/tasks?filter={"escalated":true}' })).json().map((q: { caseId: string }) => q.caseId)).toEqual([second]);
+    expect((await supervisor.inject({ url: '/api/tasks?filter={"escalated":"yes"}' })).statusCode).toBe(400);
     const notTheirs = await taxes.inject({ method: 'POST', url: `/api/tasks/${first}:1/claim`, payload: {} });
     expect(notTheirs.statusCode).toBe(409);
     expect(notTheirs.json().detail).toBe('the task belongs to office mi-strade');

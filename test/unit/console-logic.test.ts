@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { highlightParts } from '../../admin-ui/src/contact/highlight.ts';
 import { detailsOf, type IntakeField, intakeProblems, lookupKeyOf } from '../../admin-ui/src/contact/intake.ts';
-import { formatDateTime, formatRelative, startOfTodayInRome } from '../../admin-ui/src/common/time.ts';
+import { formatDateTime, formatRelative, instantOfRomeInput, romeInputOf, startOfTodayInRome } from '../../admin-ui/src/common/time.ts';
+import { jsonPathOffsets, lineOf, offsetOfPath } from '../../admin-ui/src/definitions/jsonPaths.ts';
+import { definitionStages } from '../../admin-ui/src/definitions/stages.ts';
+import { queuesByOffice } from '../../admin-ui/src/supervision/queues.ts';
+import { demoDefinitions } from '../../catalog/definitions.ts';
+import { ServiceDefinitionSchema } from '../../domain/service-definition.ts';
 
 describe('console: citizen lookup', () => {
   it('recognises what the operator typed', () => {
@@ -60,5 +65,65 @@ describe('console: times in Europe/Rome', () => {
   it("finds today's midnight in Rome, in winter and summer time", () => {
     expect(startOfTodayInRome(new Date('2026-01-15T23:30:00Z'))).toBe('2026-01-15T23:00:00.000Z');
     expect(startOfTodayInRome(new Date('2026-07-01T10:00:00Z'))).toBe('2026-06-30T22:00:00.000Z');
+  });
+});
+
+describe('console: date-time pickers in Rome', () => {
+  it('reads what the picker holds as Rome time, in winter and summer, and shows instants back the same way', () => {
+    expect(instantOfRomeInput('2026-01-15T10:30')).toBe('2026-01-15T09:30:00.000Z');
+    expect(instantOfRomeInput('2026-07-01T10:30')).toBe('2026-07-01T08:30:00.000Z');
+    // The night summer time starts, and the one it ends.
+    expect(instantOfRomeInput('2026-03-29T03:30')).toBe('2026-03-29T01:30:00.000Z');
+    expect(instantOfRomeInput('2026-10-25T12:00')).toBe('2026-10-25T11:00:00.000Z');
+    expect(instantOfRomeInput('2026-01-15')).toBeUndefined();
+    expect(romeInputOf('2026-07-01T08:30:00.000Z')).toBe('2026-07-01T10:30');
+  });
+});
+
+describe('console: definition editor', () => {
+  const text = JSON.stringify({ service: { code: 'tari-refund' }, intake: { fields: [{ key: 'taxYear' }, { key: 'iban', pattern: '[' }] }, tags: ['a "quoted" one'] }, null, 2);
+
+  it('finds each member of the JSON text at its dotted path', () => {
+    const at = jsonPathOffsets(text);
+    expect(text.slice(at.get('service.code'), at.get('service.code')! + 6)).toBe('"code"');
+    expect(text.slice(at.get('intake.fields.1'), at.get('intake.fields.1')! + 1)).toBe('{');
+    expect(text.slice(at.get('intake.fields.1.pattern'), at.get('intake.fields.1.pattern')! + 9)).toBe('"pattern"');
+    expect(at.has('tags.0')).toBe(true);
+  });
+
+  it('points a problem at the nearest member that exists, and says its line', () => {
+    const missing = offsetOfPath(text, 'intake.fields.0.label');
+    expect(missing).toBe(jsonPathOffsets(text).get('intake.fields.0'));
+    expect(offsetOfPath(text, '')).toBe(0);
+    expect(lineOf(text, offsetOfPath(text, 'intake.fields.1.pattern'))).toBe(text.split('\n').findIndex((l) => l.includes('"pattern"')));
+  });
+
+  it('draws the stages from the definition itself', () => {
+    const tari = ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === 'tari-refund'));
+    const stages = definitionStages(tari, (kind, id) => `${kind}:${id}`);
+    expect(stages.map((s) => s.id)).toEqual(['intake', 'firstLevel', 'office', 'callback', 'survey', 'closed']);
+    expect(stages[2]!.facts).toEqual([
+      { key: 'officeOf', values: { municipality: 'milano', office: 'office:mi-tributi' } },
+      { key: 'officeOf', values: { municipality: 'firenze', office: 'office:fi-tributi' } },
+      { key: 'sla', values: { target: 120, warning: 96 } },
+      { key: 'escalate' },
+      { key: 'taskOnly' },
+    ]);
+    expect(stages[3]!.facts[0]).toEqual({ key: 'attempts', values: { smart_count: 3, spacing: 60 } });
+    expect(stages[4]!.facts[0]).toEqual({ key: 'questions', values: { smart_count: 2, channel: 'contact:sms' } });
+  });
+});
+
+describe('console: live queues', () => {
+  it('counts the tasks still to do by office, the most overdue office first', () => {
+    const task = (officeId: string, status: 'open' | 'claimed' | 'done', slaState: 'on-track' | 'warning' | 'breached', escalated = false) =>
+      ({ officeId, officeName: officeId.toUpperCase(), status, slaState, escalated });
+    expect(queuesByOffice([
+      task('a', 'open', 'on-track'), task('a', 'claimed', 'warning'), task('a', 'open', 'on-track'),
+      task('b', 'open', 'breached', true), task('b', 'done', 'breached'),
+    ])).toEqual([
+      { officeId: 'b', officeName: 'B', open: 1, claimed: 0, warning: 0, breached: 1, escalated: 1 },
+      { officeId: 'a', officeName: 'A', open: 2, claimed: 1, warning: 1, breached: 0, escalated: 0 },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import {
 } from 'react-admin';
 import { caseStatuses, channels } from '../../../domain/case.ts';
 import { useChoices } from '../common/choices.ts';
+import { SavedFilters } from '../common/SavedFilters.tsx';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 
@@ -20,7 +21,11 @@ export const CaseList = () => {
     <SelectInput key="channel" source="channel" choices={useChoices('channel', channels)} />,
   ];
   return (
-    <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} empty={<Empty />}>
+    <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} empty={<Empty />}
+      aside={<SavedFilters quick={[
+        { label: 'app.status.open', value: { status: 'open' } }, { label: 'app.stage.waiting-citizen', value: { stage: 'waiting-citizen' } },
+        { label: 'app.sla.breached', value: { slaState: 'breached' } },
+      ]} />}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="id" />
         <RomeDateField source="createdAt" />

@@ -1,21 +1,37 @@
 import {
-  ArrayField, Datagrid, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, useRecordContext, useTranslate,
+  ArrayField, Datagrid, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, usePermissions, useRecordContext, useTranslate,
 } from 'react-admin';
+import { CaseHistoryPanel } from '../audit/CaseHistoryPanel.tsx';
 import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
-import { ResolveCase, TransferCase } from './CaseAction.tsx';
+import { mayActOnCase, mayAddNotes, mayAudit } from '../roles.ts';
+import { AddNote, ResolveCase, ScheduleCallback, TransferCase, WithdrawCase } from './CaseAction.tsx';
 
+/**
+ * What the caller's role may do where the case stands: at the first level the operator closes or
+ * transfers; while it is open the citizen may withdraw or be called back; notes until it is closed.
+ */
 const Actions = () => {
   const record = useRecordContext<{ status: string; stage: string }>();
-  // At the first level the operator closes or transfers; afterwards the office works the task.
-  return <TopToolbar>{record?.status === 'open' && record.stage === 'intake' && <><TransferCase /><ResolveCase /></>}</TopToolbar>;
+  const { permissions: role } = usePermissions<string>();
+  if (!record) return <TopToolbar />;
+  const open = record.status === 'open';
+  const front = mayActOnCase(role);
+  return (
+    <TopToolbar>
+      {mayAddNotes(role) && record.stage !== 'closed' && <AddNote />}
+      {front && open && <><ScheduleCallback /><WithdrawCase /></>}
+      {front && open && record.stage === 'intake' && <><TransferCase /><ResolveCase /></>}
+    </TopToolbar>
+  );
 };
 
 export const CaseShow = () => {
   const translate = useTranslate();
   const t = (group: string) => (value: string | null) => (value ? translate(`app.${group}.${value}`, { _: value }) : '—');
+  const { permissions: role } = usePermissions<string>();
   return (
-    <Show actions={<Actions />}>
+    <Show actions={<Actions />} aside={mayAudit(role) ? <CaseHistoryPanel /> : undefined}>
       <SimpleShowLayout>
         <TextField source="id" />
         <TextField source="subject" />
@@ -54,8 +70,9 @@ export const CaseShow = () => {
             <RomeDateField source="at" />
             <TextField source="type" />
             <FunctionField source="stage" render={(r: { stage: string }) => t('stage')(r.stage)} />
+            <NumberField source="definitionVersion" emptyText="—" />
             <TextField source="actor" emptyText={translate('app.cases.system')} />
-            <FunctionField source="data" render={(e: { data: object }) => <code>{JSON.stringify(e.data)}</code>} />
+            <FunctionField source="data" render={(e: { data: object }) => <code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(e.data)}</code>} />
           </Datagrid>
         </ArrayField>
       </SimpleShowLayout>

@@ -11,6 +11,9 @@ export interface DialogField {
   /** A select when given. */
   choices?: { id: string; name: string }[];
   multiline?: boolean;
+  /** A date-time picker when given (its value as the input holds it). */
+  type?: 'datetime-local';
+  help?: string;
   minLength?: number;
   maxLength?: number;
 }
@@ -66,9 +69,9 @@ export const ActionDialog = ({ label, icon, title, fields, done, run }: Props) =
             {fields.map((f, i) => (
               <TextField key={f.name} name={f.name} select={!!f.choices} required={f.required} fullWidth margin="normal" label={f.label}
                 autoFocus={i === 0} multiline={f.multiline} minRows={f.multiline ? 3 : undefined} value={values[f.name] ?? ''}
-                error={!!errors[f.name]} helperText={errors[f.name]}
+                type={f.type} error={!!errors[f.name]} helperText={errors[f.name] ?? f.help}
                 onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-                slotProps={{ htmlInput: { maxLength: f.maxLength } }}>
+                slotProps={{ htmlInput: { maxLength: f.maxLength }, inputLabel: f.type ? { shrink: true } : undefined }}>
                 {f.choices?.map((c) => <MenuItem key={c.id} value={c.id}>{c.name}</MenuItem>)}
               </TextField>
             ))}

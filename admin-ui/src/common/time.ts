@@ -17,12 +17,41 @@ export function formatRelative(iso: string, locale: string, now = Date.now()): s
   return rtf.format(Math.round(minutes / (24 * 60)), 'day');
 }
 
-/** Midnight today in Rome, as an instant: where "today's cases" start. */
-export function startOfTodayInRome(now = new Date()): string {
+/** The wall clock in Rome at an instant, as its parts. */
+function romeParts(at: Date) {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-  }).formatToParts(now).map((p) => [p.type, p.value]));
-  const wallClockAsUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
-  const offset = wallClockAsUtc - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!) - offset).toISOString();
+  }).formatToParts(at).map((p) => [p.type, p.value]));
+  return { year: +parts.year!, month: +parts.month!, day: +parts.day!, hour: +parts.hour!, minute: +parts.minute!, second: +parts.second! };
+}
+
+/** How far Rome's clock is ahead of UTC at an instant (one or two hours), in milliseconds. */
+function romeOffset(at: Date): number {
+  const p = romeParts(at);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** A wall-clock time in Rome as an instant; the offset is the one in force at that time (summer or winter). */
+function instantOfRome(year: number, month: number, day: number, hour = 0, minute = 0): Date {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  return new Date(asUtc - romeOffset(new Date(asUtc - romeOffset(new Date(asUtc)))));
+}
+
+/** Midnight today in Rome, as an instant: where "today's cases" start. */
+export function startOfTodayInRome(now = new Date()): string {
+  const p = romeParts(now);
+  return instantOfRome(p.year, p.month, p.day).toISOString();
+}
+
+/** What a date-time input holds ("2026-11-26T10:30"), read as Rome's time, as an ISO instant; undefined when incomplete. */
+export function instantOfRomeInput(value: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  return m ? instantOfRome(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!).toISOString() : undefined;
+}
+
+/** An instant as a date-time input shows it, in Rome ("2026-11-26T10:30"). */
+export function romeInputOf(iso: string): string {
+  const p = romeParts(new Date(iso));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
 }

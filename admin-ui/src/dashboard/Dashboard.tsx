@@ -90,10 +90,10 @@ export const Dashboard = () => {
     ],
     supervisor: [
       casesCounter('app.dashboard.todayCases', today), tasksCounter('app.dashboard.openTasks', { status: 'open' }),
-      tasksCounter('app.dashboard.officeBreaches', { slaState: 'breached' }),
+      tasksCounter('app.dashboard.officeBreaches', { slaState: 'breached' }), tasksCounter('app.dashboard.escalations', { escalated: true }),
     ],
     auditor: [casesCounter('app.dashboard.openCases', { status: 'open' }), casesCounter('app.dashboard.breachedCases', { slaState: 'breached' })],
-    designer: [<Counter key="drafts" label="app.dashboard.drafts" resource="definitions" filter={{}} to="/" />],
+    designer: [<Counter key="drafts" label="app.dashboard.drafts" resource="definitions" filter={{}} to="/definitions" />],
     admin: [casesCounter('app.dashboard.openCases', { status: 'open' }), tasksCounter('app.dashboard.openTasks', { status: 'open' }),
       casesCounter('app.dashboard.breachedCases', { slaState: 'breached' })],
   }[role ?? ''] ?? [];

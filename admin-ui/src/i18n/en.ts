@@ -4,7 +4,7 @@ import englishMessages from 'ra-language-english';
 export const en = {
   ...englishMessages,
   app: {
-    menu: { dashboard: 'Dashboard', newContact: 'New contact', myTasks: 'My tasks', officeQueue: 'Office queue', cases: 'Cases' },
+    menu: { dashboard: 'Dashboard', newContact: 'New contact', myTasks: 'My tasks', officeQueue: 'Office queue', cases: 'Cases', queues: 'Live queues', calls: 'Calls', definitions: 'Service definitions', audit: 'Audit log' },
     roles: { operator: 'operator', backoffice: 'back office', designer: 'process designer', supervisor: 'supervisor', auditor: 'auditor', admin: 'administrator' },
     status: { open: 'Open', resolved: 'Resolved' },
     stage: { intake: 'First level', office: 'At the office', 'waiting-citizen': 'Waiting for the citizen', resolved: 'Resolved', survey: 'Survey', closed: 'Closed' },
@@ -16,6 +16,9 @@ export const en = {
       confirm: 'Confirm', cancel: 'Cancel', note: 'Note', outcome: 'Outcome',
       resolve: { label: 'Resolve', title: 'Resolve case %{id}', done: 'Case resolved' },
       transfer: { label: 'Transfer to office', title: 'Transfer case %{id}', done: 'Case transferred' },
+      notes: { label: 'Add a note', title: 'Note on case %{id}', text: 'Note', done: 'Note added to the timeline' },
+      withdraw: { label: 'Withdrawn', title: 'The citizen withdraws case %{id}', done: 'Case withdrawn' },
+      callbacks: { label: 'Schedule a callback', title: 'Call the citizen back (%{id})', at: 'When', help: 'Rome time, within the service’s callback window', done: 'Callback scheduled' },
     },
     cases: {
       empty: 'No cases yet: cases opened by operators, Open311 or the phone line appear here.',
@@ -24,7 +27,7 @@ export const en = {
     tasks: {
       myEmpty: 'You are working on no task: claim one from your office queue.',
       queueEmpty: 'The queue is empty: every task of the office has been handled.',
-      due: 'Due %{when}',
+      due: 'Due %{when}', escalated: 'Escalated',
       claim: { label: 'Claim', done: 'Task claimed: it is yours now' },
       release: { label: 'Release', done: 'Task back in the office queue' },
       ask: { label: 'Ask the citizen', title: 'Ask the citizen for information (%{id})', question: 'Question for the citizen', done: 'Question sent: the SLA clock stops until the answer' },
@@ -37,8 +40,66 @@ export const en = {
       todayCases: 'Cases opened today', openCases: 'Open cases', breachedCases: 'Cases past their due time',
       myTasks: 'My tasks', officeQueue: 'Office queue (to claim)', officeBreaches: 'Breaches in my office', openTasks: 'Open tasks',
       recentCases: 'Latest cases', nextTasks: 'My tasks by due time', drafts: 'Definition versions',
-      startContact: 'New contact (Alt+N)', nothing: 'Nothing here.',
+      startContact: 'New contact (Alt+N)', escalations: 'Escalations to handle', nothing: 'Nothing here.',
     },
+    queues: {
+      title: 'Live queues by office', updated: 'Updated at %{time}; refreshed every %{seconds} seconds.', partial: '(first %{shown} of %{total} tasks)',
+      empty: 'No open task in any office: nothing is waiting.', office: 'Office', open: 'To claim', claimed: 'In progress', warning: 'Due soon',
+      breached: 'Overdue', escalated: 'Escalated', escalations: 'Escalations to handle', noEscalations: 'No escalated task: every breach has been handled.',
+    },
+    calls: {
+      empty: 'No call yet: calls on the 020202 and 055055 lines appear here as the telephony adapter records them.',
+      direction: { inbound: 'Inbound', outbound: 'Outbound' },
+      endCause: { normal: 'Ended', abandoned: 'Abandoned', transferred: 'Transferred', busy: 'Busy', 'no-answer': 'No answer', rejected: 'Rejected', failed: 'Failed' },
+    },
+    audit: {
+      empty: 'No audit record yet: every change made through the API is recorded here.',
+      exported: 'Case history downloaded',
+      panel: {
+        title: 'Workflow and audit', workflow: 'Workflow %{id}: the timeline is recorded from its event history.',
+        temporal: 'Open the workflow in the Temporal UI', noTemporal: 'No Temporal UI is configured (TEMPORAL_UI_URL).',
+        records: 'Audit records of this case', export: 'Export the history (JSON)',
+      },
+      verify: {
+        label: 'Verify the chains', ok: 'Chains intact: %{records} records in %{chains} chains.',
+        broken: 'Chain broken: first broken link in chain %{chain} at record %{seq} (%{reason}).',
+      },
+    },
+    definitions: {
+      empty: 'No service definition yet: services are added by an administrator, then their definitions are written here.',
+      status: { draft: 'Draft', published: 'Published' },
+      heading: '%{name} · version %{version}', publishedAt: 'published %{when}', versions: 'Versions',
+      caseCount: '%{smart_count} case |||| %{smart_count} cases',
+      save: 'Save the draft', saved: 'Draft %{version} saved', newDraft: 'New draft from this version', drafted: 'Draft %{version} created',
+      publish: { label: 'Publish', title: 'Publish version %{version}? New cases will start on it; running cases keep their version.', done: 'Version %{version} published' },
+      editor: {
+        title: 'Definition', label: 'Definition document (JSON)', help: 'Checked as you type with the API’s rules; choose a problem to go to it.',
+        readOnly: 'A published version cannot change: create a new draft to edit it.', checking: 'Checking…', syntax: 'Not valid JSON: %{reason}',
+        valid: 'The definition is valid.', issues: '%{smart_count} problem to fix |||| %{smart_count} problems to fix', issueList: 'Problems, by path',
+        document: '(document)',
+      },
+      diagram: {
+        title: 'Stages', intake: 'Intake', firstLevel: 'First level', office: 'Office', callback: 'Callback', survey: 'Survey', closed: 'Closed',
+        fields: '%{smart_count} field (%{required} required) |||| %{smart_count} fields (%{required} required)',
+        mayClose: 'The operator may resolve it', mustTransfer: 'Always transferred to the office',
+        articles: '%{smart_count} knowledge article |||| %{smart_count} knowledge articles',
+        officeOf: '%{municipality}: %{office}', sla: 'SLA %{target} business hours (warning at %{warning})',
+        escalate: 'On breach: escalated to supervisors', thirdLevel: 'On breach: to %{office}',
+        live: 'Live transfer while the office is open', taskOnly: 'A task for the office',
+        attempts: '%{smart_count} attempt, %{spacing} min apart |||| %{smart_count} attempts, %{spacing} min apart',
+        window: '%{days}, %{from}–%{to}', fallback: 'Then by %{channel}',
+        questions: '%{smart_count} question by %{channel} |||| %{smart_count} questions by %{channel}', wait: 'Answer awaited %{hours} h',
+        noSurvey: 'No survey', outcomes: 'Outcomes: %{outcomes}',
+      },
+      day: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
+      contact: { sms: 'SMS', email: 'e-mail', letter: 'letter' },
+      diff: {
+        title: 'Changes from version %{from} to %{to}', none: 'No difference.', path: 'Path', op: 'Change', from: 'Version %{from}', to: 'Version %{to}',
+        ops: { added: 'added', removed: 'removed', changed: 'changed' },
+      },
+      cases: { title: 'Cases on version %{version}', empty: 'No case runs on this version yet.' },
+    },
+    filters: { quick: 'Quick filters' },
     contact: {
       title: 'New contact',
       shortcuts: 'Keyboard: Enter submits the current step · Alt+L citizen lookup · Alt+K knowledge base · Alt+R resolve · Alt+T transfer · Alt+N new contact.',
@@ -69,6 +130,24 @@ export const en = {
         definitionVersion: 'Definition version', tasks: 'Office tasks', events: 'Timeline',
         officeName: 'Office', assignee: 'Assignee', warningAt: 'Warning', dueAt: 'Due', slaState: 'SLA',
         seq: '#', at: 'When', type: 'Event', actor: 'By', data: 'Details',
+      },
+    },
+    definitions: {
+      name: 'Definition |||| Service definitions',
+      fields: { serviceName: 'Service', serviceCode: 'Service code', version: 'Version', status: 'Status', publishedAt: 'Published', caseCount: 'Cases' },
+    },
+    calls: {
+      name: 'Call |||| Calls',
+      fields: {
+        startedAt: 'Started', direction: 'Direction', caller: 'From', called: 'To', municipalityId: 'Municipality', state: 'State', queue: 'Queue',
+        agent: 'Agent', waitSeconds: 'Wait (s)', endCause: 'End', number: 'Number',
+      },
+    },
+    audit: {
+      name: 'Audit record |||| Audit log',
+      fields: {
+        at: 'When', actor: 'Who', role: 'Role', action: 'Action', targetId: 'On', municipalityId: 'Municipality', chain: 'Chain', hash: 'Hash',
+        from: 'From', to: 'To',
       },
     },
     tasks: {

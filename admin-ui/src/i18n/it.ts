@@ -4,7 +4,7 @@ import { raItalian } from './ra-it.ts';
 export const it: Messages = {
   ra: raItalian as Messages['ra'],
   app: {
-    menu: { dashboard: 'Cruscotto', newContact: 'Nuova chiamata', myTasks: 'Le mie pratiche', officeQueue: 'Coda dell’ufficio', cases: 'Pratiche' },
+    menu: { dashboard: 'Cruscotto', newContact: 'Nuova chiamata', myTasks: 'Le mie pratiche', officeQueue: 'Coda dell’ufficio', cases: 'Pratiche', queues: 'Code in tempo reale', calls: 'Chiamate', definitions: 'Definizioni dei servizi', audit: 'Registro di audit' },
     roles: { operator: 'operatore', backoffice: 'back office', designer: 'progettista dei processi', supervisor: 'supervisore', auditor: 'revisore', admin: 'amministratore' },
     status: { open: 'Aperta', resolved: 'Risolta' },
     stage: { intake: 'Primo livello', office: 'All’ufficio', 'waiting-citizen': 'In attesa del cittadino', resolved: 'Risolta', survey: 'Questionario', closed: 'Chiusa' },
@@ -16,6 +16,9 @@ export const it: Messages = {
       confirm: 'Conferma', cancel: 'Annulla', note: 'Nota', outcome: 'Esito',
       resolve: { label: 'Risolvi', title: 'Risolvi la pratica %{id}', done: 'Pratica risolta' },
       transfer: { label: 'Trasferisci all’ufficio', title: 'Trasferisci la pratica %{id}', done: 'Pratica trasferita' },
+      notes: { label: 'Aggiungi una nota', title: 'Nota sulla pratica %{id}', text: 'Nota', done: 'Nota aggiunta alla cronologia' },
+      withdraw: { label: 'Ritirata', title: 'Il cittadino ritira la pratica %{id}', done: 'Pratica ritirata' },
+      callbacks: { label: 'Programma una richiamata', title: 'Richiama il cittadino (%{id})', at: 'Quando', help: 'Ora di Roma, nella fascia di richiamata del servizio', done: 'Richiamata programmata' },
     },
     cases: {
       empty: 'Ancora nessuna pratica: qui compaiono quelle aperte dagli operatori, da Open311 o dalla linea telefonica.',
@@ -24,7 +27,7 @@ export const it: Messages = {
     tasks: {
       myEmpty: 'Non hai pratiche in lavorazione: prendine in carico una dalla coda dell’ufficio.',
       queueEmpty: 'La coda è vuota: tutte le pratiche dell’ufficio sono state lavorate.',
-      due: 'Scade %{when}',
+      due: 'Scade %{when}', escalated: 'In escalation',
       claim: { label: 'Prendi in carico', done: 'Pratica presa in carico: ora è tua' },
       release: { label: 'Rilascia', done: 'Pratica rimessa nella coda dell’ufficio' },
       ask: { label: 'Chiedi al cittadino', title: 'Chiedi informazioni al cittadino (%{id})', question: 'Domanda per il cittadino', done: 'Domanda inviata: i tempi sono sospesi fino alla risposta' },
@@ -37,8 +40,66 @@ export const it: Messages = {
       todayCases: 'Pratiche aperte oggi', openCases: 'Pratiche aperte', breachedCases: 'Pratiche oltre la scadenza',
       myTasks: 'Le mie pratiche', officeQueue: 'Coda dell’ufficio (da prendere)', officeBreaches: 'Scadenze superate nel mio ufficio', openTasks: 'Attività aperte',
       recentCases: 'Ultime pratiche', nextTasks: 'Le mie pratiche per scadenza', drafts: 'Versioni delle definizioni',
-      startContact: 'Nuova chiamata (Alt+N)', nothing: 'Niente da mostrare.',
+      startContact: 'Nuova chiamata (Alt+N)', escalations: 'Escalation da gestire', nothing: 'Niente da mostrare.',
     },
+    queues: {
+      title: 'Code degli uffici in tempo reale', updated: 'Aggiornato alle %{time}; si aggiorna ogni %{seconds} secondi.', partial: '(prime %{shown} di %{total} attività)',
+      empty: 'Nessuna attività aperta negli uffici: non c’è niente in attesa.', office: 'Ufficio', open: 'Da prendere', claimed: 'In lavorazione', warning: 'In scadenza',
+      breached: 'Scadute', escalated: 'Escalate', escalations: 'Escalation da gestire', noEscalations: 'Nessuna attività in escalation: ogni scadenza è stata gestita.',
+    },
+    calls: {
+      empty: 'Ancora nessuna chiamata: le chiamate sulle linee 020202 e 055055 compaiono qui man mano che l’adattatore telefonico le registra.',
+      direction: { inbound: 'In arrivo', outbound: 'In uscita' },
+      endCause: { normal: 'Conclusa', abandoned: 'Abbandonata', transferred: 'Trasferita', busy: 'Occupato', 'no-answer': 'Nessuna risposta', rejected: 'Rifiutata', failed: 'Non riuscita' },
+    },
+    audit: {
+      empty: 'Ancora nessuna registrazione: ogni modifica fatta tramite l’API viene registrata qui.',
+      exported: 'Storia della pratica scaricata',
+      panel: {
+        title: 'Workflow e audit', workflow: 'Workflow %{id}: la cronologia è registrata dalla sua storia degli eventi.',
+        temporal: 'Apri il workflow in Temporal UI', noTemporal: 'Nessuna Temporal UI configurata (TEMPORAL_UI_URL).',
+        records: 'Registro di audit di questa pratica', export: 'Esporta la storia (JSON)',
+      },
+      verify: {
+        label: 'Verifica le catene', ok: 'Catene integre: %{records} registrazioni in %{chains} catene.',
+        broken: 'Catena interrotta: primo anello rotto nella catena %{chain} alla registrazione %{seq} (%{reason}).',
+      },
+    },
+    definitions: {
+      empty: 'Ancora nessuna definizione: i servizi li aggiunge un amministratore, poi le loro definizioni si scrivono qui.',
+      status: { draft: 'Bozza', published: 'Pubblicata' },
+      heading: '%{name} · versione %{version}', publishedAt: 'pubblicata il %{when}', versions: 'Versioni',
+      caseCount: '%{smart_count} pratica |||| %{smart_count} pratiche',
+      save: 'Salva la bozza', saved: 'Bozza %{version} salvata', newDraft: 'Nuova bozza da questa versione', drafted: 'Bozza %{version} creata',
+      publish: { label: 'Pubblica', title: 'Pubblicare la versione %{version}? Le nuove pratiche partiranno da questa; quelle in corso restano sulla loro versione.', done: 'Versione %{version} pubblicata' },
+      editor: {
+        title: 'Definizione', label: 'Documento della definizione (JSON)', help: 'Controllato mentre scrivi con le regole dell’API; scegli un problema per andarci.',
+        readOnly: 'Una versione pubblicata non si modifica: crea una nuova bozza per cambiarla.', checking: 'Controllo in corso…', syntax: 'JSON non valido: %{reason}',
+        valid: 'La definizione è valida.', issues: '%{smart_count} problema da correggere |||| %{smart_count} problemi da correggere', issueList: 'Problemi, per percorso',
+        document: '(documento)',
+      },
+      diagram: {
+        title: 'Fasi', intake: 'Accoglienza', firstLevel: 'Primo livello', office: 'Ufficio', callback: 'Richiamata', survey: 'Questionario', closed: 'Chiusa',
+        fields: '%{smart_count} campo (%{required} obbligatori) |||| %{smart_count} campi (%{required} obbligatori)',
+        mayClose: 'L’operatore può risolverla', mustTransfer: 'Sempre trasferita all’ufficio',
+        articles: '%{smart_count} articolo della base di conoscenza |||| %{smart_count} articoli della base di conoscenza',
+        officeOf: '%{municipality}: %{office}', sla: 'Scadenza %{target} ore lavorative (preavviso a %{warning})',
+        escalate: 'Se scade: escalation ai supervisori', thirdLevel: 'Se scade: a %{office}',
+        live: 'Trasferimento in linea a ufficio aperto', taskOnly: 'Un’attività per l’ufficio',
+        attempts: '%{smart_count} tentativo, a %{spacing} min |||| %{smart_count} tentativi, a %{spacing} min l’uno dall’altro',
+        window: '%{days}, %{from}–%{to}', fallback: 'Poi per %{channel}',
+        questions: '%{smart_count} domanda via %{channel} |||| %{smart_count} domande via %{channel}', wait: 'Risposta attesa %{hours} h',
+        noSurvey: 'Nessun questionario', outcomes: 'Esiti: %{outcomes}',
+      },
+      day: { mon: 'lun', tue: 'mar', wed: 'mer', thu: 'gio', fri: 'ven', sat: 'sab', sun: 'dom' },
+      contact: { sms: 'SMS', email: 'e-mail', letter: 'lettera' },
+      diff: {
+        title: 'Modifiche dalla versione %{from} alla %{to}', none: 'Nessuna differenza.', path: 'Percorso', op: 'Modifica', from: 'Versione %{from}', to: 'Versione %{to}',
+        ops: { added: 'aggiunto', removed: 'rimosso', changed: 'modificato' },
+      },
+      cases: { title: 'Pratiche sulla versione %{version}', empty: 'Ancora nessuna pratica su questa versione.' },
+    },
+    filters: { quick: 'Filtri rapidi' },
     contact: {
       title: 'Nuova chiamata',
       shortcuts: 'Tastiera: Invio conferma il passo corrente · Alt+L ricerca cittadino · Alt+K base di conoscenza · Alt+R risolvi · Alt+T trasferisci · Alt+N nuova chiamata.',
@@ -69,6 +130,24 @@ export const it: Messages = {
         definitionVersion: 'Versione della definizione', tasks: 'Attività degli uffici', events: 'Cronologia',
         officeName: 'Ufficio', assignee: 'Assegnata a', warningAt: 'Preavviso', dueAt: 'Scadenza', slaState: 'Tempi',
         seq: 'N.', at: 'Quando', type: 'Evento', actor: 'Da', data: 'Dettagli',
+      },
+    },
+    definitions: {
+      name: 'Definizione |||| Definizioni dei servizi',
+      fields: { serviceName: 'Servizio', serviceCode: 'Codice del servizio', version: 'Versione', status: 'Stato', publishedAt: 'Pubblicata il', caseCount: 'Pratiche' },
+    },
+    calls: {
+      name: 'Chiamata |||| Chiamate',
+      fields: {
+        startedAt: 'Iniziata il', direction: 'Direzione', caller: 'Da', called: 'A', municipalityId: 'Comune', state: 'Stato', queue: 'Coda',
+        agent: 'Operatore', waitSeconds: 'Attesa (s)', endCause: 'Esito', number: 'Numero',
+      },
+    },
+    audit: {
+      name: 'Registrazione |||| Registro di audit',
+      fields: {
+        at: 'Quando', actor: 'Chi', role: 'Ruolo', action: 'Azione', targetId: 'Su', municipalityId: 'Comune', chain: 'Catena', hash: 'Hash',
+        from: 'Dal', to: 'Al',
       },
     },
     tasks: {

@@ -1,7 +1,9 @@
-import { Typography } from '@mui/material';
+import { Chip, Stack, Typography } from '@mui/material';
+import type { ReactElement } from 'react';
 import {
   Datagrid, FunctionField, List, ReferenceInput, SelectInput, TextField, usePermissions, useTranslate,
 } from 'react-admin';
+import { SavedFilters } from '../common/SavedFilters.tsx';
 import { type SlaState, SlaChip } from '../common/chips.tsx';
 import { useChoices } from '../common/choices.ts';
 import { RomeDateField } from '../common/RomeDateField.tsx';
@@ -11,17 +13,22 @@ import { BulkReassign, TaskActions } from './TaskActions.tsx';
 const slaStates = ['on-track', 'warning', 'breached'] as const;
 
 /** Tasks most urgent first: due time, its state in words and colour, and what can be done with each. */
-const TaskGrid = ({ bulk }: { bulk: boolean }) => {
+export const TaskGrid = ({ bulk, empty }: { bulk: boolean; empty?: ReactElement }) => {
   const translate = useTranslate();
   return (
-    <Datagrid rowClick={false} bulkActionButtons={bulk ? <BulkReassign /> : false}>
+    <Datagrid rowClick={false} bulkActionButtons={bulk ? <BulkReassign /> : false} empty={empty}>
       <TextField source="caseId" />
       <TextField source="subject" sortable={false} />
       <TextField source="serviceName" sortable={false} />
       <FunctionField source="status" sortable={false} render={(r: { status: string }) => translate(`app.taskStatus.${r.status}`)} />
       <TextField source="assignee" emptyText="—" sortable={false} />
       <RomeDateField source="dueAt" />
-      <FunctionField source="slaState" sortable={false} render={(r: { slaState: SlaState; dueAt: string }) => <SlaChip state={r.slaState} dueAt={r.dueAt} />} />
+      <FunctionField source="slaState" sortable={false} render={(r: { slaState: SlaState; dueAt: string; escalated: boolean }) => (
+        <Stack direction="row" spacing={0.5}>
+          <SlaChip state={r.slaState} dueAt={r.dueAt} />
+          {r.escalated && <Chip size="small" color="error" variant="outlined" label={translate('app.tasks.escalated')} />}
+        </Stack>
+      )} />
       <TaskActions />
     </Datagrid>
   );
@@ -49,7 +56,11 @@ export const OfficeQueue = () => {
     ]),
   ];
   return (
-    <List filters={filters} sort={{ field: 'dueAt', order: 'ASC' }} title="app.menu.officeQueue" empty={<Empty text="app.tasks.queueEmpty" />}>
+    <List filters={filters} sort={{ field: 'dueAt', order: 'ASC' }} title="app.menu.officeQueue" empty={<Empty text="app.tasks.queueEmpty" />}
+      aside={<SavedFilters quick={[
+        { label: 'app.sla.breached', value: { slaState: 'breached' } }, { label: 'app.sla.warning', value: { slaState: 'warning' } },
+        { label: 'app.tasks.escalated', value: { escalated: true } },
+      ]} />}>
       <TaskGrid bulk={mayBulkReassign(role)} />
     </List>
   );
