@@ -1,5 +1,5 @@
 import {
-  type ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, startChild,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, startChild,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createCaseActivities } from '../activities/case-activities.ts';
@@ -7,13 +7,13 @@ import { type Calendar, isOpen } from '../domain/calendar.ts';
 import { type Channel, outcomes } from '../domain/case.ts';
 import type { createTelephonyActivities } from '../telephony/activities.ts';
 import {
-  type Actor, callSignal, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, claimTaskUpdate, completeTaskUpdate,
-  citizenInformationSignal, complainSignal, openedUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate, resolveUpdate,
-  snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
+  type Actor, callSignal, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, citizenInformationSignal, complainSignal,
+  openedUpdate, resolveUpdate, snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
 } from './case.definitions.ts';
-import { type ClockEvent, nextClockEvent, openTask, pause, remainingBusinessMs, resume } from './office-task.ts';
+import { type ClockEvent, nextClockEvent, openTask, remainingBusinessMs, resume } from './office-task.ts';
 import { callBackWithAnswer, type Caller, placeScheduledCall } from './callback.ts';
 import { registerCaseActions, reject } from './case-actions.ts';
+import { registerOfficeHandlers } from './office-handlers.ts';
 import { caseSearchAttributes } from './search-attributes.ts';
 
 // Read-model writes must eventually land: retry without a cap, backing off to once a minute.
@@ -142,14 +142,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     }
   };
 
-  // --- validators: a rejected request changes nothing and says why --------------------------
-  const openTaskOf = (actor: Actor, wanted: 'open' | 'claimed') => {
-    const task = state.task ?? reject('the case has no office task: transfer it first');
-    if (task.status !== wanted) reject(`the task is ${task.status === 'claimed' ? `claimed by ${task.assignee}` : task.status}`);
-    if (wanted === 'claimed' && task.assignee !== actor.id) reject(`only ${task.assignee}, who claimed the task, may do this`);
-    return task;
-  };
+  // A rejected request changes nothing and says why.
   const mustBeLifecycle = () => { if (!lifecycle) reject('this case predates office tasks: resolve it directly'); };
+  // What the handlers registered from other modules share of the case.
+  const shared = {
+    caseId, def, state, record, snapshot, mustBeLifecycle,
+    changed: () => { changes++; stageAttributes(); },
+  };
 
   setHandler(snapshotQuery, snapshot);
   setHandler(openedUpdate, async () => {
@@ -203,77 +202,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       if (live && def.transfer.mode !== 'live-when-open') reject(`"${def.service.name}" is transferred as a task only: its definition allows no live transfer`);
     },
   });
-  setHandler(claimTaskUpdate, async ({ actor }) => {
-    Object.assign(state.task!, { status: 'claimed', assignee: actor.id });
-    changes++;
-    await record('task.claimed', actor);
-    return snapshot();
-  }, {
-    validator: ({ actor }) => {
-      mustBeLifecycle();
-      const task = openTaskOf(actor, 'open');
-      if (actor.officeId !== task.officeId) reject(`the task belongs to office ${task.officeId}`);
-    },
-  });
-  setHandler(releaseTaskUpdate, async ({ actor }) => {
-    Object.assign(state.task!, { status: 'open', assignee: null });
-    changes++;
-    await record('task.released', actor);
-    return snapshot();
-  }, { validator: ({ actor }) => { mustBeLifecycle(); openTaskOf(actor, 'claimed'); } });
-  setHandler(completeTaskUpdate, async ({ actor, answer, outcome }) => {
-    state.task!.status = 'done';
-    answerReady = true;
-    Object.assign(state, { status: 'resolved', stage: 'resolved', outcome });
-    changes++;
-    stageAttributes();
-    await record('task.completed', actor, { answer, outcome });
-    await record('case.resolved', actor, { outcome });
-    return snapshot();
-  }, {
-    validator: ({ actor, answer, outcome }) => {
-      mustBeLifecycle();
-      openTaskOf(actor, 'claimed');
-      if (!def.resolution.outcomes.includes(outcome)) reject(`outcome must be one of ${def.resolution.outcomes.join(', ')}`);
-      if (!answer?.trim()) reject('the answer to the citizen is required');
-    },
-  });
-  setHandler(reassignTaskUpdate, async ({ actor, toOffice, reason }) => {
-    // An unknown office fails the update, changing nothing.
-    const office = await officeContext({ officeId: toOffice }).catch((err: ActivityFailure) => {
-      throw ApplicationFailure.create({ type: 'UnknownOffice', message: err.cause?.message ?? String(err) });
-    });
-    const from = state.task!.officeId;
-    Object.assign(state.task!, { officeId: toOffice, status: 'open', assignee: null });
-    calendar = office.calendar;
-    changes++;
-    stageAttributes();
-    await record('task.reassigned', actor, { from, to: toOffice, ...(reason ? { reason } : {}) });
-    return snapshot();
-  }, {
-    validator: ({ actor, toOffice }) => {
-      mustBeLifecycle();
-      const task = state.task ?? reject('the case has no office task: transfer it first');
-      if (task.status === 'done') reject('the task is done');
-      if (!['supervisor', 'admin'].includes(actor.role) && actor.officeId !== task.officeId) reject('only a supervisor or the office holding the task may reassign it');
-      if (toOffice === task.officeId) reject(`the task is already with ${toOffice}`);
-    },
-  });
-  setHandler(requestInformationUpdate, async ({ actor, question }) => {
-    pause(state.task!, Date.now());
-    state.stage = 'waiting-citizen';
-    changes++;
-    stageAttributes();
-    await record('information.requested', actor, { question });
-    await messageCitizen({ caseId, dedupKey: `${caseId}:question:${state.lastSeq}`, text: `per procedere ci serve: ${question}` });
-    return snapshot();
-  }, {
-    validator: ({ actor, question }) => {
-      mustBeLifecycle();
-      const task = openTaskOf(actor, 'claimed');
-      if (task.waitingSince) reject('the office is already waiting for the citizen');
-      if (!question?.trim()) reject('the question to the citizen is required');
-    },
+  registerOfficeHandlers({
+    ...shared, moved: () => { changes++; }, setCalendar: (c) => { calendar = c; }, answerReady: () => { answerReady = true; },
+    officeContext, messageCitizen,
   });
   setHandler(citizenInformationSignal, (info) => { if (state.status === 'open') information.push(info); });
   // Complaints are taken until the case closes, also after its resolution.
@@ -294,9 +225,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   // An answer can overtake the survey's own delivery report; before resolution there is no survey to answer.
   setHandler(surveyAnswerSignal, ({ answers }) => { if (state.status === 'resolved') surveyAnswers ??= answers; });
   registerCaseActions({
-    caseId, def, phone: input.intake.citizen.phone, state, record, snapshot, mustBeLifecycle,
+    ...shared, phone: input.intake.citizen.phone,
     opened: () => opened, transferring: () => transferring, withdrawn: () => { withdrawn = true; },
-    changed: () => { changes++; stageAttributes(); },
   });
   const caller: Caller | undefined = input.intake.citizen.phone
     ? { caseId, phone: input.intake.citizen.phone, policy: def.callback, callCitizen, record }
