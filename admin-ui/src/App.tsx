@@ -11,6 +11,7 @@ import tasks from './tasks/index.ts';
 // Every page is its own chunk: the first load carries only react-admin, the log-in and the layout.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 const NewContact = lazy(() => import('./contact/NewContact.tsx').then((m) => ({ default: m.NewContact })));
+const KpiPage = lazy(() => import('./kpi/KpiPage.tsx').then((m) => ({ default: m.KpiPage })));
 const MyTasks = lazy(() => import('./tasks/TaskLists.tsx').then((m) => ({ default: m.MyTasks })));
 
 // Darker status colours than Material's defaults, so white text on them reaches WCAG AA contrast.
@@ -34,6 +35,7 @@ export function App() {
       <CustomRoutes>
         <Route path="/contact" element={<NewContact />} />
         <Route path="/my-tasks" element={<MyTasks />} />
+        <Route path="/kpi" element={<KpiPage />} />
       </CustomRoutes>
     </Admin>
   );

@@ -1,6 +1,7 @@
 import AssignmentIcon from '@mui/icons-material/Assignment';
 import DashboardIcon from '@mui/icons-material/Dashboard';
 import InboxIcon from '@mui/icons-material/Inbox';
+import InsightsIcon from '@mui/icons-material/Insights';
 import ListAltIcon from '@mui/icons-material/ListAlt';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
 import { type ReactElement, type ReactNode, useEffect } from 'react';
@@ -12,6 +13,7 @@ import { allows, pages } from './roles.ts';
 
 const icons: Record<string, ReactElement> = {
   '/': <DashboardIcon />, '/contact': <PhoneInTalkIcon />, '/my-tasks': <AssignmentIcon />, '/tasks': <InboxIcon />, '/cases': <ListAltIcon />,
+  '/kpi': <InsightsIcon />,
 };
 
 /** Each role's menu (roles.ts); the locale switcher is react-admin's, shown since there are two locales. */

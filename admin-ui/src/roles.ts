@@ -16,6 +16,7 @@ export const pages: Page[] = [
   { path: '/my-tasks', label: 'app.menu.myTasks', roles: ['backoffice'] },
   { path: '/tasks', label: 'app.menu.officeQueue', roles: officeWork },
   { path: '/cases', label: 'app.menu.cases', roles: readCases },
+  { path: '/kpi', label: 'kpi.menu', roles: ['supervisor', 'auditor', 'admin'] },
 ];
 
 export const allows = (role: string | undefined, path: string) => pages.some((p) => p.path === path && p.roles.includes(role as Role));
