@@ -35,6 +35,8 @@ beforeAll(async () => {
   days = { from: r!.from, to: r!.to };
   range = { from: r!.fromInstant.toISOString(), to: r!.toInstant.toISOString() };
   page = await p.newPage();
+  // A step that does not come fails with its locator well within the test's time.
+  page.setDefaultTimeout(15_000);
 });
 afterAll(async () => { await p?.stop(); });
 
@@ -49,7 +51,7 @@ const tile = (label: string) => page.getByRole('region', { name: label, exact: t
 const settled = () => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
 
 describe('KPI dashboard in the console', () => {
-  it('shows the API’s figures, drills down to the cases behind them, switches bucket; staffing and the monthly report', async () => {
+  it('shows the API’s figures under the registry’s labels, in Italian and English', async () => {
     const byDay = await caseKpis('day');
     expect(byDay.totals.casesOpened).toBe(5);
 
@@ -62,22 +64,32 @@ describe('KPI dashboard in the console', () => {
     for (const [label, id] of [['Pratiche aperte', 'casesOpened'], ['Pratiche chiuse', 'casesClosed'], ['Arretrato', 'backlog'], ['Violazioni dello SLA', 'slaBreaches']] as const) {
       await expect.poll(() => tile(label).locator(`[data-kpi="${id}"]`).textContent()).toBe(String(byDay.totals[id]));
     }
-    await tile('Pratiche aperte').getByRole('button', { name: 'Come si calcola “Pratiche aperte”' }).focus();
+    await tile('Pratiche aperte').getByRole('button', { name: 'Come si calcola “Pratiche aperte”' }).hover();
     await page.getByRole('tooltip').getByText(/created_at falls in the bucket/).waitFor();
     await page.keyboard.press('Escape');
     // Breakdowns as tables too: the web case is one of the cases opened by channel.
     const web = byDay.breakdowns.channel.find((b) => b.key === 'web')!.casesOpened;
-    await page.getByRole('link', { name: `${web} Web: mostra le pratiche` }).waitFor({ state: 'attached' });
+    const byChannel = page.getByRole('region', { name: 'per canale', exact: true });
+    await byChannel.getByText('Mostra i valori in tabella').click();
+    await byChannel.getByRole('link', { name: `${web} Web: mostra le pratiche` }).waitFor();
     await settled();
     await checkPage(page, 'console-kpi-cases');
 
-    // English, then back.
-    await page.getByRole('button', { name: /lingua|language/i }).click();
+    // English, then back (the app bar hides while the page is scrolled).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Italiano' }).click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await tile('Cases opened').waitFor();
     await checkPage(page, 'console-kpi-cases-en');
-    await page.getByRole('button', { name: /lingua|language/i }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Italiano' }).click();
+    await tile('Pratiche aperte').waitFor();
+  });
+
+  it('drills down from a figure to the cases it counts', async () => {
+    const byDay = await caseKpis('day');
+    await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
 
     // Drill down: the figure opens the cases list filtered to the cases it counts.
     await tile('Pratiche aperte').getByRole('link', { name: /mostra le pratiche/ }).click();
@@ -97,8 +109,11 @@ describe('KPI dashboard in the console', () => {
     await settled();
     await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(byDay.totals.backlog);
 
+  });
+
+  it('switches bucket, kept in the URL', async () => {
     // Switch the bucket: the URL keeps it, the series table follows it.
-    await page.goBack();
+    await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
     await page.getByRole('combobox', { name: 'Raggruppa per' }).click();
     await page.getByRole('option', { name: 'Settimana' }).click();
     await page.waitForURL(/bucket=week/);
@@ -109,6 +124,9 @@ describe('KPI dashboard in the console', () => {
     expect(await volumes.getByRole('row').count()).toBe(byWeek.series.length + 1);
     await checkPage(page, 'console-kpi-by-week');
 
+  });
+
+  it('shows calls, staffing and the monthly report tabs', async () => {
     // Calls: the call KPIs, or "not available" on a server that does not compute them yet.
     await page.getByRole('tab', { name: 'Chiamate' }).click();
     await page.getByText(/Non disponibile|Chiamate offerte per giorno della settimana e ora/).first().waitFor();
@@ -117,7 +135,7 @@ describe('KPI dashboard in the console', () => {
     // Staffing: forecast and agents per hour for today, next to the contacts that came.
     await page.getByRole('tab', { name: 'Personale' }).click();
     await page.getByRole('spinbutton', { name: 'Livello di servizio obiettivo (%)' }).fill('90');
-    await page.getByRole('button', { name: 'Calcola' }).click();
+    await page.getByRole('button', { name: 'Calcola', exact: true }).click();
     await page.waitForURL(/sl=90/);
     await tile('Operatori necessari').waitFor();
     await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByText('Mostra i valori in tabella').click();

@@ -15,7 +15,7 @@ export const Filters = ({ filters, reference }: { filters: KpiFilters; reference
   const set = (key: string) => (e: { target: { value: string } }) => setParams(withParam(params, key, e.target.value), { replace: true });
   const municipality = filters.scope.municipalityId;
   const select = (key: string, value: string, choices: Choice[], all = true) => (
-    <TextField select size="small" name={key} label={translate(`kpi.filter.${key}`)} value={value} onChange={set(key)} sx={{ minWidth: 170 }}>
+    <TextField select size="small" name={key} label={translate(`kpi.filter.${key}`)} value={value} onChange={set(key)} sx={{ width: 180 }}>
       {all && <MenuItem value="">{translate('kpi.filter.all')}</MenuItem>}
       {choices.map((c) => <MenuItem key={c.id} value={c.id}>{c.name}</MenuItem>)}
     </TextField>
@@ -26,9 +26,9 @@ export const Filters = ({ filters, reference }: { filters: KpiFilters; reference
   return (
     <Box component="form" role="search" aria-label={translate('kpi.filter.label')} onSubmit={(e) => e.preventDefault()}
       sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center', mb: 2 }}>
-      <TextField type="date" size="small" name="from" label={translate('kpi.filter.from')} value={filters.from} onChange={set('from')}
+      <TextField type="date" size="small" name="from" label={translate('kpi.filter.from')} value={filters.from} onChange={set('from')} sx={{ width: 170 }}
         slotProps={{ inputLabel: { shrink: true }, htmlInput: { max: filters.to } }} />
-      <TextField type="date" size="small" name="to" label={translate('kpi.filter.to')} value={filters.to} onChange={set('to')}
+      <TextField type="date" size="small" name="to" label={translate('kpi.filter.to')} value={filters.to} onChange={set('to')} sx={{ width: 170 }}
         slotProps={{ inputLabel: { shrink: true }, htmlInput: { min: filters.from } }} />
       {select('bucket', filters.bucket, buckets.map((b) => ({ id: b, name: translate(`kpi.bucket.${b}`) })), false)}
       {select('municipalityId', municipality ?? '', reference.municipalities)}

@@ -40,7 +40,7 @@ export const StaffingPlan = ({ filters, definitionOf }: { filters: KpiFilters; d
   };
   const field = (name: keyof Inputs, type: string, extra: object = {}) => (
     <TextField name={name} type={type} size="small" label={translate(`kpi.staffing.${name}`)} value={form[name]}
-      onChange={(e) => setForm({ ...form, [name]: e.target.value })} slotProps={{ inputLabel: { shrink: true }, htmlInput: extra }} />
+      onChange={(e) => setForm({ ...form, [name]: e.target.value })} sx={{ width: name === 'days' ? 110 : 240 }} slotProps={{ inputLabel: { shrink: true }, htmlInput: extra }} />
   );
 
   const from = Date.parse(romeMidnight(day));
@@ -74,7 +74,7 @@ export const StaffingPlan = ({ filters, definitionOf }: { filters: KpiFilters; d
               detail={translate('kpi.staffing.horizon', { days })} />
             <Tile id="agentsNeeded" value={peak} definitionOf={definitionOf} detail={translate('kpi.staffing.peak')} />
           </Box>
-          <TextField select size="small" label={translate('kpi.staffing.day')} value={day} onChange={(e) => setShown(e.target.value)} sx={{ mb: 2, minWidth: 220 }}>
+          <TextField select size="small" label={translate('kpi.staffing.day')} value={day} onChange={(e) => setShown(e.target.value)} sx={{ mb: 2, width: 240 }}>
             {dayChoices.map((d) => <MenuItem key={d} value={d}>{formatDay(d, locale)}</MenuItem>)}
           </TextField>
           <Figure title={translate('kpi.staffing.chart', { day: formatDay(day, locale) })} description={translate('kpi.describe.staffing')} rows={rows} rowKey={(r) => r.start}
@@ -97,7 +97,7 @@ export const StaffingPlan = ({ filters, definitionOf }: { filters: KpiFilters; d
                   <Tooltip />
                   <Legend />
                   <Bar yAxisId="contacts" dataKey="forecastContacts" name={label('forecastContacts')} fill={seriesStyle[0].stroke} />
-                  <Bar yAxisId="contacts" dataKey="actual" name={translate('kpi.staffing.actual')} fill="#ffffff" stroke={seriesStyle[1].stroke} strokeWidth={2} />
+                  <Bar yAxisId="contacts" dataKey="actual" name={translate('kpi.staffing.actual')} fill={seriesStyle[1].stroke} />
                   <Line yAxisId="agents" type="stepAfter" dataKey="agentsNeeded" name={label('agentsNeeded')} {...seriesStyle[2]} strokeWidth={2} />
                 </ComposedChart>
               </ResponsiveContainer>

@@ -28,8 +28,9 @@ export const Tile = ({ id, value, definitionOf, to, unit, detail }: Props) => {
   return (
     <Card component="section" aria-labelledby={headingId} variant="outlined" sx={{ minWidth: 180, flex: '1 1 180px' }}>
       <CardContent sx={{ pb: '12px !important' }}>
-        <Typography id={headingId} component="h3" variant="subtitle2" sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
-          {label}
+        <Typography component="h3" variant="subtitle2" sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
+          {/* The tile is named by the label alone, not by the formula button beside it. */}
+          <span id={headingId}>{label}</span>
           {formula && (
             <Tooltip title={formula} describeChild>
               <IconButton size="small" aria-label={translate('kpi.formula', { label })}><InfoOutlinedIcon fontSize="inherit" /></IconButton>
