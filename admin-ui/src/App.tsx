@@ -11,6 +11,7 @@ import tasks from './tasks/index.ts';
 // Every page is its own chunk: the first load carries only react-admin, the log-in and the layout.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ default: m.Dashboard })));
 const NewContact = lazy(() => import('./contact/NewContact.tsx').then((m) => ({ default: m.NewContact })));
+const KpiPage = lazy(() => import('./kpi/KpiPage.tsx').then((m) => ({ default: m.KpiPage })));
 const MyTasks = lazy(() => import('./tasks/TaskLists.tsx').then((m) => ({ default: m.MyTasks })));
 const LiveQueues = lazy(() => import('./supervision/LiveQueues.tsx').then((m) => ({ default: m.LiveQueues })));
 const DefinitionPage = lazy(() => import('./definitions/DefinitionPage.tsx').then((m) => ({ default: m.DefinitionPage })));
@@ -60,6 +61,7 @@ export function App() {
         <Route path="/my-tasks" element={<MyTasks />} />
         <Route path="/queues" element={<LiveQueues />} />
         <Route path="/definitions/:serviceCode/:version" element={<DefinitionPage />} />
+        <Route path="/kpi" element={<KpiPage />} />
       </CustomRoutes>
     </Admin>
   );

@@ -3,6 +3,7 @@ import DashboardIcon from '@mui/icons-material/Dashboard';
 import InboxIcon from '@mui/icons-material/Inbox';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import CallIcon from '@mui/icons-material/Call';
+import InsightsIcon from '@mui/icons-material/Insights';
 import ListAltIcon from '@mui/icons-material/ListAlt';
 import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
@@ -16,7 +17,7 @@ import { allows, pages } from './roles.ts';
 
 const icons: Record<string, ReactElement> = {
   '/': <DashboardIcon />, '/contact': <PhoneInTalkIcon />, '/my-tasks': <AssignmentIcon />, '/tasks': <InboxIcon />, '/cases': <ListAltIcon />,
-  '/queues': <MonitorHeartIcon />, '/calls': <CallIcon />, '/definitions': <AccountTreeIcon />, '/audit': <VerifiedUserIcon />,
+  '/queues': <MonitorHeartIcon />, '/calls': <CallIcon />, '/definitions': <AccountTreeIcon />, '/audit': <VerifiedUserIcon />, '/kpi': <InsightsIcon />,
 };
 
 /** Each role's menu (roles.ts); the locale switcher is react-admin's, shown since there are two locales. */

@@ -23,6 +23,7 @@ export const pages: Page[] = [
   { path: '/calls', label: 'app.menu.calls', roles: oversee },
   { path: '/definitions', label: 'app.menu.definitions', roles: readDefinitions },
   { path: '/audit', label: 'app.menu.audit', roles: audit },
+  { path: '/kpi', label: 'kpi.menu', roles: ['supervisor', 'auditor', 'admin'] },
 ];
 
 export const allows = (role: string | undefined, path: string) => pages.some((p) => p.path === path && p.roles.includes(role as Role));

@@ -1,4 +1,5 @@
 import englishMessages from 'ra-language-english';
+import { kpiEn } from './kpi-en.ts';
 
 /** The console's own strings; it.ts has the same keys (its type checks it). */
 export const en = {
@@ -120,6 +121,7 @@ export const en = {
       kb: { legend: 'Knowledge base', label: 'Search the knowledge base', submit: 'Search', empty: 'No article found.', hint: 'Type at least 2 characters.' },
     },
   },
+  kpi: kpiEn,
   resources: {
     cases: {
       name: 'Case |||| Cases',

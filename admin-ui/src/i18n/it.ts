@@ -1,5 +1,6 @@
 import type { Messages } from './en.ts';
 import { raItalian } from './ra-it.ts';
+import { kpiIt } from './kpi-it.ts';
 
 export const it: Messages = {
   ra: raItalian as Messages['ra'],
@@ -120,6 +121,7 @@ export const it: Messages = {
       kb: { legend: 'Base di conoscenza', label: 'Cerca nella base di conoscenza', submit: 'Cerca', empty: 'Nessun articolo trovato.', hint: 'Scrivi almeno 2 caratteri.' },
     },
   },
+  kpi: kpiIt,
   resources: {
     cases: {
       name: 'Pratica |||| Pratiche',

@@ -1,0 +1,51 @@
+/** The KPI dashboard's strings (admin-ui/src/kpi); kpi-it.ts has the same keys. */
+export const kpiEn = {
+  title: 'KPI dashboard', menu: 'KPI dashboard',
+  tab: { cases: 'Cases', calls: 'Calls', staffing: 'Staffing', report: 'Monthly report' },
+  filter: {
+    label: 'Dashboard filters', from: 'From', to: 'To (included)', bucket: 'Group by', municipalityId: 'Municipality', serviceCode: 'Service',
+    officeId: 'Office', channel: 'Channel', all: 'All',
+  },
+  bucket: { hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' },
+  section: {
+    cases: 'Cases in the period', trend: 'Trend', breakdowns: 'Cases opened by channel, service and office', backlog: 'Backlog and SLA',
+    calls: 'Calls in the period', staffing: 'Forecast and staffing', report: 'Monthly report',
+  },
+  formula: 'How “%{label}” is computed',
+  drill: '%{value} %{label}: show the cases',
+  drillBucket: 'opened %{when}: show the cases',
+  drillBreached: '%{value}: show the overdue cases of %{office} now',
+  of: '%{n} of %{total}',
+  noData: 'No data in the period.',
+  showTable: 'Show the figures as a table',
+  unavailable: 'Not available: this server does not compute these figures yet.',
+  firstLevel: 'First level (not transferred)',
+  trend: { volumes: 'Cases opened, closed and backlog', quality: 'First-contact resolution, CSAT and SLA compliance' },
+  describe: {
+    volumes: 'Line chart of cases opened, cases closed and backlog over the period; the figures are in the table below.',
+    quality: 'Line chart of first-contact resolution, customer satisfaction and SLA compliance over the period, as percentages; the figures are in the table below.',
+    breakdown: 'Bar chart of cases opened %{by}; the figures are in the table below.',
+    ageing: 'Bar chart of open cases by age in days; the figures are in the table below.',
+    staffing: 'Chart of forecast and actual contacts per hour with the agents needed; the figures are in the table below.',
+  },
+  by: { channel: 'by channel', service: 'by service', office: 'by office' },
+  column: { channel: 'Channel', service: 'Service', office: 'Office', age: 'Age', openCases: 'Open cases' },
+  age: { '0-2': '0–2 days', '3-7': '3–7 days', '8-30': '8–30 days', '>30': 'over 30 days' },
+  slaByOffice: 'SLA compliance by office',
+  calls: {
+    heatMap: 'Calls offered by weekday and hour',
+    heatMapHelp: 'Each cell is the number of calls (Europe/Rome time); the darker the cell, the more calls (up to %{max}).',
+    weekday: 'Day',
+  },
+  staffing: {
+    form: 'Staffing plan', start: 'First day', days: 'Days', sl: 'Target service level (%)', threshold: 'Answered within (seconds)',
+    aht: 'Average handle time (seconds)', compute: 'Compute', day: 'Day shown',
+    method: 'Forecast from %{contacts} contacts of the previous weeks (trend %{trend} a week); agents by Erlang C.',
+    horizon: 'in %{days} days', peak: 'at the busiest hour', chart: 'Contacts and agents needed per hour, %{day}',
+    actual: 'Actual contacts', serviceLevel: 'Service level', asa: 'Average speed of answer', occupancy: 'Occupancy',
+  },
+  report: {
+    help: 'The month’s KPIs next to the same month last year and the change, top services and trends: the report as PDF, its data as CSV and XLSX.',
+    month: 'Month', pdf: 'Report (PDF)', csv: 'Data (CSV)', xlsx: 'Data (XLSX)',
+  },
+};

@@ -1,0 +1,154 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
+
+let p: ConsolePlatform;
+let page: Page;
+/** The last seven days in Rome, as the dashboard's URL names them and as instants for the API. */
+let days: { from: string; to: string };
+let range: { from: string; to: string };
+
+interface CaseKpis { totals: Record<string, number | null>; series: unknown[]; breakdowns: { channel: { key: string; casesOpened: number }[] } }
+
+beforeAll(async () => {
+  p = await startConsolePlatform();
+  // Two more cases beside Milan's three demo ones: one on the web, handed to the tax office.
+  const supervisor = await p.api('paolo.greco@020202.example');
+  for (const [name, fiscalCode, channel] of [['Carlo Neri', 'NRECRL75B12F205Y', 'web'], ['Anna Galli', 'GLLNNA82C45F205Q', 'phone']] as const) {
+    const res = await supervisor('/api/cases', {
+      method: 'POST', body: JSON.stringify({
+        municipalityId: 'milano', serviceCode: 'tari-refund', channel, subject: `Rimborso TARI di ${name}`,
+        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
+      }),
+    });
+    expect(res.status).toBe(201);
+    if (channel === 'web') {
+      const { id } = (await res.json()) as { id: string };
+      expect((await supervisor(`/api/cases/${id}/transfer`, { method: 'POST', body: '{}' })).status).toBe(200);
+    }
+  }
+  // Computed by PostgreSQL, not by the console's own code: midnights in Rome.
+  const [r] = await p.query<{ from: string; to: string; fromInstant: Date; toInstant: Date }>(`
+    select to_char(d - 6, 'YYYY-MM-DD') as "from", to_char(d, 'YYYY-MM-DD') as "to",
+           (d - 6)::timestamp at time zone 'Europe/Rome' as "fromInstant", (d + 1)::timestamp at time zone 'Europe/Rome' as "toInstant"
+      from (select (now() at time zone 'Europe/Rome')::date as d) today`);
+  days = { from: r!.from, to: r!.to };
+  range = { from: r!.fromInstant.toISOString(), to: r!.toInstant.toISOString() };
+  page = await p.newPage();
+  // A step that does not come fails with its locator well within the test's time.
+  page.setDefaultTimeout(15_000);
+});
+afterAll(async () => { await p?.stop(); });
+
+async function caseKpis(bucket: string): Promise<CaseKpis> {
+  const api = await p.api('paolo.greco@020202.example');
+  const res = await api(`/api/kpi/cases?${new URLSearchParams({ bucket, ...range })}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as CaseKpis;
+}
+
+const tile = (label: string) => page.getByRole('region', { name: label, exact: true });
+const settled = () => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
+
+describe('KPI dashboard in the console', () => {
+  it('shows the API’s figures under the registry’s labels, in Italian and English', async () => {
+    const byDay = await caseKpis('day');
+    expect(byDay.totals.casesOpened).toBe(5);
+
+    await logInAs(page, p.url, 'paolo.greco@020202.example', 'Paolo Greco');
+    await page.getByRole('menuitem', { name: 'Cruscotto KPI' }).click();
+    await page.getByRole('heading', { name: 'Cruscotto KPI', level: 1 }).waitFor();
+    await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
+
+    // Each tile shows the API's figure under the registry's label, its formula one focus away.
+    for (const [label, id] of [['Pratiche aperte', 'casesOpened'], ['Pratiche chiuse', 'casesClosed'], ['Arretrato', 'backlog'], ['Violazioni dello SLA', 'slaBreaches']] as const) {
+      await expect.poll(() => tile(label).locator(`[data-kpi="${id}"]`).textContent()).toBe(String(byDay.totals[id]));
+    }
+    await tile('Pratiche aperte').getByRole('button', { name: 'Come si calcola “Pratiche aperte”' }).hover();
+    await page.getByRole('tooltip').getByText(/created_at falls in the bucket/).waitFor();
+    await page.keyboard.press('Escape');
+    // Breakdowns as tables too: the web case is one of the cases opened by channel.
+    const web = byDay.breakdowns.channel.find((b) => b.key === 'web')!.casesOpened;
+    const byChannel = page.getByRole('region', { name: 'per canale', exact: true });
+    await byChannel.getByText('Mostra i valori in tabella').click();
+    await byChannel.getByRole('link', { name: `${web} Web: mostra le pratiche` }).waitFor();
+    await settled();
+    await checkPage(page, 'console-kpi-cases');
+
+    // English, then back (the app bar hides while the page is scrolled).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Italiano' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await tile('Cases opened').waitFor();
+    await checkPage(page, 'console-kpi-cases-en');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Italiano' }).click();
+    await tile('Pratiche aperte').waitFor();
+  });
+
+  it('drills down from a figure to the cases it counts', async () => {
+    const byDay = await caseKpis('day');
+    await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
+
+    // Drill down: the figure opens the cases list filtered to the cases it counts.
+    await tile('Pratiche aperte').getByRole('link', { name: /mostra le pratiche/ }).click();
+    await page.waitForURL(/#\/cases\?/);
+    const filter = JSON.parse(new URL(page.url().replace('#/', '')).searchParams.get('filter')!) as Record<string, string>;
+    expect(Date.parse(filter.createdFrom!)).toBe(Date.parse(range.from));
+    expect(Date.parse(filter.createdTo!)).toBe(Date.parse(range.to));
+    await settled();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(5);
+    await checkPage(page, 'console-kpi-drill-down');
+
+    // The backlog's figure opens the open cases.
+    await page.goBack();
+    await tile('Arretrato').getByRole('link').click();
+    await page.waitForURL(/#\/cases\?/);
+    expect(decodeURIComponent(page.url())).toContain('"status":"open"');
+    await settled();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(byDay.totals.backlog);
+
+  });
+
+  it('switches bucket, kept in the URL', async () => {
+    // Switch the bucket: the URL keeps it, the series table follows it.
+    await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
+    await page.getByRole('combobox', { name: 'Raggruppa per' }).click();
+    await page.getByRole('option', { name: 'Settimana' }).click();
+    await page.waitForURL(/bucket=week/);
+    const byWeek = await caseKpis('week');
+    const volumes = page.getByRole('region', { name: 'Pratiche aperte, chiuse e arretrato' });
+    await volumes.getByText('Mostra i valori in tabella').click();
+    await volumes.getByRole('columnheader', { name: 'Settimana' }).waitFor();
+    expect(await volumes.getByRole('row').count()).toBe(byWeek.series.length + 1);
+    await checkPage(page, 'console-kpi-by-week');
+
+  });
+
+  it('shows calls, staffing and the monthly report tabs', async () => {
+    // Calls: the call KPIs, or "not available" on a server that does not compute them yet.
+    await page.getByRole('tab', { name: 'Chiamate' }).click();
+    await page.getByText(/Non disponibile|Chiamate offerte per giorno della settimana e ora/).first().waitFor();
+    await checkPage(page, 'console-kpi-calls');
+
+    // Staffing: forecast and agents per hour for today, next to the contacts that came.
+    await page.getByRole('tab', { name: 'Personale' }).click();
+    await page.getByRole('spinbutton', { name: 'Livello di servizio obiettivo (%)' }).fill('90');
+    await page.getByRole('button', { name: 'Calcola', exact: true }).click();
+    await page.waitForURL(/sl=90/);
+    await tile('Operatori necessari').waitFor();
+    await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByText('Mostra i valori in tabella').click();
+    await page.getByRole('columnheader', { name: 'Contatti effettivi' }).waitFor();
+    expect(await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByRole('row').count()).toBeGreaterThanOrEqual(24);
+    await checkPage(page, 'console-kpi-staffing');
+
+    // The monthly report: a month, and its downloads (or "not available" before the report exists).
+    await page.getByRole('tab', { name: 'Report mensile' }).click();
+    await page.getByLabel('Mese').waitFor();
+    await page.getByText(/Non disponibile|Report \(PDF\)/).first().waitFor();
+    const pdf = page.getByRole('link', { name: 'Report (PDF)' });
+    if (await pdf.count()) expect(await pdf.getAttribute('href')).toMatch(/^\/api\/kpi\/report\?month=\d{4}-\d{2}&format=pdf/);
+    await checkPage(page, 'console-kpi-report');
+  });
+});
