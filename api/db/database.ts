@@ -131,6 +131,15 @@ export interface CallEventsTable {
   data: Json<CallEvent>;
   recorded_at: CreatedAt;
 }
+/** Hourly rollups of calls and cases, kept by triggers (migrations/2026_11_25_1600_kpi_rollups.ts). */
+export interface KpiCallHoursTable {
+  hour: Timestamp; municipality_id: string; queue: string; offered: number; answered: number; abandoned: number; transferred: number;
+  answer_wait_sum: number; talked: number; talk_sum: number; answered_within: number[]; abandoned_under: number[];
+}
+export interface KpiCaseHoursTable {
+  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
+  opened: number; resolved: number; closed: number; closed_first_level: number;
+}
 
 export interface Database {
   municipalities: MunicipalitiesTable;
@@ -153,6 +162,8 @@ export interface Database {
   outbound_messages: OutboundMessagesTable;
   calls: CallsTable;
   call_events: CallEventsTable;
+  kpi_call_hours: KpiCallHoursTable;
+  kpi_case_hours: KpiCaseHoursTable;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

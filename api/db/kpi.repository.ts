@@ -46,16 +46,28 @@ interface BucketRow { bucket: Date; ends: Date }
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 
+/**
+ * Cases as counted facts at an instant, with the columns the filters read (as `c`): from the cases
+ * table one row per case, or from the rollup kpi_case_hours one row per hour and kind. `column`
+ * names what the raw row contributes (1, or a condition on it) and the rollup's count for it.
+ */
+function caseFacts(fromRollup: boolean, raw: { at: string; columns: RawBuilder<unknown> }, rollup: RawBuilder<unknown>) {
+  return fromRollup
+    ? sql`select c.hour as at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, ${rollup} from kpi_case_hours c`
+    : sql`select ${sql.raw(raw.at)} as at, c.municipality_id, c.service_code, c.channel, c.office_id, ${raw.columns} from cases c`;
+}
+
 /** Cases opened: per bucket, and over the range per channel, service, office and municipality. */
-export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+  const source = caseFacts(fromRollup, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
   const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
     with opened as (
-      select ${bucketOf(r, 'c.created_at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id
-      from cases c
-      where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
+      select ${bucketOf(r, 'c.at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
+      from (${source}) c
+      where ${caseFilter(scope, f)} and ${within(r, 'c.at')} and c.n <> 0
     )
     select bucket, channel, service_code, office_id, municipality_id,
-           grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, count(*)::int as n
+           grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, sum(n)::int as n
     from opened
     group by grouping sets ((bucket), (channel), (service_code), (office_id), (municipality_id))`.execute(db);
   // grouping() sets a bit for each column rolled up: the one left clear names the row's dimension.
@@ -72,50 +84,74 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
 }
 
 /** Cases closed (withdrawals apart) and those of them closed without ever reaching an office. */
-export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+  const source = caseFacts(fromRollup, {
+    at: 'c.resolved_at',
+    columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
+  }, sql`c.closed, c.closed_first_level as first_level`);
   const { rows } = await sql<{ bucket: Date; closed: number; first_level: number }>`
-    select ${bucketOf(r, 'c.resolved_at')} as bucket, count(*)::int as closed,
-           count(*) filter (where not exists (select from tasks t where t.case_id = c.id))::int as first_level
-    from cases c
-    where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')} and c.outcome <> 'withdrawn'
+    select ${bucketOf(r, 'c.at')} as bucket, sum(c.closed)::int as closed, sum(c.first_level)::int as first_level
+    from (${source}) c
+    where ${caseFilter(scope, f)} and ${within(r, 'c.at')}
     group by 1`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
+}
+
+/** Cases opened minus cases resolved (any outcome), per instant: the backlog's moves. */
+const caseMoves = (fromRollup: boolean) => (fromRollup
+  ? sql`select c.hour as at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta from kpi_case_hours c`
+  : sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
+        union all
+        select c.resolved_at, c.municipality_id, c.service_code, c.channel, c.office_id, -1 from cases c where c.resolved_at is not null`);
+
+/** Cases open at `at` (created before it, not resolved before it), from the rollup up to its hour and the raw rows after. */
+function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
+  return sql`(
+    select coalesce(sum(c.delta), 0)::int from (
+      select c.* from (${caseMoves(true)}) c where c.at < date_trunc('hour', ${at}, 'UTC')
+      union all
+      select c.* from (${caseMoves(false)}) c
+      where c.at >= date_trunc('hour', ${at}, 'UTC') and c.at < ${at}
+    ) c where ${caseFilter(scope, f)}
+  )`;
 }
 
 /**
  * Open cases at the end of each bucket: those open at `from`, plus the running sum of cases
  * opened minus cases resolved since (a case is open from created_at until resolved_at).
  */
-export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
   const { rows } = await sql<{ bucket: Date; backlog: number }>`
     with ${bucketsCte(r)},
-    at_start as (
-      select count(*)::int as open from cases c
-      where ${caseFilter(scope, f)} and c.created_at < ${r.from} and (c.resolved_at is null or c.resolved_at >= ${r.from})
-    ),
-    moves as (
-      select ${bucketOf(r, 'c.created_at')} as bucket, 1 as delta from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
-      union all
-      select ${bucketOf(r, 'c.resolved_at')}, -1 from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')}
-    ),
-    per_bucket as (select bucket, sum(delta) as delta from moves group by bucket)
-    select b.bucket, (at_start.open + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
-    from buckets b cross join at_start left join per_bucket p using (bucket)`.execute(db);
+    per_bucket as (
+      select ${bucketOf(r, 'c.at')} as bucket, sum(c.delta) as delta
+      from (${caseMoves(fromRollup)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at')} group by 1
+    )
+    select b.bucket, (${openAt(scope, f, sql`${r.from}::timestamptz`)} + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
+    from buckets b left join per_bucket p using (bucket)`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row.backlog]));
 }
 
-/** Cases open at the end of the range (or now, if that is sooner) by elapsed age in days. */
+/**
+ * Cases open at the end of the range (or now, if that is sooner) by elapsed age in days: those of
+ * the last 31 days one by one, the older ones as all open cases less those.
+ */
 export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const end = sql`least(${r.to}::timestamptz, now())`;
   const { rows } = await sql<{ range: '0-2' | '3-7' | '8-30' | '>30'; cases: number }>`
-    with open_cases as (
-      select floor(extract(epoch from (least(${r.to}::timestamptz, now()) - c.created_at)) / 86400) as days
+    with recent as (
+      select floor(extract(epoch from (${end} - c.created_at)) / 86400) as days
       from cases c
-      where ${caseFilter(scope, f)} and c.created_at < least(${r.to}::timestamptz, now())
-        and (c.resolved_at is null or c.resolved_at >= least(${r.to}::timestamptz, now()))
+      where ${caseFilter(scope, f)} and c.created_at < ${end} and c.created_at > ${end} - interval '31 days'
+        and (c.resolved_at is null or c.resolved_at >= ${end})
+    ),
+    ranges as (
+      select case when days <= 2 then '0-2' when days <= 7 then '3-7' else '8-30' end as range, count(*)::int as cases
+      from recent group by 1
     )
-    select case when days <= 2 then '0-2' when days <= 7 then '3-7' when days <= 30 then '8-30' else '>30' end as range,
-           count(*)::int as cases
-    from open_cases group by 1`.execute(db);
+    select range, cases from ranges
+    union all
+    select '>30', ${openAt(scope, f, end)} - coalesce((select sum(cases) from ranges), 0)::int`.execute(db);
   return new Map(rows.map((row) => [row.range, row.cases]));
 }
 
@@ -180,10 +216,10 @@ export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilte
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
 }
 
-/** Contacts (cases opened) per hour in [from, to): the history the staffing forecast learns from. */
-export async function hourlyContacts(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date): Promise<HourCount[]> {
+/** Cases opened per interval of `minutes` from `from` to `to`: the staffing forecast's history and actual without call records. */
+export async function openedPerInterval(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date, minutes: number): Promise<HourCount[]> {
   const { rows } = await sql<{ at: Date; n: number }>`
-    select date_trunc('hour', c.created_at) as at, count(*)::int as n
+    select date_bin(${`${minutes} minutes`}::interval, c.created_at, ${from}) as at, count(*)::int as n
     from cases c
     where ${caseFilter(scope, f)} and c.created_at >= ${from} and c.created_at < ${to}
     group by 1`.execute(db);

@@ -4,8 +4,10 @@ import type { Db } from '../../platform/db.ts';
 import { can, type Principal, principalOf, serves } from '../auth/principal.ts';
 import { findOffice } from '../db/offices.repository.ts';
 import { ApiError, ProblemSchema } from '../errors.ts';
-import { CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, StaffingQuerySchema, StaffingSchema } from '../schemas/kpi.ts';
-import { caseKpis, staffing } from '../services/kpi.service.ts';
+import {
+  CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, StaffingQuerySchema, StaffingSchema,
+} from '../schemas/kpi.ts';
+import { callKpis, caseKpis, staffing } from '../services/kpi.service.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
@@ -43,6 +45,20 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
     const p = principalOf(req);
     await assertFilterServed(db, p, req.query);
     return caseKpis(db, p.municipalities, req.query);
+  });
+
+  app.get('/kpi/calls', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'getCallKpis', tags: ['kpi'],
+      summary: 'Call KPIs of the lines of the municipalities you serve by hour, day, week or month (Europe/Rome): offered, answered, abandoned, transferred, speed of answer, talk time, service level, abandonment rate, and a weekday × hour heat map',
+      querystring: CallKpiQuerySchema,
+      response: { 200: CallKpisSchema, ...problems },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    await assertFilterServed(db, p, req.query);
+    return callKpis(db, p.municipalities, req.query);
   });
 
   app.get('/kpi/staffing', {

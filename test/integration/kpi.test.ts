@@ -280,7 +280,7 @@ describe('staffing', () => {
 
   it('forecasts next week from the last and staffs each hour by Erlang C', async () => {
     const s = await get(supervisor, 'staffing', params);
-    expect(s.history).toEqual({ from: '2025-03-02T23:00:00.000Z', to: '2025-03-09T23:00:00.000Z', contacts: 7 });
+    expect(s.history).toEqual({ from: '2025-03-02T23:00:00.000Z', to: '2025-03-09T23:00:00.000Z', source: 'cases', contacts: 7 });
     expect(s.trendPerWeek).toBe(1);
     expect(s.intervals).toHaveLength(168);
     // Monday 09:00: one contact of 180 s in an hour is 0.05 erlangs; one agent: P(wait) = 0.05,

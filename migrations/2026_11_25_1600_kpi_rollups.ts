@@ -1,0 +1,157 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Hourly rollups the KPI queries read for long ranges, kept equal to the raw rows by triggers:
+ * every insert, update or delete takes the old row's contribution out of its hour and puts the new
+ * row's in, so the rollup is Σ contribution(row) at every commit (api/db/kpi-rollups.repository.ts
+ * rebuilds them from scratch after a bulk load with the triggers off, and the tests compare both).
+ */
+// Frozen: never edit a migration that has shipped; add a new one.
+export async function up(db: Kysely<any>): Promise<void> {
+  // Sums of int arrays element by element (the per-second threshold counts below).
+  await sql`
+    create function kpi_add_counts(a int[], b int[]) returns int[] language sql immutable parallel safe as $$
+      select array_agg(x + y order by i) from unnest(a, b) with ordinality as u(x, y, i)
+    $$`.execute(db);
+
+  // Inbound contacts offered on a line, per UTC hour of started_at, line and queue ('' = none).
+  // answered_within[k]: answered with connected_at − started_at ≤ k s (k = 1..120);
+  // abandoned_under[k]: abandoned after waiting < k s (k = 1..60). Cumulative, so any threshold
+  // in those ranges is one subscript per row.
+  await db.schema.createTable('kpi_call_hours')
+    .addColumn('hour', 'timestamptz', (c) => c.notNull())
+    .addColumn('municipality_id', 'text', (c) => c.notNull())
+    .addColumn('queue', 'text', (c) => c.notNull())
+    .addColumn('offered', 'integer', (c) => c.notNull())
+    .addColumn('answered', 'integer', (c) => c.notNull())
+    .addColumn('abandoned', 'integer', (c) => c.notNull())
+    .addColumn('transferred', 'integer', (c) => c.notNull())
+    .addColumn('answer_wait_sum', 'double precision', (c) => c.notNull())
+    .addColumn('talked', 'integer', (c) => c.notNull())
+    .addColumn('talk_sum', 'double precision', (c) => c.notNull())
+    .addColumn('answered_within', sql`int[]`, (c) => c.notNull())
+    .addColumn('abandoned_under', sql`int[]`, (c) => c.notNull())
+    .addPrimaryKeyConstraint('kpi_call_hours_pk', ['hour', 'municipality_id', 'queue'])
+    .execute();
+  await db.schema.createIndex('kpi_call_hours_municipality_idx').on('kpi_call_hours').columns(['municipality_id', 'hour']).execute();
+
+  await sql`
+    create function kpi_call_apply(c calls, sign int) returns void language plpgsql as $$
+    declare
+      answered boolean := c.connected_at is not null;
+      abandoned boolean := c.connected_at is null and c.end_cause = 'abandoned';
+      answer_wait double precision := extract(epoch from c.connected_at - c.started_at);
+      abandon_wait double precision := coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at));
+      talk double precision := extract(epoch from c.ended_at - c.connected_at);
+    begin
+      if c.direction <> 'inbound' or c.linked_call_id is not null or c.municipality_id is null then return; end if;
+      insert into kpi_call_hours as k values (
+        date_trunc('hour', c.started_at, 'UTC'), c.municipality_id, coalesce(c.queue, ''), sign,
+        case when answered then sign else 0 end,
+        case when abandoned then sign else 0 end,
+        case when c.end_cause = 'transferred' then sign else 0 end,
+        case when answered then sign * answer_wait else 0 end,
+        case when answered and talk is not null then sign else 0 end,
+        case when answered and talk is not null then sign * talk else 0 end,
+        array(select case when answered and answer_wait <= s then sign else 0 end from generate_series(1, 120) s),
+        array(select case when abandoned and abandon_wait < s then sign else 0 end from generate_series(1, 60) s))
+      on conflict (hour, municipality_id, queue) do update set
+        offered = k.offered + excluded.offered, answered = k.answered + excluded.answered,
+        abandoned = k.abandoned + excluded.abandoned, transferred = k.transferred + excluded.transferred,
+        answer_wait_sum = k.answer_wait_sum + excluded.answer_wait_sum,
+        talked = k.talked + excluded.talked, talk_sum = k.talk_sum + excluded.talk_sum,
+        answered_within = kpi_add_counts(k.answered_within, excluded.answered_within),
+        abandoned_under = kpi_add_counts(k.abandoned_under, excluded.abandoned_under);
+    end $$`.execute(db);
+  await sql`
+    create function kpi_calls_rollup() returns trigger language plpgsql as $$
+    begin
+      -- A call's row moves with each event; only the columns a KPI reads change its contribution.
+      if tg_op = 'UPDATE' and (old.direction, old.linked_call_id, old.municipality_id, old.queue, old.end_cause, old.wait_seconds,
+                               old.started_at, old.connected_at, old.ended_at)
+          is not distinct from (new.direction, new.linked_call_id, new.municipality_id, new.queue, new.end_cause, new.wait_seconds,
+                                new.started_at, new.connected_at, new.ended_at) then
+        return null;
+      end if;
+      if tg_op in ('UPDATE', 'DELETE') then perform kpi_call_apply(old, -1); end if;
+      if tg_op in ('INSERT', 'UPDATE') then perform kpi_call_apply(new, 1); end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger calls_kpi_rollup after insert or update or delete on calls for each row execute function kpi_calls_rollup()`.execute(db);
+
+  // Cases per UTC hour and what they are: opened (at created_at) and resolved (at resolved_at,
+  // any outcome: the backlog's running sum), closed (withdrawals apart) and of those closed
+  // without an office task. office_id '' = the first level.
+  await db.schema.createTable('kpi_case_hours')
+    .addColumn('hour', 'timestamptz', (c) => c.notNull())
+    .addColumn('municipality_id', 'text', (c) => c.notNull())
+    .addColumn('service_code', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('office_id', 'text', (c) => c.notNull())
+    .addColumn('opened', 'integer', (c) => c.notNull())
+    .addColumn('resolved', 'integer', (c) => c.notNull())
+    .addColumn('closed', 'integer', (c) => c.notNull())
+    .addColumn('closed_first_level', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('kpi_case_hours_pk', ['hour', 'municipality_id', 'service_code', 'channel', 'office_id'])
+    .execute();
+  await db.schema.createIndex('kpi_case_hours_municipality_idx').on('kpi_case_hours').columns(['municipality_id', 'hour']).execute();
+
+  await sql`
+    create function kpi_case_add(c cases, at timestamptz, opened int, resolved int, closed int, first_level int) returns void language sql as $$
+      insert into kpi_case_hours as k
+      values (date_trunc('hour', at, 'UTC'), c.municipality_id, c.service_code, c.channel, coalesce(c.office_id, ''), opened, resolved, closed, first_level)
+      on conflict (hour, municipality_id, service_code, channel, office_id) do update set
+        opened = k.opened + excluded.opened, resolved = k.resolved + excluded.resolved,
+        closed = k.closed + excluded.closed, closed_first_level = k.closed_first_level + excluded.closed_first_level
+    $$`.execute(db);
+  await sql`
+    create function kpi_case_apply(c cases, sign int) returns void language plpgsql as $$
+    declare
+      closed int := case when c.outcome is distinct from 'withdrawn' then sign else 0 end;
+    begin
+      perform kpi_case_add(c, c.created_at, sign, 0, 0, 0);
+      if c.resolved_at is not null then
+        perform kpi_case_add(c, c.resolved_at, 0, sign, closed,
+                             case when not exists (select from tasks t where t.case_id = c.id) then closed else 0 end);
+      end if;
+    end $$`.execute(db);
+  await sql`
+    create function kpi_cases_rollup() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'UPDATE' and (old.municipality_id, old.service_code, old.channel, old.office_id, old.outcome, old.created_at, old.resolved_at)
+          is not distinct from (new.municipality_id, new.service_code, new.channel, new.office_id, new.outcome, new.created_at, new.resolved_at) then
+        return null;
+      end if;
+      if tg_op in ('UPDATE', 'DELETE') then perform kpi_case_apply(old, -1); end if;
+      if tg_op in ('INSERT', 'UPDATE') then perform kpi_case_apply(new, 1); end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger cases_kpi_rollup after insert or update or delete on cases for each row execute function kpi_cases_rollup()`.execute(db);
+
+  // A closed case's first task (or its last, removed) moves it out of (into) the first level.
+  await sql`
+    create function kpi_tasks_rollup() returns trigger language plpgsql as $$
+    declare
+      t tasks := case when tg_op = 'INSERT' then new else old end;
+      c cases;
+      sign int := case when tg_op = 'INSERT' then -1 else 1 end;
+    begin
+      select * into c from cases where id = t.case_id;
+      if c.resolved_at is not null and c.outcome is distinct from 'withdrawn'
+         and (select count(*) from tasks where case_id = t.case_id) = (case when tg_op = 'INSERT' then 1 else 0 end) then
+        perform kpi_case_add(c, c.resolved_at, 0, 0, 0, sign);
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger tasks_kpi_rollup after insert or delete on tasks for each row execute function kpi_tasks_rollup()`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop trigger tasks_kpi_rollup on tasks`.execute(db);
+  await sql`drop trigger cases_kpi_rollup on cases`.execute(db);
+  await sql`drop trigger calls_kpi_rollup on calls`.execute(db);
+  await sql`drop function kpi_tasks_rollup, kpi_cases_rollup, kpi_case_apply, kpi_case_add, kpi_calls_rollup, kpi_call_apply`.execute(db);
+  await db.schema.dropTable('kpi_case_hours').execute();
+  await db.schema.dropTable('kpi_call_hours').execute();
+  await sql`drop function kpi_add_counts`.execute(db);
+}
