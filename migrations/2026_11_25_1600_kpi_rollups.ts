@@ -15,6 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$`.execute(db);
 
   // Inbound contacts offered on a line, per UTC hour of started_at, line and queue ('' = none).
+  // Seconds are summed as numeric (exact), so the rollup's sums are the raw rows' to the microsecond.
   // answered_within[k]: answered with connected_at − started_at ≤ k s (k = 1..120);
   // abandoned_under[k]: abandoned after waiting < k s (k = 1..60). Cumulative, so any threshold
   // in those ranges is one subscript per row.
@@ -26,9 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('answered', 'integer', (c) => c.notNull())
     .addColumn('abandoned', 'integer', (c) => c.notNull())
     .addColumn('transferred', 'integer', (c) => c.notNull())
-    .addColumn('answer_wait_sum', 'double precision', (c) => c.notNull())
+    .addColumn('answer_wait_sum', 'numeric', (c) => c.notNull())
     .addColumn('talked', 'integer', (c) => c.notNull())
-    .addColumn('talk_sum', 'double precision', (c) => c.notNull())
+    .addColumn('talk_sum', 'numeric', (c) => c.notNull())
     .addColumn('answered_within', sql`int[]`, (c) => c.notNull())
     .addColumn('abandoned_under', sql`int[]`, (c) => c.notNull())
     .addPrimaryKeyConstraint('kpi_call_hours_pk', ['hour', 'municipality_id', 'queue'])
@@ -40,9 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     declare
       answered boolean := c.connected_at is not null;
       abandoned boolean := c.connected_at is null and c.end_cause = 'abandoned';
-      answer_wait double precision := extract(epoch from c.connected_at - c.started_at);
+      answer_wait numeric := extract(epoch from c.connected_at - c.started_at);
       abandon_wait double precision := coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at));
-      talk double precision := extract(epoch from c.ended_at - c.connected_at);
+      talk numeric := extract(epoch from c.ended_at - c.connected_at);
     begin
       if c.direction <> 'inbound' or c.linked_call_id is not null or c.municipality_id is null then return; end if;
       insert into kpi_call_hours as k values (

@@ -34,9 +34,9 @@ function rawHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThreshol
                               and coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at)) < ${t.shortAbandonSeconds})::int as short_abandoned,
            count(*) filter (where c.end_cause = 'transferred')::int as transferred,
            count(*) filter (where extract(epoch from c.connected_at - c.started_at) <= ${t.serviceLevelSeconds})::int as within,
-           coalesce(sum(extract(epoch from c.connected_at - c.started_at)), 0)::float8 as answer_wait_sum,
+           coalesce(sum(extract(epoch from c.connected_at - c.started_at)), 0) as answer_wait_sum,
            count(c.ended_at - c.connected_at)::int as talked,
-           coalesce(sum(extract(epoch from c.ended_at - c.connected_at)), 0)::float8 as talk_sum
+           coalesce(sum(extract(epoch from c.ended_at - c.connected_at)), 0) as talk_sum
     from calls c
     where c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}
       and c.started_at >= ${r.from} and c.started_at < ${r.to}
@@ -49,7 +49,7 @@ function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThres
     select c.hour, sum(c.offered)::int as offered, sum(c.answered)::int as answered, sum(c.abandoned)::int as abandoned,
            coalesce(sum(c.abandoned_under[${t.shortAbandonSeconds}]), 0)::int as short_abandoned,
            sum(c.transferred)::int as transferred, sum(c.answered_within[${t.serviceLevelSeconds}])::int as within,
-           sum(c.answer_wait_sum)::float8 as answer_wait_sum, sum(c.talked)::int as talked, sum(c.talk_sum)::float8 as talk_sum
+           sum(c.answer_wait_sum) as answer_wait_sum, sum(c.talked)::int as talked, sum(c.talk_sum) as talk_sum
     from kpi_call_hours c
     where ${callFilter(scope, f, 'c.queue')} and c.hour >= ${r.from} and c.hour < ${r.to}
     group by 1`;

@@ -134,7 +134,8 @@ export interface CallEventsTable {
 /** Hourly rollups of calls and cases, kept by triggers (migrations/2026_11_25_1600_kpi_rollups.ts). */
 export interface KpiCallHoursTable {
   hour: Timestamp; municipality_id: string; queue: string; offered: number; answered: number; abandoned: number; transferred: number;
-  answer_wait_sum: number; talked: number; talk_sum: number; answered_within: number[]; abandoned_under: number[];
+  /** numeric: exact sums of seconds. */
+  answer_wait_sum: string; talked: number; talk_sum: string; answered_within: number[]; abandoned_under: number[];
 }
 export interface KpiCaseHoursTable {
   hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;

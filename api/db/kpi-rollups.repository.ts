@@ -85,14 +85,9 @@ export async function rollupDifferences(db: Executor) {
     with calls_expected as (${callRollupSelect}),
     calls_actual as (select * from kpi_call_hours where offered <> 0),
     cases_expected as (${caseRollupSelect}),
-    cases_actual as (select * from kpi_case_hours where (opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0)),
-    -- Sums of seconds are compared to the millisecond: the triggers add and subtract floats.
-    rounded_expected as (select hour, municipality_id, queue, offered, answered, abandoned, transferred, round(answer_wait_sum::numeric, 3) w,
-                                talked, round(talk_sum::numeric, 3) t, answered_within, abandoned_under from calls_expected e(hour, municipality_id, queue, offered, answered, abandoned, transferred, answer_wait_sum, talked, talk_sum, answered_within, abandoned_under)),
-    rounded_actual as (select hour, municipality_id, queue, offered, answered, abandoned, transferred, round(answer_wait_sum::numeric, 3) w,
-                              talked, round(talk_sum::numeric, 3) t, answered_within, abandoned_under from calls_actual)
-    (select 'kpi_call_hours' as table, row_to_json(d)::text as row from ((select * from rounded_expected except all select * from rounded_actual)
-                                                      union all (select * from rounded_actual except all select * from rounded_expected)) d)
+    cases_actual as (select * from kpi_case_hours where (opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0))
+    (select 'kpi_call_hours' as table, row_to_json(d)::text as row from ((select * from calls_expected except all select * from calls_actual)
+                                                      union all (select * from calls_actual except all select * from calls_expected)) d)
     union all
     (select 'kpi_case_hours', row_to_json(d)::text from ((select * from cases_expected except all select * from cases_actual)
                                                 union all (select * from cases_actual except all select * from cases_expected)) d)`.execute(db);

@@ -67,12 +67,14 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
 const noFacts: CallFacts = {
   offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, transferred: 0, within: 0, answer_wait_sum: 0, talked: 0, talk_sum: 0,
 };
+/** Seconds to the millisecond: sums of many float seconds differ in their last digits by summing order. */
+const meanSeconds = (sum: number, n: number) => (n > 0 ? Math.round((sum / n) * 1000) / 1000 : null);
 const callValues = (c: CallFacts): CallKpiValues => {
   const abandoned = c.abandoned - c.short_abandoned;
   return {
     callsOffered: c.offered, callsAnswered: c.answered, callsAbandoned: abandoned, shortAbandoned: c.short_abandoned,
     callsTransferred: c.transferred, answeredWithinThreshold: c.within,
-    averageSpeedOfAnswerSeconds: ratio(c.answer_wait_sum, c.answered), averageTalkSeconds: ratio(c.talk_sum, c.talked),
+    averageSpeedOfAnswerSeconds: meanSeconds(c.answer_wait_sum, c.answered), averageTalkSeconds: meanSeconds(c.talk_sum, c.talked),
     serviceLevel: ratio(c.within, c.answered + abandoned), abandonmentRate: ratio(abandoned, c.offered - c.short_abandoned),
   };
 };
