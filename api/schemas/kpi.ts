@@ -147,3 +147,33 @@ export const KpiDefinitionSchema = z.object({
   id: z.string(), family: z.string(), unit: z.string(), label: z.object({ it: z.string(), en: z.string() }), formula: z.string(),
 });
 z.globalRegistry.add(KpiDefinitionSchema, { id: 'KpiDefinition' });
+
+export const reportFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
+export const MonthlyReportQuerySchema = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-11'),
+  municipalityId: id(40).optional(),
+  /** json (the default), or a file: csv and xlsx (the data), pdf (the report to read). */
+  format: z.enum(reportFormats).default('json'),
+}).strict();
+export type MonthlyReportQuery = z.infer<typeof MonthlyReportQuerySchema>;
+
+const figure = z.number().nullable();
+export const MonthlyReportSchema = z.object({
+  month: z.string(),
+  municipalityId: z.string().nullable(),
+  /** The municipality's name, or the municipalities of the report. */
+  title: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** The month's KPIs, the same month a year before and the change (value ÷ last year − 1; null without a base). */
+  kpis: z.array(z.object({ id: z.string(), label: z.string(), unit: z.string(), value: figure, lastYear: figure, change: figure })),
+  /** Services by cases opened in the month, most first (at most 10). */
+  topServices: z.array(z.object({ serviceCode: z.string(), name: z.string().nullable(), casesOpened: count, share: z.number() })),
+  /** The twelve months up to this one. */
+  trends: z.array(z.object({
+    month: z.string(), callsOffered: count, callsAnswered: count, abandonmentRate: ratio, averageSpeedOfAnswerSeconds: seconds,
+    casesOpened: count, casesClosed: count, csat: ratio,
+  })),
+});
+z.globalRegistry.add(MonthlyReportSchema, { id: 'MonthlyReport' });
+export type MonthlyReport = z.infer<typeof MonthlyReportSchema>;

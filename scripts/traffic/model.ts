@@ -165,6 +165,8 @@ export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cas
   const yearWeight = hoursOf('2021-01-01', '2022-01-01').reduce((s, h) => s + weightOf(h), 0);
   const writtenPerYear = Object.entries(p.writtenPerMonth).map(([channel, n]) => [channel as Channel, n! * 12] as const);
   const serviceNames = Object.keys(p.services);
+  // A run's ids: its municipality, first day and seed, so that runs over other days or seeds add up.
+  const run = `${p.municipalityId}-${p.from.replaceAll('-', '')}s${seed}`;
   let callN = 0;
   let caseN = 0;
 
@@ -173,7 +175,7 @@ export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cas
     const share = weightOf(h) / yearWeight;
 
     const openCase = (at: number, channel: Channel, service: string) => {
-      const id = `SIM-${p.municipalityId}-${(++caseN).toString(36)}`;
+      const id = `SIM-${run}-${(++caseN).toString(36)}`;
       let seq = 0;
       const event = (type: string, t: number, data: Record<string, unknown>, stage = 'office') => {
         if (t < end) batch.events.push({ case_id: id, seq: ++seq, type, at: new Date(t), stage, actor: null, data: JSON.stringify(data), definition_version: null });
@@ -221,7 +223,7 @@ export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cas
     };
 
     for (let n = poisson(rnd, p.callsPerYear * share); n > 0; n--) {
-      const id = `sim-${p.municipalityId}-${(++callN).toString(36)}`;
+      const id = `sim-${run}-${(++callN).toString(36)}`;
       const start = h.at + rnd() * hourMs;
       const queue = pick(rnd, p.queues);
       const call: Insertable<CallsTable> = {
