@@ -145,9 +145,122 @@ export async function up(db: Kysely<any>): Promise<void> {
       return null;
     end $$`.execute(db);
   await sql`create trigger tasks_kpi_rollup after insert or delete on tasks for each row execute function kpi_tasks_rollup()`.execute(db);
+
+  // Case events as the KPIs count them, per UTC hour of the event and the case's municipality,
+  // service and channel; office_id is the office each fact belongs to ('' none): the task's for
+  // tasks done, the breached office for breaches, the case's for the others. A case has one task.
+  await db.schema.createTable('kpi_case_event_hours')
+    .addColumn('hour', 'timestamptz', (c) => c.notNull())
+    .addColumn('municipality_id', 'text', (c) => c.notNull())
+    .addColumn('service_code', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('office_id', 'text', (c) => c.notNull())
+    .addColumn('tasks_done', 'integer', (c) => c.notNull())
+    .addColumn('tasks_on_time', 'integer', (c) => c.notNull())
+    .addColumn('breaches', 'integer', (c) => c.notNull())
+    .addColumn('solicitations', 'integer', (c) => c.notNull())
+    .addColumn('complaints', 'integer', (c) => c.notNull())
+    .addColumn('callbacks_attempted', 'integer', (c) => c.notNull())
+    .addColumn('callbacks_answered', 'integer', (c) => c.notNull())
+    .addColumn('survey_answers', 'integer', (c) => c.notNull())
+    .addColumn('satisfied', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('kpi_case_event_hours_pk', ['hour', 'municipality_id', 'service_code', 'channel', 'office_id'])
+    .execute();
+  await db.schema.createIndex('kpi_case_event_hours_municipality_idx').on('kpi_case_event_hours').columns(['municipality_id', 'hour']).execute();
+
+  await sql`
+    create function kpi_case_event_apply(e case_events, c cases, t tasks, sign int) returns void language plpgsql as $$
+    declare
+      office text := coalesce(c.office_id, '');
+      score text := e.data->'answers'->>'satisfaction';
+      k int[] := array[0, 0, 0, 0, 0, 0, 0, 0, 0];
+    begin
+      case e.type
+        when 'task.completed' then
+          if t.id is null then return; end if;
+          office := t.office_id; k[1] := 1; k[2] := (e.at <= t.due_at)::int;
+        when 'sla.breached' then office := coalesce(e.data->>'from', ''); k[3] := 1;
+        when 'citizen.solicited' then k[4] := 1;
+        when 'complaint.opened' then k[5] := 1;
+        when 'callback.answered' then k[6] := 1; k[7] := 1;
+        when 'callback.failed' then k[6] := (coalesce((e.data->>'attempts')::int, 0) > 0)::int;
+        when 'survey.answered' then
+          if score is null or score !~ '^[1-5]$' then return; end if;
+          k[8] := 1; k[9] := (score::int >= 4)::int;
+        else return;
+      end case;
+      insert into kpi_case_event_hours as h
+      values (date_trunc('hour', e.at, 'UTC'), c.municipality_id, c.service_code, c.channel, office,
+              sign * k[1], sign * k[2], sign * k[3], sign * k[4], sign * k[5], sign * k[6], sign * k[7], sign * k[8], sign * k[9])
+      on conflict (hour, municipality_id, service_code, channel, office_id) do update set
+        tasks_done = h.tasks_done + excluded.tasks_done, tasks_on_time = h.tasks_on_time + excluded.tasks_on_time,
+        breaches = h.breaches + excluded.breaches, solicitations = h.solicitations + excluded.solicitations,
+        complaints = h.complaints + excluded.complaints, callbacks_attempted = h.callbacks_attempted + excluded.callbacks_attempted,
+        callbacks_answered = h.callbacks_answered + excluded.callbacks_answered, survey_answers = h.survey_answers + excluded.survey_answers,
+        satisfied = h.satisfied + excluded.satisfied;
+    end $$`.execute(db);
+  // A case's events (of one type, or all), counted (sign 1) or taken back (−1) as of the case and task rows given.
+  await sql`
+    create function kpi_case_events_reapply(c cases, t tasks, sign int, only_type text) returns void language plpgsql as $$
+    declare e case_events;
+    begin
+      for e in select * from case_events where case_id = c.id and (only_type is null or type = only_type) loop
+        perform kpi_case_event_apply(e, c, t, sign);
+      end loop;
+    end $$`.execute(db);
+  await sql`
+    create function kpi_case_events_rollup() returns trigger language plpgsql as $$
+    declare
+      c cases;
+      t tasks;
+    begin
+      select * into c from cases where id = new.case_id;
+      select * into t from tasks where case_id = new.case_id limit 1;
+      perform kpi_case_event_apply(new, c, t, 1);
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger case_events_kpi_rollup after insert on case_events for each row execute function kpi_case_events_rollup()`.execute(db);
+  // A case changing municipality, service, channel or office moves its events' counts; its task
+  // appearing, going, or changing office or due time moves its task.completed counts. Rare, and a
+  // case has few events.
+  await sql`
+    create function kpi_cases_events_rekey() returns trigger language plpgsql as $$
+    declare t tasks;
+    begin
+      if tg_op = 'UPDATE' and (old.municipality_id, old.service_code, old.channel, old.office_id)
+          is not distinct from (new.municipality_id, new.service_code, new.channel, new.office_id) then return null; end if;
+      select * into t from tasks where case_id = old.id limit 1;
+      perform kpi_case_events_reapply(old, t, -1, null);
+      if tg_op = 'UPDATE' then perform kpi_case_events_reapply(new, t, 1, null); end if;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create function kpi_tasks_events_rekey() returns trigger language plpgsql as $$
+    declare c cases;
+    begin
+      if tg_op = 'UPDATE' then
+        if (old.office_id, old.due_at, old.case_id) is not distinct from (new.office_id, new.due_at, new.case_id) then return null; end if;
+      end if;
+      if tg_op in ('UPDATE', 'DELETE') then
+        select * into c from cases where id = old.case_id;
+        perform kpi_case_events_reapply(c, old, -1, 'task.completed');
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') then
+        select * into c from cases where id = new.case_id;
+        perform kpi_case_events_reapply(c, new, 1, 'task.completed');
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger cases_kpi_events_rekey after update or delete on cases for each row execute function kpi_cases_events_rekey()`.execute(db);
+  await sql`create trigger tasks_kpi_events_rekey after insert or update or delete on tasks for each row execute function kpi_tasks_events_rekey()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop trigger tasks_kpi_events_rekey on tasks`.execute(db);
+  await sql`drop trigger cases_kpi_events_rekey on cases`.execute(db);
+  await sql`drop trigger case_events_kpi_rollup on case_events`.execute(db);
+  await sql`drop function kpi_tasks_events_rekey, kpi_cases_events_rekey, kpi_case_events_rollup, kpi_case_events_reapply, kpi_case_event_apply`.execute(db);
+  await db.schema.dropTable('kpi_case_event_hours').execute();
   await sql`drop trigger tasks_kpi_rollup on tasks`.execute(db);
   await sql`drop trigger cases_kpi_rollup on cases`.execute(db);
   await sql`drop trigger calls_kpi_rollup on calls`.execute(db);

@@ -141,6 +141,11 @@ export interface KpiCaseHoursTable {
   hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
   opened: number; resolved: number; closed: number; closed_first_level: number;
 }
+export interface KpiCaseEventHoursTable {
+  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
+  tasks_done: number; tasks_on_time: number; breaches: number; solicitations: number; complaints: number;
+  callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number;
+}
 
 export interface Database {
   municipalities: MunicipalitiesTable;
@@ -165,6 +170,7 @@ export interface Database {
   call_events: CallEventsTable;
   kpi_call_hours: KpiCallHoursTable;
   kpi_case_hours: KpiCaseHoursTable;
+  kpi_case_event_hours: KpiCaseEventHoursTable;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

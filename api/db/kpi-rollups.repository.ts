@@ -67,8 +67,32 @@ const caseRollupSelect = sql`
          sum(opened)::int, sum(resolved)::int, sum(closed)::int, sum(first_level)::int
   from facts group by 1, 2, 3, 4, 5`;
 
+/** Case events as kpi_case_event_apply counts them (the office: the task's, the breached one's, the case's). */
+const caseEventRollupSelect = sql`
+  with facts as (
+    select e.at, c.municipality_id, c.service_code, c.channel,
+           case e.type when 'task.completed' then t.office_id when 'sla.breached' then coalesce(e.data->>'from', '') else coalesce(c.office_id, '') end as office_id,
+           (e.type = 'task.completed')::int as tasks_done, (e.type = 'task.completed' and e.at <= t.due_at)::int as tasks_on_time,
+           (e.type = 'sla.breached')::int as breaches, (e.type = 'citizen.solicited')::int as solicitations,
+           (e.type = 'complaint.opened')::int as complaints,
+           (e.type = 'callback.answered' or (e.type = 'callback.failed' and coalesce((e.data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
+           (e.type = 'callback.answered')::int as callbacks_answered,
+           (e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$')::int as survey_answers,
+           (e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[4-5]$')::int as satisfied
+    from case_events e
+    join cases c on c.id = e.case_id
+    left join tasks t on t.case_id = e.case_id
+    where e.type in ('sla.breached', 'citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
+       or (e.type = 'task.completed' and t.id is not null)
+  )
+  select date_trunc('hour', at, 'UTC') as hour, municipality_id, service_code, channel, office_id,
+         sum(tasks_done)::int, sum(tasks_on_time)::int, sum(breaches)::int, sum(solicitations)::int, sum(complaints)::int,
+         sum(callbacks_attempted)::int, sum(callbacks_answered)::int, sum(survey_answers)::int, sum(satisfied)::int
+  from facts where (tasks_done, breaches, solicitations, complaints, callbacks_attempted, survey_answers) <> (0, 0, 0, 0, 0, 0)
+  group by 1, 2, 3, 4, 5`;
+
 /**
- * Recomputes both rollups from the raw rows: after a bulk load written with the triggers off
+ * Recomputes the rollups from the raw rows: after a bulk load written with the triggers off
  * (the simulator's), or to check the triggers' work. Run it in a transaction.
  */
 export async function rebuildRollups(trx: Executor): Promise<void> {
@@ -76,6 +100,8 @@ export async function rebuildRollups(trx: Executor): Promise<void> {
   await sql`insert into kpi_call_hours ${callRollupSelect}`.execute(trx);
   await sql`delete from kpi_case_hours`.execute(trx);
   await sql`insert into kpi_case_hours ${caseRollupSelect}`.execute(trx);
+  await sql`delete from kpi_case_event_hours`.execute(trx);
+  await sql`insert into kpi_case_event_hours ${caseEventRollupSelect}`.execute(trx);
 }
 
 /** Rows of the rollups that the raw rows would not give, each way: empty when they agree. */
@@ -85,11 +111,18 @@ export async function rollupDifferences(db: Executor) {
     with calls_expected as (${callRollupSelect}),
     calls_actual as (select * from kpi_call_hours where offered <> 0),
     cases_expected as (${caseRollupSelect}),
-    cases_actual as (select * from kpi_case_hours where (opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0))
+    cases_actual as (select * from kpi_case_hours where (opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0)),
+    events_expected as (${caseEventRollupSelect}),
+    events_actual as (select * from kpi_case_event_hours
+                      where (tasks_done, tasks_on_time, breaches, solicitations, complaints, callbacks_attempted, callbacks_answered, survey_answers, satisfied)
+                            <> (0, 0, 0, 0, 0, 0, 0, 0, 0))
     (select 'kpi_call_hours' as table, row_to_json(d)::text as row from ((select * from calls_expected except all select * from calls_actual)
                                                       union all (select * from calls_actual except all select * from calls_expected)) d)
     union all
     (select 'kpi_case_hours', row_to_json(d)::text from ((select * from cases_expected except all select * from cases_actual)
-                                                union all (select * from cases_actual except all select * from cases_expected)) d)`.execute(db);
+                                                union all (select * from cases_actual except all select * from cases_expected)) d)
+    union all
+    (select 'kpi_case_event_hours', row_to_json(d)::text from ((select * from events_expected except all select * from events_actual)
+                                                      union all (select * from events_actual except all select * from events_expected)) d)`.execute(db);
   return rows;
 }

@@ -155,27 +155,32 @@ export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: K
   return new Map(rows.map((row) => [row.range, row.cases]));
 }
 
+/** Case events as counted facts per hour (the rollup's columns), with the filter columns as `c`. */
+const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange) => sql`
+  select ${bucketOf(r, 'c.hour')} as bucket, c.*, nullif(c.office_id, '') as fact_office from kpi_case_event_hours c
+  where ${caseFilter(scope, f)} and ${within(r, 'c.hour')}`;
+
 /**
  * Office tasks done (at their `task.completed` event; one task per case) and whether on time, and
  * SLA breaches (at their `sla.breached` event, for the office that held the task): per bucket, and
  * per office over the range.
  */
-export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+  const facts = fromRollup
+    ? sql`select bucket, fact_office as office_id, tasks_done as done, tasks_on_time as on_time, breaches as breached
+          from (${eventRollup(scope, f, r)}) c where (c.tasks_done, c.breaches) <> (0, 0)`
+    : sql`select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
+          from tasks t
+          join cases c on c.id = t.case_id
+          join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
+          where ${caseFilter(scope, f, 't.office_id')} and ${within(r, 'e.at')}
+          union all
+          select ${bucketOf(r, 'e.at')} as bucket, e.data->>'from' as office_id, 0 as done, 0 as on_time, 1 as breached
+          from case_events e
+          join cases c on c.id = e.case_id
+          where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}`;
   const { rows } = await sql<{ bucket: Date | null; office_id: string | null; dimension: number; done: number; on_time: number; breaches: number }>`
-    with done as (
-      select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
-      from tasks t
-      join cases c on c.id = t.case_id
-      join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
-      where ${caseFilter(scope, f, 't.office_id')} and ${within(r, 'e.at')}
-    ),
-    breaches as (
-      select ${bucketOf(r, 'e.at')} as bucket, e.data->>'from' as office_id, 0 as done, 0 as on_time, 1 as breached
-      from case_events e
-      join cases c on c.id = e.case_id
-      where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}
-    ),
-    facts as (select * from done union all select * from breaches)
+    with facts as (${facts})
     select bucket, office_id, grouping(bucket, office_id) as dimension,
            sum(done)::int as done, sum(on_time)::int as on_time, sum(breached)::int as breaches
     from facts
@@ -190,29 +195,33 @@ export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilte
  * What citizens did and were done for, from case events: solicitations, complaints, callbacks that
  * ended after at least one call, and survey answers with a 1–5 satisfaction score.
  */
-export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
-  const { rows } = await sql<{
-    bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number;
-    survey_answers: number; satisfied: number;
-  }>`
-    with events as (
-      select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
-             case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
-                  then (e.data->'answers'->>'satisfaction')::int end as satisfaction
-      from case_events e
-      join cases c on c.id = e.case_id
-      where e.type in ('citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
-        and ${caseFilter(scope, f)} and ${within(r, 'e.at')}
-    )
-    select bucket,
-           count(*) filter (where type = 'citizen.solicited')::int as solicitations,
-           count(*) filter (where type = 'complaint.opened')::int as complaints,
-           count(*) filter (where type = 'callback.answered'
-                              or (type = 'callback.failed' and coalesce((data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
-           count(*) filter (where type = 'callback.answered')::int as callbacks_answered,
-           count(satisfaction)::int as survey_answers,
-           count(*) filter (where satisfaction >= 4)::int as satisfied
-    from events group by bucket`.execute(db);
+export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+  type Row = { bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number };
+  const { rows } = fromRollup
+    ? await sql<Row>`
+        select bucket, sum(solicitations)::int as solicitations, sum(complaints)::int as complaints,
+               sum(callbacks_attempted)::int as callbacks_attempted, sum(callbacks_answered)::int as callbacks_answered,
+               sum(survey_answers)::int as survey_answers, sum(satisfied)::int as satisfied
+        from (${eventRollup(scope, f, r)}) c group by bucket`.execute(db)
+    : await sql<Row>`
+        with events as (
+          select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
+                 case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
+                      then (e.data->'answers'->>'satisfaction')::int end as satisfaction
+          from case_events e
+          join cases c on c.id = e.case_id
+          where e.type in ('citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
+            and ${caseFilter(scope, f)} and ${within(r, 'e.at')}
+        )
+        select bucket,
+               count(*) filter (where type = 'citizen.solicited')::int as solicitations,
+               count(*) filter (where type = 'complaint.opened')::int as complaints,
+               count(*) filter (where type = 'callback.answered'
+                                  or (type = 'callback.failed' and coalesce((data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
+               count(*) filter (where type = 'callback.answered')::int as callbacks_answered,
+               count(satisfaction)::int as survey_answers,
+               count(*) filter (where satisfaction >= 4)::int as satisfied
+        from events group by bucket`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
 }
 

@@ -34,7 +34,7 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
   const fromRollup = readsRollups(r);
   const [buckets, opened, closed, open, ages, sla, events] = await Promise.all([
     listBuckets(db, r), casesOpened(db, scope, filter, r, fromRollup), casesClosed(db, scope, filter, r, fromRollup), backlog(db, scope, filter, r, fromRollup),
-    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r), citizenEvents(db, scope, filter, r),
+    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r, fromRollup), citizenEvents(db, scope, filter, r, fromRollup),
   ]);
   const counts: (Counts & { start: Date; end: Date })[] = buckets.map(({ bucket: start, ends }) => {
     const k = start.getTime();

@@ -50,7 +50,10 @@ export interface BulkOptions {
   onProgress?: (t: Tally) => void;
 }
 
-const rollupTriggers = [['calls', 'calls_kpi_rollup'], ['cases', 'cases_kpi_rollup'], ['tasks', 'tasks_kpi_rollup']] as const;
+const rollupTriggers = [
+  ['calls', 'calls_kpi_rollup'], ['cases', 'cases_kpi_rollup'], ['tasks', 'tasks_kpi_rollup'], ['case_events', 'case_events_kpi_rollup'],
+  ['cases', 'cases_kpi_events_rekey'], ['tasks', 'tasks_kpi_events_rekey'],
+] as const;
 async function setRollupTriggers(db: Executor, on: boolean) {
   for (const [table, trigger] of rollupTriggers) await sql`alter table ${sql.table(table)} ${sql.raw(on ? 'enable' : 'disable')} trigger ${sql.ref(trigger)}`.execute(db);
 }
