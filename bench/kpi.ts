@@ -1,11 +1,13 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../api/db/database.ts';
 import { CallKpiQuerySchema, CaseKpiQuerySchema, StaffingQuerySchema } from '../api/schemas/kpi.ts';
 import { monthlyReport } from '../api/services/kpi-report.service.ts';
 import { callKpis, caseKpis, staffing } from '../api/services/kpi.service.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
-import { createDb } from '../platform/db.ts';
+import '../platform/db.ts'; // the API's BIGINT and DATE parsers
 import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { seedDemoReferenceData } from '../scripts/seed.ts';
 import { writeTraffic } from '../scripts/traffic/bulk.ts';
@@ -24,8 +26,11 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const iso = (d: string) => new Date(d).toISOString();
 
 const tmp = tempDirForServer('sportello-bench-kpi-');
-const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 54342, database: 'sportello', log: () => {} });
-const db = createDb({ DATABASE_POOL_MAX: 4 }, pg.url);
+const server = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 54342, database: 'sportello', log: () => {} });
+const pool = new pg.Pool({ connectionString: server.url, max: 4 });
+// Ending the pool does not wait for its connections' sockets: the server stopping may still reach one.
+pool.on('error', (err: Error & { code?: string }) => { if (err.code !== '57P01') throw err; });
+const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 try {
   await migrateToLatest(db);
   await seedDemoReferenceData(db);
@@ -102,6 +107,6 @@ try {
   console.log(over.length === 0 ? '\nevery p95 under 200 ms' : `\np95 at or over 200 ms: ${over.map((r) => r.query).join(', ')}`);
 } finally {
   await db.destroy();
-  await pg.stop();
+  await server.stop();
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -6,13 +6,39 @@ import { type Kysely, sql } from 'kysely';
  * row's in, so the rollup is Σ contribution(row) at every commit (api/db/kpi-rollups.repository.ts
  * rebuilds them from scratch after a bulk load with the triggers off, and the tests compare both).
  */
+const count = (name: string) => ({ name, type: 'int' });
+/** The hourly rollups and their columns: keys, then counts (int, exact numeric sums, int arrays). */
+const dayRollups = [
+  {
+    table: 'kpi_call', keys: ['municipality_id', 'queue'],
+    counts: [
+      ...['offered', 'answered', 'abandoned', 'transferred'].map(count), { name: 'answer_wait_sum', type: 'numeric' }, count('talked'),
+      { name: 'talk_sum', type: 'numeric' }, { name: 'answered_within', type: 'int[]' }, { name: 'abandoned_under', type: 'int[]' },
+    ],
+  },
+  { table: 'kpi_case', keys: ['municipality_id', 'service_code', 'channel', 'office_id'], counts: ['opened', 'resolved', 'closed', 'closed_first_level'].map(count) },
+  {
+    table: 'kpi_case_event', keys: ['municipality_id', 'service_code', 'channel', 'office_id'],
+    counts: ['tasks_done', 'tasks_on_time', 'breaches', 'solicitations', 'complaints', 'callbacks_attempted', 'callbacks_answered', 'survey_answers', 'satisfied'].map(count),
+  },
+];
+
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
-  // Sums of int arrays element by element (the per-second threshold counts below).
+  // Sums of int arrays element by element (the per-second threshold counts below), and a multiple.
   await sql`
     create function kpi_add_counts(a int[], b int[]) returns int[] language sql immutable parallel safe as $$
       select array_agg(x + y order by i) from unnest(a, b) with ordinality as u(x, y, i)
     $$`.execute(db);
+  await sql`
+    create function kpi_scale_counts(a int[], s int) returns int[] language sql immutable parallel safe as $$
+      select array_agg(x * s order by i) from unnest(a) with ordinality as u(x, i)
+    $$`.execute(db);
+  await sql`
+    create function kpi_sum_counts_step(a int[], b int[]) returns int[] language sql immutable parallel safe as $$
+      select case when a is null then b else kpi_add_counts(a, b) end
+    $$`.execute(db);
+  await sql`create aggregate kpi_sum_counts(int[]) (sfunc = kpi_sum_counts_step, stype = int[])`.execute(db);
 
   // Inbound contacts offered on a line, per UTC hour of started_at, line and queue ('' = none).
   // Seconds are summed as numeric (exact), so the rollup's sums are the raw rows' to the microsecond.
@@ -108,7 +134,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create function kpi_case_apply(c cases, sign int) returns void language plpgsql as $$
     declare
-      closed int := case when c.outcome is distinct from 'withdrawn' then sign else 0 end;
+      closed int := case when c.outcome <> 'withdrawn' then sign else 0 end;
     begin
       perform kpi_case_add(c, c.created_at, sign, 0, 0, 0);
       if c.resolved_at is not null then
@@ -129,6 +155,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger cases_kpi_rollup after insert or update or delete on cases for each row execute function kpi_cases_rollup()`.execute(db);
 
+  // The triggers (and the raw first-level count) look up a case's task at every change.
+  await db.schema.createIndex('tasks_case_idx').on('tasks').column('case_id').execute();
+
   // A closed case's first task (or its last, removed) moves it out of (into) the first level.
   await sql`
     create function kpi_tasks_rollup() returns trigger language plpgsql as $$
@@ -138,7 +167,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       sign int := case when tg_op = 'INSERT' then -1 else 1 end;
     begin
       select * into c from cases where id = t.case_id;
-      if c.resolved_at is not null and c.outcome is distinct from 'withdrawn'
+      if c.resolved_at is not null and c.outcome <> 'withdrawn'
          and (select count(*) from tasks where case_id = t.case_id) = (case when tg_op = 'INSERT' then 1 else 0 end) then
         perform kpi_case_add(c, c.resolved_at, 0, 0, 0, sign);
       end if;
@@ -253,9 +282,45 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger cases_kpi_events_rekey after update or delete on cases for each row execute function kpi_cases_events_rekey()`.execute(db);
   await sql`create trigger tasks_kpi_events_rekey after insert or update or delete on tasks for each row execute function kpi_tasks_events_rekey()`.execute(db);
+
+  // The same counts per local day (Europe/Rome), for ranges of whole days: a year is 365 rows per
+  // key instead of 8,760. Kept from the hourly rows by triggers, as they are from the raw rows.
+  // kpi_call_days also keeps the calls offered per local hour of the day (0–23), for the heat map.
+  for (const t of dayRollups) {
+    const keys = t.keys.map((k) => `${k} text not null`).join(', ');
+    const counts = t.counts.map((c) => `${c.name} ${c.type} not null`).join(', ');
+    const extra = t.table === 'kpi_call' ? ', offered_by_hour int[] not null' : '';
+    await sql.raw(`create table ${t.table}_days (day date not null, ${keys}, ${counts}${extra}, primary key (day, ${t.keys.join(', ')}))`).execute(db);
+    await sql.raw(`create index ${t.table}_days_municipality_idx on ${t.table}_days (municipality_id, day)`).execute(db);
+    const scaled = (c: { name: string; type: string }) => (c.type === 'int[]' ? `kpi_scale_counts(r.${c.name}, sign)` : `sign * r.${c.name}`);
+    const summed = (c: { name: string; type: string }) => (c.type === 'int[]' ? `kpi_add_counts(d.${c.name}, excluded.${c.name})` : `d.${c.name} + excluded.${c.name}`);
+    const hourOfDay = t.table === 'kpi_call'
+      ? `, array(select case when s = extract(hour from r.hour at time zone 'Europe/Rome') then sign * r.offered else 0 end from generate_series(0, 23) s)`
+      : '';
+    await sql.raw(`
+      create function ${t.table}_days_add(r ${t.table}_hours, sign int) returns void language sql as $$
+        insert into ${t.table}_days as d
+        values ((r.hour at time zone 'Europe/Rome')::date, ${t.keys.map((k) => `r.${k}`).join(', ')}, ${t.counts.map(scaled).join(', ')}${hourOfDay})
+        on conflict (day, ${t.keys.join(', ')}) do update set
+          ${[...t.counts.map((c) => `${c.name} = ${summed(c)}`), ...(hourOfDay ? ['offered_by_hour = kpi_add_counts(d.offered_by_hour, excluded.offered_by_hour)'] : [])].join(', ')}
+      $$`).execute(db);
+    await sql.raw(`
+      create function ${t.table}_days_rollup() returns trigger language plpgsql as $$
+      begin
+        if tg_op in ('UPDATE', 'DELETE') then perform ${t.table}_days_add(old, -1); end if;
+        if tg_op in ('INSERT', 'UPDATE') then perform ${t.table}_days_add(new, 1); end if;
+        return null;
+      end $$`).execute(db);
+    await sql.raw(`create trigger ${t.table}_days_rollup after insert or update or delete on ${t.table}_hours for each row execute function ${t.table}_days_rollup()`).execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  for (const t of dayRollups) {
+    await sql.raw(`drop table ${t.table}_days`).execute(db);
+    await sql.raw(`drop trigger ${t.table}_days_rollup on ${t.table}_hours`).execute(db);
+    await sql.raw(`drop function ${t.table}_days_rollup, ${t.table}_days_add`).execute(db);
+  }
   await sql`drop trigger tasks_kpi_events_rekey on tasks`.execute(db);
   await sql`drop trigger cases_kpi_events_rekey on cases`.execute(db);
   await sql`drop trigger case_events_kpi_rollup on case_events`.execute(db);
@@ -266,6 +331,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger calls_kpi_rollup on calls`.execute(db);
   await sql`drop function kpi_tasks_rollup, kpi_cases_rollup, kpi_case_apply, kpi_case_add, kpi_calls_rollup, kpi_call_apply`.execute(db);
   await db.schema.dropTable('kpi_case_hours').execute();
+  await db.schema.dropIndex('tasks_case_idx').execute();
   await db.schema.dropTable('kpi_call_hours').execute();
-  await sql`drop function kpi_add_counts`.execute(db);
+  await sql`drop aggregate kpi_sum_counts(int[])`.execute(db);
+  await sql`drop function kpi_sum_counts_step, kpi_add_counts, kpi_scale_counts`.execute(db);
 }

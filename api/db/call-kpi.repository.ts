@@ -3,12 +3,14 @@ import type { HourCount } from '../../domain/kpi/forecast.ts';
 import { type CallScopeFilter, kpiTimeZone } from '../schemas/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
+import type { Grain } from './kpi-rollups.repository.ts';
 import type { KpiRange } from './kpi.repository.ts';
 
 /**
  * The call KPIs as SQL, from the calls table (one row per contact, at its latest state) or from
- * its hourly rollup kpi_call_hours; both produce the same per-hour facts, which are then put in
- * buckets (Europe/Rome) and in the weekday × hour heat map. The README's KPI section gives each formula.
+ * its rollups kpi_call_hours and kpi_call_days; each produces the same facts per hour (per local
+ * day from the daily rollup), which are then put in buckets (Europe/Rome). The README's KPI
+ * section gives each formula.
  */
 
 export interface CallThresholds { serviceLevelSeconds: number; shortAbandonSeconds: number }
@@ -43,40 +45,53 @@ function rawHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThreshol
     group by 1`;
 }
 
-/** Per UTC hour, from the rollup (whole hours only); a threshold is one subscript of the cumulative counts. */
-function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds) {
+/**
+ * Per UTC hour (per local day: `hour` is then its local midnight), from a rollup; a threshold is
+ * one subscript of the cumulative counts.
+ */
+function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds, grain: 'hours' | 'days') {
+  const [table, at] = grain === 'hours' ? ['kpi_call_hours', 'c.hour'] : ['kpi_call_days', `(c.day::timestamp at time zone '${kpiTimeZone}')`];
   return sql`
-    select c.hour, sum(c.offered)::int as offered, sum(c.answered)::int as answered, sum(c.abandoned)::int as abandoned,
+    select ${sql.raw(at)} as hour, sum(c.offered)::int as offered, sum(c.answered)::int as answered, sum(c.abandoned)::int as abandoned,
            coalesce(sum(c.abandoned_under[${t.shortAbandonSeconds}]), 0)::int as short_abandoned,
            sum(c.transferred)::int as transferred, sum(c.answered_within[${t.serviceLevelSeconds}])::int as within,
            sum(c.answer_wait_sum) as answer_wait_sum, sum(c.talked)::int as talked, sum(c.talk_sum) as talk_sum
-    from kpi_call_hours c
-    where ${callFilter(scope, f, 'c.queue')} and c.hour >= ${r.from} and c.hour < ${r.to}
+    from ${sql.table(table)} c
+    where ${callFilter(scope, f, 'c.queue')} and ${sql.raw(at)} >= ${r.from} and ${sql.raw(at)} < ${r.to}
     group by 1`;
 }
 
-const factColumns = sql`sum(offered)::int as offered, sum(answered)::int as answered, sum(abandoned)::int as abandoned,
-  sum(short_abandoned)::int as short_abandoned, sum(transferred)::int as transferred, sum(within)::int as within,
-  sum(answer_wait_sum)::float8 as answer_wait_sum, sum(talked)::int as talked, sum(talk_sum)::float8 as talk_sum`;
+/** The call facts per bucket. */
+export async function callFacts(db: Executor, scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds, grain: Grain) {
+  const { rows } = await sql<CallFacts & { bucket: Date }>`
+    with hours as (${grain === 'raw' ? rawHours(scope, f, r, t) : rollupHours(scope, f, r, t, grain)})
+    select date_trunc(${r.bucket}, hour, ${kpiTimeZone}) as bucket,
+           sum(offered)::int as offered, sum(answered)::int as answered, sum(abandoned)::int as abandoned,
+           sum(short_abandoned)::int as short_abandoned, sum(transferred)::int as transferred, sum(within)::int as within,
+           sum(answer_wait_sum)::float8 as answer_wait_sum, sum(talked)::int as talked, sum(talk_sum)::float8 as talk_sum
+    from hours group by 1`.execute(db);
+  return new Map(rows.map((row) => [row.bucket.getTime(), row]));
+}
 
-/** The call facts per bucket and per local weekday × hour of arrival. */
-export async function callFacts(db: Executor, scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds, fromRollup: boolean) {
-  const { rows } = await sql<CallFacts & { bucket: Date | null; weekday: number | null; hour: number | null; dimension: number }>`
-    with hours as (${fromRollup ? rollupHours(scope, f, r, t) : rawHours(scope, f, r, t)}),
-    local as (
-      select date_trunc(${r.bucket}, hour, ${kpiTimeZone}) as bucket,
-             extract(isodow from hour at time zone ${kpiTimeZone})::int as weekday, extract(hour from hour at time zone ${kpiTimeZone})::int as hour,
-             offered, answered, abandoned, short_abandoned, transferred, within, answer_wait_sum, talked, talk_sum
-      from hours
-    )
-    select bucket, weekday, hour, grouping(bucket, weekday, hour) as dimension, ${factColumns}
-    from local group by grouping sets ((bucket), (weekday, hour))`.execute(db);
-  return {
-    perBucket: new Map(rows.filter((row) => row.dimension === 0b011).map((row) => [row.bucket!.getTime(), row])),
-    heatMap: rows.filter((row) => row.dimension === 0b100 && row.offered > 0)
-      .map((row) => ({ weekday: row.weekday!, hour: row.hour!, callsOffered: row.offered }))
-      .sort((a, b) => a.weekday - b.weekday || a.hour - b.hour),
-  };
+/** Calls offered by local weekday (1 = Monday) × hour of arrival; the daily rollup keeps them by hour of the day. */
+export async function callHeatMap(db: Executor, scope: Scope, f: CallScopeFilter, r: KpiRange, grain: Grain) {
+  const local = (at: string) => sql`extract(isodow from ${sql.raw(at)} at time zone ${kpiTimeZone})::int as weekday,
+                                    extract(hour from ${sql.raw(at)} at time zone ${kpiTimeZone})::int as hour`;
+  const source = {
+    raw: sql`select ${local('c.started_at')}, 1 as n from calls c
+             where c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}
+               and c.started_at >= ${r.from} and c.started_at < ${r.to}`,
+    hours: sql`select ${local('c.hour')}, c.offered as n from kpi_call_hours c
+               where ${callFilter(scope, f, 'c.queue')} and c.hour >= ${r.from} and c.hour < ${r.to}`,
+    days: sql`select extract(isodow from c.day)::int as weekday, h.hour - 1 as hour, h.n from kpi_call_days c,
+                     unnest(c.offered_by_hour) with ordinality as h(n, hour)
+              where ${callFilter(scope, f, 'c.queue')} and c.day >= (${r.from}::timestamptz at time zone ${kpiTimeZone})::date
+                and c.day < (${r.to}::timestamptz at time zone ${kpiTimeZone})::date`,
+  }[grain];
+  const { rows } = await sql<{ weekday: number; hour: number; callsOffered: number }>`
+    select weekday, hour, sum(n)::int as "callsOffered" from (${source}) s
+    group by 1, 2 having sum(n) > 0 order by 1, 2`.execute(db);
+  return rows;
 }
 
 /** Calls offered per UTC hour in [from, to) (whole hours), from the rollup: the staffing forecast's history. */

@@ -146,6 +146,8 @@ export interface KpiCaseEventHoursTable {
   tasks_done: number; tasks_on_time: number; breaches: number; solicitations: number; complaints: number;
   callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number;
 }
+/** The same per local day (Europe/Rome), kept from the hourly rows. */
+type DayRollup<T> = Omit<T, 'hour'> & { day: string };
 
 export interface Database {
   municipalities: MunicipalitiesTable;
@@ -171,6 +173,9 @@ export interface Database {
   kpi_call_hours: KpiCallHoursTable;
   kpi_case_hours: KpiCaseHoursTable;
   kpi_case_event_hours: KpiCaseEventHoursTable;
+  kpi_call_days: DayRollup<KpiCallHoursTable> & { offered_by_hour: number[] };
+  kpi_case_days: DayRollup<KpiCaseHoursTable>;
+  kpi_case_event_days: DayRollup<KpiCaseEventHoursTable>;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

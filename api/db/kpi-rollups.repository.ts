@@ -1,15 +1,25 @@
 import { sql } from 'kysely';
+import { romeOffsetMinutes } from '../../domain/calendar.ts';
 import type { Executor } from './database.ts';
 
 const hourMs = 3_600_000;
+const isLocalMidnight = (t: number) => (t + romeOffsetMinutes(t) * 60_000) % (24 * hourMs) === 0;
+
+/** Where a KPI query reads: the daily rollups, the hourly ones, or the raw rows. */
+export type Grain = 'days' | 'hours' | 'raw';
 
 /**
- * Whether a KPI query reads the hourly rollups: a range of whole hours longer than a day (a
- * dashboard's week, month or year). Shorter or ragged ranges read the raw rows, which their
- * indexes make cheap at that size. Both give the same figures (test/integration/kpi-rollups.test.ts).
+ * A range longer than a day reads the rollups: the daily ones when it runs from local midnight to
+ * local midnight in buckets of days, weeks or months (a dashboard's month or year), the hourly ones
+ * when it is whole hours. Shorter or ragged ranges read the raw rows, which their indexes make
+ * cheap at that size. Each gives the same figures (the KPI tests compare them).
  */
-export const readsRollups = (r: { from: Date; to: Date }) =>
-  r.from.getTime() % hourMs === 0 && r.to.getTime() % hourMs === 0 && r.to.getTime() - r.from.getTime() > 24 * hourMs;
+export function rollupGrain(r: { from: Date; to: Date; bucket: string }): Grain {
+  const [from, to] = [r.from.getTime(), r.to.getTime()];
+  if (to - from <= 24 * hourMs) return 'raw';
+  if (r.bucket !== 'hour' && isLocalMidnight(from) && isLocalMidnight(to)) return 'days';
+  return from % hourMs === 0 && to % hourMs === 0 ? 'hours' : 'raw';
+}
 
 const callKey = sql.raw('hour, municipality_id, queue');
 
@@ -59,8 +69,8 @@ const caseRollupSelect = sql`
     from cases c
     union all
     select c.resolved_at, c.municipality_id, c.service_code, c.channel, coalesce(c.office_id, ''), 0, 1,
-           (c.outcome is distinct from 'withdrawn')::int,
-           (c.outcome is distinct from 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int
+           coalesce(c.outcome <> 'withdrawn', false)::int,
+           coalesce(c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id), false)::int
     from cases c where c.resolved_at is not null
   )
   select date_trunc('hour', at, 'UTC') as hour, municipality_id, service_code, channel, office_id,
@@ -96,12 +106,54 @@ const caseEventRollupSelect = sql`
  * (the simulator's), or to check the triggers' work. Run it in a transaction.
  */
 export async function rebuildRollups(trx: Executor): Promise<void> {
-  await sql`delete from kpi_call_hours`.execute(trx);
+  // The daily rollups follow the hourly rows by trigger: emptied, then rebuilt as the hours go in.
+  for (const t of ['kpi_call', 'kpi_case', 'kpi_case_event']) {
+    await sql`delete from ${sql.table(`${t}_hours`)}`.execute(trx);
+    await sql`delete from ${sql.table(`${t}_days`)}`.execute(trx);
+  }
   await sql`insert into kpi_call_hours ${callRollupSelect}`.execute(trx);
-  await sql`delete from kpi_case_hours`.execute(trx);
   await sql`insert into kpi_case_hours ${caseRollupSelect}`.execute(trx);
-  await sql`delete from kpi_case_event_hours`.execute(trx);
   await sql`insert into kpi_case_event_hours ${caseEventRollupSelect}`.execute(trx);
+}
+
+/** The daily rollups as the sums of the hourly ones by local day: keys, then what is summed. */
+const dayRollups = [
+  {
+    table: 'kpi_call', keys: 'municipality_id, queue',
+    sums: `sum(offered)::int as offered, sum(answered)::int as answered, sum(abandoned)::int as abandoned, sum(transferred)::int as transferred,
+           sum(answer_wait_sum) as answer_wait_sum, sum(talked)::int as talked, sum(talk_sum) as talk_sum,
+           kpi_sum_counts(answered_within) as answered_within, kpi_sum_counts(abandoned_under) as abandoned_under,
+           kpi_sum_counts(array(select case when s = extract(hour from hour at time zone 'Europe/Rome') then offered else 0 end from generate_series(0, 23) s)) as offered_by_hour`,
+    nonZero: 'offered <> 0',
+  },
+  {
+    table: 'kpi_case', keys: 'municipality_id, service_code, channel, office_id',
+    sums: 'sum(opened)::int as opened, sum(resolved)::int as resolved, sum(closed)::int as closed, sum(closed_first_level)::int as closed_first_level',
+    nonZero: '(opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0)',
+  },
+  {
+    table: 'kpi_case_event', keys: 'municipality_id, service_code, channel, office_id',
+    sums: ['tasks_done', 'tasks_on_time', 'breaches', 'solicitations', 'complaints', 'callbacks_attempted', 'callbacks_answered', 'survey_answers', 'satisfied']
+      .map((c) => `sum(${c})::int as ${c}`).join(', '),
+    nonZero: '(tasks_done, tasks_on_time, breaches, solicitations, complaints, callbacks_attempted, callbacks_answered, survey_answers, satisfied) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)',
+  },
+];
+
+/** Day rows that the hourly rows would not give, each way. */
+async function dayDifferences(db: Executor) {
+  const diffs = await Promise.all(dayRollups.map(async (t) => {
+    const { rows } = await sql<{ table: string; row: string }>`
+      with expected as (
+        select * from (select (hour at time zone 'Europe/Rome')::date as day, ${sql.raw(t.keys)}, ${sql.raw(t.sums)}
+                       from ${sql.table(`${t.table}_hours`)} group by 1, ${sql.raw(t.keys)}) e
+        where ${sql.raw(t.nonZero)}
+      ),
+      actual as (select * from ${sql.table(`${t.table}_days`)} where ${sql.raw(t.nonZero)})
+      select ${sql.lit(`${t.table}_days`)} as table, row_to_json(d)::text as row
+      from ((select * from expected except all select * from actual) union all (select * from actual except all select * from expected)) d`.execute(db);
+    return rows;
+  }));
+  return diffs.flat();
 }
 
 /** Rows of the rollups that the raw rows would not give, each way: empty when they agree. */
@@ -124,5 +176,5 @@ export async function rollupDifferences(db: Executor) {
     union all
     (select 'kpi_case_event_hours', row_to_json(d)::text from ((select * from events_expected except all select * from events_actual)
                                                       union all (select * from events_actual except all select * from events_expected)) d)`.execute(db);
-  return rows;
+  return [...rows, ...(await dayDifferences(db))];
 }

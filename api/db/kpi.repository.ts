@@ -3,6 +3,7 @@ import type { HourCount } from '../../domain/kpi/forecast.ts';
 import { type CaseKpiQuery, type KpiScopeFilter, kpiTimeZone } from '../schemas/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
+import type { Grain } from './kpi-rollups.repository.ts';
 
 /**
  * The case KPIs as SQL over the read model (cases, tasks, case_events), one query per family.
@@ -46,20 +47,25 @@ interface BucketRow { bucket: Date; ends: Date }
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 
+/** A rollup's rows with their instant as `at`: its UTC hour, or its local day's midnight. */
+const rollupRows = (table: 'kpi_case' | 'kpi_case_event', grain: 'hours' | 'days') => (grain === 'hours'
+  ? sql`select c.hour as at, c.* from ${sql.table(`${table}_hours`)} c`
+  : sql`select (c.day::timestamp at time zone ${kpiTimeZone}) as at, c.* from ${sql.table(`${table}_days`)} c`);
+
 /**
- * Cases as counted facts at an instant, with the columns the filters read (as `c`): from the cases
- * table one row per case, or from the rollup kpi_case_hours one row per hour and kind. `column`
- * names what the raw row contributes (1, or a condition on it) and the rollup's count for it.
+ * Cases as counted facts at an instant (`at`), with the columns the filters read (as `c`): from the
+ * cases table one row per case (`raw`: which instant, what each case counts for), or from a
+ * rollup one row per hour or day and kind (`rollup`: its counts of the same).
  */
-function caseFacts(fromRollup: boolean, raw: { at: string; columns: RawBuilder<unknown> }, rollup: RawBuilder<unknown>) {
-  return fromRollup
-    ? sql`select c.hour as at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, ${rollup} from kpi_case_hours c`
-    : sql`select ${sql.raw(raw.at)} as at, c.municipality_id, c.service_code, c.channel, c.office_id, ${raw.columns} from cases c`;
+function caseFacts(grain: Grain, raw: { at: string; columns: RawBuilder<unknown> }, rollup: RawBuilder<unknown>) {
+  return grain === 'raw'
+    ? sql`select ${sql.raw(raw.at)} as at, c.municipality_id, c.service_code, c.channel, c.office_id, ${raw.columns} from cases c`
+    : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, ${rollup} from (${rollupRows('kpi_case', grain)}) c`;
 }
 
 /** Cases opened: per bucket, and over the range per channel, service, office and municipality. */
-export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
-  const source = caseFacts(fromRollup, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
+export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const source = caseFacts(grain, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
   const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
     with opened as (
       select ${bucketOf(r, 'c.at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
@@ -73,7 +79,8 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
   // grouping() sets a bit for each column rolled up: the one left clear names the row's dimension.
   const of = (bit: number) => rows.filter((row) => row.dimension === 0b11111 - bit);
   const keyed = (bit: number, key: (row: (typeof rows)[number]) => string | null) =>
-    of(bit).map((row) => ({ key: key(row), casesOpened: row.n })).sort((a, b) => b.casesOpened - a.casesOpened);
+    of(bit).map((row) => ({ key: key(row), casesOpened: row.n }))
+      .sort((a, b) => b.casesOpened - a.casesOpened || (a.key ?? '').localeCompare(b.key ?? ''));
   return {
     perBucket: new Map(of(0b10000).map((row) => [row.bucket!.getTime(), row.n])),
     channel: keyed(0b01000, (row) => row.channel),
@@ -84,8 +91,8 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
 }
 
 /** Cases closed (withdrawals apart) and those of them closed without ever reaching an office. */
-export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
-  const source = caseFacts(fromRollup, {
+export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const source = caseFacts(grain, {
     at: 'c.resolved_at',
     columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
   }, sql`c.closed, c.closed_first_level as first_level`);
@@ -98,20 +105,27 @@ export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter,
 }
 
 /** Cases opened minus cases resolved (any outcome), per instant: the backlog's moves. */
-const caseMoves = (fromRollup: boolean) => (fromRollup
-  ? sql`select c.hour as at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta from kpi_case_hours c`
-  : sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
+const caseMoves = (grain: Grain) => (grain === 'raw'
+  ? sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
         union all
-        select c.resolved_at, c.municipality_id, c.service_code, c.channel, c.office_id, -1 from cases c where c.resolved_at is not null`);
+        select c.resolved_at, c.municipality_id, c.service_code, c.channel, c.office_id, -1 from cases c where c.resolved_at is not null`
+  : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta
+        from (${rollupRows('kpi_case', grain)}) c`);
 
-/** Cases open at `at` (created before it, not resolved before it), from the rollup up to its hour and the raw rows after. */
+/**
+ * Cases open at `at` (created before it, not resolved before it): the daily rollup up to its local
+ * day, the hourly one up to its hour, the raw rows after.
+ */
 function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
+  const midnight = sql`((${at} at time zone ${kpiTimeZone})::date::timestamp at time zone ${kpiTimeZone})`;
+  const hour = sql`date_trunc('hour', ${at}, 'UTC')`;
   return sql`(
     select coalesce(sum(c.delta), 0)::int from (
-      select c.* from (${caseMoves(true)}) c where c.at < date_trunc('hour', ${at}, 'UTC')
+      select c.* from (${caseMoves('days')}) c where c.at < ${midnight}
       union all
-      select c.* from (${caseMoves(false)}) c
-      where c.at >= date_trunc('hour', ${at}, 'UTC') and c.at < ${at}
+      select c.* from (${caseMoves('hours')}) c where c.at >= ${midnight} and c.at < ${hour}
+      union all
+      select c.* from (${caseMoves('raw')}) c where c.at >= ${hour} and c.at < ${at}
     ) c where ${caseFilter(scope, f)}
   )`;
 }
@@ -120,12 +134,12 @@ function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
  * Open cases at the end of each bucket: those open at `from`, plus the running sum of cases
  * opened minus cases resolved since (a case is open from created_at until resolved_at).
  */
-export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
   const { rows } = await sql<{ bucket: Date; backlog: number }>`
     with ${bucketsCte(r)},
     per_bucket as (
       select ${bucketOf(r, 'c.at')} as bucket, sum(c.delta) as delta
-      from (${caseMoves(fromRollup)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at')} group by 1
+      from (${caseMoves(grain)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at')} group by 1
     )
     select b.bucket, (${openAt(scope, f, sql`${r.from}::timestamptz`)} + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
     from buckets b left join per_bucket p using (bucket)`.execute(db);
@@ -155,20 +169,20 @@ export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: K
   return new Map(rows.map((row) => [row.range, row.cases]));
 }
 
-/** Case events as counted facts per hour (the rollup's columns), with the filter columns as `c`. */
-const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange) => sql`
-  select ${bucketOf(r, 'c.hour')} as bucket, c.*, nullif(c.office_id, '') as fact_office from kpi_case_event_hours c
-  where ${caseFilter(scope, f)} and ${within(r, 'c.hour')}`;
+/** Case events as counted facts per hour or day (the rollup's columns), with the filter columns as `c`. */
+const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: 'hours' | 'days') => sql`
+  select ${bucketOf(r, 'c.at')} as bucket, c.*, nullif(c.office_id, '') as fact_office from (${rollupRows('kpi_case_event', grain)}) c
+  where ${caseFilter(scope, f)} and ${within(r, 'c.at')}`;
 
 /**
  * Office tasks done (at their `task.completed` event; one task per case) and whether on time, and
  * SLA breaches (at their `sla.breached` event, for the office that held the task): per bucket, and
  * per office over the range.
  */
-export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
-  const facts = fromRollup
+export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const facts = grain !== 'raw'
     ? sql`select bucket, fact_office as office_id, tasks_done as done, tasks_on_time as on_time, breaches as breached
-          from (${eventRollup(scope, f, r)}) c where (c.tasks_done, c.breaches) <> (0, 0)`
+          from (${eventRollup(scope, f, r, grain)}) c where (c.tasks_done, c.breaches) <> (0, 0)`
     : sql`select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
           from tasks t
           join cases c on c.id = t.case_id
@@ -195,14 +209,14 @@ export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilte
  * What citizens did and were done for, from case events: solicitations, complaints, callbacks that
  * ended after at least one call, and survey answers with a 1–5 satisfaction score.
  */
-export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, fromRollup: boolean) {
+export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
   type Row = { bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number };
-  const { rows } = fromRollup
+  const { rows } = grain !== 'raw'
     ? await sql<Row>`
         select bucket, sum(solicitations)::int as solicitations, sum(complaints)::int as complaints,
                sum(callbacks_attempted)::int as callbacks_attempted, sum(callbacks_answered)::int as callbacks_answered,
                sum(survey_answers)::int as survey_answers, sum(satisfied)::int as satisfied
-        from (${eventRollup(scope, f, r)}) c group by bucket`.execute(db)
+        from (${eventRollup(scope, f, r, grain)}) c group by bucket`.execute(db)
     : await sql<Row>`
         with events as (
           select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,

@@ -47,8 +47,8 @@ export const CaseKpiValuesSchema = z.object({
 });
 export type CaseKpiValues = z.infer<typeof CaseKpiValuesSchema>;
 
-/** Where the figures were read: the hourly rollups (whole hours, ranges over a day) or the raw rows. */
-const source = z.enum(['rollup', 'raw']);
+/** Where the figures were read: the daily or hourly rollups (ranges over a day of whole days or hours), or the raw rows. */
+const source = z.enum(['days', 'hours', 'raw']);
 
 const breakdown = z.array(z.object({ key: z.string().nullable(), casesOpened: count }));
 export const ageRanges = ['0-2', '3-7', '8-30', '>30'] as const;

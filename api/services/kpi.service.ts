@@ -2,8 +2,8 @@ import { agentsNeeded } from '../../domain/kpi/erlang-c.ts';
 import { forecastHourly } from '../../domain/kpi/forecast.ts';
 import type { Scope } from '../db/cases.repository.ts';
 import type { Executor } from '../db/database.ts';
-import { callFacts, type CallFacts, hourlyCalls, offeredPerInterval } from '../db/call-kpi.repository.ts';
-import { readsRollups } from '../db/kpi-rollups.repository.ts';
+import { callFacts, type CallFacts, callHeatMap, hourlyCalls, offeredPerInterval } from '../db/call-kpi.repository.ts';
+import { rollupGrain } from '../db/kpi-rollups.repository.ts';
 import { ageing, backlog, casesClosed, casesOpened, citizenEvents, listBuckets, openedPerInterval, serviceLevels } from '../db/kpi.repository.ts';
 import {
   ageRanges, type CallKpiQuery, type CallKpis, type CallKpiValues, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema,
@@ -31,10 +31,10 @@ const withRatios = (c: Counts): CaseKpiValues => ({
 export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Promise<CaseKpis> {
   const { bucket, from, to, ...filter } = q;
   const r = { bucket, from: new Date(from), to: new Date(to) };
-  const fromRollup = readsRollups(r);
+  const grain = rollupGrain(r);
   const [buckets, opened, closed, open, ages, sla, events] = await Promise.all([
-    listBuckets(db, r), casesOpened(db, scope, filter, r, fromRollup), casesClosed(db, scope, filter, r, fromRollup), backlog(db, scope, filter, r, fromRollup),
-    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r, fromRollup), citizenEvents(db, scope, filter, r, fromRollup),
+    listBuckets(db, r), casesOpened(db, scope, filter, r, grain), casesClosed(db, scope, filter, r, grain), backlog(db, scope, filter, r, grain),
+    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r, grain), citizenEvents(db, scope, filter, r, grain),
   ]);
   const counts: (Counts & { start: Date; end: Date })[] = buckets.map(({ bucket: start, ends }) => {
     const k = start.getTime();
@@ -53,7 +53,7 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
   });
   const totals = Object.fromEntries(countKeys.map((k) => [k, counts.reduce((n, c) => n + c[k], 0)])) as Counts;
   return {
-    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: fromRollup ? 'rollup' : 'raw',
+    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain,
     series: counts.map(({ start, end, ...c }) => ({ start: start.toISOString(), end: end.toISOString(), ...withRatios(c) })),
     totals: withRatios({ ...totals, backlog: counts.at(-1)?.backlog ?? 0 }),
     breakdowns: { channel: opened.channel, service: opened.service, office: opened.office, municipality: opened.municipality },
@@ -84,15 +84,17 @@ export async function callKpis(db: Executor, scope: Scope, q: CallKpiQuery): Pro
   const { bucket, from, to, serviceLevelSeconds, shortAbandonSeconds, ...filter } = q;
   const r = { bucket, from: new Date(from), to: new Date(to) };
   const thresholds = { serviceLevelSeconds, shortAbandonSeconds };
-  const fromRollup = readsRollups(r);
-  const [buckets, facts] = await Promise.all([listBuckets(db, r), callFacts(db, scope, filter, r, thresholds, fromRollup)]);
-  const series = buckets.map(({ bucket: start, ends }) => ({ start, end: ends, facts: facts.perBucket.get(start.getTime()) ?? noFacts }));
+  const grain = rollupGrain(r);
+  const [buckets, facts, heatMap] = await Promise.all([
+    listBuckets(db, r), callFacts(db, scope, filter, r, thresholds, grain), callHeatMap(db, scope, filter, r, grain),
+  ]);
+  const series = buckets.map(({ bucket: start, ends }) => ({ start, end: ends, facts: facts.get(start.getTime()) ?? noFacts }));
   const totals = Object.fromEntries(Object.keys(noFacts).map((k) => [k, series.reduce((n, s) => n + s.facts[k as keyof CallFacts], 0)])) as unknown as CallFacts;
   return {
-    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: fromRollup ? 'rollup' : 'raw', thresholds,
+    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain, thresholds,
     series: series.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), ...callValues(s.facts) })),
     totals: callValues(totals),
-    heatMap: facts.heatMap,
+    heatMap,
   };
 }
 

@@ -88,7 +88,7 @@ const get = async (client: StaffClient, params: Record<string, string>, path = '
 describe('call KPIs by day', () => {
   it('computes every KPI of each day and of the range as by hand, from the rollups', async () => {
     const k = await get(supervisor, { ...range, bucket: 'day' });
-    expect(k).toMatchObject({ bucket: 'day', source: 'rollup', thresholds: { serviceLevelSeconds: 20, shortAbandonSeconds: 5 } });
+    expect(k).toMatchObject({ bucket: 'day', source: 'days', thresholds: { serviceLevelSeconds: 20, shortAbandonSeconds: 5 } });
     const [mon, tue, wed] = k.series;
     // Monday: C1, C2, C3, C4. Answered C1 (10 s), C2 (30 s): ASA 20, talk (300 + 240) ÷ 2. C3 is a short abandon.
     // Within 20 s: C1. Service level 1 ÷ (2 answered + 1 abandoned); abandonment 1 ÷ (4 − 1 short).
@@ -127,13 +127,19 @@ describe('call KPIs by day', () => {
     expect(strict.totals).toMatchObject({ answeredWithinThreshold: 1, callsAbandoned: 0, shortAbandoned: 3, serviceLevel: 1 / 4, abandonmentRate: 0 });
   });
 
-  it('reads the raw calls for short or ragged ranges, with the same figures', async () => {
+  it('reads the raw calls for short or ragged ranges, the hourly rollup for whole hours, with the same figures', async () => {
     const k = await get(supervisor, { bucket: 'hour', from: '2025-03-03T09:00:00+01:00', to: '2025-03-03T11:00:00+01:00' });
     expect(k.source).toBe('raw');
     expect(k.series.map((p: { callsOffered: number; callsAnswered: number }) => [p.callsOffered, p.callsAnswered])).toEqual([[2, 2], [2, 0]]);
     const ragged = await get(supervisor, { ...range, from: '2025-03-03T00:00:30+01:00' });
     expect(ragged.source).toBe('raw');
-    expect(ragged.totals).toEqual((await get(supervisor, range)).totals);
+    const byDays = await get(supervisor, range);
+    expect(ragged.totals).toEqual(byDays.totals);
+    expect(ragged.heatMap).toEqual(byDays.heatMap);
+    const byHours = await get(supervisor, { ...range, bucket: 'hour' });
+    expect(byHours.source).toBe('hours');
+    expect(byHours.totals).toEqual(byDays.totals);
+    expect(byHours.heatMap).toEqual(byDays.heatMap);
   });
 
   it('filters by queue and municipality, and counts only the lines of the caller', async () => {

@@ -307,12 +307,18 @@ describe('staffing', () => {
 describe('rollups', () => {
   it('read for whole-hour ranges over a day give what the raw rows give, and equal the cases as they change', async () => {
     const byDay = await get(supervisor, 'cases', { ...range, bucket: 'day' });
-    expect(byDay.source).toBe('rollup');
+    expect(byDay.source).toBe('days');
     // A ragged start reads the raw rows: the same figures (nothing happened in the first second).
     const raw = await get(supervisor, 'cases', { ...range, from: '2025-03-03T00:00:01+01:00', bucket: 'day' });
     expect(raw.source).toBe('raw');
-    expect(raw.totals).toEqual(byDay.totals);
-    expect(raw.breakdowns).toEqual(byDay.breakdowns);
+    const byHour = await get(supervisor, 'cases', { ...range, bucket: 'hour' });
+    expect(byHour.source).toBe('hours');
+    for (const other of [raw, byHour]) {
+      expect(other.totals).toEqual(byDay.totals);
+      expect(other.breakdowns).toEqual(byDay.breakdowns);
+      expect(other.offices).toEqual(byDay.offices);
+      expect(other.ageing).toEqual(byDay.ageing);
+    }
     expect(await rollupDifferences(t.db)).toEqual([]);
     // A case moving office and being resolved, and a task appearing on a closed case, move the rollups with them.
     await t.db.updateTable('cases').set({ office_id: 'mi-tributi', resolved_at: rome('03-05T12:00:00'), outcome: 'resolved', status: 'resolved' }).where('id', '=', 'K-F').execute();

@@ -31,7 +31,7 @@ describe('a bulk run of the simulator', () => {
   it('gives call KPIs equal to its own tally', async () => {
     expect(tally.callsOffered).toBeGreaterThan(1_000);
     const k = await get('calls', range);
-    expect(k.source).toBe('rollup');
+    expect(k.source).toBe('days');
     const abandoned = tally.abandonedAll - tally.shortAbandoned;
     expect(k.totals).toMatchObject({
       callsOffered: tally.callsOffered, callsAnswered: tally.callsAnswered, callsAbandoned: abandoned, shortAbandoned: tally.shortAbandoned,
