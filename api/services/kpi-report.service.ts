@@ -25,7 +25,8 @@ const monthStart = (year: number, month: number) => {
 
 async function figures(db: Executor, scope: Scope, municipalityId: string | undefined, from: Date, to: Date) {
   const range = { from: from.toISOString(), to: to.toISOString(), bucket: 'month', ...(municipalityId ? { municipalityId } : {}) };
-  return Promise.all([callKpis(db, scope, CallKpiQuerySchema.parse(range)), caseKpis(db, scope, CaseKpiQuerySchema.parse(range))]);
+  // The report shows no ageing: not computed.
+  return Promise.all([callKpis(db, scope, CallKpiQuerySchema.parse(range)), caseKpis(db, scope, CaseKpiQuerySchema.parse(range), { ageing: false })]);
 }
 
 export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyReportQuery, 'month' | 'municipalityId'>): Promise<MonthlyReport> {

@@ -27,14 +27,14 @@ const withRatios = (c: Counts): CaseKpiValues => ({
   csat: ratio(c.satisfied, c.surveyAnswers),
 });
 
-/** The case KPIs of the caller's municipalities: a time series, its totals and breakdowns. */
-export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Promise<CaseKpis> {
+/** The case KPIs of the caller's municipalities: a time series, its totals and breakdowns (and the ageing, unless not wanted). */
+export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery, o: { ageing: boolean } = { ageing: true }): Promise<CaseKpis> {
   const { bucket, from, to, ...filter } = q;
   const r = { bucket, from: new Date(from), to: new Date(to) };
   const grain = rollupGrain(r);
   const [buckets, opened, closed, open, ages, sla, events] = await Promise.all([
     listBuckets(db, r), casesOpened(db, scope, filter, r, grain), casesClosed(db, scope, filter, r, grain), backlog(db, scope, filter, r, grain),
-    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r, grain), citizenEvents(db, scope, filter, r, grain),
+    o.ageing ? ageing(db, scope, filter, r) : new Map<string, number>(), serviceLevels(db, scope, filter, r, grain), citizenEvents(db, scope, filter, r, grain),
   ]);
   const counts: (Counts & { start: Date; end: Date })[] = buckets.map(({ bucket: start, ends }) => {
     const k = start.getTime();
