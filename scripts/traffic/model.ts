@@ -56,10 +56,10 @@ export interface TrafficProfile {
 export const milan2018 = {
   offered: 1_270_989, answered: 821_295, abandoned: 399_569, transferred: 141_336, meanWaitSeconds: 221, meanTalkSeconds: 358,
 } as const;
-type Targets = typeof milan2018 | { [K in keyof typeof milan2018]: number };
+export type CityFigures = Record<keyof typeof milan2018, number>;
 
 /** The queue and call parameters that reproduce a city's yearly figures in expectation. */
-export function calibrate(t: Targets) {
+export function calibrate(t: CityFigures) {
   const reached = t.answered + t.abandoned;
   const answeredShare = t.answered / reached;
   return {

@@ -1,4 +1,4 @@
-import type { TrafficBatch } from './model.ts';
+import type { CityFigures, TrafficBatch } from './model.ts';
 
 /**
  * The simulator's own count of what it generated, by the README's KPI formulas (default
@@ -57,7 +57,7 @@ export function addToTally(t: Tally, b: TrafficBatch): void {
 }
 
 /** The calibration figures of a tally, beside a city's own (abandons of any length, as the city counts them). */
-export function calibrationRows(t: Tally, target: { offered: number; answered: number; abandoned: number; transferred: number; meanWaitSeconds: number; meanTalkSeconds: number }) {
+export function calibrationRows(t: Tally, target: CityFigures) {
   const rows: [string, number, number][] = [
     ['incoming calls', target.offered, t.callsOffered],
     ['answered', target.answered, t.callsAnswered],
