@@ -2,6 +2,8 @@ import { instantOf } from '../../domain/calendar.ts';
 import { type KpiDefinition, kpiRegistry } from '../../domain/kpi/definitions.ts';
 import type { Scope } from '../db/cases.repository.ts';
 import type { Executor } from '../db/database.ts';
+import { rollupGrain } from '../db/kpi-rollups.repository.ts';
+import { casesOpened } from '../db/kpi.repository.ts';
 import { listMunicipalities, listServices } from '../db/reference.repository.ts';
 import { CallKpiQuerySchema, CaseKpiQuerySchema, type MonthlyReport, type MonthlyReportQuery } from '../schemas/kpi.ts';
 import { callKpis, caseKpis } from './kpi.service.ts';
@@ -32,17 +34,19 @@ async function figures(db: Executor, scope: Scope, municipalityId: string | unde
 export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyReportQuery, 'month' | 'municipalityId'>): Promise<MonthlyReport> {
   const [year, month] = q.month.split('-').map(Number) as [number, number];
   const [from, to] = [monthStart(year, month), monthStart(year, month + 1)];
-  const [[calls, cases], [lyCalls, lyCases], [callTrend, caseTrend], municipalities, services] = await Promise.all([
-    figures(db, scope, q.municipalityId, from, to),
+  // The month's own figures are the trend's last point; only its services are asked apart.
+  const monthRange = { from, to, bucket: 'month' as const };
+  const [[lyCalls, lyCases], [callTrend, caseTrend], opened, municipalities, services] = await Promise.all([
     figures(db, scope, q.municipalityId, monthStart(year - 1, month), monthStart(year - 1, month + 1)),
     figures(db, scope, q.municipalityId, monthStart(year, month - 11), to),
+    casesOpened(db, scope, q.municipalityId ? { municipalityId: q.municipalityId } : {}, monthRange, rollupGrain(monthRange)),
     listMunicipalities(db),
     listServices(db, q.municipalityId),
   ]);
-  const now = { ...calls.totals, ...cases.totals } as Record<string, number | null>;
+  const now = { ...callTrend.series.at(-1), ...caseTrend.series.at(-1) } as Record<string, number | null>;
   const before = { ...lyCalls.totals, ...lyCases.totals } as Record<string, number | null>;
   const served = municipalities.filter((m) => (q.municipalityId ? m.id === q.municipalityId : scope.includes(m.id)));
-  const opened = cases.breakdowns.service.reduce((n, s) => n + s.casesOpened, 0);
+  const openedInMonth = opened.service.reduce((n, s) => n + s.casesOpened, 0);
   return {
     month: q.month, municipalityId: q.municipalityId ?? null, title: served.map((m) => m.name).join(', '),
     from: from.toISOString(), to: to.toISOString(),
@@ -52,8 +56,8 @@ export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyR
       const lastYear = before[id] ?? null;
       return { id, label: d.label.it, unit: d.unit, value, lastYear, change: value !== null && lastYear ? value / lastYear - 1 : null };
     }),
-    topServices: cases.breakdowns.service.slice(0, 10).map((s) => ({
-      serviceCode: s.key!, name: services.find((x) => x.code === s.key)?.name ?? null, casesOpened: s.casesOpened, share: s.casesOpened / opened,
+    topServices: opened.service.slice(0, 10).map((s) => ({
+      serviceCode: s.key!, name: services.find((x) => x.code === s.key)?.name ?? null, casesOpened: s.casesOpened, share: s.casesOpened / openedInMonth,
     })),
     trends: callTrend.series.map((c, i) => {
       const k = caseTrend.series[i]!;
