@@ -135,6 +135,23 @@ export interface CallEventsTable {
   data: Json<CallEvent>;
   recorded_at: CreatedAt;
 }
+/** Hourly rollups of calls and cases, kept by triggers (migrations/2026_11_25_1600_kpi_rollups.ts). */
+export interface KpiCallHoursTable {
+  hour: Timestamp; municipality_id: string; queue: string; offered: number; answered: number; abandoned: number; transferred: number;
+  /** numeric: exact sums of seconds. */
+  answer_wait_sum: string; talked: number; talk_sum: string; answered_within: number[]; abandoned_under: number[];
+}
+export interface KpiCaseHoursTable {
+  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
+  opened: number; resolved: number; closed: number; closed_first_level: number;
+}
+export interface KpiCaseEventHoursTable {
+  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
+  tasks_done: number; tasks_on_time: number; breaches: number; solicitations: number; complaints: number;
+  callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number;
+}
+/** The same per local day (Europe/Rome), kept from the hourly rows. */
+type DayRollup<T> = Omit<T, 'hour'> & { day: string };
 
 export interface LinesTable {
   id: string; municipality_id: string; calendar_id: string; numbers: ColumnType<string[], string[], string[]>;
@@ -165,6 +182,12 @@ export interface Database {
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;
+  kpi_call_hours: KpiCallHoursTable;
+  kpi_case_hours: KpiCaseHoursTable;
+  kpi_case_event_hours: KpiCaseEventHoursTable;
+  kpi_call_days: DayRollup<KpiCallHoursTable> & { offered_by_hour: number[] };
+  kpi_case_days: DayRollup<KpiCaseHoursTable>;
+  kpi_case_event_days: DayRollup<KpiCaseEventHoursTable>;
 }
 
 /** What a repository function runs on: the pool, or the caller's transaction. */

@@ -3,6 +3,7 @@ import type { HourCount } from '../../domain/kpi/forecast.ts';
 import { type CaseKpiQuery, type KpiScopeFilter, kpiTimeZone } from '../schemas/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
+import type { Grain } from './kpi-rollups.repository.ts';
 
 /**
  * The case KPIs as SQL over the read model (cases, tasks, case_events), one query per family.
@@ -46,22 +47,40 @@ interface BucketRow { bucket: Date; ends: Date }
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 
+/** A rollup's rows with their instant as `at`: its UTC hour, or its local day's midnight. */
+const rollupRows = (table: 'kpi_case' | 'kpi_case_event', grain: 'hours' | 'days') => (grain === 'hours'
+  ? sql`select c.hour as at, c.* from ${sql.table(`${table}_hours`)} c`
+  : sql`select (c.day::timestamp at time zone ${kpiTimeZone}) as at, c.* from ${sql.table(`${table}_days`)} c`);
+
+/**
+ * Cases as counted facts at an instant (`at`), with the columns the filters read (as `c`): from the
+ * cases table one row per case (`raw`: which instant, what each case counts for), or from a
+ * rollup one row per hour or day and kind (`rollup`: its counts of the same).
+ */
+function caseFacts(grain: Grain, raw: { at: string; columns: RawBuilder<unknown> }, rollup: RawBuilder<unknown>) {
+  return grain === 'raw'
+    ? sql`select ${sql.raw(raw.at)} as at, c.municipality_id, c.service_code, c.channel, c.office_id, ${raw.columns} from cases c`
+    : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, ${rollup} from (${rollupRows('kpi_case', grain)}) c`;
+}
+
 /** Cases opened: per bucket, and over the range per channel, service, office and municipality. */
-export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const source = caseFacts(grain, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
   const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
     with opened as (
-      select ${bucketOf(r, 'c.created_at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id
-      from cases c
-      where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
+      select ${bucketOf(r, 'c.at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
+      from (${source}) c
+      where ${caseFilter(scope, f)} and ${within(r, 'c.at')} and c.n <> 0
     )
     select bucket, channel, service_code, office_id, municipality_id,
-           grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, count(*)::int as n
+           grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, sum(n)::int as n
     from opened
     group by grouping sets ((bucket), (channel), (service_code), (office_id), (municipality_id))`.execute(db);
   // grouping() sets a bit for each column rolled up: the one left clear names the row's dimension.
   const of = (bit: number) => rows.filter((row) => row.dimension === 0b11111 - bit);
   const keyed = (bit: number, key: (row: (typeof rows)[number]) => string | null) =>
-    of(bit).map((row) => ({ key: key(row), casesOpened: row.n })).sort((a, b) => b.casesOpened - a.casesOpened);
+    of(bit).map((row) => ({ key: key(row), casesOpened: row.n }))
+      .sort((a, b) => b.casesOpened - a.casesOpened || (a.key ?? '').localeCompare(b.key ?? ''));
   return {
     perBucket: new Map(of(0b10000).map((row) => [row.bucket!.getTime(), row.n])),
     channel: keyed(0b01000, (row) => row.channel),
@@ -72,74 +91,110 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
 }
 
 /** Cases closed (withdrawals apart) and those of them closed without ever reaching an office. */
-export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const source = caseFacts(grain, {
+    at: 'c.resolved_at',
+    columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
+  }, sql`c.closed, c.closed_first_level as first_level`);
   const { rows } = await sql<{ bucket: Date; closed: number; first_level: number }>`
-    select ${bucketOf(r, 'c.resolved_at')} as bucket, count(*)::int as closed,
-           count(*) filter (where not exists (select from tasks t where t.case_id = c.id))::int as first_level
-    from cases c
-    where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')} and c.outcome <> 'withdrawn'
+    select ${bucketOf(r, 'c.at')} as bucket, sum(c.closed)::int as closed, sum(c.first_level)::int as first_level
+    from (${source}) c
+    where ${caseFilter(scope, f)} and ${within(r, 'c.at')}
     group by 1`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
+}
+
+/** Cases opened minus cases resolved (any outcome), per instant: the backlog's moves. */
+const caseMoves = (grain: Grain) => (grain === 'raw'
+  ? sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
+        union all
+        select c.resolved_at, c.municipality_id, c.service_code, c.channel, c.office_id, -1 from cases c where c.resolved_at is not null`
+  : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta
+        from (${rollupRows('kpi_case', grain)}) c`);
+
+/**
+ * Cases open at `at` (created before it, not resolved before it): the daily rollup up to its local
+ * day, the hourly one up to its hour, the raw rows after.
+ */
+function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
+  const midnight = sql`((${at} at time zone ${kpiTimeZone})::date::timestamp at time zone ${kpiTimeZone})`;
+  const hour = sql`date_trunc('hour', ${at}, 'UTC')`;
+  return sql`(
+    select coalesce(sum(c.delta), 0)::int from (
+      select c.* from (${caseMoves('days')}) c where c.at < ${midnight}
+      union all
+      select c.* from (${caseMoves('hours')}) c where c.at >= ${midnight} and c.at < ${hour}
+      union all
+      select c.* from (${caseMoves('raw')}) c where c.at >= ${hour} and c.at < ${at}
+    ) c where ${caseFilter(scope, f)}
+  )`;
 }
 
 /**
  * Open cases at the end of each bucket: those open at `from`, plus the running sum of cases
  * opened minus cases resolved since (a case is open from created_at until resolved_at).
  */
-export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
   const { rows } = await sql<{ bucket: Date; backlog: number }>`
     with ${bucketsCte(r)},
-    at_start as (
-      select count(*)::int as open from cases c
-      where ${caseFilter(scope, f)} and c.created_at < ${r.from} and (c.resolved_at is null or c.resolved_at >= ${r.from})
-    ),
-    moves as (
-      select ${bucketOf(r, 'c.created_at')} as bucket, 1 as delta from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.created_at')}
-      union all
-      select ${bucketOf(r, 'c.resolved_at')}, -1 from cases c where ${caseFilter(scope, f)} and ${within(r, 'c.resolved_at')}
-    ),
-    per_bucket as (select bucket, sum(delta) as delta from moves group by bucket)
-    select b.bucket, (at_start.open + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
-    from buckets b cross join at_start left join per_bucket p using (bucket)`.execute(db);
+    per_bucket as (
+      select ${bucketOf(r, 'c.at')} as bucket, sum(c.delta) as delta
+      from (${caseMoves(grain)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at')} group by 1
+    )
+    select b.bucket, (${openAt(scope, f, sql`${r.from}::timestamptz`)} + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
+    from buckets b left join per_bucket p using (bucket)`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row.backlog]));
 }
 
-/** Cases open at the end of the range (or now, if that is sooner) by elapsed age in days. */
+/**
+ * Cases open at the end of the range (or now, if that is sooner) by elapsed age in days: those of
+ * the last 31 days one by one, the older ones as all open cases less those.
+ */
 export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+  const end = sql`least(${r.to}::timestamptz, now())`;
   const { rows } = await sql<{ range: '0-2' | '3-7' | '8-30' | '>30'; cases: number }>`
-    with open_cases as (
-      select floor(extract(epoch from (least(${r.to}::timestamptz, now()) - c.created_at)) / 86400) as days
+    with recent as (
+      select floor(extract(epoch from (${end} - c.created_at)) / 86400) as days
       from cases c
-      where ${caseFilter(scope, f)} and c.created_at < least(${r.to}::timestamptz, now())
-        and (c.resolved_at is null or c.resolved_at >= least(${r.to}::timestamptz, now()))
+      where ${caseFilter(scope, f)} and c.created_at < ${end} and c.created_at > ${end} - interval '31 days'
+        and (c.resolved_at is null or c.resolved_at >= ${end})
+    ),
+    ranges as (
+      select case when days <= 2 then '0-2' when days <= 7 then '3-7' else '8-30' end as range, count(*)::int as cases
+      from recent group by 1
     )
-    select case when days <= 2 then '0-2' when days <= 7 then '3-7' when days <= 30 then '8-30' else '>30' end as range,
-           count(*)::int as cases
-    from open_cases group by 1`.execute(db);
+    select range, cases from ranges
+    union all
+    select '>30', ${openAt(scope, f, end)} - coalesce((select sum(cases) from ranges), 0)::int`.execute(db);
   return new Map(rows.map((row) => [row.range, row.cases]));
 }
+
+/** Case events as counted facts per hour or day (the rollup's columns), with the filter columns as `c`. */
+const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: 'hours' | 'days') => sql`
+  select ${bucketOf(r, 'c.at')} as bucket, c.*, nullif(c.office_id, '') as fact_office from (${rollupRows('kpi_case_event', grain)}) c
+  where ${caseFilter(scope, f)} and ${within(r, 'c.at')}`;
 
 /**
  * Office tasks done (at their `task.completed` event; one task per case) and whether on time, and
  * SLA breaches (at their `sla.breached` event, for the office that held the task): per bucket, and
  * per office over the range.
  */
-export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
+export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  const facts = grain !== 'raw'
+    ? sql`select bucket, fact_office as office_id, tasks_done as done, tasks_on_time as on_time, breaches as breached
+          from (${eventRollup(scope, f, r, grain)}) c where (c.tasks_done, c.breaches) <> (0, 0)`
+    : sql`select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
+          from tasks t
+          join cases c on c.id = t.case_id
+          join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
+          where ${caseFilter(scope, f, 't.office_id')} and ${within(r, 'e.at')}
+          union all
+          select ${bucketOf(r, 'e.at')} as bucket, e.data->>'from' as office_id, 0 as done, 0 as on_time, 1 as breached
+          from case_events e
+          join cases c on c.id = e.case_id
+          where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}`;
   const { rows } = await sql<{ bucket: Date | null; office_id: string | null; dimension: number; done: number; on_time: number; breaches: number }>`
-    with done as (
-      select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
-      from tasks t
-      join cases c on c.id = t.case_id
-      join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
-      where ${caseFilter(scope, f, 't.office_id')} and ${within(r, 'e.at')}
-    ),
-    breaches as (
-      select ${bucketOf(r, 'e.at')} as bucket, e.data->>'from' as office_id, 0 as done, 0 as on_time, 1 as breached
-      from case_events e
-      join cases c on c.id = e.case_id
-      where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}
-    ),
-    facts as (select * from done union all select * from breaches)
+    with facts as (${facts})
     select bucket, office_id, grouping(bucket, office_id) as dimension,
            sum(done)::int as done, sum(on_time)::int as on_time, sum(breached)::int as breaches
     from facts
@@ -154,36 +209,40 @@ export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilte
  * What citizens did and were done for, from case events: solicitations, complaints, callbacks that
  * ended after at least one call, and survey answers with a 1–5 satisfaction score.
  */
-export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange) {
-  const { rows } = await sql<{
-    bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number;
-    survey_answers: number; satisfied: number;
-  }>`
-    with events as (
-      select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
-             case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
-                  then (e.data->'answers'->>'satisfaction')::int end as satisfaction
-      from case_events e
-      join cases c on c.id = e.case_id
-      where e.type in ('citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
-        and ${caseFilter(scope, f)} and ${within(r, 'e.at')}
-    )
-    select bucket,
-           count(*) filter (where type = 'citizen.solicited')::int as solicitations,
-           count(*) filter (where type = 'complaint.opened')::int as complaints,
-           count(*) filter (where type = 'callback.answered'
-                              or (type = 'callback.failed' and coalesce((data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
-           count(*) filter (where type = 'callback.answered')::int as callbacks_answered,
-           count(satisfaction)::int as survey_answers,
-           count(*) filter (where satisfaction >= 4)::int as satisfied
-    from events group by bucket`.execute(db);
+export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
+  type Row = { bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number };
+  const { rows } = grain !== 'raw'
+    ? await sql<Row>`
+        select bucket, sum(solicitations)::int as solicitations, sum(complaints)::int as complaints,
+               sum(callbacks_attempted)::int as callbacks_attempted, sum(callbacks_answered)::int as callbacks_answered,
+               sum(survey_answers)::int as survey_answers, sum(satisfied)::int as satisfied
+        from (${eventRollup(scope, f, r, grain)}) c group by bucket`.execute(db)
+    : await sql<Row>`
+        with events as (
+          select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
+                 case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
+                      then (e.data->'answers'->>'satisfaction')::int end as satisfaction
+          from case_events e
+          join cases c on c.id = e.case_id
+          where e.type in ('citizen.solicited', 'complaint.opened', 'callback.answered', 'callback.failed', 'survey.answered')
+            and ${caseFilter(scope, f)} and ${within(r, 'e.at')}
+        )
+        select bucket,
+               count(*) filter (where type = 'citizen.solicited')::int as solicitations,
+               count(*) filter (where type = 'complaint.opened')::int as complaints,
+               count(*) filter (where type = 'callback.answered'
+                                  or (type = 'callback.failed' and coalesce((data->>'attempts')::int, 0) > 0))::int as callbacks_attempted,
+               count(*) filter (where type = 'callback.answered')::int as callbacks_answered,
+               count(satisfaction)::int as survey_answers,
+               count(*) filter (where satisfaction >= 4)::int as satisfied
+        from events group by bucket`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
 }
 
-/** Contacts (cases opened) per hour in [from, to): the history the staffing forecast learns from. */
-export async function hourlyContacts(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date): Promise<HourCount[]> {
+/** Cases opened per interval of `minutes` from `from` to `to`: the staffing forecast's history and actual without call records. */
+export async function openedPerInterval(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date, minutes: number): Promise<HourCount[]> {
   const { rows } = await sql<{ at: Date; n: number }>`
-    select date_trunc('hour', c.created_at) as at, count(*)::int as n
+    select date_bin(${`${minutes} minutes`}::interval, c.created_at, ${from}) as at, count(*)::int as n
     from cases c
     where ${caseFilter(scope, f)} and c.created_at >= ${from} and c.created_at < ${to}
     group by 1`.execute(db);

@@ -4,8 +4,13 @@ import type { Db } from '../../platform/db.ts';
 import { can, type Principal, principalOf, serves } from '../auth/principal.ts';
 import { findOffice } from '../db/offices.repository.ts';
 import { ApiError, ProblemSchema } from '../errors.ts';
-import { CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, StaffingQuerySchema, StaffingSchema } from '../schemas/kpi.ts';
-import { caseKpis, staffing } from '../services/kpi.service.ts';
+import {
+  CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, MonthlyReportQuerySchema,
+  MonthlyReportSchema, StaffingQuerySchema, StaffingSchema,
+} from '../schemas/kpi.ts';
+import { reportCsv, reportPdf, reportXlsx } from '../services/kpi-report.files.ts';
+import { monthlyReport } from '../services/kpi-report.service.ts';
+import { callKpis, caseKpis, staffing } from '../services/kpi.service.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 
@@ -45,6 +50,20 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
     return caseKpis(db, p.municipalities, req.query);
   });
 
+  app.get('/kpi/calls', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'getCallKpis', tags: ['kpi'],
+      summary: 'Call KPIs of the lines of the municipalities you serve by hour, day, week or month (Europe/Rome): offered, answered, abandoned, transferred, speed of answer, talk time, service level, abandonment rate, and a weekday × hour heat map',
+      querystring: CallKpiQuerySchema,
+      response: { 200: CallKpisSchema, ...problems },
+    },
+  }, async (req) => {
+    const p = principalOf(req);
+    await assertFilterServed(db, p, req.query);
+    return callKpis(db, p.municipalities, req.query);
+  });
+
   app.get('/kpi/staffing', {
     config: { access: can.readKpis },
     schema: {
@@ -57,5 +76,32 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
     const p = principalOf(req);
     await assertFilterServed(db, p, req.query);
     return staffing(db, p.municipalities, req.query, Date.now());
+  });
+
+  const files = {
+    csv: { type: 'text/csv; charset=utf-8', render: reportCsv },
+    xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', render: reportXlsx },
+    pdf: { type: 'application/pdf', render: reportPdf },
+  } as const;
+  app.get('/kpi/report', {
+    config: { access: can.readKpis },
+    schema: {
+      operationId: 'getMonthlyReport', tags: ['kpi'],
+      summary: 'The monthly report like the city\'s own: the month\'s KPIs, the same month last year and the change, top services, twelve months of trend',
+      description: 'format=json (default) answers the MonthlyReport below; csv and xlsx answer its data as a file, pdf the report to read (Italian).',
+      querystring: MonthlyReportQuerySchema,
+      response: { 200: MonthlyReportSchema, ...problems },
+    },
+  }, async (req, reply) => {
+    const p = principalOf(req);
+    await assertFilterServed(db, p, req.query);
+    const { format, ...q } = req.query;
+    const report = await monthlyReport(db, p.municipalities, q);
+    if (format === 'json') return report;
+    const file = files[format];
+    const name = `rapporto-${q.month}${q.municipalityId ? `-${q.municipalityId}` : ''}.${format}`;
+    // A file: Fastify sends a string or a buffer as it is, past the JSON schema (typed for the JSON answer).
+    const body = (await file.render(report)) as unknown as typeof report;
+    return reply.type(file.type).header('content-disposition', `attachment; filename="${name}"`).send(body);
   });
 };

@@ -2,9 +2,12 @@ import { agentsNeeded } from '../../domain/kpi/erlang-c.ts';
 import { forecastHourly } from '../../domain/kpi/forecast.ts';
 import type { Scope } from '../db/cases.repository.ts';
 import type { Executor } from '../db/database.ts';
-import { ageing, backlog, casesClosed, casesOpened, citizenEvents, hourlyContacts, listBuckets, serviceLevels } from '../db/kpi.repository.ts';
+import { callFacts, type CallFacts, callHeatMap, hourlyCalls, offeredPerInterval } from '../db/call-kpi.repository.ts';
+import { rollupGrain } from '../db/kpi-rollups.repository.ts';
+import { ageing, backlog, casesClosed, casesOpened, citizenEvents, listBuckets, openedPerInterval, serviceLevels } from '../db/kpi.repository.ts';
 import {
-  ageRanges, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema, kpiTimeZone, type Staffing, type StaffingQuery,
+  ageRanges, type CallKpiQuery, type CallKpis, type CallKpiValues, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema,
+  kpiTimeZone, type Staffing, type StaffingQuery,
 } from '../schemas/kpi.ts';
 
 const hourMs = 3_600_000;
@@ -24,13 +27,14 @@ const withRatios = (c: Counts): CaseKpiValues => ({
   csat: ratio(c.satisfied, c.surveyAnswers),
 });
 
-/** The case KPIs of the caller's municipalities: a time series, its totals and breakdowns. */
-export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Promise<CaseKpis> {
+/** The case KPIs of the caller's municipalities: a time series, its totals and breakdowns (and the ageing, unless not wanted). */
+export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery, o: { ageing: boolean } = { ageing: true }): Promise<CaseKpis> {
   const { bucket, from, to, ...filter } = q;
   const r = { bucket, from: new Date(from), to: new Date(to) };
+  const grain = rollupGrain(r);
   const [buckets, opened, closed, open, ages, sla, events] = await Promise.all([
-    listBuckets(db, r), casesOpened(db, scope, filter, r), casesClosed(db, scope, filter, r), backlog(db, scope, filter, r),
-    ageing(db, scope, filter, r), serviceLevels(db, scope, filter, r), citizenEvents(db, scope, filter, r),
+    listBuckets(db, r), casesOpened(db, scope, filter, r, grain), casesClosed(db, scope, filter, r, grain), backlog(db, scope, filter, r, grain),
+    o.ageing ? ageing(db, scope, filter, r) : new Map<string, number>(), serviceLevels(db, scope, filter, r, grain), citizenEvents(db, scope, filter, r, grain),
   ]);
   const counts: (Counts & { start: Date; end: Date })[] = buckets.map(({ bucket: start, ends }) => {
     const k = start.getTime();
@@ -49,7 +53,7 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
   });
   const totals = Object.fromEntries(countKeys.map((k) => [k, counts.reduce((n, c) => n + c[k], 0)])) as Counts;
   return {
-    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(),
+    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain,
     series: counts.map(({ start, end, ...c }) => ({ start: start.toISOString(), end: end.toISOString(), ...withRatios(c) })),
     totals: withRatios({ ...totals, backlog: counts.at(-1)?.backlog ?? 0 }),
     breakdowns: { channel: opened.channel, service: opened.service, office: opened.office, municipality: opened.municipality },
@@ -60,30 +64,77 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery): Pro
   };
 }
 
+const noFacts: CallFacts = {
+  offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, transferred: 0, within: 0, answer_wait_sum: 0, talked: 0, talk_sum: 0,
+};
+/** Seconds to the millisecond: sums of many float seconds differ in their last digits by summing order. */
+const meanSeconds = (sum: number, n: number) => (n > 0 ? Math.round((sum / n) * 1000) / 1000 : null);
+const callValues = (c: CallFacts): CallKpiValues => {
+  const abandoned = c.abandoned - c.short_abandoned;
+  return {
+    callsOffered: c.offered, callsAnswered: c.answered, callsAbandoned: abandoned, shortAbandoned: c.short_abandoned,
+    callsTransferred: c.transferred, answeredWithinThreshold: c.within,
+    averageSpeedOfAnswerSeconds: meanSeconds(c.answer_wait_sum, c.answered), averageTalkSeconds: meanSeconds(c.talk_sum, c.talked),
+    serviceLevel: ratio(c.within, c.answered + abandoned), abandonmentRate: ratio(abandoned, c.offered - c.short_abandoned),
+  };
+};
+
+/** The call KPIs of the caller's lines: a time series, its totals and the weekday × hour heat map. */
+export async function callKpis(db: Executor, scope: Scope, q: CallKpiQuery): Promise<CallKpis> {
+  const { bucket, from, to, serviceLevelSeconds, shortAbandonSeconds, ...filter } = q;
+  const r = { bucket, from: new Date(from), to: new Date(to) };
+  const thresholds = { serviceLevelSeconds, shortAbandonSeconds };
+  const grain = rollupGrain(r);
+  const [buckets, facts, heatMap] = await Promise.all([
+    listBuckets(db, r), callFacts(db, scope, filter, r, thresholds, grain), callHeatMap(db, scope, filter, r, grain),
+  ]);
+  const series = buckets.map(({ bucket: start, ends }) => ({ start, end: ends, facts: facts.get(start.getTime()) ?? noFacts }));
+  const totals = Object.fromEntries(Object.keys(noFacts).map((k) => [k, series.reduce((n, s) => n + s.facts[k as keyof CallFacts], 0)])) as unknown as CallFacts;
+  return {
+    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain, thresholds,
+    series: series.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), ...callValues(s.facts) })),
+    totals: callValues(totals),
+    heatMap,
+  };
+}
+
 const staffingMethod = 'seasonal mean by weekday × hour (Europe/Rome) with weekly trend; Erlang C per interval';
 
 /**
- * Contacts forecast per interval for the weeks ahead, from the cases opened in the weeks before,
- * and the agents each interval needs (Erlang C) for the target service level.
+ * Contacts forecast per interval for the weeks ahead, from the weeks before: the calls offered on
+ * the lines when there are call records and no case-only filter (service, office, channel), else
+ * the cases opened; the agents each interval needs (Erlang C) for the target service level; and
+ * the actual contacts of the intervals already over.
  */
 export async function staffing(db: Executor, scope: Scope, q: StaffingQuery, now: number): Promise<Staffing> {
   const { from: fromParam, weeks, historyWeeks, ahtSeconds, targetServiceLevel, thresholdSeconds, maxOccupancy, intervalMinutes, ...filter } = q;
   const from = fromParam ? Math.floor(Date.parse(fromParam) / hourMs) * hourMs : Math.ceil(now / hourMs) * hourMs;
   const historyFrom = from - historyWeeks * weekMs;
-  const history = await hourlyContacts(db, scope, filter, new Date(historyFrom), new Date(from));
+  const [start, end, actualEnd] = [new Date(historyFrom), new Date(from), new Date(Math.min(now, from + weeks * weekMs))];
+  const callsFit = !filter.serviceCode && !filter.officeId && !filter.channel;
+  const calls = callsFit ? await hourlyCalls(db, scope, filter, start, end) : [];
+  const source = calls.length > 0 ? 'calls' as const : 'cases' as const;
+  const history = source === 'calls' ? calls : await openedPerInterval(db, scope, filter, start, end, 60);
+  const actual = actualEnd.getTime() <= from ? [] : source === 'calls'
+    ? await offeredPerInterval(db, scope, filter, end, actualEnd, intervalMinutes)
+    : await openedPerInterval(db, scope, filter, end, actualEnd, intervalMinutes);
+  const actualAt = new Map(actual.map((a) => [a.at, a.count]));
   const forecast = forecastHourly({ history, from, weeks, historyWeeks });
   const perHour = 60 / intervalMinutes;
+  const intervalMs = intervalMinutes * 60_000;
   const target = { serviceLevel: targetServiceLevel, thresholdSeconds, maxOccupancy };
   return {
     method: staffingMethod,
-    history: { from: new Date(historyFrom).toISOString(), to: new Date(from).toISOString(), contacts: history.reduce((n, h) => n + h.count, 0) },
+    history: { from: start.toISOString(), to: end.toISOString(), source, contacts: history.reduce((n, h) => n + h.count, 0) },
     trendPerWeek: forecast.trendPerWeek,
     intervals: forecast.hours.flatMap(({ at, count }) => Array.from({ length: perHour }, (_, i) => {
       const calls = count / perHour;
       const p = agentsNeeded({ calls, intervalSeconds: intervalMinutes * 60, ahtSeconds }, target);
+      const intervalStart = at + i * intervalMs;
       return {
-        start: new Date(at + i * intervalMinutes * 60_000).toISOString(), forecastContacts: calls, erlangs: p.erlangs,
-        agentsNeeded: p.agents, serviceLevel: p.serviceLevel, asaSeconds: p.asaSeconds, occupancy: p.occupancy,
+        start: new Date(intervalStart).toISOString(), forecastContacts: calls,
+        actualContacts: intervalStart + intervalMs <= now ? actualAt.get(intervalStart) ?? 0 : null,
+        erlangs: p.erlangs, agentsNeeded: p.agents, serviceLevel: p.serviceLevel, asaSeconds: p.asaSeconds, occupancy: p.occupancy,
       };
     })),
   };

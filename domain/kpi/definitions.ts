@@ -3,8 +3,8 @@
  * each family (cases today, calls when the call records land) adding its own list. The formula
  * is what the SQL computes, in words; the README's KPI section says the same.
  */
-export type KpiUnit = 'count' | 'ratio' | 'agents' | 'contacts';
-export type KpiFamily = 'cases' | 'staffing';
+export type KpiUnit = 'count' | 'ratio' | 'agents' | 'contacts' | 'seconds';
+export type KpiFamily = 'cases' | 'calls' | 'staffing';
 
 export interface KpiDefinition {
   id: string;
@@ -90,10 +90,62 @@ export const caseKpis = [
   },
 ] as const satisfies readonly KpiDefinition[];
 
+/**
+ * The calls of a bucket are the inbound contacts on a municipality's line whose started_at falls
+ * in it; a transfer's own leg (linked_call_id set) is not a new call. T = serviceLevelSeconds
+ * (default 20), S = shortAbandonSeconds (default 5).
+ */
+export const callKpis = [
+  {
+    id: 'callsOffered', family: 'calls', unit: 'count', label: { it: 'Chiamate in ingresso', en: 'Calls offered' },
+    formula: 'inbound calls on the line, transfer legs apart, by started_at; also by local weekday × hour (the heat map)',
+  },
+  {
+    id: 'callsAnswered', family: 'calls', unit: 'count', label: { it: 'Chiamate risposte', en: 'Calls answered' },
+    formula: 'callsOffered with a connected_at',
+  },
+  {
+    id: 'callsAbandoned', family: 'calls', unit: 'count', label: { it: 'Chiamate abbandonate', en: 'Calls abandoned' },
+    formula: 'callsOffered never connected whose end_cause is abandoned, after waiting at least S seconds (wait_seconds, else ended_at − started_at)',
+  },
+  {
+    id: 'shortAbandoned', family: 'calls', unit: 'count', label: { it: 'Abbandoni brevi', en: 'Short abandons' },
+    formula: 'abandoned calls that waited less than S seconds: counted apart, out of the abandonment rate and the service level',
+  },
+  {
+    id: 'callsTransferred', family: 'calls', unit: 'count', label: { it: 'Chiamate deviate', en: 'Calls transferred' },
+    formula: 'callsOffered whose end_cause is transferred (handed to another number, which is a linked contact of its own)',
+  },
+  {
+    id: 'answeredWithinThreshold', family: 'calls', unit: 'count', label: { it: 'Risposte entro la soglia', en: 'Answered within the threshold' },
+    formula: 'callsAnswered with connected_at − started_at ≤ T seconds',
+  },
+  {
+    id: 'averageSpeedOfAnswerSeconds', family: 'calls', unit: 'seconds', label: { it: "Tempo medio d'attesa", en: 'Average speed of answer' },
+    formula: 'mean of connected_at − started_at over callsAnswered (ringing, menu and queue: the wait the citizen lives)',
+  },
+  {
+    id: 'averageTalkSeconds', family: 'calls', unit: 'seconds', label: { it: 'Tempo medio parlato', en: 'Average talk (handle) time' },
+    formula: 'mean of ended_at − connected_at over callsAnswered that have ended; the records carry no wrap-up, so this is also the handle time',
+  },
+  {
+    id: 'serviceLevel', family: 'calls', unit: 'ratio', label: { it: 'Livello di servizio', en: 'Service level' },
+    formula: 'answeredWithinThreshold ÷ (callsAnswered + callsAbandoned)',
+  },
+  {
+    id: 'abandonmentRate', family: 'calls', unit: 'ratio', label: { it: 'Tasso di abbandono', en: 'Abandonment rate' },
+    formula: 'callsAbandoned ÷ (callsOffered − shortAbandoned)',
+  },
+] as const satisfies readonly KpiDefinition[];
+
 export const staffingKpis = [
   {
     id: 'forecastContacts', family: 'staffing', unit: 'contacts', label: { it: 'Contatti previsti', en: 'Forecast contacts' },
-    formula: 'seasonal mean by weekday × hour (Europe/Rome) of the last weeks, with their weekly trend (domain/kpi/forecast.ts)',
+    formula: 'seasonal mean by weekday × hour (Europe/Rome) of the last weeks, with their weekly trend (domain/kpi/forecast.ts), of callsOffered when the lines have call records in the history, else of cases opened',
+  },
+  {
+    id: 'actualContacts', family: 'staffing', unit: 'contacts', label: { it: 'Contatti effettivi', en: 'Actual contacts' },
+    formula: 'callsOffered in the interval when the lines have call records in the history, else cases opened; null for intervals not yet over',
   },
   {
     id: 'agentsNeeded', family: 'staffing', unit: 'agents', label: { it: 'Operatori necessari', en: 'Agents needed' },
@@ -101,7 +153,7 @@ export const staffingKpis = [
   },
 ] as const satisfies readonly KpiDefinition[];
 
-/** Every KPI, by family; the call KPIs join here. */
-export const kpiRegistry: readonly KpiDefinition[] = [...caseKpis, ...staffingKpis];
+/** Every KPI, by family. */
+export const kpiRegistry: readonly KpiDefinition[] = [...caseKpis, ...callKpis, ...staffingKpis];
 
 export type CaseKpiId = (typeof caseKpis)[number]['id'];

@@ -172,6 +172,14 @@ const expectations: Record<string, Expectation> = {
     access: readKpis, scope: 'path',
     own: () => ({ url: '/api/kpi/staffing?municipalityId=milano' }), other: () => ({ url: '/api/kpi/staffing?municipalityId=firenze' }),
   },
+  'GET /api/kpi/calls': {
+    access: readKpis, scope: 'path',
+    own: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=milano` }), other: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=firenze` }),
+  },
+  'GET /api/kpi/report': {
+    access: readKpis, scope: 'path',
+    own: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=milano&format=csv' }), other: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=firenze' }),
+  },
 };
 
 /** A row of Florence's in a Milan caller's answer. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Outcome } from '../../domain/case.ts';
+import { rebuildRollups, rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
 import { kpiRegistry } from '../../domain/kpi/definitions.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
@@ -280,7 +281,7 @@ describe('staffing', () => {
 
   it('forecasts next week from the last and staffs each hour by Erlang C', async () => {
     const s = await get(supervisor, 'staffing', params);
-    expect(s.history).toEqual({ from: '2025-03-02T23:00:00.000Z', to: '2025-03-09T23:00:00.000Z', contacts: 7 });
+    expect(s.history).toEqual({ from: '2025-03-02T23:00:00.000Z', to: '2025-03-09T23:00:00.000Z', source: 'cases', contacts: 7 });
     expect(s.trendPerWeek).toBe(1);
     expect(s.intervals).toHaveLength(168);
     // Monday 09:00: one contact of 180 s in an hour is 0.05 erlangs; one agent: P(wait) = 0.05,
@@ -300,6 +301,40 @@ describe('staffing', () => {
     expect(s.intervals).toHaveLength(336);
     expect(s.intervals.filter((i: { start: string }) => i.start.startsWith('2025-03-10T08:')).map((i: { forecastContacts: number }) => i.forecastContacts)).toEqual([0.5, 0.5]);
     expectProblem(await supervisor.inject({ url: `/api/kpi/staffing?${query({ ...params, intervalMinutes: '20' })}` }), 400, ['querystring.intervalMinutes']);
+  });
+});
+
+describe('rollups', () => {
+  it('read for whole-hour ranges over a day give what the raw rows give, and equal the cases as they change', async () => {
+    const byDay = await get(supervisor, 'cases', { ...range, bucket: 'day' });
+    expect(byDay.source).toBe('days');
+    // A ragged start reads the raw rows: the same figures (nothing happened in the first second).
+    const raw = await get(supervisor, 'cases', { ...range, from: '2025-03-03T00:00:01+01:00', bucket: 'day' });
+    expect(raw.source).toBe('raw');
+    const byHour = await get(supervisor, 'cases', { ...range, bucket: 'hour' });
+    expect(byHour.source).toBe('hours');
+    for (const other of [raw, byHour]) {
+      expect(other.totals).toEqual(byDay.totals);
+      expect(other.breakdowns).toEqual(byDay.breakdowns);
+      expect(other.offices).toEqual(byDay.offices);
+      expect(other.ageing).toEqual(byDay.ageing);
+    }
+    expect(await rollupDifferences(t.db)).toEqual([]);
+    // A case moving office and being resolved, and a task appearing on a closed case, move the rollups with them.
+    await t.db.updateTable('cases').set({ office_id: 'mi-tributi', resolved_at: rome('03-05T12:00:00'), outcome: 'resolved', status: 'resolved' }).where('id', '=', 'K-F').execute();
+    await t.db.insertInto('tasks').values({
+      id: 'K-C:1', case_id: 'K-C', office_id: 'mi-anagrafe', assignee: null, status: 'done', warning_at: rome('03-03T10:00:00'), due_at: rome('03-03T10:00:00'),
+      sla_state: 'on-track', escalated: false, waiting_since: null, created_at: rome('03-03T09:05:00'), updated_at: rome('03-03T09:05:00'), last_seq: 0,
+    }).execute();
+    expect(await rollupDifferences(t.db)).toEqual([]);
+    // F closed by its office on Wednesday; C no longer closed at the first level.
+    expect((await get(supervisor, 'cases', { ...range, bucket: 'day' })).totals).toMatchObject({ casesClosed: 5, resolvedFirstLevel: 1, backlog: 4 });
+    await t.db.deleteFrom('tasks').where('id', '=', 'K-C:1').execute();
+    await t.db.updateTable('cases').set({ office_id: 'mi-anagrafe', resolved_at: null, outcome: null, status: 'open' }).where('id', '=', 'K-F').execute();
+    expect(await rollupDifferences(t.db)).toEqual([]);
+    await t.db.transaction().execute(rebuildRollups);
+    expect(await rollupDifferences(t.db)).toEqual([]);
+    expect(await get(supervisor, 'cases', { ...range, bucket: 'day' })).toEqual(byDay);
   });
 });
 
