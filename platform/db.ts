@@ -17,6 +17,9 @@ export function createDb(config: Pick<Config, 'DATABASE_POOL_MAX' | 'DATABASE_SS
     max: config.DATABASE_POOL_MAX,
     ...(config.DATABASE_SSL_CA_PATH ? { ssl: { ca: readFileSync(config.DATABASE_SSL_CA_PATH, 'utf8') } } : {}),
   });
+  // An idle connection the server closed (a restart, a failover, an administrator) is dropped by the
+  // pool, which opens another on the next query; without a listener it would crash the process.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

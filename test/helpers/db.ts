@@ -27,7 +27,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: async () => {
       await db.destroy();
-      await admin(templateUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await admin(templateUrl, async (c) => {
+        // The pool's connections close a moment after destroy() returns: wait for them, so the
+        // drop does not have to cut a connection that is still saying goodbye.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }
