@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
+import { checkPage, type ConsolePlatform, logInAs, row, settled, startConsolePlatform, taxRefundsAtTheOffice } from '../helpers/console.ts';
 
 let p: ConsolePlatform;
 const transferred: string[] = [];
@@ -8,29 +8,10 @@ const transferred: string[] = [];
 /** Three TARI refunds at the tax office: the demo one first (most urgent), then two more. */
 beforeAll(async () => {
   p = await startConsolePlatform();
-  const operator = await p.api('giulia.rossi@020202.example');
-  const [demo] = await p.query<{ id: string }>("select id from cases where subject = 'Rimborso TARI 2025 pagata due volte'");
-  const opened = [demo!.id];
-  for (const [name, fiscalCode] of [['Carlo Neri', 'NRECRL75B12F205Y'], ['Anna Galli', 'GLLNNA82C45F205Q']] as const) {
-    const res = await operator('/api/cases', {
-      method: 'POST', body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: `Rimborso TARI di ${name}`,
-        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
-      }),
-    });
-    expect(res.status).toBe(201);
-    opened.push(((await res.json()) as { id: string }).id);
-  }
-  for (const id of opened) {
-    expect((await operator(`/api/cases/${id}/transfer`, { method: 'POST', body: '{}' })).status).toBe(200);
-    transferred.push(id);
-  }
+  transferred.push(...await taxRefundsAtTheOffice(p));
 });
 afterAll(async () => { await p?.stop(); });
 
-const row = (page: Page, caseId: string) => page.getByRole('row').filter({ hasText: caseId });
-/** A list first draws what it has cached, then what the API answers: act once the app bar's spinner is gone. */
-const settled = (page: Page) => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
 
 describe('back-office journey in the console', () => {
   it('works the office queue: claims, asks the citizen, answers and resolves, hands on; each refusal shows its reason', async () => {

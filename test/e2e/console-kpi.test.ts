@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
+import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform, settled } from '../helpers/console.ts';
 
 let p: ConsolePlatform;
 let page: Page;
@@ -48,7 +48,6 @@ async function caseKpis(bucket: string): Promise<CaseKpis> {
 }
 
 const tile = (label: string) => page.getByRole('region', { name: label, exact: true });
-const settled = () => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
 
 describe('KPI dashboard in the console', () => {
   it('shows the API’s figures under the registry’s labels, in Italian and English', async () => {
@@ -72,7 +71,7 @@ describe('KPI dashboard in the console', () => {
     const byChannel = page.getByRole('region', { name: 'per canale', exact: true });
     await byChannel.getByText('Mostra i valori in tabella').click();
     await byChannel.getByRole('link', { name: `${web} Web: mostra le pratiche` }).waitFor();
-    await settled();
+    await settled(page);
     await checkPage(page, 'console-kpi-cases');
 
     // English, then back (the app bar hides while the page is scrolled).
@@ -97,7 +96,7 @@ describe('KPI dashboard in the console', () => {
     const filter = JSON.parse(new URL(page.url().replace('#/', '')).searchParams.get('filter')!) as Record<string, string>;
     expect(Date.parse(filter.createdFrom!)).toBe(Date.parse(range.from));
     expect(Date.parse(filter.createdTo!)).toBe(Date.parse(range.to));
-    await settled();
+    await settled(page);
     await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(5);
     await checkPage(page, 'console-kpi-drill-down');
 
@@ -106,7 +105,7 @@ describe('KPI dashboard in the console', () => {
     await tile('Arretrato').getByRole('link').click();
     await page.waitForURL(/#\/cases\?/);
     expect(decodeURIComponent(page.url())).toContain('"status":"open"');
-    await settled();
+    await settled(page);
     await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(byDay.totals.backlog);
 
   });

@@ -5,7 +5,7 @@ import { instantOfRomeInput, romeInputOf } from '../../admin-ui/src/common/time.
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { nextOpen } from '../../domain/calendar.ts';
 import { callbackWindow } from '../../workflows/callback.ts';
-import { checkPage, type ConsolePlatform, logInAs, startConsolePlatform } from '../helpers/console.ts';
+import { checkPage, type ConsolePlatform, logInAs, row, settled, startConsolePlatform, taxRefundsAtTheOffice } from '../helpers/console.ts';
 
 let p: ConsolePlatform;
 const tasks: string[] = [];
@@ -17,22 +17,7 @@ let infoCase: string;
  */
 beforeAll(async () => {
   p = await startConsolePlatform();
-  const operator = await p.api('giulia.rossi@020202.example');
-  const [demo] = await p.query<{ id: string }>("select id from cases where subject = 'Rimborso TARI 2025 pagata due volte'");
-  const opened = [demo!.id];
-  for (const [name, fiscalCode] of [['Carlo Neri', 'NRECRL75B12F205Y'], ['Anna Galli', 'GLLNNA82C45F205Q']] as const) {
-    const res = await operator('/api/cases', {
-      method: 'POST', body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: `Rimborso TARI di ${name}`,
-        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
-      }),
-    });
-    opened.push(((await res.json()) as { id: string }).id);
-  }
-  for (const id of opened) {
-    expect((await operator(`/api/cases/${id}/transfer`, { method: 'POST', body: '{}' })).status).toBe(200);
-    tasks.push(id);
-  }
+  tasks.push(...await taxRefundsAtTheOffice(p));
   // 120 business hours do not pass in a test: the tasks' projection is set as the SLA timer would leave it.
   await p.query("update tasks set sla_state = 'breached', escalated = true where case_id = any($1)", [tasks.slice(0, 2)]);
   await p.query("update tasks set sla_state = 'warning' where case_id = $1", [tasks[2]]);
@@ -43,8 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => { await p?.stop(); });
 
-const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
-const settled = (page: Page) => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
 const confirm = (page: Page, title: RegExp) => page.getByRole('dialog', { name: title }).getByRole('button', { name: 'Conferma' }).click();
 
 describe.sequential('supervision and audit in the console', () => {

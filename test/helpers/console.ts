@@ -65,3 +65,31 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   expect(await accessibilityViolations(page), name).toEqual([]);
   await screenshot(page, name);
 }
+
+/**
+ * Three TARI refunds transferred to Milan's tax office, as Giulia opens them: the demo one first
+ * (the most urgent), then two more. Answers their case ids in that order.
+ */
+export async function taxRefundsAtTheOffice(p: ConsolePlatform): Promise<string[]> {
+  const operator = await p.api('giulia.rossi@020202.example');
+  const [demo] = await p.query<{ id: string }>("select id from cases where subject = 'Rimborso TARI 2025 pagata due volte'");
+  const opened = [demo!.id];
+  for (const [name, fiscalCode] of [['Carlo Neri', 'NRECRL75B12F205Y'], ['Anna Galli', 'GLLNNA82C45F205Q']] as const) {
+    const res = await operator('/api/cases', {
+      method: 'POST', body: JSON.stringify({
+        municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: `Rimborso TARI di ${name}`,
+        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
+      }),
+    });
+    expect(res.status).toBe(201);
+    opened.push(((await res.json()) as { id: string }).id);
+  }
+  for (const id of opened) expect((await operator(`/api/cases/${id}/transfer`, { method: 'POST', body: '{}' })).status).toBe(200);
+  return opened;
+}
+
+/** A list first draws what it has cached, then what the API answers: act once the app bar's spinner is gone. */
+export const settled = (page: Page) => expect.poll(() => page.getByRole('progressbar').count()).toBe(0);
+
+/** The list row that shows this text (a case number, a subject). */
+export const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });

@@ -6,14 +6,14 @@ import { formatDateTime, startOfTodayInRome } from '../common/time.ts';
 import { allows } from '../roles.ts';
 
 type Filter = Record<string, unknown>;
-const listUrl = (resource: string, filter: Filter) => `/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
+const listUrl = (path: string, filter: Filter) => `${path}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
 
-/** A count from the list endpoint's Content-Range total, linking to the list it counts. */
 // Each list sorts by its own fields only.
 const sortOf: Record<string, { field: string; order: 'ASC' | 'DESC' }> = {
   cases: { field: 'createdAt', order: 'DESC' }, tasks: { field: 'dueAt', order: 'ASC' }, definitions: { field: 'serviceCode', order: 'ASC' },
 };
 
+/** A count from the list endpoint's Content-Range total, linking to the list it counts. */
 const Counter = ({ label, resource, filter, to }: { label: string; resource: string; filter: Filter; to: string }) => {
   const translate = useTranslate();
   const { total, isPending } = useGetList(resource, { pagination: { page: 1, perPage: 1 }, filter, sort: sortOf[resource] });
@@ -29,50 +29,51 @@ const Counter = ({ label, resource, filter, to }: { label: string; resource: str
   );
 };
 
-const casesCounter = (label: string, filter: Filter) => <Counter key={label} label={label} resource="cases" filter={filter} to={listUrl('cases', filter)} />;
-const tasksCounter = (label: string, filter: Filter, path = '/tasks') => <Counter key={label} label={label} resource="tasks" filter={filter} to={`${path}?filter=${encodeURIComponent(JSON.stringify(filter))}`} />;
+const casesCounter = (label: string, filter: Filter) => <Counter key={label} label={label} resource="cases" filter={filter} to={listUrl('/cases', filter)} />;
+const tasksCounter = (label: string, filter: Filter, path = '/tasks') => <Counter key={label} label={label} resource="tasks" filter={filter} to={listUrl(path, filter)} />;
 
-const RecentCases = () => {
+interface LinkItem { key: string; to: string; primary: string; secondary: React.ReactNode }
+
+/** A titled card of the few items nearest at hand, each opening its case; says so when there are none. */
+const LinkList = ({ id, title, empty, items }: { id: string; title: string; empty: string; items: LinkItem[] }) => {
   const translate = useTranslate();
-  const locale = useLocale();
-  const { data = [] } = useGetList<{ id: string; subject: string; serviceName: string; createdAt: string }>('cases',
-    { pagination: { page: 1, perPage: 5 }, sort: { field: 'createdAt', order: 'DESC' } });
   return (
-    <Card component="section" aria-labelledby="recent-cases" sx={{ flex: 1, minWidth: 320 }}>
+    <Card component="section" aria-labelledby={id} sx={{ flex: 1, minWidth: 320 }}>
       <CardContent>
-        <Typography id="recent-cases" component="h2" variant="h6">{translate('app.dashboard.recentCases')}</Typography>
+        <Typography id={id} component="h2" variant="h6">{translate(title)}</Typography>
         <MuiList dense>
-          {data.map((c) => (
-            <ListItem key={c.id} disablePadding><ListItemButton component={Link} to={`/cases/${encodeURIComponent(c.id)}/show`}>
-              <ListItemText primary={`${c.id} · ${c.subject}`} secondary={`${c.serviceName} · ${formatDateTime(c.createdAt, locale)}`} />
+          {items.map((item) => (
+            <ListItem key={item.key} disablePadding><ListItemButton component={Link} to={item.to}>
+              <ListItemText primary={item.primary} secondary={item.secondary} slotProps={{ secondary: { component: 'span' } }} />
             </ListItemButton></ListItem>
           ))}
-          {data.length === 0 && <ListItem>{translate('app.dashboard.nothing')}</ListItem>}
+          {items.length === 0 && <ListItem>{translate(empty)}</ListItem>}
         </MuiList>
       </CardContent>
     </Card>
   );
 };
 
+const caseUrl = (id: string) => `/cases/${encodeURIComponent(id)}/show`;
+
+const RecentCases = () => {
+  const locale = useLocale();
+  const { data = [] } = useGetList<{ id: string; subject: string; serviceName: string; createdAt: string }>('cases',
+    { pagination: { page: 1, perPage: 5 }, sort: { field: 'createdAt', order: 'DESC' } });
+  return (
+    <LinkList id="recent-cases" title="app.dashboard.recentCases" empty="app.dashboard.nothing" items={data.map((c) => ({
+      key: c.id, to: caseUrl(c.id), primary: `${c.id} · ${c.subject}`, secondary: `${c.serviceName} · ${formatDateTime(c.createdAt, locale)}`,
+    }))} />
+  );
+};
+
 const NextTasks = () => {
-  const translate = useTranslate();
   const { data = [] } = useGetList<{ id: string; caseId: string; subject: string; slaState: SlaState; dueAt: string }>('tasks',
     { pagination: { page: 1, perPage: 5 }, sort: { field: 'dueAt', order: 'ASC' }, filter: { mine: true } });
   return (
-    <Card component="section" aria-labelledby="next-tasks" sx={{ flex: 1, minWidth: 320 }}>
-      <CardContent>
-        <Typography id="next-tasks" component="h2" variant="h6">{translate('app.dashboard.nextTasks')}</Typography>
-        <MuiList dense>
-          {data.map((t) => (
-            <ListItem key={t.id} disablePadding><ListItemButton component={Link} to={`/cases/${encodeURIComponent(t.caseId)}/show`}>
-              <ListItemText primary={`${t.caseId} · ${t.subject}`} secondary={<SlaChip state={t.slaState} dueAt={t.dueAt} />}
-                slotProps={{ secondary: { component: 'span' } }} />
-            </ListItemButton></ListItem>
-          ))}
-          {data.length === 0 && <ListItem>{translate('app.tasks.myEmpty')}</ListItem>}
-        </MuiList>
-      </CardContent>
-    </Card>
+    <LinkList id="next-tasks" title="app.dashboard.nextTasks" empty="app.tasks.myEmpty" items={data.map((t) => ({
+      key: t.id, to: caseUrl(t.caseId), primary: `${t.caseId} · ${t.subject}`, secondary: <SlaChip state={t.slaState} dueAt={t.dueAt} />,
+    }))} />
   );
 };
 
