@@ -11,7 +11,7 @@ import '../platform/db.ts'; // the API's BIGINT and DATE parsers
 import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { seedDemoReferenceData } from '../scripts/seed.ts';
 import { writeTraffic } from '../scripts/traffic/bulk.ts';
-import { generateTraffic, milanProfile } from '../scripts/traffic/model.ts';
+import { generateTraffic, milanProfile, scaledProfile } from '../scripts/traffic/model.ts';
 
 /**
  * `npm run bench:kpi [scale] [runs]`: a year (2025) of a large city — Milan's profile × scale
@@ -40,11 +40,7 @@ try {
   await sql`select pg_reload_conf()`.execute(db);
 
   const t0 = performance.now();
-  const milan = milanProfile('2025-01-01', '2026-01-01');
-  const large = {
-    ...milan, callsPerYear: milan.callsPerYear * scale,
-    writtenPerMonth: Object.fromEntries(Object.entries(milan.writtenPerMonth).map(([k, n]) => [k, n! * scale])),
-  };
+  const large = scaledProfile(milanProfile('2025-01-01', '2026-01-01'), scale);
   let last = 0;
   const tally = await writeTraffic(db, generateTraffic(large, 2025), {
     rollups: 'rebuild', rowsPerInsert: 20_000,

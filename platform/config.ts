@@ -76,6 +76,10 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)
     .describe('How long a stopping worker lets in-flight activities finish.'),
   SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
+  DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(36).default(13)
+    .describe('With SEED_DEMO, the first `npm start` also writes this many months (up to yesterday) of Milan\'s simulated contact history, for the KPI dashboards and the monthly report. 0: none.'),
+  DEMO_HISTORY_SCALE: z.coerce.number().gt(0).max(1).default(0.02)
+    .describe('Size of the demo history as a share of Milan\'s 2018 volumes (1: 1.27 million calls a year).'),
 }).superRefine((c, ctx) => {
   const mtls = [c.TEMPORAL_TLS_CLIENT_CERT_PATH, c.TEMPORAL_TLS_CLIENT_KEY_PATH].filter(Boolean).length;
   if (mtls === 1) {

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
 import { createDb } from '../platform/db.ts';
 import { writeTraffic } from './traffic/bulk.ts';
 import { driveLive } from './traffic/live.ts';
-import { generateTraffic, milan2018, milanProfile } from './traffic/model.ts';
+import { generateTraffic, milan2018, milanProfile, scaledProfile } from './traffic/model.ts';
 import { addToTally, calibrationRows, emptyTally, type Tally } from './traffic/tally.ts';
 
 /**
@@ -24,12 +24,7 @@ const { positionals, values } = parseArgs({
 });
 
 /** Milan's profile over the range asked, its yearly volumes times `scale`. */
-function profile() {
-  const scale = Number(values.scale);
-  const p = milanProfile(values.from, values.to);
-  const written = Object.fromEntries(Object.entries(p.writtenPerMonth).map(([k, n]) => [k, n! * scale]));
-  return { ...p, callsPerYear: p.callsPerYear * scale, writtenPerMonth: written };
-}
+const profile = () => scaledProfile(milanProfile(values.from, values.to), Number(values.scale));
 
 /** The comparison with Milan 2018, the city's counts prorated to the days and scale simulated. */
 function printCalibration(t: Tally, days: number, scale: number) {

@@ -11,6 +11,7 @@ import { ensureSearchAttributes, startTemporalDevServer } from '../platform/temp
 import { connect } from '../platform/temporal.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
+import { seedDemoHistory } from './demo-history.ts';
 import { seedDemoReferenceData } from './seed.ts';
 
 /**
@@ -87,7 +88,12 @@ await runMain(async () => {
     const db = createDb(config, databaseUrl);
     try {
       await migrateToLatest(db, say);
-      if (config.SEED_DEMO) await seedDemoReferenceData(db);
+      if (config.SEED_DEMO) {
+        await seedDemoReferenceData(db);
+        const t0 = Date.now();
+        const history = await seedDemoHistory(db, { months: config.DEMO_HISTORY_MONTHS, scale: config.DEMO_HISTORY_SCALE });
+        if (history) say(`demo history: ${history.callsOffered} simulated calls and ${history.casesOpened} cases over ${config.DEMO_HISTORY_MONTHS} months, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      }
     } finally {
       await db.destroy();
     }

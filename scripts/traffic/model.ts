@@ -94,6 +94,12 @@ export function milanProfile(from = '2018-01-01', to = '2019-01-01'): TrafficPro
   };
 }
 
+/** A profile's volumes (calls and written requests) times `scale`: a smaller or larger city of the same shape. */
+export function scaledProfile(p: TrafficProfile, scale: number): TrafficProfile {
+  const written = Object.fromEntries(Object.entries(p.writtenPerMonth).map(([k, n]) => [k, n! * scale]));
+  return { ...p, callsPerYear: p.callsPerYear * scale, writtenPerMonth: written };
+}
+
 /** mulberry32: small, fast, good enough for traffic; the same seed gives the same city. */
 export function seededRandom(seed: number) {
   let a = seed >>> 0;
@@ -152,9 +158,10 @@ const dayMs = 24 * hourMs;
 
 /**
  * The traffic of a profile, hour by hour. Nothing is dated at or after the end of the range:
- * cases still with their office then stay open, their later events never happen.
+ * cases still with their office then stay open, their later events never happen — unless
+ * `settled`, a closed history (the demo's): such office work is done within the range instead.
  */
-export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cases?: boolean } = {}): Generator<TrafficBatch> {
+export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cases?: boolean; settled?: boolean } = {}): Generator<TrafficBatch> {
   const rnd = seededRandom(seed);
   const p = profile;
   const hours = hoursOf(p.from, p.to);
@@ -187,7 +194,9 @@ export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cas
       if (toOffice) {
         const office = p.offices[service]!;
         const due = at + p.slaDays * dayMs;
-        const done = at + logNormal(rnd, p.meanOfficeDays * dayMs, 0.6);
+        const took = logNormal(rnd, p.meanOfficeDays * dayMs, 0.6);
+        // A settled history has no work left: what would end later ends in what is left of the range.
+        const done = o.settled && at + took >= end ? at + (end - at) * rnd() : at + took;
         if (done > due) event('sla.breached', due, { action: 'escalate-to-supervisors', from: office });
         if (rnd() < p.solicitationShare) { solicitations = 1; event('citizen.solicited', at + (done - at) * 0.7, { count: 1 }); }
         outcome = 'resolved';
@@ -206,7 +215,8 @@ export function* generateTraffic(profile: TrafficProfile, seed: number, o: { cas
         }
       } else {
         outcome = rnd() < 0.03 ? 'withdrawn' : rnd() < 0.05 ? 'redirected' : 'resolved';
-        resolvedAt = at + exponential(rnd, 15 * 60_000);
+        const took = exponential(rnd, 15 * 60_000);
+        resolvedAt = o.settled && at + took >= end ? at + (end - at) * rnd() : at + took;
       }
       if (rnd() < p.surveyShare) {
         event('survey.answered', resolvedAt + hourMs, { answers: { satisfaction: Number(pick(rnd, { 1: p.satisfaction[0]!, 2: p.satisfaction[1]!, 3: p.satisfaction[2]!, 4: p.satisfaction[3]!, 5: p.satisfaction[4]! })) } });
