@@ -1,7 +1,7 @@
 import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useLocale, useTranslate } from 'react-admin';
-import { hourOfDay, weekdayName } from '../common/time.ts';
 import { countedCallKpis, type CountedCallKpi } from '../../../domain/kpi/definitions.ts';
+import { hourOfDay, weekdayName } from '../common/time.ts';
 import { type DefinitionOf, useKpi } from './api.ts';
 import { CountLink } from './Figure.tsx';
 import { callsLink, caseKpiQuery, type KpiFilters, rangeOf } from './query.ts';
@@ -61,7 +61,7 @@ const HeatMap = ({ cells, drillTo }: { cells: HeatCell[]; drillTo: DrillTo }) =>
               <TableCell component="th" scope="row">{weekdayName(d, locale, 'short')}</TableCell>
               {hours.map((h) => {
                 const n = at.get(`${d}:${h}`) ?? 0;
-                const label = translate('kpi.drillCell', { value: n, day: weekdayName(d, locale), from: hourOfDay(h), to: hourOfDay(h + 1) });
+                const label = translate('kpi.drillCell', { smart_count: n, day: weekdayName(d, locale), from: hourOfDay(h), to: hourOfDay(h + 1) });
                 return (
                   <TableCell key={h} sx={{ ...shade(n / max), '& a': { color: 'inherit' } }}>
                     <CountLink value={n} to={n > 0 ? drillTo({ kpi: 'callsOffered', weekday: d, hour: h }) : undefined} label={label} />
