@@ -190,15 +190,18 @@ describe('KPI dashboard in the console', () => {
     await expect.poll(() => callRows().count()).toBe(7);
     expect(await drill.count()).toBe(0);
 
-    // A heat-map cell opens the calls that arrived that weekday and hour (Rome).
+    // A heat-map cell of Milan's line opens the calls that arrived there that weekday and hour (Rome).
     const cell = k.heatMap.find((c) => c.callsOffered === 3)!;
     const day = new Intl.DateTimeFormat('it-IT', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, cell.weekday)));
     const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
-    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}`));
+    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano`));
     await page.getByRole('link', { name: `3 chiamate di ${day} dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)}: mostra le chiamate` }).click();
     await page.waitForURL(/#\/calls\?/);
     await settled(page);
-    await page.getByRole('region', { name: 'Filtri dal cruscotto KPI: 3 chiamate' }).getByText(`Di ${day}`, { exact: true }).waitFor();
+    const cellDrill = page.getByRole('region', { name: 'Filtri dal cruscotto KPI: 3 chiamate' });
+    await cellDrill.getByText(`Di ${day}`, { exact: true }).waitFor();
+    await cellDrill.getByText(`Dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)} (ora di Roma)`).waitFor();
+    await cellDrill.getByText(/^Linea: .*Milano/).waitFor();
     await expect.poll(() => callRows().count()).toBe(cell.callsOffered);
     await checkPage(page, 'console-kpi-heat-map-drill-down');
   });

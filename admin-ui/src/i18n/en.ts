@@ -57,7 +57,7 @@ export const en = {
         kpi: 'Counted in “%{label}” (inbound, transfer legs apart)',
         callsAbandoned: 'waited at least %{seconds} s', shortAbandoned: 'waited under %{seconds} s', answeredWithinThreshold: 'answered within %{seconds} s',
         from: 'Arrived from %{when}', to: 'Arrived before %{when}', weekday: 'On %{day}', hour: 'From %{from} to %{to} (Rome)',
-        municipalityId: 'Line of %{value}', queue: 'Queue %{value}', clear: 'Clear the dashboard’s filters',
+        municipalityId: 'Line: %{value}', queue: 'Queue: %{value}', clear: 'Clear the dashboard’s filters',
       },
     },
     audit: {

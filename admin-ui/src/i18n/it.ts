@@ -57,7 +57,7 @@ export const it: Messages = {
         kpi: 'Contate in “%{label}” (in arrivo, tratte dei trasferimenti escluse)',
         callsAbandoned: 'attesa di almeno %{seconds} s', shortAbandoned: 'attesa sotto i %{seconds} s', answeredWithinThreshold: 'risposta entro %{seconds} s',
         from: 'Arrivate dal %{when}', to: 'Arrivate prima del %{when}', weekday: 'Di %{day}', hour: 'Dalle %{from} alle %{to} (ora di Roma)',
-        municipalityId: 'Linea di %{value}', queue: 'Coda %{value}', clear: 'Togli i filtri del cruscotto',
+        municipalityId: 'Linea: %{value}', queue: 'Coda: %{value}', clear: 'Togli i filtri del cruscotto',
       },
     },
     audit: {
