@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import type { CountedCallKpi } from '../../domain/kpi/definitions.ts';
 import type { HourCount } from '../../domain/kpi/forecast.ts';
 import { type CallScopeFilter, kpiTimeZone } from '../schemas/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
@@ -26,22 +27,46 @@ function callFilter(scope: Scope, f: CallScopeFilter, queue: string): RawBuilder
   return sql<boolean>`${sql.join(conditions, sql` and `)}`;
 }
 
-/** Per UTC hour, from the raw rows: the calls counted are inbound, on a line, not a transfer's leg. */
+/** The calls the KPIs count (`calls c`): inbound, on a line of the scope, not a transfer's leg. */
+export const countedCalls = (scope: Scope, f: CallScopeFilter) =>
+  sql<boolean>`c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}`;
+const startedIn = (r: { from: Date; to: Date }) => sql<boolean>`c.started_at >= ${r.from} and c.started_at < ${r.to}`;
+
+const abandonedCall = sql<boolean>`c.connected_at is null and c.end_cause = 'abandoned'`;
+const waitedUnder = (seconds: number) =>
+  sql<boolean>`coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at)) < ${seconds}`;
+
+/**
+ * Which of the counted calls each countable KPI counts: the one definition both its figure (from
+ * the raw rows) and the list of calls behind it use. An abandon whose wait is unknown is not short.
+ */
+export function countedBy(kpi: CountedCallKpi, t: CallThresholds): RawBuilder<boolean> {
+  switch (kpi) {
+    case 'callsOffered': return sql<boolean>`true`;
+    case 'callsAnswered': return sql<boolean>`c.connected_at is not null`;
+    case 'callsAbandoned': return sql<boolean>`${abandonedCall} and (${waitedUnder(t.shortAbandonSeconds)}) is not true`;
+    case 'shortAbandoned': return sql<boolean>`${abandonedCall} and ${waitedUnder(t.shortAbandonSeconds)}`;
+    case 'callsTransferred': return sql<boolean>`c.end_cause = 'transferred'`;
+    case 'answeredWithinThreshold': return sql<boolean>`extract(epoch from c.connected_at - c.started_at) <= ${t.serviceLevelSeconds}`;
+  }
+}
+
+/** A local (Europe/Rome) part of an instant: `isodow` (1 = Monday) or `hour`, as the heat map cuts them. */
+export const localPart = (part: 'isodow' | 'hour', at: string) =>
+  sql<number>`extract(${sql.raw(part)} from ${sql.raw(at)} at time zone ${kpiTimeZone})::int`;
+
+/** Per UTC hour, from the raw rows. */
 function rawHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds) {
+  const n = (kpi: CountedCallKpi) => sql`count(*) filter (where ${countedBy(kpi, t)})::int`;
   return sql`
-    select date_trunc('hour', c.started_at, 'UTC') as hour, count(*)::int as offered,
-           count(c.connected_at)::int as answered,
-           count(*) filter (where c.connected_at is null and c.end_cause = 'abandoned')::int as abandoned,
-           count(*) filter (where c.connected_at is null and c.end_cause = 'abandoned'
-                              and coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at)) < ${t.shortAbandonSeconds})::int as short_abandoned,
-           count(*) filter (where c.end_cause = 'transferred')::int as transferred,
-           count(*) filter (where extract(epoch from c.connected_at - c.started_at) <= ${t.serviceLevelSeconds})::int as within,
+    select date_trunc('hour', c.started_at, 'UTC') as hour, ${n('callsOffered')} as offered, ${n('callsAnswered')} as answered,
+           count(*) filter (where ${abandonedCall})::int as abandoned, ${n('shortAbandoned')} as short_abandoned,
+           ${n('callsTransferred')} as transferred, ${n('answeredWithinThreshold')} as within,
            coalesce(sum(extract(epoch from c.connected_at - c.started_at)), 0) as answer_wait_sum,
            count(c.ended_at - c.connected_at)::int as talked,
            coalesce(sum(extract(epoch from c.ended_at - c.connected_at)), 0) as talk_sum
     from calls c
-    where c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}
-      and c.started_at >= ${r.from} and c.started_at < ${r.to}
+    where ${countedCalls(scope, f)} and ${startedIn(r)}
     group by 1`;
 }
 
@@ -75,12 +100,9 @@ export async function callFacts(db: Executor, scope: Scope, f: CallScopeFilter, 
 
 /** Calls offered by local weekday (1 = Monday) × hour of arrival; the daily rollup keeps them by hour of the day. */
 export async function callHeatMap(db: Executor, scope: Scope, f: CallScopeFilter, r: KpiRange, grain: Grain) {
-  const local = (at: string) => sql`extract(isodow from ${sql.raw(at)} at time zone ${kpiTimeZone})::int as weekday,
-                                    extract(hour from ${sql.raw(at)} at time zone ${kpiTimeZone})::int as hour`;
+  const local = (at: string) => sql`${localPart('isodow', at)} as weekday, ${localPart('hour', at)} as hour`;
   const source = {
-    raw: sql`select ${local('c.started_at')}, 1 as n from calls c
-             where c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}
-               and c.started_at >= ${r.from} and c.started_at < ${r.to}`,
+    raw: sql`select ${local('c.started_at')}, 1 as n from calls c where ${countedCalls(scope, f)} and ${startedIn(r)}`,
     hours: sql`select ${local('c.hour')}, c.offered as n from kpi_call_hours c
                where ${callFilter(scope, f, 'c.queue')} and c.hour >= ${r.from} and c.hour < ${r.to}`,
     days: sql`select extract(isodow from c.day)::int as weekday, h.hour - 1 as hour, h.n from kpi_call_days c,
@@ -108,8 +130,7 @@ export async function offeredPerInterval(db: Executor, scope: Scope, f: CallScop
   const { rows } = await sql<{ at: Date; n: number }>`
     select date_bin(${`${minutes} minutes`}::interval, c.started_at, ${from}) as at, count(*)::int as n
     from calls c
-    where c.direction = 'inbound' and c.linked_call_id is null and ${callFilter(scope, f, 'c.queue')}
-      and c.started_at >= ${from} and c.started_at < ${to}
+    where ${countedCalls(scope, f)} and ${startedIn({ from, to })}
     group by 1`.execute(db);
   return rows.map((row) => ({ at: row.at.getTime(), count: row.n }));
 }

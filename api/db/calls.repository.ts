@@ -2,6 +2,7 @@ import type { CallEvent } from '../../domain/call-events.ts';
 import type { Updateable } from 'kysely';
 import type { CallListFilter } from '../schemas/calls.ts';
 import type { Page } from '../schemas/list-query.ts';
+import { countedBy, countedCalls, localPart } from './call-kpi.repository.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { CallsTable, Executor } from './database.ts';
 
@@ -50,9 +51,9 @@ const callColumns = [
   'connected_at as connectedAt', 'ended_at as endedAt',
 ] as const;
 
-/** Calls of the caller's municipalities (calls on no known line: administrators only). */
+/** Calls of the caller's municipalities (calls on no known line: administrators only), as `c` for the KPIs' predicates. */
 function scopedCalls(db: Executor, scope: Scope, withUnknownLines: boolean) {
-  return db.selectFrom('calls').where((eb) => eb.or([
+  return db.selectFrom('calls as c').where((eb) => eb.or([
     eb('municipality_id', 'in', inList(scope)),
     ...(withUnknownLines ? [eb('municipality_id', 'is', null)] : []),
   ]));
@@ -64,9 +65,14 @@ export async function listCalls(db: Executor, scope: Scope, withUnknownLines: bo
   if (f.state) q = q.where('state', '=', f.state as CallsTable['state']);
   if (f.endCause) q = q.where('end_cause', '=', f.endCause);
   if (f.municipalityId) q = q.where('municipality_id', '=', f.municipalityId);
+  if (f.queue) q = q.where('queue', '=', f.queue);
   if (f.number) { const n = f.number; q = q.where((eb) => eb.or([eb('caller', '=', n), eb('called', '=', n)])); }
   if (f.from) q = q.where('started_at', '>=', new Date(f.from));
   if (f.to) q = q.where('started_at', '<', new Date(f.to));
+  // The calls behind a call KPI's figure: the KPIs' own predicates, so the list's total is the figure.
+  if (f.kpi) q = q.where(countedCalls(scope, {})).where(countedBy(f.kpi, f));
+  if (f.weekday !== undefined) q = q.where(localPart('isodow', 'c.started_at'), '=', f.weekday);
+  if (f.hour !== undefined) q = q.where(localPart('hour', 'c.started_at'), '=', f.hour);
   const [rows, { n }] = await Promise.all([
     q.select(callColumns).orderBy('started_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('id').offset(page.offset).limit(page.limit).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import { can, principalOf } from '../auth/principal.ts';
 import { findCall, listCalls } from '../db/calls.repository.ts';
 import { notFound, ProblemSchema } from '../errors.ts';
-import { CallDetailSchema, CallListQuerySchema, CallSchema } from '../schemas/calls.ts';
+import { CallDetailSchema, CallListQuerySchema, CallSchema, noCallFilter } from '../schemas/calls.ts';
 import { contentRange, pageOf } from '../schemas/list-query.ts';
 
 // Read only: calls are recorded by the telephony adapters, never edited.
@@ -18,7 +18,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
   }, async (req, reply) => {
     const p = principalOf(req);
     const page = pageOf(req.query.range);
-    const { rows, total } = await listCalls(db, p.municipalities, p.role === 'admin', req.query.filter ?? {}, req.query.sort?.[1] ?? 'DESC', page);
+    const { rows, total } = await listCalls(db, p.municipalities, p.role === 'admin', req.query.filter ?? noCallFilter, req.query.sort?.[1] ?? 'DESC', page);
     return reply.header('content-range', contentRange('calls', page, rows.length, total)).send(rows);
   });
 

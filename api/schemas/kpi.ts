@@ -77,13 +77,15 @@ const int = (min: number, max: number, fallback: number) => z.coerce.number().in
 const CallScopeSchema = z.object({ municipalityId: id(40).optional(), queue: z.string().min(1).max(60).optional() });
 export type CallScopeFilter = z.infer<typeof CallScopeSchema>;
 
-export const CallKpiQuerySchema = CallScopeSchema.extend({
-  ...rangeFields,
+/** The call KPIs' thresholds; the calls list behind a figure takes the same ones. */
+export const callThresholdFields = {
   /** Answered within this many seconds of arrival counts as answered on time (the rollups keep 1–120). */
   serviceLevelSeconds: int(1, 120, 20),
   /** A caller hanging up before this many seconds is a short abandon, counted apart (the rollups keep 0–60). */
   shortAbandonSeconds: int(0, 60, 5),
-}).strict().superRefine(checkRange);
+};
+
+export const CallKpiQuerySchema = CallScopeSchema.extend({ ...rangeFields, ...callThresholdFields }).strict().superRefine(checkRange);
 export type CallKpiQuery = z.infer<typeof CallKpiQuerySchema>;
 
 const seconds = z.number().nullable();

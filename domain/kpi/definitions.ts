@@ -138,6 +138,15 @@ export const callKpis = [
   },
 ] as const satisfies readonly KpiDefinition[];
 
+/**
+ * The call KPIs that are counts of calls: each has the list of the calls it counts behind it
+ * (`GET /api/calls` with `filter={"kpi": id, …}`), which the dashboard's figures open.
+ */
+export const countedCallKpis = [
+  'callsOffered', 'callsAnswered', 'callsAbandoned', 'shortAbandoned', 'callsTransferred', 'answeredWithinThreshold',
+] as const satisfies readonly (typeof callKpis)[number]['id'][];
+export type CountedCallKpi = (typeof countedCallKpis)[number];
+
 export const staffingKpis = [
   {
     id: 'forecastContacts', family: 'staffing', unit: 'contacts', label: { it: 'Contatti previsti', en: 'Forecast contacts' },

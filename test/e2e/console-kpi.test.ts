@@ -34,6 +34,22 @@ beforeAll(async () => {
       from (select (now() at time zone 'Europe/Rome')::date as d) today`);
   days = { from: r!.from, to: r!.to };
   range = { from: r!.fromInstant.toISOString(), to: r!.toInstant.toISOString() };
+  // Calls on Milan's line yesterday (Rome): at 09:05 and 09:20 abandoned after 40 and 90 s, at 09:40
+  // after 2 s (a short abandon), at 10:10 answered, at 10:30 answered and transferred (its leg is
+  // no new call), at 11:00 outbound (not offered).
+  await p.query(`
+    insert into calls (id, linked_call_id, direction, caller, called, municipality_id, state, queue, end_cause, wait_seconds, started_at, connected_at, ended_at, last_seq)
+    select v.id, v.linked, v.direction, '+39333000000' || v.n, '020202', 'milano', 'ended', 'generale', v.cause, v.wait,
+           y + v.at, y + v.at + v.answer, y + v.at + v.ends, 4
+      from (select ((now() at time zone 'Europe/Rome')::date - 1)::timestamp at time zone 'Europe/Rome' as y) yesterday,
+           (values ('kpi-call-1', 1, null, 'inbound', 'abandoned', 40, interval '09:05', null::interval, interval '40 s'),
+                   ('kpi-call-2', 2, null, 'inbound', 'abandoned', 90, interval '09:20', null, interval '90 s'),
+                   ('kpi-call-3', 3, null, 'inbound', 'abandoned', 2, interval '09:40', null, interval '2 s'),
+                   ('kpi-call-4', 4, null, 'inbound', 'normal', null, interval '10:10', interval '15 s', interval '5 min'),
+                   ('kpi-call-5', 5, null, 'inbound', 'transferred', null, interval '10:30', interval '30 s', interval '3 min'),
+                   ('kpi-call-5t', 5, 'kpi-call-5', 'inbound', 'normal', null, interval '10:33', interval '5 s', interval '2 min'),
+                   ('kpi-call-6', 6, null, 'outbound', 'normal', null, interval '11:00', interval '10 s', interval '1 min'))
+             as v(id, n, linked, direction, cause, wait, at, answer, ends)`);
   page = await p.newPage();
   // A step that does not come fails with its locator well within the test's time.
   page.setDefaultTimeout(15_000);
@@ -48,6 +64,8 @@ async function caseKpis(bucket: string): Promise<CaseKpis> {
 }
 
 const tile = (label: string) => page.getByRole('region', { name: label, exact: true });
+/** The calls list's rows (its header apart). */
+const callRows = () => page.getByRole('row').filter({ hasText: '020202' });
 
 describe('KPI dashboard in the console', () => {
   it('shows the API’s figures under the registry’s labels, in Italian and English', async () => {
@@ -149,5 +167,42 @@ describe('KPI dashboard in the console', () => {
     const pdf = page.getByRole('link', { name: 'Report (PDF)' });
     if (await pdf.count()) expect(await pdf.getAttribute('href')).toMatch(/^\/api\/kpi\/report\?month=\d{4}-\d{2}&format=pdf/);
     await checkPage(page, 'console-kpi-report');
+  });
+  it('drills down from a call figure and a heat-map cell to the calls it counts', async () => {
+    const api = await p.api('paolo.greco@020202.example');
+    const res = await api(`/api/kpi/calls?${new URLSearchParams(range)}`);
+    expect(res.status).toBe(200);
+    const k = (await res.json()) as { totals: Record<string, number>; heatMap: { weekday: number; hour: number; callsOffered: number }[] };
+    expect(k.totals).toMatchObject({ callsOffered: 5, callsAbandoned: 2, shortAbandoned: 1, callsTransferred: 1 });
+
+    // The abandoned calls' figure opens the calls list with exactly those calls, its filters said in words.
+    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}`));
+    await tile('Chiamate abbandonate').getByRole('link', { name: `${k.totals.callsAbandoned} Chiamate abbandonate: mostra le chiamate` }).click();
+    await page.waitForURL(/#\/calls\?/);
+    await settled(page);
+    const drill = page.getByRole('region', { name: `Filtri dal cruscotto KPI: ${k.totals.callsAbandoned} chiamate` });
+    await drill.getByText('Contate in “Chiamate abbandonate” (in arrivo, tratte dei trasferimenti escluse); attesa di almeno 5 s').waitFor();
+    await expect.poll(() => callRows().count()).toBe(k.totals.callsAbandoned);
+    await checkPage(page, 'console-kpi-calls-drill-down');
+
+    // Taking the dashboard's filters away lists every call again.
+    await drill.getByRole('button', { name: 'Togli i filtri del cruscotto' }).click();
+    await expect.poll(() => callRows().count()).toBe(7);
+    expect(await drill.count()).toBe(0);
+
+    // A heat-map cell of Milan's line opens the calls that arrived there that weekday and hour (Rome).
+    const cell = k.heatMap.find((c) => c.callsOffered === 3)!;
+    const day = new Intl.DateTimeFormat('it-IT', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, cell.weekday)));
+    const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano`));
+    await page.getByRole('link', { name: `3 chiamate di ${day} dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)}: mostra le chiamate` }).click();
+    await page.waitForURL(/#\/calls\?/);
+    await settled(page);
+    const cellDrill = page.getByRole('region', { name: 'Filtri dal cruscotto KPI: 3 chiamate' });
+    await cellDrill.getByText(`Di ${day}`, { exact: true }).waitFor();
+    await cellDrill.getByText(`Dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)} (ora di Roma)`).waitFor();
+    await cellDrill.getByText(/^Linea: .*Milano/).waitFor();
+    await expect.poll(() => callRows().count()).toBe(cell.callsOffered);
+    await checkPage(page, 'console-kpi-heat-map-drill-down');
   });
 });

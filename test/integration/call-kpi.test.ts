@@ -159,6 +159,71 @@ describe('call KPIs by day', () => {
   });
 });
 
+describe('drill-down from a call KPI to its calls', () => {
+  /** The calls list's total (its Content-Range) for a filter. */
+  const listed = async (client: StaffClient, filter: Record<string, unknown>) => {
+    const res = await client.inject({ url: `/api/calls?${query({ filter: JSON.stringify(filter), range: '[0,0]' })}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return Number(/\/(\d+)$/.exec(String(res.headers['content-range']))![1]);
+  };
+  const counted = ['callsOffered', 'callsAnswered', 'callsAbandoned', 'shortAbandoned', 'callsTransferred', 'answeredWithinThreshold'] as const;
+
+  it('lists for every countable KPI as many calls as its figure, in any range, scope and thresholds', async () => {
+    const cases: [StaffClient, Record<string, string>][] = [
+      [supervisor, range], // days rollup
+      [supervisor, { ...range, bucket: 'hour' }], // hours rollup
+      [supervisor, { ...range, from: '2025-03-03T00:00:30+01:00' }], // raw rows
+      [supervisor, { ...range, queue: 'tributi' }],
+      [supervisor, { ...range, serviceLevelSeconds: '30', shortAbandonSeconds: '0' }],
+      [supervisor, { ...range, serviceLevelSeconds: '10', shortAbandonSeconds: '50' }],
+      [supervisor, { ...range, shortAbandonSeconds: '4' }], // C3 (3 s) short, C11 (5 s) not
+      [both, range], // two municipalities, Florence's answered call among them
+      [both, { ...range, municipalityId: 'firenze', serviceLevelSeconds: '15' }],
+      [supervisor, { from: '2025-03-03T00:00:00+01:00', to: '2025-03-17T00:00:00+01:00' }], // C10 and C12 too
+    ];
+    const checked = new Set<string>();
+    for (const [client, params] of cases) {
+      const k = await get(client, params);
+      const { from, to, bucket: _, ...scope } = params;
+      for (const kpi of counted) {
+        const filter = { kpi, from, to, ...scope, ...k.thresholds };
+        expect(await listed(client, filter), `${kpi} ${JSON.stringify(params)}`).toBe(k.totals[kpi]);
+        if (k.totals[kpi] > 0) checked.add(kpi);
+      }
+    }
+    // Each KPI was met with calls behind it, not only as zeros.
+    expect([...checked].sort()).toEqual([...counted].sort());
+  });
+
+  it('lists for each heat-map cell the calls that arrived that local weekday and hour', async () => {
+    for (const [client, params] of [[supervisor, range], [both, { ...range, bucket: 'hour' }]] as const) {
+      const k = await get(client, params);
+      expect(k.heatMap.length).toBeGreaterThan(0);
+      for (const cell of k.heatMap as { weekday: number; hour: number; callsOffered: number }[]) {
+        const filter = { kpi: 'callsOffered', from: params.from, to: params.to, weekday: cell.weekday, hour: cell.hour };
+        expect(await listed(client, filter), JSON.stringify(cell)).toBe(cell.callsOffered);
+      }
+      // A cell without calls lists none: Tuesday at 00:00 local is C11, 23:00 UTC is not Tuesday's 23:00.
+      expect(await listed(client, { kpi: 'callsOffered', ...range, weekday: 2, hour: 23 })).toBe(0);
+      expect(await listed(client, { kpi: 'callsOffered', ...range, weekday: 2, hour: 0 })).toBe(1);
+    }
+  });
+
+  it('lists the calls themselves, and refuses filters it does not know', async () => {
+    const res = await supervisor.inject({ url: `/api/calls?${query({ filter: JSON.stringify({ kpi: 'callsAbandoned', ...range }) })}` });
+    expect(res.json().map((c: { id: string }) => c.id)).toEqual(['C11', 'C4']);
+    // Without `kpi` the list is every call: the outbound one and the transfer's leg too.
+    expect(await listed(supervisor, range)).toBe(10);
+    const bad = (filter: Record<string, unknown>) => supervisor.inject({ url: `/api/calls?${query({ filter: JSON.stringify(filter) })}` });
+    expectProblem(await bad({ kpi: 'serviceLevel' }), 400, ['querystring.filter.kpi']);
+    expectProblem(await bad({ kpi: 'callsOffered', weekday: 0 }), 400, ['querystring.filter.weekday']);
+    expectProblem(await bad({ kpi: 'callsOffered', hour: 24 }), 400, ['querystring.filter.hour']);
+    expectProblem(await bad({ kpi: 'callsAbandoned', shortAbandonSeconds: 61 }), 400, ['querystring.filter.shortAbandonSeconds']);
+    expectProblem(await bad({ kpi: 'answeredWithinThreshold', serviceLevelSeconds: 0 }), 400, ['querystring.filter.serviceLevelSeconds']);
+    expectProblem(await bad({ from: 'yesterday' }), 400, ['querystring.filter.from']);
+  });
+});
+
 describe('rollups', () => {
   it('equal the raw calls after every event, and a rebuild gives the same rows', async () => {
     expect(await rollupDifferences(t.db)).toEqual([]);

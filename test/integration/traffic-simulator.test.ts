@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildRollups, rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
+import { countedCallKpis } from '../../domain/kpi/definitions.ts';
 import { writeTraffic } from '../../scripts/traffic/bulk.ts';
 import { generateTraffic, milanProfile } from '../../scripts/traffic/model.ts';
 import type { Tally } from '../../scripts/traffic/tally.ts';
@@ -42,6 +43,23 @@ describe('a bulk run of the simulator', () => {
     expect(k.totals.averageSpeedOfAnswerSeconds).toBeCloseTo(tally.waitSum / tally.callsAnswered, 2);
     expect(k.totals.averageTalkSeconds).toBeCloseTo(tally.talkSum / tally.talked, 2);
     expect(k.heatMap.reduce((n: number, c: { callsOffered: number }) => n + c.callsOffered, 0)).toBe(tally.callsOffered);
+  });
+
+  it('lists behind every call count and heat-map cell as many calls as the figure', async () => {
+    const total = async (filter: Record<string, unknown>) => {
+      const res = await supervisor.inject({ url: `/api/calls?${new URLSearchParams({ filter: JSON.stringify(filter), range: '[0,0]' })}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return Number(String(res.headers['content-range']).split('/')[1]);
+    };
+    for (const thresholds of [{}, { serviceLevelSeconds: '45', shortAbandonSeconds: '12' }] as Record<string, string>[]) {
+      const k = await get('calls', { ...range, ...thresholds });
+      for (const kpi of countedCallKpis) {
+        expect(await total({ kpi, ...range, ...k.thresholds }), kpi).toBe(k.totals[kpi]);
+      }
+      for (const { weekday, hour, callsOffered } of k.heatMap as { weekday: number; hour: number; callsOffered: number }[]) {
+        expect(await total({ kpi: 'callsOffered', ...range, weekday, hour }), `${weekday} ${hour}`).toBe(callsOffered);
+      }
+    }
   });
 
   it('gives case KPIs equal to its own tally', async () => {

@@ -2,10 +2,11 @@ import { Typography } from '@mui/material';
 import { Datagrid, FunctionField, List, NumberField, SelectInput, TextField, TextInput, useTranslate } from 'react-admin';
 import { CallDirectionSchema, EndCauseSchema } from '../../../domain/call-events.ts';
 import { RomeDateField } from '../common/RomeDateField.tsx';
+import { DrillDownFilters } from './DrillDownFilters.tsx';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.calls.empty')}</Typography>;
 
-/** The phone lines' contacts, newest first, as the telephony adapters recorded them. */
+/** The phone lines' contacts, newest first, as the telephony adapters recorded them; or those behind a KPI figure. */
 export const CallList = () => {
   const translate = useTranslate();
   const choices = (group: string, ids: readonly string[]) => ids.map((id) => ({ id, name: translate(`app.calls.${group}.${id}`) }));
@@ -16,6 +17,7 @@ export const CallList = () => {
   ];
   return (
     <List filters={filters} sort={{ field: 'startedAt', order: 'DESC' }} empty={<Empty />}>
+      <DrillDownFilters />
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <RomeDateField source="startedAt" />
         <FunctionField source="direction" sortable={false} render={(r: { direction: string }) => translate(`app.calls.direction.${r.direction}`)} />

@@ -8,6 +8,13 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
   return new Intl.DateTimeFormat(tag(locale), { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
 
+/** An ISO weekday's name (1 = Monday) in the console's language: 1 January 2024 was a Monday, so day d of that month is weekday d. */
+export const weekdayName = (isoWeekday: number, locale: string, weekday: 'short' | 'long' = 'long') =>
+  new Intl.DateTimeFormat(tag(locale), { weekday, timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, isoWeekday)));
+
+/** An hour of the day as a clock shows it ("09:00"). */
+export const hourOfDay = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
+
 /** "in 3 hours" / "2 days ago": the largest whole unit between now and `iso`. */
 export function formatRelative(iso: string, locale: string, now = Date.now()): string {
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);

@@ -52,6 +52,13 @@ export const en = {
       empty: 'No call yet: calls on the 020202 and 055055 lines appear here as the telephony adapter records them.',
       direction: { inbound: 'Inbound', outbound: 'Outbound' },
       endCause: { normal: 'Ended', abandoned: 'Abandoned', transferred: 'Transferred', busy: 'Busy', 'no-answer': 'No answer', rejected: 'Rejected', failed: 'Failed' },
+      drill: {
+        title: 'Filters from the KPI dashboard: %{smart_count} call |||| Filters from the KPI dashboard: %{smart_count} calls',
+        kpi: 'Counted in “%{label}” (inbound, transfer legs apart)',
+        callsAbandoned: 'waited at least %{seconds} s', shortAbandoned: 'waited under %{seconds} s', answeredWithinThreshold: 'answered within %{seconds} s',
+        from: 'Arrived from %{when}', to: 'Arrived before %{when}', weekday: 'On %{day}', hour: 'From %{from} to %{to} (Rome)',
+        municipalityId: 'Line: %{value}', queue: 'Queue: %{value}', clear: 'Clear the dashboard’s filters',
+      },
     },
     audit: {
       empty: 'No audit record yet: every change made through the API is recorded here.',

@@ -52,6 +52,13 @@ export const it: Messages = {
       empty: 'Ancora nessuna chiamata: le chiamate sulle linee 020202 e 055055 compaiono qui man mano che l’adattatore telefonico le registra.',
       direction: { inbound: 'In arrivo', outbound: 'In uscita' },
       endCause: { normal: 'Conclusa', abandoned: 'Abbandonata', transferred: 'Trasferita', busy: 'Occupato', 'no-answer': 'Nessuna risposta', rejected: 'Rifiutata', failed: 'Non riuscita' },
+      drill: {
+        title: 'Filtri dal cruscotto KPI: %{smart_count} chiamata |||| Filtri dal cruscotto KPI: %{smart_count} chiamate',
+        kpi: 'Contate in “%{label}” (in arrivo, tratte dei trasferimenti escluse)',
+        callsAbandoned: 'attesa di almeno %{seconds} s', shortAbandoned: 'attesa sotto i %{seconds} s', answeredWithinThreshold: 'risposta entro %{seconds} s',
+        from: 'Arrivate dal %{when}', to: 'Arrivate prima del %{when}', weekday: 'Di %{day}', hour: 'Dalle %{from} alle %{to} (ora di Roma)',
+        municipalityId: 'Linea: %{value}', queue: 'Coda: %{value}', clear: 'Togli i filtri del cruscotto',
+      },
     },
     audit: {
       empty: 'Ancora nessuna registrazione: ogni modifica fatta tramite l’API viene registrata qui.',

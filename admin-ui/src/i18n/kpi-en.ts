@@ -15,6 +15,8 @@ export const kpiEn = {
   drill: '%{value} %{label}: show the cases',
   drillBucket: 'opened %{when}: show the cases',
   drillBreached: '%{value}: show the overdue cases of %{office} now',
+  drillCalls: '%{value} %{label}: show the calls',
+  drillCell: '%{smart_count} call on %{day} from %{from} to %{to}: show the call |||| %{smart_count} calls on %{day} from %{from} to %{to}: show the calls',
   of: '%{n} of %{total}',
   noData: 'No data in the period.',
   showTable: 'Show the figures as a table',

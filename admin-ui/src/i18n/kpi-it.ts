@@ -17,6 +17,8 @@ export const kpiIt: typeof kpiEn = {
   drill: '%{value} %{label}: mostra le pratiche',
   drillBucket: 'aperte %{when}: mostra le pratiche',
   drillBreached: '%{value}: mostra le pratiche scadute ora di %{office}',
+  drillCalls: '%{value} %{label}: mostra le chiamate',
+  drillCell: '%{smart_count} chiamata di %{day} dalle %{from} alle %{to}: mostra la chiamata |||| %{smart_count} chiamate di %{day} dalle %{from} alle %{to}: mostra le chiamate',
   of: '%{n} su %{total}',
   noData: 'Nessun dato nel periodo.',
   showTable: 'Mostra i valori in tabella',

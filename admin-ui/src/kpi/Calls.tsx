@@ -1,14 +1,21 @@
 import { Alert, Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useLocale, useTranslate } from 'react-admin';
+import { countedCallKpis, type CountedCallKpi } from '../../../domain/kpi/definitions.ts';
+import { hourOfDay, weekdayName } from '../common/time.ts';
 import { type DefinitionOf, useKpi } from './api.ts';
-import { caseKpiQuery, type KpiFilters } from './query.ts';
+import { CountLink } from './Figure.tsx';
+import { callsLink, caseKpiQuery, type KpiFilters, rangeOf } from './query.ts';
 import { Tile } from './Tile.tsx';
 
 /**
  * The call KPIs' answer as far as the console relies on it: totals by KPI id, and a weekday × hour
  * grid of offered calls. Read loosely, since the console may meet an older or newer API.
  */
-interface CallKpis { totals?: Record<string, unknown>; heatMap?: HeatCell[]; heatmap?: HeatCell[] }
+interface CallKpis {
+  totals?: Record<string, unknown>; heatMap?: HeatCell[]; heatmap?: HeatCell[];
+  /** The thresholds the figures were counted with; an API that says them lists the calls behind each count too. */
+  thresholds?: { serviceLevelSeconds: number; shortAbandonSeconds: number };
+}
 type HeatCell = Record<string, unknown> & { weekday: number; hour: number };
 
 const hours = Array.from({ length: 24 }, (_, h) => h);
@@ -27,15 +34,16 @@ function shade(ratio: number): { background: string; color: string } {
   return { background: `rgb(${rgb.join(',')})`, color: (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? '#000' : '#fff' };
 }
 
-const HeatMap = ({ cells }: { cells: HeatCell[] }) => {
+/** The calls list of those a count covers: the dashboard's range and line, the API's thresholds. */
+type DrillTo = (filter: { kpi: CountedCallKpi; weekday?: number; hour?: number }) => string | undefined;
+
+const HeatMap = ({ cells, drillTo }: { cells: HeatCell[]; drillTo: DrillTo }) => {
   const translate = useTranslate();
   const locale = useLocale();
   // Postgres' isodow counts Monday 1 … Sunday 7; dow counts Sunday 0 … Saturday 6.
   const iso = !cells.some((c) => c.weekday === 0);
   const at = new Map(cells.map((c) => [`${iso ? c.weekday : c.weekday || 7}:${c.hour}`, cellValue(c)]));
   const max = Math.max(1, ...at.values());
-  // 1 January 2024 was a Monday: day d of that month is ISO weekday d.
-  const dayName = (d: number) => new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'it-IT', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, d)));
   return (
     <Box component="section" aria-labelledby="kpi-heatmap-title" sx={{ overflowX: 'auto' }}>
       <Typography id="kpi-heatmap-title" component="h3" variant="h6" gutterBottom>{translate('kpi.calls.heatMap')}</Typography>
@@ -50,10 +58,15 @@ const HeatMap = ({ cells }: { cells: HeatCell[] }) => {
         <TableBody>
           {isoWeekdays.map((d) => (
             <TableRow key={d}>
-              <TableCell component="th" scope="row">{dayName(d)}</TableCell>
+              <TableCell component="th" scope="row">{weekdayName(d, locale, 'short')}</TableCell>
               {hours.map((h) => {
                 const n = at.get(`${d}:${h}`) ?? 0;
-                return <TableCell key={h} sx={shade(n / max)}>{n}</TableCell>;
+                const label = translate('kpi.drillCell', { smart_count: n, day: weekdayName(d, locale), from: hourOfDay(h), to: hourOfDay(h + 1) });
+                return (
+                  <TableCell key={h} sx={{ ...shade(n / max), '& a': { color: 'inherit' } }}>
+                    <CountLink value={n} to={n > 0 ? drillTo({ kpi: 'callsOffered', weekday: d, hour: h }) : undefined} label={label} />
+                  </TableCell>
+                );
               })}
             </TableRow>
           ))}
@@ -63,7 +76,7 @@ const HeatMap = ({ cells }: { cells: HeatCell[] }) => {
   );
 };
 
-/** Calls offered, answered, abandoned… as the API's call KPIs give them; "not available" before they exist. */
+/** Calls offered, answered, abandoned… as the API's call KPIs give them, each count opening its calls; "not available" before they exist. */
 export const Calls = ({ filters, definitionOf }: { filters: KpiFilters; definitionOf: DefinitionOf }) => {
   const translate = useTranslate();
   const { data, error, unavailable, isPending } = useKpi<CallKpis>(`kpi/calls?${caseKpiQuery(filters)}`);
@@ -72,13 +85,19 @@ export const Calls = ({ filters, definitionOf }: { filters: KpiFilters; definiti
   if (isPending || !data) return <Typography role="status">{translate('ra.page.loading')}</Typography>;
   const totals = Object.entries(data.totals ?? {}).filter((e): e is [string, number | null] => typeof e[1] === 'number' || e[1] === null);
   const cells = data.heatMap ?? data.heatmap ?? [];
+  const { thresholds } = data;
+  const drillTo: DrillTo = (f) => (thresholds ? callsLink({ ...rangeOf(filters), municipalityId: filters.scope.municipalityId, ...thresholds, ...f }) : undefined);
+  const counted = (id: string): id is CountedCallKpi => (countedCallKpis as readonly string[]).includes(id);
   return (
     <Box component="section" aria-labelledby="kpi-calls-title">
       <Typography id="kpi-calls-title" component="h2" variant="h6" gutterBottom>{translate('kpi.section.calls')}</Typography>
       <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', mb: 3 }}>
-        {totals.map(([id, v]) => <Tile key={id} id={id} value={v} definitionOf={definitionOf} unit={/Seconds$/.test(id) ? 'seconds' : undefined} />)}
+        {totals.map(([id, v]) => (
+          <Tile key={id} id={id} value={v} definitionOf={definitionOf} unit={/Seconds$/.test(id) ? 'seconds' : undefined}
+            to={counted(id) ? drillTo({ kpi: id }) : undefined} drill="kpi.drillCalls" />
+        ))}
       </Box>
-      <HeatMap cells={cells} />
+      <HeatMap cells={cells} drillTo={drillTo} />
     </Box>
   );
 };

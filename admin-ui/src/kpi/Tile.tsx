@@ -10,16 +10,18 @@ interface Props {
   id: string;
   value: number | null | undefined;
   definitionOf: DefinitionOf;
-  /** The cases behind the figure, when the cases list can show them. */
+  /** The cases (or calls) behind the figure, when a list can show them. */
   to?: string;
+  /** The link's accessible name, a `kpi.drill…` key taking value and label; the cases by default. */
+  drill?: string;
   /** Overrides the registry's unit (call KPIs in seconds). */
   unit?: string;
   /** A second line: what the figure is of. */
   detail?: string;
 }
 
-/** One KPI: its label and figure; the formula in a tooltip; the figure opens the cases behind it. */
-export const Tile = ({ id, value, definitionOf, to, unit, detail }: Props) => {
+/** One KPI: its label and figure; the formula in a tooltip; the figure opens the records behind it. */
+export const Tile = ({ id, value, definitionOf, to, drill = 'kpi.drill', unit, detail }: Props) => {
   const translate = useTranslate();
   const locale = useLocale();
   const headingId = useId();
@@ -39,7 +41,7 @@ export const Tile = ({ id, value, definitionOf, to, unit, detail }: Props) => {
         </Typography>
         {to ? (
           <MuiLink component={Link} to={to} variant="h4" underline="hover" data-kpi={id}
-            aria-label={translate('kpi.drill', { value: figure, label })}>{figure}</MuiLink>
+            aria-label={translate(drill, { value: figure, label })}>{figure}</MuiLink>
         ) : <Typography variant="h4" component="p" data-kpi={id}>{figure}</Typography>}
         {detail && <Typography variant="body2" color="text.secondary">{detail}</Typography>}
       </CardContent>

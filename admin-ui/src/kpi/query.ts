@@ -69,9 +69,12 @@ export function apiQuery(values: Record<string, string | number | undefined>): s
 
 export const caseKpiQuery = (f: KpiFilters) => apiQuery({ bucket: f.bucket, ...rangeOf(f), ...f.scope });
 
-/** The cases list filtered to the cases behind a figure (react-admin's `?filter=` of the list). */
-export const casesLink = (filter: Record<string, string | undefined>) =>
-  `/cases?filter=${encodeURIComponent(JSON.stringify(Object.fromEntries(Object.entries(filter).filter(([, v]) => v))))}`;
+/** A list filtered to the records behind a figure (react-admin's `?filter=` of the list); 0 is a value, '' none. */
+const listLink = (resource: 'cases' | 'calls') => (filter: Record<string, string | number | undefined>) =>
+  `/${resource}?filter=${encodeURIComponent(JSON.stringify(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''))))}`;
+export const casesLink = listLink('cases');
+/** The calls list behind a call figure: `GET /api/calls` counts them with the KPI's own predicates. */
+export const callsLink = listLink('calls');
 
 /** Cases opened in a range, within the dashboard's scope. */
 export const openedIn = (f: KpiFilters, from: string, to: string) => casesLink({ ...f.scope, createdFrom: from, createdTo: to });
