@@ -7,11 +7,11 @@ import { startTimeSkippingPlatform, type TimeSkippingPlatform } from '../../scri
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
 /**
- * A small accelerated run: three days (Monday to Wednesday) of a small Milan played through the
+ * A small accelerated run: a working week (Monday to Friday) of a small Milan, played through the
  * API and the telephony ingestion on the time-skipping server. The KPI endpoints agree with the
  * simulator's tally, and the workflows' own timers did their part.
  */
-const profile = { ...milanProfile('2030-03-04', '2030-03-07'), callsPerYear: 8_000, writtenPerMonth: { web: 30, email: 40, social: 10 } };
+const profile = { ...milanProfile('2030-03-04', '2030-03-09'), callsPerYear: 3_000, writtenPerMonth: { web: 15, email: 20, social: 5 } };
 let t: TestDatabase;
 let platform: TimeSkippingPlatform;
 let run: AcceleratedRun;
