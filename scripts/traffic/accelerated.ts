@@ -138,6 +138,8 @@ async function send<T>(api: ApiFetch, method: 'GET' | 'POST', path: string, body
   return JSON.parse(text) as T;
 }
 
+const localDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
+
 export interface AcceleratedRun {
   tally: Tally;
   range: { from: number; to: number };
@@ -320,10 +322,13 @@ export async function driveAccelerated(o: {
     }
   }
 
+  let day = '';
   for (let step = timeline.next(); step; step = timeline.next()) {
     await p.sleepUntil(step.at);
     await step.run();
     stats.steps++;
+    const today = localDay(step.at);
+    if (today !== day) o.log(`${(day = today)}: step ${stats.steps}, ${tally.casesOpened} cases so far`);
   }
   await p.sleepUntil(range.to);
   await recorder.flush();
@@ -346,4 +351,11 @@ export async function driveAccelerated(o: {
     if (closesAt < range.to) { tally.complaints++; tally.casesOpened++; }
   }
   return { tally, range, supervisor, stats };
+}
+
+/** The totals of GET /api/kpi/calls and /api/kpi/cases over the run's range, read as its supervisor. */
+export async function readKpis(run: AcceleratedRun): Promise<{ calls: Record<string, number | null>; cases: Record<string, number | null> }> {
+  const range = new URLSearchParams({ from: new Date(run.range.from).toISOString(), to: new Date(run.range.to).toISOString() });
+  const totals = async (path: string) => (await send<{ totals: Record<string, number | null> }>(run.supervisor, 'GET', `/api/kpi/${path}?${range}`)).totals;
+  return { calls: await totals('calls'), cases: await totals('cases') };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { type AcceleratedRun, driveAccelerated, SimulatedPhones } from '../../scripts/traffic/accelerated.ts';
+import { type AcceleratedRun, driveAccelerated, readKpis, SimulatedPhones } from '../../scripts/traffic/accelerated.ts';
 import { milanProfile } from '../../scripts/traffic/model.ts';
 import { kpiComparison } from '../../scripts/traffic/tally.ts';
 import { startTimeSkippingPlatform, type TimeSkippingPlatform } from '../../scripts/traffic/time-skipping-platform.ts';
@@ -16,11 +16,6 @@ let t: TestDatabase;
 let platform: TimeSkippingPlatform;
 let run: AcceleratedRun;
 let seconds: number;
-const kpis = async (path: string) => {
-  const res = await run.supervisor(`/api/kpi/${path}?${new URLSearchParams({ from: new Date(run.range.from).toISOString(), to: new Date(run.range.to).toISOString() })}`);
-  expect(res.status).toBe(200);
-  return (await res.json()).totals;
-};
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -39,7 +34,8 @@ afterAll(async () => {
 
 describe('an accelerated run of the simulator', () => {
   it('gives KPIs equal to its tally of what went through', async () => {
-    const rows = kpiComparison(run.tally, await kpis('calls'), await kpis('cases'));
+    const { calls, cases } = await readKpis(run);
+    const rows = kpiComparison(run.tally, calls, cases);
     console.log(`accelerated run: ${run.stats.steps} steps in ${seconds.toFixed(1)} s\n${rows.map((r) => `${r.figure}: ${r.simulated} / ${r.kpi}`).join('\n')}`);
     expect(run.tally.callsOffered).toBeGreaterThan(20);
     for (const r of rows) expect(r.kpi, r.figure).toBe(r.simulated);
