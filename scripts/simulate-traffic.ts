@@ -92,7 +92,7 @@ await runMain(async () => {
         console.log(`platform up in ${((t1 - t0) / 1000).toFixed(1)} s (embedded PostgreSQL, time-skipping Temporal, workers, API at ${baseUrl}); playing ${from} to ${to}`);
         const run = await driveAccelerated({ platform, baseUrl, phones, profile: p, seed: Number(values.seed), log: console.log });
         console.log(`SIMULATION played in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${run.stats.steps} steps, ${run.stats.casesFromCalls} cases opened from calls, `
-          + `${run.stats.abandonedCallbacks} callbacks to callers who hung up, ${run.stats.complaintsRefused} complaints refused (case closed)`);
+          + `${run.stats.abandonedCallbackAttempts} call-back attempts to callers who hung up, ${run.stats.complaintsRefused} complaints refused (case closed)`);
         const { calls, cases } = await readKpis(run);
         console.log('\n| figure | simulator | KPI endpoints |\n| --- | ---: | ---: |');
         for (const r of kpiComparison(run.tally, calls, cases)) console.log(`| ${r.figure} | ${r.simulated ?? '–'} | ${r.kpi ?? '–'} |`);

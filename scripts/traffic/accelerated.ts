@@ -145,7 +145,7 @@ export interface AcceleratedRun {
   range: { from: number; to: number };
   /** A supervisor's API key, to read the KPIs. */
   supervisor: ApiFetch;
-  stats: { steps: number; casesFromCalls: number; complaintsRefused: number; abandonedCallbacks: number };
+  stats: { steps: number; casesFromCalls: number; complaintsRefused: number; abandonedCallbackAttempts: number };
 }
 
 /**
@@ -190,7 +190,7 @@ export async function driveAccelerated(o: {
   };
 
   const tally = emptyTally();
-  const stats = { steps: 0, casesFromCalls: 0, complaintsRefused: 0, abandonedCallbacks: 0 };
+  const stats = { steps: 0, casesFromCalls: 0, complaintsRefused: 0, abandonedCallbackAttempts: 0 };
   const timeline = new Timeline(range.to);
   const tasks = new Map<string, { dueAt: number; finishedAt?: number }>();
   const surveyAnswered = new Map<string, number>();
@@ -336,7 +336,7 @@ export async function driveAccelerated(o: {
   // What the workflows did on their own, as predicted or seen at the edge.
   for (const t of tasks.values()) if (t.dueAt < range.to && !(t.finishedAt !== undefined && t.finishedAt <= t.dueAt)) tally.slaBreaches++;
   for (const a of phones.attempts.values()) {
-    if (a.caseId === null) { stats.abandonedCallbacks++; continue; }
+    if (a.caseId === null) { stats.abandonedCallbackAttempts++; continue; }
     const policy = definitions.get('general-information')!.callback;
     if (a.at < range.to && (a.outcome === 'answered' || a.attempt >= policy.attempts)) {
       tally.callbacksAttempted++;
