@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
 import { createDb } from '../platform/db.ts';
+import { startThrowawayDatabase } from './throwaway-platform.ts';
+import { driveAccelerated, readKpis, SimulatedPhones } from './traffic/accelerated.ts';
 import { writeTraffic } from './traffic/bulk.ts';
 import { driveLive } from './traffic/live.ts';
 import { generateTraffic, milan2018, milanProfile, scaledProfile } from './traffic/model.ts';
-import { addToTally, calibrationRows, emptyTally, type Tally } from './traffic/tally.ts';
+import { addToTally, calibrationRows, emptyTally, kpiComparison, type Tally } from './traffic/tally.ts';
+import { startTimeSkippingPlatform } from './traffic/time-skipping-platform.ts';
 
 /**
  * `npm run simulate -- <mode>`: a city's contact traffic (scripts/traffic/model.ts), Milan's
@@ -12,19 +15,29 @@ import { addToTally, calibrationRows, emptyTally, type Tally } from './traffic/t
  *   calibrate                 the year 2018 in memory, compared with Milan's figures
  *   bulk [--from --to --scale --seed]   rows into DATABASE_URL (a demo or benchmark database), then the comparison
  *   live --api URL --key KEY [--contacts 10 --speedup 1]   cases through a running platform's API at real pace
+ *   accelerated [--from tomorrow --days 2 --scale 0.002 --seed --pg-port 54345]   the range through a platform of its own
+ *     on the time-skipping server (calls through the telephony ingestion, the rest through the API), then its KPIs beside the tally
  */
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    from: { type: 'string', default: '2018-01-01' }, to: { type: 'string', default: '2019-01-01' },
-    scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '2018' },
+    from: { type: 'string' }, to: { type: 'string' }, days: { type: 'string', default: '2' },
+    scale: { type: 'string' }, seed: { type: 'string', default: '2018' },
     api: { type: 'string', default: 'http://127.0.0.1:3000' }, key: { type: 'string' },
-    contacts: { type: 'string', default: '10' }, speedup: { type: 'string', default: '1' },
+    contacts: { type: 'string', default: '10' }, speedup: { type: 'string', default: '1' }, 'pg-port': { type: 'string', default: '54345' },
   },
 });
+const mode = positionals[0];
+// The accelerated mode's clock starts at today's: its range is ahead (tomorrow on), and small.
+const accelerated = mode === 'accelerated';
+const romeDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
+const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+const from = values.from ?? (accelerated ? romeDay(Date.now() + 86_400_000) : '2018-01-01');
+const to = values.to ?? (accelerated ? isoDay(Date.parse(from) + Number(values.days) * 86_400_000) : '2019-01-01');
+const scale = Number(values.scale ?? (accelerated ? '0.002' : '1'));
 
 /** Milan's profile over the range asked, its yearly volumes times `scale`. */
-const profile = () => scaledProfile(milanProfile(values.from, values.to), Number(values.scale));
+const profile = () => scaledProfile(milanProfile(from, to), scale);
 
 /** The comparison with Milan 2018, the city's counts prorated to the days and scale simulated. */
 function printCalibration(t: Tally, days: number, scale: number) {
@@ -38,13 +51,12 @@ function printCalibration(t: Tally, days: number, scale: number) {
     + `solicitations ${t.solicitations}, complaints ${t.complaints}, survey answers ${t.surveyAnswers}`);
 }
 
-const days = (Date.parse(values.to) - Date.parse(values.from)) / 86_400_000;
+const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
 await runMain(async () => {
-  const mode = positionals[0];
   if (mode === 'calibrate') {
     const tally = emptyTally();
     for (const b of generateTraffic(profile(), Number(values.seed))) addToTally(tally, b);
-    printCalibration(tally, days, Number(values.scale));
+    printCalibration(tally, days, scale);
   } else if (mode === 'bulk') {
     const config = loadConfig();
     if (!config.DATABASE_URL) throw new ConfigError([{ variable: 'DATABASE_URL', message: 'the database the simulated rows go into' }]);
@@ -53,7 +65,7 @@ await runMain(async () => {
       const t0 = Date.now();
       const tally = await writeTraffic(db, generateTraffic(profile(), Number(values.seed)), { rollups: 'rebuild', rowsPerInsert: 20_000 });
       console.log(`SIMULATION written in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${tally.callsOffered.toLocaleString('en')} calls, ${tally.casesOpened.toLocaleString('en')} cases (ids sim-…/SIM-…)`);
-      printCalibration(tally, days, Number(values.scale));
+      printCalibration(tally, days, scale);
     } finally {
       await db.destroy();
     }
@@ -63,7 +75,30 @@ await runMain(async () => {
       baseUrl: values.api, apiKey: values.key, contacts: Number(values.contacts), speedup: Number(values.speedup),
       profile: milanProfile(), seed: Number(values.seed), log: console.log,
     });
+  } else if (accelerated) {
+    const t0 = Date.now();
+    const database = await startThrowawayDatabase(Number(values['pg-port']));
+    try {
+      const p = profile();
+      const phones = new SimulatedPhones(p.callbackAnsweredShare);
+      const platform = await startTimeSkippingPlatform({ db: database.db, dialer: phones });
+      try {
+        const baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+        const t1 = Date.now();
+        console.log(`platform up in ${((t1 - t0) / 1000).toFixed(1)} s (embedded PostgreSQL, time-skipping Temporal, workers, API at ${baseUrl}); playing ${from} to ${to}`);
+        const run = await driveAccelerated({ platform, baseUrl, phones, profile: p, seed: Number(values.seed), log: console.log });
+        console.log(`SIMULATION played in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${run.stats.steps} steps, ${run.stats.casesFromCalls} cases opened from calls, `
+          + `${run.stats.abandonedCallbackAttempts} call-back attempts to callers who hung up, ${run.stats.complaintsRefused} complaints refused (case closed)`);
+        const { calls, cases } = await readKpis(run);
+        console.log('\n| figure | simulator | KPI endpoints |\n| --- | ---: | ---: |');
+        for (const r of kpiComparison(run.tally, calls, cases)) console.log(`| ${r.figure} | ${r.simulated ?? '–'} | ${r.kpi ?? '–'} |`);
+      } finally {
+        await platform.stop();
+      }
+    } finally {
+      await database.stop();
+    }
   } else {
-    throw new ConfigError([{ variable: 'mode', message: 'one of calibrate, bulk, live' }]);
+    throw new ConfigError([{ variable: 'mode', message: 'one of calibrate, bulk, live, accelerated' }]);
   }
 });

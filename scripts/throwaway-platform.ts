@@ -26,19 +26,14 @@ export async function withThrowawayPlatform<T>(
   dialer: Dialer = noDialer,
 ): Promise<T> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const tmp = tempDirForServer('sportello-tool-');
-  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  const stops: (() => Promise<unknown>)[] = [];
   try {
-    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: ports.postgres, database: 'sportello', log: () => {} });
-    stops.unshift(pg.stop);
+    const { db, stop } = await startThrowawayDatabase(ports.postgres);
+    stops.unshift(stop);
     const temporal = await startTemporalDevServer({
       cli: resolveTemporalCli(undefined), port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', log: () => {},
     });
     stops.unshift(temporal.stop);
-    const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
-    stops.unshift(() => db.destroy());
-    await migrateToLatest(db);
-    await seedDemoReferenceData(db);
     const native = await NativeConnection.connect({ address: temporal.address });
     stops.unshift(() => native.close());
     const workers = await Promise.all([
@@ -54,5 +49,24 @@ export async function withThrowawayPlatform<T>(
   } finally {
     // Whatever started is stopped, last started first, even when start-up failed half-way.
     for (const stop of stops) await stop();
+  }
+}
+
+/** An embedded PostgreSQL of a tool's own, migrated, with the demo data; `stop` removes it. */
+export async function startThrowawayDatabase(port: number): Promise<{ db: Db; stop: () => Promise<void> }> {
+  const tmp = tempDirForServer('sportello-tool-');
+  const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
+  const stop = async () => { for (const s of stops.splice(0)) await s(); };
+  try {
+    const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port, database: 'sportello', log: () => {} });
+    stops.unshift(pg.stop);
+    const db = createDb({ DATABASE_POOL_MAX: 20 }, pg.url);
+    stops.unshift(() => db.destroy());
+    await migrateToLatest(db);
+    await seedDemoReferenceData(db);
+    return { db, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }

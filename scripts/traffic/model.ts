@@ -128,15 +128,20 @@ function pick<K extends string>(rnd: Random, weights: Record<K, number>): K {
   return entries.at(-1)![0];
 }
 
+/** The instant a local (Europe/Rome) calendar day starts. */
+function localMidnight(d: string) {
+  const utc = Date.parse(`${d}T00:00:00Z`);
+  const offsetHours = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hourCycle: 'h23', hour: 'numeric' }).format(utc));
+  return utc - offsetHours * 3_600_000;
+}
+
+/** The instants a profile's days run over, [from, to). */
+export const rangeOf = (p: Pick<TrafficProfile, 'from' | 'to'>) => ({ from: localMidnight(p.from), to: localMidnight(p.to) });
+
 /** Each UTC hour of [from, to) with its local weekday (0 = Monday), month (1–12), day and hour. */
 function hoursOf(from: string, to: string) {
   const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hourCycle: 'h23', weekday: 'short', month: 'numeric', day: 'numeric', hour: 'numeric' });
   const days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  const localMidnight = (d: string) => {
-    const utc = Date.parse(`${d}T00:00:00Z`);
-    const offsetHours = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hourCycle: 'h23', hour: 'numeric' }).format(utc));
-    return utc - offsetHours * 3_600_000;
-  };
   const hours: { at: number; weekday: number; month: number; day: number; hour: number }[] = [];
   for (let at = localMidnight(from), end = localMidnight(to); at < end; at += 3_600_000) {
     const p = Object.fromEntries(fmt.formatToParts(at).map((x) => [x.type, x.value]));

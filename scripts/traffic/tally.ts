@@ -68,3 +68,34 @@ export function calibrationRows(t: Tally, target: CityFigures) {
   ];
   return rows.map(([figure, city, simulated]) => ({ figure, city, simulated, deviation: simulated / city - 1 }));
 }
+
+/** Seconds to the millisecond, as the KPI endpoints give means. */
+const meanSeconds = (sum: number, n: number) => (n > 0 ? Math.round((sum / n) * 1000) / 1000 : null);
+
+/** The tally beside the totals of GET /api/kpi/calls and /api/kpi/cases for the same range, figure by figure. */
+export function kpiComparison(t: Tally, calls: Record<string, number | null>, cases: Record<string, number | null>) {
+  const rows: [string, number | null, number | null][] = [
+    ['calls offered', t.callsOffered, calls.callsOffered!],
+    ['calls answered', t.callsAnswered, calls.callsAnswered!],
+    ['calls abandoned (not short)', t.abandonedAll - t.shortAbandoned, calls.callsAbandoned!],
+    ['short abandons', t.shortAbandoned, calls.shortAbandoned!],
+    ['calls transferred', t.callsTransferred, calls.callsTransferred!],
+    ['answered within threshold', t.answeredWithinThreshold, calls.answeredWithinThreshold!],
+    ['mean speed of answer (s)', meanSeconds(t.waitSum, t.callsAnswered), calls.averageSpeedOfAnswerSeconds!],
+    ['mean talk (s)', meanSeconds(t.talkSum, t.talked), calls.averageTalkSeconds!],
+    ['cases opened', t.casesOpened, cases.casesOpened!],
+    ['cases closed', t.casesClosed, cases.casesClosed!],
+    ['resolved at the first level', t.resolvedFirstLevel, cases.resolvedFirstLevel!],
+    ['backlog at the end', t.casesOpened - t.casesResolved, cases.backlog!],
+    ['office tasks done', t.tasksDone, cases.tasksDone!],
+    ['tasks done on time', t.tasksOnTime, cases.tasksOnTime!],
+    ['SLA breaches', t.slaBreaches, cases.slaBreaches!],
+    ['solicitations', t.solicitations, cases.solicitations!],
+    ['complaints', t.complaints, cases.complaints!],
+    ['callbacks attempted', t.callbacksAttempted, cases.callbacksAttempted!],
+    ['callbacks answered', t.callbacksAnswered, cases.callbacksAnswered!],
+    ['survey answers', t.surveyAnswers, cases.surveyAnswers!],
+    ['satisfied (4–5)', t.satisfied, cases.satisfied!],
+  ];
+  return rows.map(([figure, simulated, kpi]) => ({ figure, simulated, kpi }));
+}
