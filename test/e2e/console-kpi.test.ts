@@ -205,4 +205,10 @@ describe('KPI dashboard in the console', () => {
     await expect.poll(() => callRows().count()).toBe(cell.callsOffered);
     await checkPage(page, 'console-kpi-heat-map-drill-down');
   });
+
+  it('keeps the call figures per line when the dashboard is filtered by a case-only dimension', async () => {
+    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano&serviceCode=tari-refund&channel=phone`));
+    await page.getByText('Le chiamate si contano per linea (comune): i filtri per servizio, ufficio e canale valgono solo per le pratiche.').waitFor();
+    await tile('Chiamate in ingresso').getByRole('link', { name: '5 Chiamate in ingresso: mostra le chiamate' }).waitFor();
+  });
 });

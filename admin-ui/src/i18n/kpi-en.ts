@@ -35,6 +35,7 @@ export const kpiEn = {
   age: { '0-2': '0–2 days', '3-7': '3–7 days', '8-30': '8–30 days', '>30': 'over 30 days' },
   slaByOffice: 'SLA compliance by office',
   calls: {
+    caseFiltersIgnored: 'Calls are counted per line (municipality): the service, office and channel filters apply to cases only.',
     heatMap: 'Calls offered by weekday and hour',
     heatMapHelp: 'Each cell is the number of calls (Europe/Rome time); the darker the cell, the more calls (up to %{max}).',
     weekday: 'Day',

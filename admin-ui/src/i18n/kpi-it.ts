@@ -37,6 +37,7 @@ export const kpiIt: typeof kpiEn = {
   age: { '0-2': '0–2 giorni', '3-7': '3–7 giorni', '8-30': '8–30 giorni', '>30': 'oltre 30 giorni' },
   slaByOffice: 'Rispetto dello SLA per ufficio',
   calls: {
+    caseFiltersIgnored: 'Le chiamate si contano per linea (comune): i filtri per servizio, ufficio e canale valgono solo per le pratiche.',
     heatMap: 'Chiamate offerte per giorno della settimana e ora',
     heatMapHelp: 'Ogni cella è il numero di chiamate (ora di Roma); più scura la cella, più chiamate (fino a %{max}).',
     weekday: 'Giorno',

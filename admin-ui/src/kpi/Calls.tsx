@@ -4,7 +4,7 @@ import { countedCallKpis, type CountedCallKpi } from '../../../domain/kpi/defini
 import { hourOfDay, weekdayName } from '../common/time.ts';
 import { type DefinitionOf, useKpi } from './api.ts';
 import { CountLink } from './Figure.tsx';
-import { callsLink, caseKpiQuery, type KpiFilters, rangeOf } from './query.ts';
+import { apiQuery, callsLink, type KpiFilters, rangeOf, scopeKeys } from './query.ts';
 import { Tile } from './Tile.tsx';
 
 /**
@@ -79,7 +79,9 @@ const HeatMap = ({ cells, drillTo }: { cells: HeatCell[]; drillTo: DrillTo }) =>
 /** Calls offered, answered, abandoned… as the API's call KPIs give them, each count opening its calls; "not available" before they exist. */
 export const Calls = ({ filters, definitionOf }: { filters: KpiFilters; definitionOf: DefinitionOf }) => {
   const translate = useTranslate();
-  const { data, error, unavailable, isPending } = useKpi<CallKpis>(`kpi/calls?${caseKpiQuery(filters)}`);
+  // Calls belong to a line (a municipality), not to a service, office or channel: those filters are the cases'.
+  const { data, error, unavailable, isPending } = useKpi<CallKpis>(`kpi/calls?${apiQuery({ bucket: filters.bucket, ...rangeOf(filters), municipalityId: filters.scope.municipalityId })}`);
+  const caseOnly = scopeKeys.filter((k) => k !== 'municipalityId' && filters.scope[k]);
   if (unavailable) return <Alert severity="info">{translate('kpi.unavailable')}</Alert>;
   if (error) return <Alert severity="error">{error}</Alert>;
   if (isPending || !data) return <Typography role="status">{translate('ra.page.loading')}</Typography>;
@@ -91,6 +93,7 @@ export const Calls = ({ filters, definitionOf }: { filters: KpiFilters; definiti
   return (
     <Box component="section" aria-labelledby="kpi-calls-title">
       <Typography id="kpi-calls-title" component="h2" variant="h6" gutterBottom>{translate('kpi.section.calls')}</Typography>
+      {caseOnly.length > 0 && <Alert severity="info" sx={{ mb: 2 }}>{translate('kpi.calls.caseFiltersIgnored')}</Alert>}
       <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', mb: 3 }}>
         {totals.map(([id, v]) => (
           <Tile key={id} id={id} value={v} definitionOf={definitionOf} unit={/Seconds$/.test(id) ? 'seconds' : undefined}
