@@ -25,26 +25,32 @@ const monthStart = (year: number, month: number) => {
   return new Date(instantOf({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: 1 }, 0));
 };
 
-async function figures(db: Executor, scope: Scope, municipalityId: string | undefined, from: Date, to: Date) {
+/**
+ * The KPIs by month over the thirteen months from the same month a year before to the month: the
+ * first is the year before's, the last twelve the trend (whose last point is the month). One range
+ * for both, so that each KPI is one query; the report shows no heat map and no ageing.
+ */
+async function monthly(db: Executor, scope: Scope, municipalityId: string | undefined, from: Date, to: Date) {
   const range = { from: from.toISOString(), to: to.toISOString(), bucket: 'month', ...(municipalityId ? { municipalityId } : {}) };
-  // The report shows no ageing: not computed.
-  return Promise.all([callKpis(db, scope, CallKpiQuerySchema.parse(range)), caseKpis(db, scope, CaseKpiQuerySchema.parse(range), { ageing: false })]);
+  const [calls, cases] = await Promise.all([
+    callKpis(db, scope, CallKpiQuerySchema.parse(range), { heatMap: false }), caseKpis(db, scope, CaseKpiQuerySchema.parse(range), { ageing: false }),
+  ]);
+  return { calls: calls.series, cases: cases.series };
 }
 
 export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyReportQuery, 'month' | 'municipalityId'>): Promise<MonthlyReport> {
   const [year, month] = q.month.split('-').map(Number) as [number, number];
   const [from, to] = [monthStart(year, month), monthStart(year, month + 1)];
-  // The month's own figures are the trend's last point; only its services are asked apart.
+  // Only the month's services are asked apart.
   const monthRange = { from, to, bucket: 'month' as const };
-  const [[lyCalls, lyCases], [callTrend, caseTrend], opened, municipalities, services] = await Promise.all([
-    figures(db, scope, q.municipalityId, monthStart(year - 1, month), monthStart(year - 1, month + 1)),
-    figures(db, scope, q.municipalityId, monthStart(year, month - 11), to),
+  const [{ calls: [lastYearCalls, ...callTrend], cases: [lastYearCases, ...caseTrend] }, opened, municipalities, services] = await Promise.all([
+    monthly(db, scope, q.municipalityId, monthStart(year - 1, month), to),
     casesOpened(db, scope, q.municipalityId ? { municipalityId: q.municipalityId } : {}, monthRange, rollupGrain(monthRange)),
     listMunicipalities(db),
     listServices(db, q.municipalityId),
   ]);
-  const now = { ...callTrend.series.at(-1), ...caseTrend.series.at(-1) } as Record<string, number | null>;
-  const before = { ...lyCalls.totals, ...lyCases.totals } as Record<string, number | null>;
+  const now = { ...callTrend.at(-1), ...caseTrend.at(-1) } as Record<string, number | null>;
+  const before = { ...lastYearCalls, ...lastYearCases } as Record<string, number | null>;
   const served = municipalities.filter((m) => (q.municipalityId ? m.id === q.municipalityId : scope.includes(m.id)));
   const openedInMonth = opened.service.reduce((n, s) => n + s.casesOpened, 0);
   return {
@@ -59,8 +65,8 @@ export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyR
     topServices: opened.service.slice(0, 10).map((s) => ({
       serviceCode: s.key!, name: services.find((x) => x.code === s.key)?.name ?? null, casesOpened: s.casesOpened, share: s.casesOpened / openedInMonth,
     })),
-    trends: callTrend.series.map((c, i) => {
-      const k = caseTrend.series[i]!;
+    trends: callTrend.map((c, i) => {
+      const k = caseTrend[i]!;
       const local = new Date(Date.parse(c.start) + 12 * 3_600_000);
       return {
         month: `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`, callsOffered: c.callsOffered, callsAnswered: c.callsAnswered,

@@ -79,14 +79,14 @@ const callValues = (c: CallFacts): CallKpiValues => {
   };
 };
 
-/** The call KPIs of the caller's lines: a time series, its totals and the weekday × hour heat map. */
-export async function callKpis(db: Executor, scope: Scope, q: CallKpiQuery): Promise<CallKpis> {
+/** The call KPIs of the caller's lines: a time series, its totals and the weekday × hour heat map (unless not wanted). */
+export async function callKpis(db: Executor, scope: Scope, q: CallKpiQuery, o: { heatMap: boolean } = { heatMap: true }): Promise<CallKpis> {
   const { bucket, from, to, serviceLevelSeconds, shortAbandonSeconds, ...filter } = q;
   const r = { bucket, from: new Date(from), to: new Date(to) };
   const thresholds = { serviceLevelSeconds, shortAbandonSeconds };
   const grain = rollupGrain(r);
   const [buckets, facts, heatMap] = await Promise.all([
-    listBuckets(db, r), callFacts(db, scope, filter, r, thresholds, grain), callHeatMap(db, scope, filter, r, grain),
+    listBuckets(db, r), callFacts(db, scope, filter, r, thresholds, grain), o.heatMap ? callHeatMap(db, scope, filter, r, grain) : [],
   ]);
   const series = buckets.map(({ bucket: start, ends }) => ({ start, end: ends, facts: facts.get(start.getTime()) ?? noFacts }));
   const totals = Object.fromEntries(Object.keys(noFacts).map((k) => [k, series.reduce((n, s) => n + s.facts[k as keyof CallFacts], 0)])) as unknown as CallFacts;
