@@ -28,29 +28,41 @@ function caseFilter(scope: Scope, f: KpiScopeFilter, office: OfficeColumn = 'c.o
   return sql<boolean>`${sql.join(conditions, sql` and `)}`;
 }
 
-const bucketOf = (r: KpiRange, column: string) => sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${kpiTimeZone})`;
-const within = (r: KpiRange, column: string) => sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`;
+/**
+ * A bucket and a range over `column`: an instant, or with the daily rollups (`days`) a local date,
+ * truncated and compared as one — a time-zone conversion per row would be most of a year's cost.
+ */
+export const localDay = (at: Date | RawBuilder<unknown>) => sql`(${at}::timestamptz at time zone ${kpiTimeZone})::date`;
+const bucketOf = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
+  ? sql`(date_trunc(${r.bucket}, ${sql.raw(column)}::timestamp) at time zone ${kpiTimeZone})`
+  : sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${kpiTimeZone})`);
+const within = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
+  ? sql`${sql.raw(column)} >= ${localDay(r.from)} and ${sql.raw(column)} < ${localDay(r.to)}`
+  : sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`);
 
 /**
  * Every bucket touching [from, to), with the instant its counts stop at (its end, or `to`). Hours
- * step in UTC (unambiguous across the autumn's repeated hour), longer buckets in local time.
+ * step in UTC (unambiguous across the autumn's repeated hour), longer buckets in local time from
+ * the local days touched.
  */
 const bucketsCte = (r: KpiRange) => sql`buckets as (
   select bucket, least(case when ${r.bucket} = 'hour' then bucket + interval '1 hour'
                             else (bucket at time zone ${kpiTimeZone} + ('1 ' || ${r.bucket})::interval) at time zone ${kpiTimeZone} end,
                        ${r.to}::timestamptz) as ends
-  from (select distinct ${bucketOf(r, 't')} as bucket
-        from generate_series(date_trunc('hour', ${r.from}::timestamptz), ${r.to}::timestamptz - interval '1 microsecond', interval '1 hour') t) s
+  from (${r.bucket === 'hour'
+    ? sql`select distinct ${bucketOf(r, 't')} as bucket
+          from generate_series(date_trunc('hour', ${r.from}::timestamptz), ${r.to}::timestamptz - interval '1 microsecond', interval '1 hour') t`
+    : sql`select distinct ${bucketOf(r, 'd', 'days')} as bucket
+          from generate_series(${localDay(r.from)}::timestamp, ${localDay(sql`(${r.to}::timestamptz - interval '1 microsecond')`)}::timestamp, interval '1 day') d`}) s
 )`;
 
 interface BucketRow { bucket: Date; ends: Date }
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 
-/** A rollup's rows with their instant as `at`: its UTC hour, or its local day's midnight. */
-const rollupRows = (table: 'kpi_case' | 'kpi_case_event', grain: 'hours' | 'days') => (grain === 'hours'
-  ? sql`select c.hour as at, c.* from ${sql.table(`${table}_hours`)} c`
-  : sql`select (c.day::timestamp at time zone ${kpiTimeZone}) as at, c.* from ${sql.table(`${table}_days`)} c`);
+/** A rollup's rows with their time as `at`: its UTC hour, or its local day (a date: see bucketOf). */
+const rollupRows = (table: 'kpi_case' | 'kpi_case_event', grain: 'hours' | 'days') =>
+  sql`select c.${sql.raw(grain === 'hours' ? 'hour' : 'day')} as at, c.* from ${sql.table(`${table}_${grain}`)} c`;
 
 /**
  * Cases as counted facts at an instant (`at`), with the columns the filters read (as `c`): from the
@@ -68,9 +80,9 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
   const source = caseFacts(grain, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
   const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
     with opened as (
-      select ${bucketOf(r, 'c.at')} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
+      select ${bucketOf(r, 'c.at', grain)} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
       from (${source}) c
-      where ${caseFilter(scope, f)} and ${within(r, 'c.at')} and c.n <> 0
+      where ${caseFilter(scope, f)} and ${within(r, 'c.at', grain)} and c.n <> 0
     )
     select bucket, channel, service_code, office_id, municipality_id,
            grouping(bucket, channel, service_code, office_id, municipality_id) as dimension, sum(n)::int as n
@@ -97,9 +109,9 @@ export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter,
     columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
   }, sql`c.closed, c.closed_first_level as first_level`);
   const { rows } = await sql<{ bucket: Date; closed: number; first_level: number }>`
-    select ${bucketOf(r, 'c.at')} as bucket, sum(c.closed)::int as closed, sum(c.first_level)::int as first_level
+    select ${bucketOf(r, 'c.at', grain)} as bucket, sum(c.closed)::int as closed, sum(c.first_level)::int as first_level
     from (${source}) c
-    where ${caseFilter(scope, f)} and ${within(r, 'c.at')}
+    where ${caseFilter(scope, f)} and ${within(r, 'c.at', grain)}
     group by 1`.execute(db);
   return new Map(rows.map((row) => [row.bucket.getTime(), row]));
 }
@@ -117,15 +129,17 @@ const caseMoves = (grain: Grain) => (grain === 'raw'
  * day, the hourly one up to its hour, the raw rows after.
  */
 function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
-  const midnight = sql`((${at} at time zone ${kpiTimeZone})::date::timestamp at time zone ${kpiTimeZone})`;
+  const day = localDay(at);
+  const midnight = sql`(${day}::timestamp at time zone ${kpiTimeZone})`;
   const hour = sql`date_trunc('hour', ${at}, 'UTC')`;
+  const moves = sql`c.municipality_id, c.service_code, c.channel, c.office_id, c.delta`;
   return sql`(
     select coalesce(sum(c.delta), 0)::int from (
-      select c.* from (${caseMoves('days')}) c where c.at < ${midnight}
+      select ${moves} from (${caseMoves('days')}) c where c.at < ${day}
       union all
-      select c.* from (${caseMoves('hours')}) c where c.at >= ${midnight} and c.at < ${hour}
+      select ${moves} from (${caseMoves('hours')}) c where c.at >= ${midnight} and c.at < ${hour}
       union all
-      select c.* from (${caseMoves('raw')}) c where c.at >= ${hour} and c.at < ${at}
+      select ${moves} from (${caseMoves('raw')}) c where c.at >= ${hour} and c.at < ${at}
     ) c where ${caseFilter(scope, f)}
   )`;
 }
@@ -138,8 +152,8 @@ export async function backlog(db: Executor, scope: Scope, f: KpiScopeFilter, r: 
   const { rows } = await sql<{ bucket: Date; backlog: number }>`
     with ${bucketsCte(r)},
     per_bucket as (
-      select ${bucketOf(r, 'c.at')} as bucket, sum(c.delta) as delta
-      from (${caseMoves(grain)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at')} group by 1
+      select ${bucketOf(r, 'c.at', grain)} as bucket, sum(c.delta) as delta
+      from (${caseMoves(grain)}) c where ${caseFilter(scope, f)} and ${within(r, 'c.at', grain)} group by 1
     )
     select b.bucket, (${openAt(scope, f, sql`${r.from}::timestamptz`)} + sum(coalesce(p.delta, 0)) over (order by b.bucket))::int as backlog
     from buckets b left join per_bucket p using (bucket)`.execute(db);
@@ -171,8 +185,8 @@ export async function ageing(db: Executor, scope: Scope, f: KpiScopeFilter, r: K
 
 /** Case events as counted facts per hour or day (the rollup's columns), with the filter columns as `c`. */
 const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: 'hours' | 'days') => sql`
-  select ${bucketOf(r, 'c.at')} as bucket, c.*, nullif(c.office_id, '') as fact_office from (${rollupRows('kpi_case_event', grain)}) c
-  where ${caseFilter(scope, f)} and ${within(r, 'c.at')}`;
+  select ${bucketOf(r, 'c.at', grain)} as bucket, c.*, nullif(c.office_id, '') as fact_office from (${rollupRows('kpi_case_event', grain)}) c
+  where ${caseFilter(scope, f)} and ${within(r, 'c.at', grain)}`;
 
 /**
  * Office tasks done (at their `task.completed` event; one task per case) and whether on time, and
