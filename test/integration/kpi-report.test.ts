@@ -46,6 +46,23 @@ describe('the monthly report', () => {
     expect(r.trends[0]).toMatchObject({ callsOffered: 0, abandonmentRate: null });
   });
 
+  it('has every KPI as the KPI endpoints give it for the month and for the same month a year before', async () => {
+    const r = (await report({ month: '2026-11', municipalityId: 'milano' })).json();
+    const month = async (from: string, to: string) => {
+      const [calls, cases] = await Promise.all(['calls', 'cases'].map(async (path) => {
+        const res = await supervisor.inject({ url: `/api/kpi/${path}?${new URLSearchParams({ from, to, bucket: 'month', municipalityId: 'milano' })}` });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().totals as Record<string, number | null>;
+      }));
+      return { ...calls, ...cases };
+    };
+    const [value, lastYear] = await Promise.all([
+      month('2026-11-01T00:00:00+01:00', '2026-12-01T00:00:00+01:00'), month('2025-11-01T00:00:00+01:00', '2025-12-01T00:00:00+01:00'),
+    ]);
+    expect(r.kpis).toHaveLength(16);
+    for (const k of r.kpis) expect(k, k.id).toMatchObject({ value: value[k.id], lastYear: lastYear[k.id] });
+  });
+
   it('as CSV: one row per KPI, service and trend figure', async () => {
     const res = await report({ month: '2026-11', municipalityId: 'milano', format: 'csv' });
     expect(res.statusCode).toBe(200);
