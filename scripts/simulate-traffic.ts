@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
+import { demoLines } from '../catalog/lines.ts';
 import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
 import { createDb } from '../platform/db.ts';
 import { startThrowawayDatabase } from './throwaway-platform.ts';
 import { driveAccelerated, readKpis, SimulatedPhones } from './traffic/accelerated.ts';
 import { writeTraffic } from './traffic/bulk.ts';
-import { driveLive } from './traffic/live.ts';
+import { driveLive, playLiveCalls } from './traffic/live.ts';
 import { generateTraffic, milan2018, milanProfile, scaledProfile } from './traffic/model.ts';
 import { addToTally, calibrationRows, emptyTally, kpiComparison, type Tally } from './traffic/tally.ts';
 import { startTimeSkippingPlatform } from './traffic/time-skipping-platform.ts';
@@ -14,7 +15,8 @@ import { startTimeSkippingPlatform } from './traffic/time-skipping-platform.ts';
  * profile calibrated on its 2018 figures.
  *   calibrate                 the year 2018 in memory, compared with Milan's figures
  *   bulk [--from --to --scale --seed]   rows into DATABASE_URL (a demo or benchmark database), then the comparison
- *   live --api URL --key KEY [--contacts 10 --speedup 1]   cases through a running platform's API at real pace
+ *   live --api URL --key KEY [--contacts 10 --calls 10 --speedup 1 --line mi-020202 --cti-token T --line-number N --agent giulia.operatrice]
+ *                             at real pace on a running platform: written contacts through its API, calls on a line's CTI webhook
  *   accelerated [--from tomorrow --days 2 --scale 0.002 --seed --pg-port 54345]   the range through a platform of its own
  *     on the time-skipping server (calls through the telephony ingestion, the rest through the API), then its KPIs beside the tally
  */
@@ -24,7 +26,9 @@ const { positionals, values } = parseArgs({
     from: { type: 'string' }, to: { type: 'string' }, days: { type: 'string', default: '2' },
     scale: { type: 'string' }, seed: { type: 'string', default: '2018' },
     api: { type: 'string', default: 'http://127.0.0.1:3000' }, key: { type: 'string' },
-    contacts: { type: 'string', default: '10' }, speedup: { type: 'string', default: '1' }, 'pg-port': { type: 'string', default: '54345' },
+    contacts: { type: 'string', default: '10' }, calls: { type: 'string', default: '10' },
+    line: { type: 'string', default: 'mi-020202' }, 'cti-token': { type: 'string' }, 'line-number': { type: 'string' }, agent: { type: 'string', default: 'giulia.operatrice' },
+    speedup: { type: 'string', default: '1' }, 'pg-port': { type: 'string', default: '54345' },
   },
 });
 const mode = positionals[0];
@@ -70,11 +74,23 @@ await runMain(async () => {
       await db.destroy();
     }
   } else if (mode === 'live') {
-    if (!values.key) throw new ConfigError([{ variable: '--key', message: 'an API key of a role that may open cases (operator, supervisor)' }]);
-    await driveLive({
-      baseUrl: values.api, apiKey: values.key, contacts: Number(values.contacts), speedup: Number(values.speedup),
-      profile: milanProfile(), seed: Number(values.seed), log: console.log,
-    });
+    const contacts = Number(values.contacts);
+    const calls = Number(values.calls);
+    if (contacts > 0 && !values.key) throw new ConfigError([{ variable: '--key', message: 'an API key of a role that may open cases (operator, supervisor), or --contacts 0' }]);
+    // The demo line's token and number unless given (a real line's token is its administrator's).
+    const demo = demoLines.find((l) => l.id === values.line);
+    const line = { id: values.line, token: values['cti-token'] ?? demo?.ctiToken, number: values['line-number'] ?? demo?.numbers[0] };
+    if (calls > 0 && (!line.token || !line.number)) {
+      throw new ConfigError([{ variable: '--cti-token, --line-number', message: `the CTI token and a number of line ${line.id}, or --calls 0` }]);
+    }
+    const common = { baseUrl: values.api, speedup: Number(values.speedup), profile: scaledProfile(milanProfile(), scale), seed: Number(values.seed), log: console.log };
+    const [cases, played] = await Promise.all([
+      contacts > 0 ? driveLive({ ...common, apiKey: values.key!, contacts }) : [],
+      calls > 0 ? playLiveCalls({ ...common, line: { id: line.id, token: line.token!, number: line.number! }, agent: values.agent, calls }) : [],
+    ]);
+    const count = (cause: string) => played.filter((c) => c.endCause === cause).length;
+    console.log(`SIMULATION live: ${cases.length} written contacts opened; ${played.length} calls played on ${line.id}: `
+      + `${count('normal') + count('transferred')} answered (${count('transferred')} transferred), ${count('abandoned')} abandoned, ${count('no-answer')} not reached`);
   } else if (accelerated) {
     const t0 = Date.now();
     const database = await startThrowawayDatabase(Number(values['pg-port']));
