@@ -136,6 +136,8 @@ describe('KPI dashboard in the console', () => {
     await page.waitForURL(/bucket=week/);
     const byWeek = await caseKpis('week');
     const volumes = page.getByRole('region', { name: 'Pratiche aperte, chiuse e arretrato' });
+    // The weekly figures first (the folded table re-renders, closed, when they arrive), then open it.
+    await volumes.getByRole('columnheader', { name: 'Settimana', includeHidden: true }).waitFor({ state: 'attached' });
     await volumes.getByText('Mostra i valori in tabella').click();
     await volumes.getByRole('columnheader', { name: 'Settimana' }).waitFor();
     expect(await volumes.getByRole('row').count()).toBe(byWeek.series.length + 1);
@@ -160,12 +162,18 @@ describe('KPI dashboard in the console', () => {
     expect(await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByRole('row').count()).toBeGreaterThanOrEqual(24);
     await checkPage(page, 'console-kpi-staffing');
 
-    // The monthly report: a month, and its downloads (or "not available" before the report exists).
+    // The monthly report: a month, its figures on the page and its downloads.
     await page.getByRole('tab', { name: 'Report mensile' }).click();
     await page.getByLabel('Mese').waitFor();
-    await page.getByText(/Non disponibile|Report \(PDF\)/).first().waitFor();
+    const month = days.to.slice(0, 7);
+    await page.getByLabel('Mese').fill(month);
     const pdf = page.getByRole('link', { name: 'Report (PDF)' });
-    if (await pdf.count()) expect(await pdf.getAttribute('href')).toMatch(/^\/api\/kpi\/report\?month=\d{4}-\d{2}&format=pdf/);
+    await expect.poll(() => pdf.getAttribute('href')).toBe(`/api/kpi/report?month=${month}&format=pdf`);
+    // This month's five cases, none the same month a year before: no change to compute.
+    const monthName = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T12:00:00Z`));
+    const kpis = page.getByRole('region', { name: `KPI di ${monthName}` });
+    await expect.poll(() => kpis.getByRole('row', { name: /^Pratiche aperte / }).innerText()).toMatch(/^Pratiche aperte\s+5\s+0\s+—$/);
+    await page.getByRole('region', { name: 'Servizi più richiesti' }).getByRole('row', { name: /^Rimborso TARI\s+3\s+60%$/ }).waitFor();
     await checkPage(page, 'console-kpi-report');
   });
   it('drills down from a call figure and a heat-map cell to the calls it counts', async () => {

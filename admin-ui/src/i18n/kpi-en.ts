@@ -48,6 +48,7 @@ export const kpiEn = {
     actual: 'Actual contacts', serviceLevel: 'Service level', asa: 'Average speed of answer', occupancy: 'Occupancy',
   },
   report: {
+    kpis: 'KPIs of %{month}', kpi: 'KPI', lastYear: 'Same month last year', change: 'Change', topServices: 'Top services', service: 'Service', share: 'Share',
     help: 'The month’s KPIs next to the same month last year and the change, top services and trends: the report as PDF, its data as CSV and XLSX.',
     month: 'Month', pdf: 'Report (PDF)', csv: 'Data (CSV)', xlsx: 'Data (XLSX)',
   },

@@ -50,6 +50,7 @@ export const kpiIt: typeof kpiEn = {
     actual: 'Contatti effettivi', serviceLevel: 'Livello di servizio', asa: 'Tempo medio di risposta', occupancy: 'Occupazione',
   },
   report: {
+    kpis: 'KPI di %{month}', kpi: 'KPI', lastYear: 'Stesso mese, anno prima', change: 'Variazione', topServices: 'Servizi più richiesti', service: 'Servizio', share: 'Quota',
     help: 'I KPI del mese accanto allo stesso mese dell’anno precedente e alla variazione, i servizi più richiesti e gli andamenti: il report in PDF, i dati in CSV e XLSX.',
     month: 'Mese', pdf: 'Report (PDF)', csv: 'Dati (CSV)', xlsx: 'Dati (XLSX)',
   },

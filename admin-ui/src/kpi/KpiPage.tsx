@@ -33,7 +33,7 @@ export const KpiPage = () => {
         {tab === 'cases' && <Overview filters={filters} definitionOf={definitionOf} reference={reference} />}
         {tab === 'calls' && <Calls filters={filters} definitionOf={definitionOf} />}
         {tab === 'staffing' && <StaffingPlan filters={filters} definitionOf={definitionOf} />}
-        {tab === 'report' && <MonthlyReport filters={filters} />}
+        {tab === 'report' && <MonthlyReport filters={filters} definitionOf={definitionOf} />}
       </Box>
     </Box>
   );
