@@ -82,7 +82,7 @@ try {
   const monthRange = (i: number) => ({ from: iso(`${months[i % 12]}-01T00:00:00+01:00`), to: iso(i % 12 === 11 ? '2026-01-01T00:00:00+01:00' : `${months[(i % 12) + 1]}-01T00:00:00+01:00`) });
   const year = { from: iso('2025-01-01T00:00:00+01:00'), to: iso('2026-01-01T00:00:00+01:00') };
   const week = (i: number) => { const from = Date.parse('2025-01-06T00:00:00+01:00') + (i % 50) * 7 * 86_400_000; return { from: iso(new Date(from).toISOString()), to: iso(new Date(from + 7 * 86_400_000).toISOString()) }; };
-  const queues = [undefined, 'generale', 'tributi'];
+  const queues = [undefined, 'mi-informazioni', 'mi-tributi'];
   const services = [undefined, 'tari-refund', 'general-information'];
   const channels = [undefined, 'phone', 'email'] as const;
   const queries: [string, (i: number) => Promise<unknown>][] = [

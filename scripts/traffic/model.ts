@@ -77,7 +77,8 @@ export function calibrate(t: CityFigures) {
 export function milanProfile(from = '2018-01-01', to = '2019-01-01'): TrafficProfile {
   return {
     municipalityId: 'milano', from, to, ...calibrate(milan2018), talkSigma: 0.7,
-    queues: { generale: 0.55, tributi: 0.2, anagrafe: 0.15, mobilita: 0.1 },
+    // The 020202 line's queues (catalog/lines.ts), in the order of its IVR options 1–3 (Area C, option 4, queues with information).
+    queues: { 'mi-informazioni': 0.65, 'mi-tributi': 0.2, 'mi-anagrafe': 0.15 },
     hourly: [0.05, 0.03, 0.02, 0.02, 0.02, 0.04, 0.1, 0.35, 1, 1.6, 1.7, 1.6, 1.3, 1, 1.2, 1.3, 1.2, 1, 0.7, 0.4, 0.25, 0.15, 0.1, 0.07],
     weekday: [1.2, 1.1, 1.05, 1.05, 1, 0.45, 0.15],
     monthly: [1.05, 1, 1.05, 0.95, 1, 1.1, 1, 0.6, 1, 1.05, 1, 1],
