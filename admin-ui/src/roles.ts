@@ -20,7 +20,8 @@ export const pages: Page[] = [
   { path: '/tasks', label: 'app.menu.officeQueue', roles: officeWork },
   { path: '/queues', label: 'app.menu.queues', roles: oversee },
   { path: '/cases', label: 'app.menu.cases', roles: readCases },
-  { path: '/calls', label: 'app.menu.calls', roles: oversee },
+  // Auditors trace contacts as well as cases; the KPI dashboard's call figures open this list.
+  { path: '/calls', label: 'app.menu.calls', roles: ['supervisor', 'auditor', 'admin'] },
   { path: '/definitions', label: 'app.menu.definitions', roles: readDefinitions },
   { path: '/audit', label: 'app.menu.audit', roles: audit },
   { path: '/kpi', label: 'kpi.menu', roles: ['supervisor', 'auditor', 'admin'] },

@@ -147,6 +147,9 @@ describe.sequential('supervision and audit in the console', () => {
   it('gives the auditor a case timeline beside its workflow, the audit log by case and actor, chain verification and an export', async () => {
     const page = await p.newPage();
     await logInAs(page, p.url, 'anna.marino@comune.milano.example', 'Anna Marino');
+    // Calls are part of the contact history the auditor traces.
+    await page.getByRole('menuitem', { name: 'Chiamate' }).click();
+    await row(page, '+393407654321').getByText('Abbandonata').waitFor();
     await page.goto(p.url(`/admin/#/cases/${infoCase}/show`));
     const withdrawn = row(page, 'case.withdrawn');
     await withdrawn.waitFor();
