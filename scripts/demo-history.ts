@@ -19,7 +19,7 @@ export function demoHistoryRange(months: number, now: number): { from: string; t
 
 /**
  * Milan's simulated contact history for the demo dashboards (scripts/traffic/model.ts), written once:
- * nothing is written when simulated calls exist already. The history is settled (every simulated
+ * nothing is written when simulated cases exist already. The history is settled (every simulated
  * case closed before today), so the offices' queues hold only live cases with their workflows.
  * Answers the tally written, or null when it was there already.
  */
@@ -29,7 +29,8 @@ export async function seedDemoHistory(db: Db, o: { months: number; scale: number
   const profile = scaledProfile(milanProfile(from, to), o.scale);
   // One transaction: a start interrupted half-way leaves no history (and no rollup trigger off), the next one writes it.
   return await db.transaction().execute(async (trx) => {
-    const seeded = await trx.selectFrom('calls').select('id').where('id', 'like', 'sim-%').limit(1).executeTakeFirst();
+    // Simulated cases mark a history (bulk writes them; live mode's calls go through the API and open C- cases).
+    const seeded = await trx.selectFrom('cases').select('id').where('id', 'like', 'SIM-%').limit(1).executeTakeFirst();
     if (seeded) return null;
     return await writeTraffic(trx, generateTraffic(profile, 2018, { settled: true }), { rollups: 'rebuild', rowsPerInsert: 20_000 });
   });
