@@ -87,7 +87,10 @@ const addDays = (d: LocalDate, n: number): LocalDate => {
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
 };
 const pad = (n: number) => String(n).padStart(2, '0');
-const isoDate = (d: LocalDate) => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+export const isoDate = (d: LocalDate) => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+
+/** The local (Europe/Rome) day of an instant, as "YYYY-MM-DD". */
+export const localDayOf = (instant: number) => isoDate(localDateOf(instant));
 
 // --- Holidays ---------------------------------------------------------------------------------
 

@@ -1,6 +1,11 @@
 /** A logged-in staff session against a running API, for scripts and end-to-end tests. */
 export type ApiFetch = (path: string, init?: RequestInit) => Promise<Response>;
 
+/** Requests made with an API key (`Authorization: Bearer`), as integrations and the traffic simulator make them. */
+export const withApiKey = (base: string, key: string): ApiFetch => (path, init = {}) => fetch(`${base}${path}`, {
+  ...init, headers: { 'content-type': 'application/json', ...init.headers as Record<string, string>, authorization: `Bearer ${key}` },
+});
+
 export async function logIn(base: string, email: string, password: string): Promise<ApiFetch> {
   const res = await fetch(`${base}/api/session`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),

@@ -1,11 +1,8 @@
-import { localDateOf } from '../domain/calendar.ts';
+import { isoDate, localDateOf } from '../domain/calendar.ts';
 import type { Db } from '../platform/db.ts';
 import { generateTraffic, milanProfile, scaledProfile } from './traffic/model.ts';
 import { writeTraffic } from './traffic/bulk.ts';
 import type { Tally } from './traffic/tally.ts';
-
-const iso = (d: { year: number; month: number; day: number }) =>
-  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /**
  * The local days of a demo history of `months` months ending today (excluded): from the first of
@@ -14,7 +11,7 @@ const iso = (d: { year: number; month: number; day: number }) =>
 export function demoHistoryRange(months: number, now: number): { from: string; to: string } {
   const today = localDateOf(now);
   const back = today.year * 12 + (today.month - 1) - (months - 1);
-  return { from: iso({ year: Math.floor(back / 12), month: (back % 12) + 1, day: 1 }), to: iso(today) };
+  return { from: isoDate({ year: Math.floor(back / 12), month: (back % 12) + 1, day: 1 }), to: isoDate(today) };
 }
 
 /**

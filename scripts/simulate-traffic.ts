@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { demoLines } from '../catalog/lines.ts';
+import { localDayOf } from '../domain/calendar.ts';
 import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
 import { createDb } from '../platform/db.ts';
 import { startThrowawayDatabase } from './throwaway-platform.ts';
@@ -34,9 +35,8 @@ const { positionals, values } = parseArgs({
 const mode = positionals[0];
 // The accelerated mode's clock starts at today's: its range is ahead (tomorrow on), and small.
 const accelerated = mode === 'accelerated';
-const romeDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
 const isoDay = (at: number) => new Date(at).toISOString().slice(0, 10);
-const from = values.from ?? (accelerated ? romeDay(Date.now() + 86_400_000) : '2018-01-01');
+const from = values.from ?? (accelerated ? localDayOf(Date.now() + 86_400_000) : '2018-01-01');
 const to = values.to ?? (accelerated ? isoDay(Date.parse(from) + Number(values.days) * 86_400_000) : '2019-01-01');
 const scale = Number(values.scale ?? (accelerated ? '0.002' : '1'));
 

@@ -6,13 +6,14 @@ import { hashPassword } from '../../api/auth/passwords.ts';
 import type { CallsTable } from '../../api/db/database.ts';
 import { latestPublished } from '../../api/db/definitions.repository.ts';
 import type { CaseDetail } from '../../api/schemas/cases.ts';
+import { localDayOf } from '../../domain/calendar.ts';
 import type { CallEventInput } from '../../domain/call-events.ts';
 import type { CaseIntake, Channel, Outcome } from '../../domain/case.ts';
 import type { ServiceDefinition } from '../../domain/service-definition.ts';
 import { CallEventRecorder } from '../../telephony/call-recorder.ts';
 import type { CallOutcome, Dialer, DialOptions } from '../../telephony/dialer.ts';
 import { createIngestion } from '../../telephony/ingestion.ts';
-import { type ApiFetch, logIn } from '../api-session.ts';
+import { type ApiFetch, logIn, withApiKey } from '../api-session.ts';
 import { generateTraffic, rangeOf, type TrafficBatch, type TrafficProfile } from './model.ts';
 import { addToTally, emptyTally, type Tally } from './tally.ts';
 import type { TimeSkippingPlatform } from './time-skipping-platform.ts';
@@ -126,10 +127,6 @@ class Timeline {
   next() { return this.steps.shift(); }
 }
 
-const withKey = (base: string, key: string): ApiFetch => (path, init = {}) => fetch(`${base}${path}`, {
-  ...init, headers: { 'content-type': 'application/json', ...init.headers as Record<string, string>, authorization: `Bearer ${key}` },
-});
-
 /** One request; anything but a 2xx stops the run, saying why. */
 async function send<T>(api: ApiFetch, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
   const res = await api(path, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -137,8 +134,6 @@ async function send<T>(api: ApiFetch, method: 'GET' | 'POST', path: string, body
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
   return JSON.parse(text) as T;
 }
-
-const localDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
 
 export interface AcceleratedRun {
   tally: Tally;
@@ -162,7 +157,7 @@ export async function driveAccelerated(o: {
   phones.clock = p.now;
   const municipalities = [profile.municipalityId];
   const key = async (role: 'operator' | 'supervisor') =>
-    withKey(baseUrl, await insertApiKey(db, newApiKeyId(), { name: `traffic simulator (${role})`, role, municipalities, expiresAt: null, createdBy: 'simulator' }));
+    withApiKey(baseUrl, await insertApiKey(db, newApiKeyId(), { name: `traffic simulator (${role})`, role, municipalities, expiresAt: null, createdBy: 'simulator' }));
   const operator = await key('operator');
   const supervisor = await key('supervisor');
   // One back-office clerk per office of the municipality, logged in like the console.
@@ -327,7 +322,7 @@ export async function driveAccelerated(o: {
     await p.sleepUntil(step.at);
     await step.run();
     stats.steps++;
-    const today = localDay(step.at);
+    const today = localDayOf(step.at);
     if (today !== day) o.log(`${(day = today)}: step ${stats.steps}, ${tally.casesOpened} cases so far`);
   }
   await p.sleepUntil(range.to);

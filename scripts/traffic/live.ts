@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { CallsTable } from '../../api/db/database.ts';
+import { localDayOf } from '../../domain/calendar.ts';
 import type { CaseIntake } from '../../domain/case.ts';
+import { withApiKey } from '../api-session.ts';
 import { generateTraffic, seededRandom, type TrafficProfile } from './model.ts';
 
 /**
@@ -17,6 +19,7 @@ export async function driveLive(o: { baseUrl: string; apiKey: string; contacts: 
   const hourlyShare = p.hourly[hour]! / p.hourly.reduce((s, w) => s + w, 0);
   const perSecond = ((p.callsPerYear * p.casesPerAnsweredCall) / 365) * hourlyShare / 3600;
   const channels = ['phone', 'web', 'email'] as const;
+  const api = withApiKey(o.baseUrl, o.apiKey);
   const created: string[] = [];
   for (let i = 0; i < o.contacts; i++) {
     const gap = (-Math.log(1 - rnd()) / perSecond) / o.speedup;
@@ -26,11 +29,7 @@ export async function driveLive(o: { baseUrl: string; apiKey: string; contacts: 
       subject: `Richiesta simulata ${i + 1}`, description: 'Contatto generato dal simulatore di traffico (modalità live).',
       citizen: {}, details: { topic: ['orari', 'sedi', 'tributi', 'anagrafe'][Math.floor(rnd() * 4)]! },
     };
-    const res = await fetch(`${o.baseUrl}/api/cases`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify(intake),
-    });
+    const res = await api('/api/cases', { method: 'POST', headers: { 'idempotency-key': randomUUID() }, body: JSON.stringify(intake) });
     const body = await res.json() as { id?: string; detail?: string };
     if (!res.ok) throw new Error(`POST /api/cases answered ${res.status}: ${body.detail ?? JSON.stringify(body)}`);
     created.push(body.id!);
@@ -45,13 +44,11 @@ export interface CtiLine { id: string; token: string; number: string }
 /** A call as played: the id it had on the CTI webhook and the end its hangup gave it. */
 export interface PlayedCall { callId: string; endCause: 'normal' | 'transferred' | 'abandoned' | 'no-answer' }
 
-const romeDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(at);
-
 /** The model's first `n` calls starting at or after `start`, in order of arrival. */
 function callsAfter(profile: TrafficProfile, seed: number, start: number, n: number): Insertable<CallsTable>[] {
   const calls: Insertable<CallsTable>[] = [];
   // A year ahead is plenty for any scale; the generator goes hour by hour, so only the hours needed are drawn.
-  const days = { ...profile, from: romeDay(start), to: romeDay(start + 366 * 86_400_000) };
+  const days = { ...profile, from: localDayOf(start), to: localDayOf(start + 366 * 86_400_000) };
   for (const batch of generateTraffic(days, seed, { cases: false })) {
     const startOf = (c: Insertable<CallsTable>) => new Date(c.started_at!).getTime();
     // A transfer's leg is the PBX's own business: the CTI webhook sees the first call end as forwarded.
