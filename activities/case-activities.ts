@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
 import { sql } from 'kysely';
-import { appendAudit } from '../api/db/audit.repository.ts';
-import { latestPublished } from '../api/db/definitions.repository.ts';
+import { appendAudit } from '../db/audit.repository.ts';
+import { latestPublished } from '../db/definitions.repository.ts';
 import { type CaseIntake, type CaseStatus, formatCaseId, type Outcome } from '../domain/case.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db } from '../db/connection.ts';
 import type { TaskSnapshot } from '../workflows/case.definitions.ts';
 
 export interface RecordCaseEvent {

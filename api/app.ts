@@ -11,10 +11,10 @@ import {
   jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../platform/config.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db } from '../db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
-import { ApiError, registerErrorHandling } from './errors.ts';
+import { ApiError, registerErrorHandling } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
 import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';

@@ -2,12 +2,12 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../api/db/database.ts';
-import { CallKpiQuerySchema, CaseKpiQuerySchema, StaffingQuerySchema } from '../api/schemas/kpi.ts';
-import { monthlyReport } from '../api/services/kpi-report.service.ts';
-import { callKpis, caseKpis, staffing } from '../api/services/kpi.service.ts';
+import type { Database } from '../db/database.ts';
+import { CallKpiQuerySchema, CaseKpiQuerySchema, StaffingQuerySchema } from '../contracts/kpi.ts';
+import { monthlyReport } from '../services/kpi-report.service.ts';
+import { callKpis, caseKpis, staffing } from '../services/kpi.service.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
-import '../platform/db.ts'; // the API's BIGINT and DATE parsers
+import '../db/connection.ts'; // the API's BIGINT and DATE parsers
 import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { seedDemoReferenceData } from '../scripts/seed.ts';
 import { writeTraffic } from '../scripts/traffic/bulk.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { withThrowawayPlatform } from '../scripts/throwaway-platform.ts';
-import { CallEventRecorder } from '../telephony/call-recorder.ts';
+import { CallEventRecorder } from '../services/call-recorder.ts';
 import { SipCallEvents } from '../telephony/sip/call-events.ts';
 import { SipUserAgent } from '../telephony/sip/user-agent.ts';
 import { freeUdpPort, runSipp, uaAddress } from '../test/helpers/sipp.ts';

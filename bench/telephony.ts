@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import pino from 'pino';
-import { allLines } from '../api/db/lines.repository.ts';
+import { allLines } from '../db/lines.repository.ts';
 import { withThrowawayPlatform } from '../scripts/throwaway-platform.ts';
-import { createIngestion } from '../telephony/ingestion.ts';
+import { createIngestion } from '../services/call-ingestion.ts';
 import { startSipAdapter } from '../telephony/sip/adapter.ts';
 import { freeUdpPort, runSipp, uaAddress } from '../test/helpers/sipp.ts';
 

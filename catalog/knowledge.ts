@@ -1,4 +1,4 @@
-import type { NewArticle } from '../api/schemas/knowledge.ts';
+import type { NewArticle } from '../contracts/knowledge.ts';
 
 /**
  * Demo knowledge base: the answers first-level operators give most in Milan and Florence. The

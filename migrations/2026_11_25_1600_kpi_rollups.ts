@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Hourly rollups the KPI queries read for long ranges, kept equal to the raw rows by triggers:
  * every insert, update or delete takes the old row's contribution out of its hour and puts the new
- * row's in, so the rollup is Σ contribution(row) at every commit (api/db/kpi-rollups.repository.ts
+ * row's in, so the rollup is Σ contribution(row) at every commit (db/kpi-rollups.repository.ts
  * rebuilds them from scratch after a bulk load with the triggers off, and the tests compare both).
  */
 const count = (name: string) => ({ name, type: 'int' });

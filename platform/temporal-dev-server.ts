@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { searchAttributeRegistrations } from '../workflows/search-attributes.ts';
+import { searchAttributeRegistrations } from '../domain/search-attributes.ts';
 import { stopChild } from './process.ts';
 
 export interface DevServerHandle { address: string; uiUrl: string; process: ChildProcess; stop: () => Promise<void> }

@@ -1,6 +1,6 @@
 import { DefaultLogger, type LogLevel, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, requireExternalServices, type Config } from './config.ts';
-import { createDb, type Db } from './db.ts';
+import { createDb, type Db } from '../db/connection.ts';
 import { createLogger } from './logger.ts';
 import { connectWorker } from './temporal.ts';
 import { stopWhenSupervisorGoes } from './process.ts';

@@ -1,5 +1,5 @@
 import { isoDate, localDateOf } from '../domain/calendar.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db } from '../db/connection.ts';
 import { generateTraffic, milanProfile, scaledProfile } from './traffic/model.ts';
 import { writeTraffic } from './traffic/bulk.ts';
 import type { Tally } from './traffic/tally.ts';

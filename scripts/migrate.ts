@@ -1,6 +1,6 @@
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
-import { createDb } from '../platform/db.ts';
+import { createDb } from '../db/connection.ts';
 
 // `npm run migrate`: applies pending migrations to DATABASE_URL (a deployment step before rolling out new code).
 await runMain(async () => {

@@ -3,15 +3,15 @@ import { demoDefinitions } from '../catalog/definitions.ts';
 import { demoMunicipalities, demoOffices, demoPassword, demoServices, demoStaff } from '../catalog/demo.ts';
 import { demoArticleAuthor, demoArticles } from '../catalog/knowledge.ts';
 import { demoLines } from '../catalog/lines.ts';
-import { insertLineOnce } from '../api/db/lines.repository.ts';
+import { insertLineOnce } from '../db/lines.repository.ts';
 import { LineSchema } from '../domain/line.ts';
-import { NewArticleSchema } from '../api/schemas/knowledge.ts';
-import { insertVersion } from '../api/db/knowledge.repository.ts';
-import { versionContent } from '../api/services/knowledge.service.ts';
-import { hashPassword } from '../api/auth/passwords.ts';
+import { NewArticleSchema } from '../contracts/knowledge.ts';
+import { insertVersion } from '../db/knowledge.repository.ts';
+import { versionContent } from '../services/knowledge.service.ts';
+import { hashPassword } from '../services/passwords.ts';
 import { CalendarSchema } from '../domain/calendar.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
-import type { Db } from '../platform/db.ts';
+import type { Db } from '../db/connection.ts';
 
 /**
  * Inserts the demo reference data and publishes version 1 of each demo definition. Rows that

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { demoLines } from '../catalog/lines.ts';
 import { localDayOf } from '../domain/calendar.ts';
 import { ConfigError, loadConfig, runMain } from '../platform/config.ts';
-import { createDb } from '../platform/db.ts';
+import { createDb } from '../db/connection.ts';
 import { startThrowawayDatabase } from './throwaway-platform.ts';
 import { driveAccelerated, readKpis, SimulatedPhones } from './traffic/accelerated.ts';
 import { writeTraffic } from './traffic/bulk.ts';

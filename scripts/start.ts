@@ -3,7 +3,7 @@ import { demoCases, demoPassword, demoStaff } from '../catalog/demo.ts';
 import { logIn } from './api-session.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { loadConfig, publicUrl, runMain } from '../platform/config.ts';
-import { createDb } from '../platform/db.ts';
+import { createDb } from '../db/connection.ts';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { AlreadyRunningError, RunLock } from '../platform/run-lock.ts';
 import { linePrefixer, SupervisedProcess } from '../platform/supervised.ts';
@@ -101,7 +101,7 @@ await runMain(async () => {
 
     // The API links the console to the dev server's UI when no other is configured.
     const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}) };
-    for (const [name, script] of [['api', 'api/main.ts'], ['case-worker', 'activities/case-worker.ts'], ['telephony', 'telephony/worker.ts']] as const) {
+    for (const [name, script] of [['api', 'workers/api.ts'], ['case-worker', 'workers/case-worker.ts'], ['telephony', 'workers/telephony-worker.ts']] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();
       processes.push(proc);

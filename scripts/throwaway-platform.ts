@@ -4,12 +4,12 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCaseActivities } from '../activities/case-activities.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
-import { createDb, type Db } from '../platform/db.ts';
+import { createDb, type Db } from '../db/connection.ts';
 import { startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
-import { createTelephonyActivities } from '../telephony/activities.ts';
+import { createTelephonyActivities } from '../activities/telephony-activities.ts';
 import { type Dialer, noDialer } from '../telephony/dialer.ts';
 import { seedDemoReferenceData } from './seed.ts';
 

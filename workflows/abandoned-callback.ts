@@ -1,6 +1,6 @@
 import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import { nextOpen } from '../domain/calendar.ts';
-import type { CallResult, createTelephonyActivities } from '../telephony/activities.ts';
+import type { CallResult, createTelephonyActivities } from '../activities/telephony-activities.ts';
 import type { AbandonedCallbackInput, AbandonedCallbackResult } from './abandoned-callback.definitions.ts';
 
 type Telephony = ReturnType<typeof createTelephonyActivities>;

@@ -5,7 +5,7 @@ import {
 import type { createCaseActivities } from '../activities/case-activities.ts';
 import { type Calendar, isOpen } from '../domain/calendar.ts';
 import { type Channel, outcomes } from '../domain/case.ts';
-import type { createTelephonyActivities } from '../telephony/activities.ts';
+import type { createTelephonyActivities } from '../activities/telephony-activities.ts';
 import {
   type Actor, callSignal, caseAlreadyClosedError, type CaseSnapshot, type CaseWorkflowInput, citizenInformationSignal, complainSignal,
   openedUpdate, resolveUpdate, snapshotQuery, solicitSignal, surveyAnswerSignal, type TaskSnapshot, type TransferArgs, transferUpdate,
@@ -14,7 +14,7 @@ import { type ClockEvent, nextClockEvent, openTask, remainingBusinessMs, resume 
 import { callBackWithAnswer, type Caller, placeScheduledCall } from './callback.ts';
 import { registerCaseActions, reject } from './case-actions.ts';
 import { registerOfficeHandlers } from './office-handlers.ts';
-import { caseSearchAttributes } from './search-attributes.ts';
+import { caseSearchAttributes } from '../domain/search-attributes.ts';
 
 // Read-model writes must eventually land: retry without a cap, backing off to once a minute.
 const durable = {

@@ -1,7 +1,7 @@
 import { type ActivityFailure, ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { createCaseActivities } from '../activities/case-activities.ts';
 import type { Calendar } from '../domain/calendar.ts';
-import type { createTelephonyActivities } from '../telephony/activities.ts';
+import type { createTelephonyActivities } from '../activities/telephony-activities.ts';
 import {
   type Actor, claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate,
 } from './case.definitions.ts';

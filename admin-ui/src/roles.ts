@@ -4,7 +4,7 @@ export type Role = 'operator' | 'backoffice' | 'designer' | 'supervisor' | 'audi
 /** A page of the console: its path, its menu label key and the roles whose menu shows it. */
 export interface Page { path: string; label: string; roles: readonly Role[] }
 
-// Mirrors the API's role sets (api/auth/principal.ts `can`): a page shows only where its calls are allowed.
+// Mirrors the API's role sets (domain/principal.ts `can`): a page shows only where its calls are allowed.
 const readCases = ['operator', 'backoffice', 'supervisor', 'auditor', 'admin'] as const;
 const frontOffice = ['operator', 'supervisor', 'admin'] as const;
 const officeWork = ['backoffice', 'supervisor', 'admin'] as const;

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Db } from '../../platform/db.ts';
-import { ApiError } from '../errors.ts';
-import { apiKeyPrincipal, sessionPrincipal } from './credentials.repository.ts';
-import type { Access, Principal } from './principal.ts';
+import type { Db } from '../../db/connection.ts';
+import { ApiError } from '../../services/errors.ts';
+import { apiKeyPrincipal, sessionPrincipal } from '../../db/credentials.repository.ts';
+import type { Access, Principal } from '../../domain/principal.ts';
 
 export const sessionCookie = 'sportello_session';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../services/errors.ts';
 import { toXml } from './xml.ts';
 
 export type Format = 'json' | 'xml';

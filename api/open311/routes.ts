@@ -2,14 +2,14 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CaseIntakeSchema, CitizenSchema } from '../../domain/case.ts';
-import { latestPublished } from '../db/definitions.repository.ts';
-import { findMunicipality, findService, listMunicipalities } from '../db/reference.repository.ts';
-import { apiKeyPrincipal } from '../auth/credentials.repository.ts';
-import { can } from '../auth/principal.ts';
-import { type CaseServiceDeps, openCase } from '../services/cases.service.ts';
+import { latestPublished } from '../../db/definitions.repository.ts';
+import { findMunicipality, findService, listMunicipalities } from '../../db/reference.repository.ts';
+import { apiKeyPrincipal } from '../../db/credentials.repository.ts';
+import { can } from '../../domain/principal.ts';
+import { type CaseServiceDeps, openCase } from '../../services/cases.service.ts';
 import { Open311Error, registerOpen311Errors, sendAs } from './errors.ts';
 import { detailsFrom, subjectOf, toCaseStatus, toRequest, toService, toServiceDefinition } from './mapping.ts';
-import { findRequests, servicesOf } from './repository.ts';
+import { findRequests, servicesOf } from '../../db/open311.repository.ts';
 
 
 const Format = z.enum(['json', 'xml']);

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { staffRoles } from '../../domain/case.ts';
-import type { Db } from '../../platform/db.ts';
-import { insertApiKey, newApiKeyId } from '../auth/credentials.repository.ts';
-import { assertServes, can, principalOf } from '../auth/principal.ts';
-import { appendAudit } from '../db/audit.repository.ts';
-import { createOnce, IdempotencyHeadersSchema } from '../services/idempotency.ts';
-import { ApiError, notFound, ProblemSchema } from '../errors.ts';
+import type { Db } from '../../db/connection.ts';
+import { insertApiKey, newApiKeyId } from '../../db/credentials.repository.ts';
+import { can } from '../../domain/principal.ts';
+import { assertServes, principalOf } from '../auth/principal.ts';
+import { appendAudit } from '../../db/audit.repository.ts';
+import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
 
 const ApiKeySchema = z.object({
   id: z.string(), name: z.string(), role: z.enum(staffRoles), municipalities: z.array(z.string()),

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import { verifyAudit } from '../db/audit.repository.ts';
-import { ProblemSchema } from '../errors.ts';
-import { contentRange, listQuerySchema, pageOf } from '../schemas/list-query.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { verifyAudit } from '../../db/audit.repository.ts';
+import { ProblemSchema } from '../../services/errors.ts';
+import { contentRange, listQuerySchema, pageOf } from '../../contracts/list-query.ts';
 
 const AuditRecordSchema = z.object({
   id: z.number().int(), chain: z.string(), seq: z.number().int(), at: z.date(), actor: z.string(), role: z.string().nullable(),

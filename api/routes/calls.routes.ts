@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import { findCall, listCalls } from '../db/calls.repository.ts';
-import { notFound, ProblemSchema } from '../errors.ts';
-import { CallDetailSchema, CallListQuerySchema, CallSchema, noCallFilter } from '../schemas/calls.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { findCall, listCalls } from '../../db/calls.repository.ts';
+import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { CallDetailSchema, CallListQuerySchema, CallSchema, noCallFilter } from '../../contracts/calls.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
 
 // Read only: calls are recorded by the telephony adapters, never edited.
 export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {

@@ -5,13 +5,14 @@ import {
   CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
   ScheduleCallbackCommandSchema, SolicitationSchema, SurveyAnswerSchema, TransferCommandSchema, WithdrawCommandSchema,
 } from '../../domain/case.ts';
-import { type Access, actorOf, can, principalOf } from '../auth/principal.ts';
-import { findCaseDetail, listCases } from '../db/cases.repository.ts';
-import { notFound, ProblemSchema, workflowProblems } from '../errors.ts';
-import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../schemas/cases.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
-import { IdempotencyHeadersSchema } from '../services/idempotency.ts';
-import { caseAction, type CaseServiceDeps, openCase, signalCase } from '../services/cases.service.ts';
+import { type Access, can } from '../../domain/principal.ts';
+import { actorOf, principalOf } from '../auth/principal.ts';
+import { findCaseDetail, listCases } from '../../db/cases.repository.ts';
+import { notFound, ProblemSchema, workflowProblems } from '../../services/errors.ts';
+import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../../contracts/cases.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { caseAction, type CaseServiceDeps, openCase, signalCase } from '../../services/cases.service.ts';
 import {
   type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
   solicitSignal, surveyAnswerSignal, transferUpdate, withdrawUpdate,

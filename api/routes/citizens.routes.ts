@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import type { CitizenKey } from '../db/cases.repository.ts';
-import { lookUpCitizen } from '../db/citizens.repository.ts';
-import { notFound, ProblemSchema } from '../errors.ts';
-import { CitizenLookupQuerySchema, CitizenLookupSchema } from '../schemas/citizens.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import type { CitizenKey } from '../../db/cases.repository.ts';
+import { lookUpCitizen } from '../../db/citizens.repository.ts';
+import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { CitizenLookupQuerySchema, CitizenLookupSchema } from '../../contracts/citizens.ts';
 
 export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/citizens/lookup', {

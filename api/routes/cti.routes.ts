@@ -5,10 +5,10 @@ import type { CallEventInput, EndCause } from '../../domain/call-events.ts';
 import { isOpen } from '../../domain/calendar.ts';
 import { profileOf } from '../../domain/line.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { CallEventRecorder, type StoredCall } from '../../telephony/call-recorder.ts';
-import { createIngestion, type IngestionDeps } from '../../telephony/ingestion.ts';
-import { lineByCtiToken, type LineRecord } from '../db/lines.repository.ts';
-import { ApiError, ProblemSchema } from '../errors.ts';
+import { CallEventRecorder, type StoredCall } from '../../services/call-recorder.ts';
+import { createIngestion, type IngestionDeps } from '../../services/call-ingestion.ts';
+import { lineByCtiToken, type LineRecord } from '../../db/lines.repository.ts';
+import { ApiError, ProblemSchema } from '../../services/errors.ts';
 
 /**
  * Zammad's generic CTI API (docs.zammad.org, "Generic CTI"): a PBX posts `newCall`, `answer` and

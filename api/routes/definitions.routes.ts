@@ -1,19 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { diffDocuments } from '../../domain/definition-diff.ts';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import { listCases } from '../db/cases.repository.ts';
-import { listDefinitions } from '../db/definitions.repository.ts';
-import { ProblemSchema } from '../errors.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { listCases } from '../../db/cases.repository.ts';
+import { listDefinitions } from '../../db/definitions.repository.ts';
+import { ProblemSchema } from '../../services/errors.ts';
 import {
   DefinitionCaseSchema, DefinitionCasesQuerySchema, DefinitionListQuerySchema, DefinitionVersionDetailSchema,
   DefinitionVersionSchema, DiffEntrySchema, DiffQuerySchema, DocumentBodySchema, ServiceParams, ValidationResultSchema, VersionParams,
-} from '../schemas/definitions.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
+} from '../../contracts/definitions.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import {
   createDraft, documentIssues, editDraft, publish, serviceInScope, versionDetail, versionInScope,
-} from '../services/definitions.service.ts';
+} from '../../services/definitions.service.ts';
 
 const tags = ['definitions'];
 const reads = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Db, pingDb } from '../../platform/db.ts';
+import { type Db, pingDb } from '../../db/connection.ts';
 
 const CheckSchema = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()) });
 

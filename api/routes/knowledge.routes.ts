@@ -1,16 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import { findArticleDetail, findArticleVersion, listArticles, searchKnowledge } from '../db/knowledge.repository.ts';
-import { notFound, ProblemSchema } from '../errors.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { findArticleDetail, findArticleVersion, listArticles, searchKnowledge } from '../../db/knowledge.repository.ts';
+import { notFound, ProblemSchema } from '../../services/errors.ts';
 import {
   ArticleDetailSchema, articleIdPattern, ArticleListQuerySchema, ArticleRevisionSchema, ArticleSchema, ArticleVersionSchema,
   KnowledgeHitSchema, KnowledgeSearchQuerySchema, NewArticleSchema,
-} from '../schemas/knowledge.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
-import { archiveArticle, createArticle, type Editor, reviseArticle } from '../services/knowledge.service.ts';
+} from '../../contracts/knowledge.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { archiveArticle, createArticle, type Editor, reviseArticle } from '../../services/knowledge.service.ts';
 
 const Params = z.object({ id: z.string().regex(articleIdPattern, 'an article id') });
 const VersionParams = Params.extend({ version: z.coerce.number().int().positive() });

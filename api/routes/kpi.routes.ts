@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { kpiRegistry } from '../../domain/kpi/definitions.ts';
-import type { Db } from '../../platform/db.ts';
-import { can, type Principal, principalOf, serves } from '../auth/principal.ts';
-import { findOffice } from '../db/offices.repository.ts';
-import { ApiError, ProblemSchema } from '../errors.ts';
+import type { Db } from '../../db/connection.ts';
+import { can, type Principal, serves } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { findOffice } from '../../db/offices.repository.ts';
+import { ApiError, ProblemSchema } from '../../services/errors.ts';
 import {
   CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, MonthlyReportQuerySchema,
   MonthlyReportSchema, StaffingQuerySchema, StaffingSchema,
-} from '../schemas/kpi.ts';
-import { reportCsv, reportPdf, reportXlsx } from '../services/kpi-report.files.ts';
-import { monthlyReport } from '../services/kpi-report.service.ts';
-import { callKpis, caseKpis, staffing } from '../services/kpi.service.ts';
+} from '../../contracts/kpi.ts';
+import { reportCsv, reportPdf, reportXlsx } from '../../services/kpi-report.files.ts';
+import { monthlyReport } from '../../services/kpi-report.service.ts';
+import { callKpis, caseKpis, staffing } from '../../services/kpi.service.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
 

@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db.ts';
-import { auditedBy, can, principalOf, serves } from '../auth/principal.ts';
-import { appendAudit } from '../db/audit.repository.ts';
+import type { Db } from '../../db/connection.ts';
+import { can, serves } from '../../domain/principal.ts';
+import { auditedBy, principalOf } from '../auth/principal.ts';
+import { appendAudit } from '../../db/audit.repository.ts';
 import {
   findMunicipalityByIstatCode, idTaken, insertMunicipality, listMunicipalities, updateMunicipality,
-} from '../db/reference.repository.ts';
-import { alreadyExists, notFound, ProblemSchema } from '../errors.ts';
+} from '../../db/reference.repository.ts';
+import { alreadyExists, notFound, ProblemSchema } from '../../services/errors.ts';
 import {
   IdParams, MunicipalityListQuerySchema, MunicipalitySchema, MunicipalityUpdateSchema, NewMunicipalitySchema,
-} from '../schemas/administration.ts';
-import { contentRange, idMatches, pageInMemory, pageOf } from '../schemas/list-query.ts';
-import { createOnce, IdempotencyHeadersSchema } from '../services/idempotency.ts';
+} from '../../contracts/administration.ts';
+import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
+import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const tags = ['administration'];

@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db.ts';
-import { assertServes, auditedBy, can, principalOf } from '../auth/principal.ts';
-import { appendAudit } from '../db/audit.repository.ts';
-import { findCalendar } from '../db/calendars.repository.ts';
-import type { Executor } from '../db/database.ts';
-import { findOffice, insertOffice, listOffices, updateOffice } from '../db/offices.repository.ts';
-import { idTaken } from '../db/reference.repository.ts';
-import { alreadyExists, ApiError, notFound, ProblemSchema } from '../errors.ts';
-import { IdParams, NewOfficeSchema, OfficeListQuerySchema, OfficeSchema, OfficeUpdateSchema } from '../schemas/administration.ts';
-import { contentRange, idMatches, pageInMemory, pageOf } from '../schemas/list-query.ts';
-import { createOnce, IdempotencyHeadersSchema } from '../services/idempotency.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { assertServes, auditedBy, principalOf } from '../auth/principal.ts';
+import { appendAudit } from '../../db/audit.repository.ts';
+import { findCalendar } from '../../db/calendars.repository.ts';
+import type { Executor } from '../../db/database.ts';
+import { findOffice, insertOffice, listOffices, updateOffice } from '../../db/offices.repository.ts';
+import { idTaken } from '../../db/reference.repository.ts';
+import { alreadyExists, ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
+import { IdParams, NewOfficeSchema, OfficeListQuerySchema, OfficeSchema, OfficeUpdateSchema } from '../../contracts/administration.ts';
+import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
+import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 const tags = ['administration'];

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IntakeFieldSchema } from '../../domain/service-definition.ts';
 import { OutcomeSchema } from '../../domain/case.ts';
-import type { Db } from '../../platform/db.ts';
-import { latestPublished } from '../db/definitions.repository.ts';
-import { findService, listServices } from '../db/reference.repository.ts';
-import { can, principalOf, serves } from '../auth/principal.ts';
-import { notFound, ProblemSchema } from '../errors.ts';
-import { contentRange, listQuerySchema, pageOf } from '../schemas/list-query.ts';
+import type { Db } from '../../db/connection.ts';
+import { latestPublished } from '../../db/definitions.repository.ts';
+import { findService, listServices } from '../../db/reference.repository.ts';
+import { can, serves } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { contentRange, listQuerySchema, pageOf } from '../../contracts/list-query.ts';
 
 const ServiceSchema = z.object({
   id: z.string(), municipalityId: z.string(), code: z.string(), name: z.string(), officeId: z.string(),

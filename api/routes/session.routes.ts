@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { staffRoles } from '../../domain/case.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db } from '../../db/connection.ts';
 import { sessionCookie } from '../auth/access-control.ts';
-import { createSession, endSession, findLoginCandidate, staffPrincipal } from '../auth/credentials.repository.ts';
-import { decoyHash, verifyPassword } from '../auth/passwords.ts';
-import { type Principal, principalOf } from '../auth/principal.ts';
-import { appendAudit } from '../db/audit.repository.ts';
-import { ApiError, ProblemSchema } from '../errors.ts';
+import { createSession, endSession, findLoginCandidate, staffPrincipal } from '../../db/credentials.repository.ts';
+import { decoyHash, verifyPassword } from '../../services/passwords.ts';
+import { type Principal } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { appendAudit } from '../../db/audit.repository.ts';
+import { ApiError, ProblemSchema } from '../../services/errors.ts';
 
 const LoginSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) }).strict();
 const SessionSchema = z.object({

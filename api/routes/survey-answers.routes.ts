@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Db } from '../../platform/db.ts';
-import { can, principalOf } from '../auth/principal.ts';
-import { listSurveyAnswers } from '../db/survey-answers.repository.ts';
-import { ProblemSchema } from '../errors.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
-import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../schemas/survey-answers.ts';
+import type { Db } from '../../db/connection.ts';
+import { can } from '../../domain/principal.ts';
+import { principalOf } from '../auth/principal.ts';
+import { listSurveyAnswers } from '../../db/survey-answers.repository.ts';
+import { ProblemSchema } from '../../services/errors.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../contracts/survey-answers.ts';
 
 export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/survey-answers', {

@@ -3,15 +3,16 @@ import { z } from 'zod';
 import {
   claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate, requestInformationUpdate,
 } from '../../workflows/case.definitions.ts';
-import { actorOf, can, principalOf } from '../auth/principal.ts';
-import { listTasks } from '../db/tasks.repository.ts';
-import { ApiError, ProblemSchema, workflowProblems } from '../errors.ts';
-import { CaseSchema } from '../schemas/cases.ts';
-import { contentRange, pageOf } from '../schemas/list-query.ts';
+import { can } from '../../domain/principal.ts';
+import { actorOf, principalOf } from '../auth/principal.ts';
+import { listTasks } from '../../db/tasks.repository.ts';
+import { ApiError, ProblemSchema, workflowProblems } from '../../services/errors.ts';
+import { CaseSchema } from '../../contracts/cases.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import {
   CompleteTaskSchema, ReassignTaskSchema, RequestInformationSchema, TaskListItemSchema, TaskListQuerySchema, TaskParams,
-} from '../schemas/tasks.ts';
-import { type CaseServiceDeps, taskAction } from '../services/cases.service.ts';
+} from '../../contracts/tasks.ts';
+import { type CaseServiceDeps, taskAction } from '../../services/cases.service.ts';
 
 const problems = workflowProblems;
 

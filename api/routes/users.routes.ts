@@ -1,21 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../platform/db.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { assertServes, auditedBy, can, type Principal, principalOf } from '../auth/principal.ts';
-import { appendAudit } from '../db/audit.repository.ts';
-import type { Executor } from '../db/database.ts';
-import { findOffice } from '../db/offices.repository.ts';
-import { idTaken } from '../db/reference.repository.ts';
+import type { Db } from '../../db/connection.ts';
+import { hashPassword } from '../../services/passwords.ts';
+import { can, type Principal } from '../../domain/principal.ts';
+import { assertServes, auditedBy, principalOf } from '../auth/principal.ts';
+import { appendAudit } from '../../db/audit.repository.ts';
+import type { Executor } from '../../db/database.ts';
+import { findOffice } from '../../db/offices.repository.ts';
+import { idTaken } from '../../db/reference.repository.ts';
 import {
   endSessionsOf, findStaffUser, findUserIdByEmail, insertStaffUser, listStaffUsers, setDisabled, setPasswordHash, updateStaffUser,
-} from '../db/staff-users.repository.ts';
-import { alreadyExists, ApiError, notFound, ProblemSchema } from '../errors.ts';
+} from '../../db/staff-users.repository.ts';
+import { alreadyExists, ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
 import {
   IdParams, NewStaffUserSchema, PasswordSchema, type StaffUser, StaffUserListQuerySchema, StaffUserSchema, StaffUserUpdateSchema,
-} from '../schemas/administration.ts';
-import { contentRange, idMatches, pageInMemory, pageOf } from '../schemas/list-query.ts';
-import { createOnce, IdempotencyHeadersSchema } from '../services/idempotency.ts';
+} from '../../contracts/administration.ts';
+import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
+import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 const tags = ['administration'];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../api/db/database.ts';
-import { rebuildRollups } from '../../api/db/kpi-rollups.repository.ts';
+import type { Executor } from '../../db/database.ts';
+import { rebuildRollups } from '../../db/kpi-rollups.repository.ts';
 import type { TrafficBatch } from './model.ts';
 import { addToTally, emptyTally, type Tally } from './tally.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { CallsTable } from '../../api/db/database.ts';
+import type { CallsTable } from '../../db/database.ts';
 import { localDayOf } from '../../domain/calendar.ts';
 import type { CaseIntake } from '../../domain/case.ts';
 import { withApiKey } from '../api-session.ts';

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { CallsTable, CaseEventsTable, CasesTable, TasksTable } from '../../api/db/database.ts';
+import type { CallsTable, CaseEventsTable, CasesTable, TasksTable } from '../../db/database.ts';
 import type { Channel, Outcome } from '../../domain/case.ts';
 
 /**

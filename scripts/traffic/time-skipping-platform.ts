@@ -5,11 +5,11 @@ import pino from 'pino';
 import { createCaseActivities } from '../../activities/case-activities.ts';
 import { buildApp } from '../../api/app.ts';
 import { loadConfig } from '../../platform/config.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db } from '../../db/connection.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { resolveTemporalTestServer } from '../../platform/tools.ts';
-import { createTelephonyActivities } from '../../telephony/activities.ts';
+import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
 import type { Dialer } from '../../telephony/dialer.ts';
 
 /**

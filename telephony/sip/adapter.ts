@@ -1,9 +1,9 @@
-import type { LineRecord } from '../../api/db/lines.repository.ts';
+import type { LineRecord } from '../../db/lines.repository.ts';
 import { type Line, phoneVariants, priorityOf } from '../../domain/line.ts';
 import type { Config } from '../../platform/config.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { CallEventRecorder } from '../call-recorder.ts';
+import { CallEventRecorder } from '../../services/call-recorder.ts';
 import type { Dialer } from '../dialer.ts';
 import { SipCallEvents } from './call-events.ts';
 import { SipDialer } from './dialer.ts';

@@ -1,6 +1,6 @@
 import type { EndCause } from '../../domain/call-events.ts';
 import type { QueuePriority } from '../../domain/line.ts';
-import type { CallEventRecorder } from '../call-recorder.ts';
+import type { CallEventRecorder } from '../../services/call-recorder.ts';
 import type { CallOutcome } from '../dialer.ts';
 
 /** What a final SIP status to our INVITE means for the call (487 is our own CANCEL at the ring timeout). */

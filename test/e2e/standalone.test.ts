@@ -39,13 +39,13 @@ afterAll(async () => {
 
 describe('each process on its own, against external PostgreSQL and Temporal', () => {
   it('refuses to start without its external services, naming the variables', async () => {
-    const p = start('api/main.ts', { DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
+    const p = start('workers/api.ts', { DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
     expect(await p.exited).toBe(78);
     expect(p.output).toMatch(/DATABASE_URL: required[\s\S]*TEMPORAL_ADDRESS: required/);
   });
 
   it('answers 503 while no case worker runs, keeps the case, and completes it once a worker starts', async () => {
-    const apiProc = start('api/main.ts', { CASE_UPDATE_TIMEOUT_SECONDS: '2' });
+    const apiProc = start('workers/api.ts', { CASE_UPDATE_TIMEOUT_SECONDS: '2' });
     await apiProc.waitFor('API listening');
     const request = {
       method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'sms-3401234567-1' },
@@ -59,7 +59,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await refused.json() as { detail: string }).detail).toMatch(/did not answer within 2s .*same Idempotency-Key/);
 
-    const worker = start('activities/case-worker.ts');
+    const worker = start('workers/case-worker.ts');
     await worker.waitFor('case-worker polling');
     const retried = await api('/api/cases', request);
     expect(retried.status).toBe(201);
@@ -70,9 +70,9 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
   }, 120_000);
 
   it('serves cases with one API and separately started workers; a stopping worker finishes its in-flight activity', async () => {
-    const apiProc = start('api/main.ts');
-    let caseWorker = start('activities/case-worker.ts');
-    const telephony = start('telephony/worker.ts');
+    const apiProc = start('workers/api.ts');
+    let caseWorker = start('workers/case-worker.ts');
+    const telephony = start('workers/telephony-worker.ts');
     await Promise.all([apiProc.waitFor('API listening'), caseWorker.waitFor('case-worker polling'), telephony.waitFor('telephony polling')]);
     // Production logs are JSON lines.
     expect(apiProc.output.split('\n').find((l) => l.includes('API listening'))).toMatch(/^\{".*"msg":"API listening/);
@@ -110,7 +110,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved']);
 
     // A new replica picks the case up where the stopped one left it.
-    caseWorker = start('activities/case-worker.ts');
+    caseWorker = start('workers/case-worker.ts');
     const answer = await resolving;
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ id, status: 'resolved' });

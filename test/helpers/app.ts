@@ -2,11 +2,11 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import { expect } from 'vitest';
 import { buildApp } from '../../api/app.ts';
-import { insertApiKey, newApiKeyId } from '../../api/auth/credentials.repository.ts';
-import { hashPassword } from '../../api/auth/passwords.ts';
+import { insertApiKey, newApiKeyId } from '../../db/credentials.repository.ts';
+import { hashPassword } from '../../services/passwords.ts';
 import type { StaffRole } from '../../domain/case.ts';
 import { loadConfig } from '../../platform/config.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db } from '../../db/connection.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { connectWithoutWorkers, startTestWorkers, type TestWorkers } from './temporal.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, type Db } from '../../platform/db.ts';
+import { createDb, type Db } from '../../db/connection.ts';
 
 export interface TestDatabase { db: Db; url: string; drop: () => Promise<void> }
 

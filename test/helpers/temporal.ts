@@ -4,10 +4,10 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createCaseActivities } from '../../activities/case-activities.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db } from '../../db/connection.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { workflowsPath } from '../../platform/paths.ts';
-import { createTelephonyActivities } from '../../telephony/activities.ts';
+import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
 import { type Dialer, noDialer } from '../../telephony/dialer.ts';
 
 let runtimeInstalled = false;

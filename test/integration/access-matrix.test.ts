@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Access } from '../../api/auth/principal.ts';
-import { recordCallEvent } from '../../api/db/calls.repository.ts';
+import type { Access } from '../../domain/principal.ts';
+import { recordCallEvent } from '../../db/calls.repository.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';

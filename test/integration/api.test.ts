@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertDraft, publishDraft } from '../../api/db/definitions.repository.ts';
+import { insertDraft, publishDraft } from '../../db/definitions.repository.ts';
 import { snapshotQuery } from '../../workflows/case.definitions.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';

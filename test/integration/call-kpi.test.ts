@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCallEvent } from '../../api/db/calls.repository.ts';
-import { rebuildRollups, rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
+import { recordCallEvent } from '../../db/calls.repository.ts';
+import { rebuildRollups, rollupDifferences } from '../../db/kpi-rollups.repository.ts';
 import type { CallEvent, EndCause } from '../../domain/call-events.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';

@@ -10,7 +10,7 @@ import { workflowsPath } from '../../platform/paths.ts';
 import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { resolveTemporalTestServer } from '../../platform/tools.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { createTelephonyActivities } from '../../telephony/activities.ts';
+import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
 import type { CallOutcome, Dialer } from '../../telephony/dialer.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
-import { recordCallEvent } from '../../api/db/calls.repository.ts';
+import { recordCallEvent } from '../../db/calls.repository.ts';
 import type { CallEvent } from '../../domain/call-events.ts';
 
 let t: TestDatabase;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
+import { rollupDifferences } from '../../db/kpi-rollups.repository.ts';
 import { demoHistoryRange, seedDemoHistory } from '../../scripts/demo-history.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import type { Tally } from '../../scripts/traffic/tally.ts';

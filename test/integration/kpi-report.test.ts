@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTraffic } from '../../scripts/traffic/bulk.ts';
 import { generateTraffic, milanProfile } from '../../scripts/traffic/model.ts';
 import type { Tally } from '../../scripts/traffic/tally.ts';
-import { formatFigure } from '../../api/services/kpi-report.files.ts';
+import { formatFigure } from '../../services/kpi-report.files.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 
 /**

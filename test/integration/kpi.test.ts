@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Outcome } from '../../domain/case.ts';
-import { rebuildRollups, rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
+import { rebuildRollups, rollupDifferences } from '../../db/kpi-rollups.repository.ts';
 import { kpiRegistry } from '../../domain/kpi/definitions.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';

@@ -1,9 +1,9 @@
 import dgram from 'node:dgram';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCallEvent } from '../../api/db/calls.repository.ts';
+import { recordCallEvent } from '../../db/calls.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { CallEventRecorder } from '../../telephony/call-recorder.ts';
+import { CallEventRecorder } from '../../services/call-recorder.ts';
 import { SipCallEvents } from '../../telephony/sip/call-events.ts';
 import { SipDialer } from '../../telephony/sip/dialer.ts';
 import { SipUserAgent } from '../../telephony/sip/user-agent.ts';

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allLines } from '../../api/db/lines.repository.ts';
+import { allLines } from '../../db/lines.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
-import { CallEventRecorder } from '../../telephony/call-recorder.ts';
-import { createIngestion } from '../../telephony/ingestion.ts';
+import { CallEventRecorder } from '../../services/call-recorder.ts';
+import { createIngestion } from '../../services/call-ingestion.ts';
 import { type SipAdapter, startSipAdapter } from '../../telephony/sip/adapter.ts';
 import { abandonedCallbackWorkflowId } from '../../workflows/abandoned-callback.definitions.ts';
 import { buildTestApp, expectProblem } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildRollups, rollupDifferences } from '../../api/db/kpi-rollups.repository.ts';
+import { rebuildRollups, rollupDifferences } from '../../db/kpi-rollups.repository.ts';
 import { countedCallKpis } from '../../domain/kpi/definitions.ts';
 import { writeTraffic } from '../../scripts/traffic/bulk.ts';
 import { generateTraffic, milanProfile } from '../../scripts/traffic/model.ts';

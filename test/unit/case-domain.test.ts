@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaseIntakeSchema, caseIdPattern, formatCaseId } from '../../domain/case.ts';
-import { contentRange, pageOf } from '../../api/schemas/list-query.ts';
+import { contentRange, pageOf } from '../../contracts/list-query.ts';
 
 describe('case intake', () => {
   const valid = { municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI' };

@@ -2,7 +2,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import { Alert, Box, Button, TextField, Typography } from '@mui/material';
 import { useSearchParams } from 'react-router-dom';
 import { useLocale, useTranslate } from 'react-admin';
-import type { MonthlyReport as Report } from '../../../api/schemas/kpi.ts';
+import type { MonthlyReport as Report } from '../../../contracts/kpi.ts';
 import { type DefinitionOf, useKpi } from './api.ts';
 import { Figure } from './Figure.tsx';
 import { formatValue } from './format.ts';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { HttpError, useDataProvider, useLocale } from 'react-admin';
-import type { CaseKpis, Staffing } from '../../../api/schemas/kpi.ts';
+import type { CaseKpis, Staffing } from '../../../contracts/kpi.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 
 export type { CaseKpis, Staffing };

@@ -1,4 +1,4 @@
-import type { TaskListItem } from '../../../api/schemas/tasks.ts';
+import type { TaskListItem } from '../../../contracts/tasks.ts';
 
 export type QueuedTask = Pick<TaskListItem, 'officeId' | 'officeName' | 'status' | 'slaState' | 'escalated'>;
 export interface OfficeQueue { officeId: string; officeName: string; open: number; claimed: number; warning: number; breached: number; escalated: number }

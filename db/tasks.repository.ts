@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { Db } from './connection.ts';
+import type { Page } from '../contracts/list-query.ts';
+import type { TaskListFilter, TaskListItem } from '../contracts/tasks.ts';
+import type { Scope } from './cases.repository.ts';
+
+function scoped(db: Db, scope: Scope) {
+  return db.selectFrom('tasks')
+    .innerJoin('cases', 'cases.id', 'tasks.case_id')
+    .innerJoin('offices', 'offices.id', 'tasks.office_id')
+    .innerJoin('services', (j) => j.onRef('services.municipality_id', '=', 'cases.municipality_id').onRef('services.code', '=', 'cases.service_code'))
+    .where('cases.municipality_id', 'in', scope.length ? scope : ['']);
+}
+
+export async function findTask(db: Db, id: string, scope: Scope) {
+  return scoped(db, scope).select(['tasks.id', 'tasks.case_id as caseId']).where('tasks.id', '=', id).executeTakeFirst();
+}
+
+/** A queue: open and claimed tasks first by their due instant, the most urgent on top. */
+export async function listTasks(db: Db, scope: Scope, f: TaskListFilter & { assignee?: string }, sort: 'ASC' | 'DESC', page: Page) {
+  let q = scoped(db, scope);
+  q = f.status ? q.where('tasks.status', '=', f.status) : q.where('tasks.status', '<>', 'done');
+  if (f.officeId) q = q.where('tasks.office_id', '=', f.officeId);
+  if (f.assignee) q = q.where('tasks.assignee', '=', f.assignee);
+  if (f.slaState) q = q.where('tasks.sla_state', '=', f.slaState);
+  if (f.escalated !== undefined) q = q.where('tasks.escalated', '=', f.escalated);
+  if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
+  const [rows, count] = await Promise.all([
+    q.select([
+      'tasks.id', 'tasks.case_id', 'cases.subject', 'cases.municipality_id', 'cases.service_code', 'services.name as service_name', 'cases.stage',
+      'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at', 'tasks.due_at',
+      'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since',
+    ]).orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('tasks.id').offset(page.offset).limit(page.limit).execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const items: TaskListItem[] = rows.map((t) => ({
+    id: t.id, caseId: t.case_id, subject: t.subject, municipalityId: t.municipality_id, serviceCode: t.service_code, serviceName: t.service_name,
+    stage: t.stage, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
+    warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
+    waitingSince: t.waiting_since?.toISOString() ?? null,
+  }));
+  return { rows: items, total: count.n };
+}

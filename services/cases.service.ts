@@ -1,0 +1,157 @@
+import {
+  type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { sql } from 'kysely';
+import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../domain/case.ts';
+import type { Db } from '../db/connection.ts';
+import type { caseWorkflow } from '../workflows/case.ts';
+import {
+  type Actor, addNoteUpdate, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, scheduleCallbackUpdate,
+  transferUpdate, withdrawUpdate,
+} from '../workflows/case.definitions.ts';
+import { detailsIssues } from '../domain/service-definition.ts';
+import { findCase, type Scope } from '../db/cases.repository.ts';
+import { findTask } from '../db/tasks.repository.ts';
+import { latestPublished } from '../db/definitions.repository.ts';
+import { findMunicipality, findService } from '../db/reference.repository.ts';
+import { ApiError, notFound } from './errors.ts';
+import { claimIdempotencyKey } from './idempotency.ts';
+import type { Case } from '../contracts/cases.ts';
+
+export interface CaseServiceDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  telephonyTaskQueue: string;
+  updateTimeoutMs: number;
+}
+
+const intakeScope = 'cases.create';
+
+/** The definition the new case will run on, once the intake is known to fit it. */
+async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowInput['definition']> {
+  const definition = await findService(db, intake.municipalityId, intake.serviceCode) && await latestPublished(db, intake.serviceCode);
+  if (!definition) {
+    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" offers no service "${intake.serviceCode}"` }]);
+  }
+  const issues = detailsIssues(definition.document.intake.fields, intake.details);
+  if (issues.length > 0) {
+    throw new ApiError('unprocessable', `the details do not fit the service "${intake.serviceCode}"`, issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+  }
+  return definition;
+}
+
+const grpcDeadlineExceeded = 4;
+
+/**
+ * Runs a call to a case workflow with a deadline. Past it the request is not lost — Temporal keeps
+ * it and a worker carries it out when one runs — but the caller gets a 503 instead of waiting forever.
+ */
+async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await deps.temporal.withDeadline(Date.now() + deps.updateTimeoutMs, fn);
+  } catch (err) {
+    const timedOut = err instanceof WorkflowUpdateRPCTimeoutOrCancelledError
+      || (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === grpcDeadlineExceeded);
+    if (!timedOut) throw err;
+    throw new ApiError('unavailable', `the case engine did not answer within ${deps.updateTimeoutMs / 1000}s (is a case worker running?). `
+      + 'The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.');
+  }
+}
+
+/** The case id for this request: new, or the one an earlier request with the same key received. */
+async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string | undefined): Promise<string> {
+  const { n } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db).then((r) => r.rows[0]!);
+  const id = formatCaseId(new Date().getUTCFullYear(), n);
+  return idempotencyKey ? claimIdempotencyKey(db, intakeScope, idempotencyKey, intake, id) : id;
+}
+
+/**
+ * Opens a case: its workflow is started (or found, for a repeated key) and the call returns once
+ * the workflow has written the case to the read model.
+ * `actor` is null for a case the telephony opens from a call answered by no staff user it knows.
+ */
+export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: Actor | null, scope: Scope): Promise<Case> {
+  if (!(await findMunicipality(deps.db, intake.municipalityId))) {
+    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
+  }
+  if (!scope.includes(intake.municipalityId)) {
+    throw new ApiError('forbidden', 'you do not serve this municipality', [{ path: 'body.municipalityId', message: `not one of ${scope.join(', ')}` }]);
+  }
+  const definition = await definitionFor(deps.db, intake);
+  const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
+  const input: CaseWorkflowInput = { caseId, intake, definition, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
+  try {
+    await withDeadline(deps, () => deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
+        workflowId: caseId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    }));
+  } catch (err) {
+    // The key's case already ran to completion: nothing new starts, the stored case is the answer.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const opened = await findCase(deps.db, caseId, scope);
+  if (!opened) throw new Error(`case ${caseId} was opened but is missing from the read model`);
+  return opened;
+}
+
+/**
+ * Runs a change through the case's workflow update, which validates it and answers after the
+ * read model is written; a refusal is a 409 with the workflow's reason. Most changes need an open
+ * case; `untilClosed` ones (notes) are taken until the case is closed.
+ */
+async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, update: (handle: WorkflowHandle) => Promise<unknown>, untilClosed = false): Promise<Case> {
+  const current = await findCase(deps.db, caseId, scope);
+  if (!current) throw notFound(`case ${caseId}`);
+  if (untilClosed ? current.stage === 'closed' : current.status !== 'open') {
+    throw new ApiError('conflict', `case ${caseId} is ${untilClosed ? 'closed' : `already ${current.status}`}`);
+  }
+  try {
+    await withDeadline(deps, () => update(deps.temporal.workflow.getHandle(caseId)));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('conflict', err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
+    throw err;
+  }
+  return (await findCase(deps.db, caseId, scope))!;
+}
+
+/** Relays a citizen's event to the case's workflow (a signal): it is acted on, not answered. */
+export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, scope: Scope, signal: SignalDefinition<[T]>, payload: T): Promise<Case> {
+  const current = await findCase(deps.db, caseId, scope);
+  if (!current) throw notFound(`case ${caseId}`);
+  if (current.stage === 'closed') throw new ApiError('conflict', `case ${caseId} is closed`);
+  try {
+    await withDeadline(deps, () => deps.temporal.workflow.getHandle(caseId).signal(signal, payload));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
+    throw err;
+  }
+  return current;
+}
+
+/**
+ * A staff action on a case (answer at the first level, transfer, note, withdrawal, callback): the
+ * workflow's update validates it against the case's state and the caller. `untilClosed`: also
+ * allowed after resolution, until the case closes (notes).
+ */
+export function caseAction<C extends object, A extends Actor | null>(deps: CaseServiceDeps, caseId: string, scope: Scope,
+  update: UpdateDefinition<CaseSnapshot, [C & { actor: A }]>, command: C, actor: Actor & A, untilClosed = false): Promise<Case> {
+  return updateCase(deps, caseId, scope, (h) => h.executeUpdate(update, { args: [{ ...command, actor }] }), untilClosed);
+}
+
+/**
+ * One of the office's actions on a task (claim, release, complete, reassign, ask the citizen): a
+ * workflow update whose validator checks the actor, office and state.
+ */
+export async function taskAction<A extends { actor: Actor }>(deps: CaseServiceDeps, taskId: string, scope: Scope, update: UpdateDefinition<CaseSnapshot, [A]>, args: A): Promise<Case> {
+  const task = await findTask(deps.db, taskId, scope);
+  if (!task) throw notFound(`task ${taskId}`);
+  return updateCase(deps, task.caseId, scope, (h) => h.executeUpdate(update, { args: [args] }));
+}
