@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { Outcome } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
-import type { CallOutcome, Dialer } from '../telephony/dialer.ts';
+import type { CallOutcome, Dialer } from '../domain/dialer.ts';
 
 /** `preferred`: the channel to use when the citizen gave that contact (the callback's written fallback). */
 export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null; preferred?: 'sms' | 'email' }

@@ -13,7 +13,7 @@ import { demoDefinitions } from '../catalog/definitions.ts';
 import type { CaseIntake } from '../domain/case.ts';
 import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import { CalendarSchema } from '../domain/calendar.ts';
-import type { Dialer } from '../telephony/dialer.ts';
+import type { Dialer } from '../domain/dialer.ts';
 import type { abandonedCallbackWorkflow } from '../workflows/abandoned-callback.ts';
 import { type AbandonedCallbackInput, abandonedCallbackWorkflowId, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
 

@@ -10,7 +10,7 @@ import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { createTelephonyActivities } from '../activities/telephony-activities.ts';
-import { type Dialer, noDialer } from '../telephony/dialer.ts';
+import { type Dialer, noDialer } from '../domain/dialer.ts';
 import { seedDemoReferenceData } from './seed.ts';
 
 /**

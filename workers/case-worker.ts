@@ -1,6 +1,6 @@
 import { runMain } from '../platform/config.ts';
 import { workflowsPath } from '../platform/paths.ts';
-import { runWorkerProcess } from '../platform/worker-process.ts';
+import { runWorkerProcess } from './worker-process.ts';
 import { createCaseActivities } from '../activities/case-activities.ts';
 
 // The case worker: every case workflow and the activities that write the read model.

@@ -2,10 +2,10 @@ import { allLines } from '../db/lines.repository.ts';
 import { runMain } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { connectClient } from '../platform/temporal.ts';
-import { runWorkerProcess } from '../platform/worker-process.ts';
+import { runWorkerProcess } from './worker-process.ts';
 import { createTelephonyActivities } from '../activities/telephony-activities.ts';
 import { CallEventRecorder } from '../services/call-recorder.ts';
-import { noDialer } from '../telephony/dialer.ts';
+import { noDialer } from '../domain/dialer.ts';
 import { createIngestion } from '../services/call-ingestion.ts';
 import { startSipAdapter } from '../telephony/sip/adapter.ts';
 

@@ -1,7 +1,7 @@
 import type { Calendar } from '../domain/calendar.ts';
 import { localDateOf } from '../domain/calendar.ts';
 import type { LineConfig } from '../domain/line.ts';
-import type { CallOutcome } from '../telephony/dialer.ts';
+import type { CallOutcome } from '../domain/dialer.ts';
 
 /** What the ingestion and the worker share about the abandoned caller's callback, without workflow code. */
 export const abandonedCallbackWorkflowType = 'abandonedCallbackWorkflow';

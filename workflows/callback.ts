@@ -2,7 +2,7 @@ import { sleep } from '@temporalio/workflow';
 import { type Calendar, nextOpen, weekdays } from '../domain/calendar.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
 import type { CallCitizen, CallResult } from '../activities/telephony-activities.ts';
-import type { CallOutcome } from '../telephony/dialer.ts';
+import type { CallOutcome } from '../domain/dialer.ts';
 import type { Actor, ScheduledCallback } from './case.definitions.ts';
 
 /**

@@ -11,7 +11,7 @@ import type { CallEventInput } from '../../domain/call-events.ts';
 import type { CaseIntake, Channel, Outcome } from '../../domain/case.ts';
 import type { ServiceDefinition } from '../../domain/service-definition.ts';
 import { CallEventRecorder } from '../../services/call-recorder.ts';
-import type { CallOutcome, Dialer, DialOptions } from '../../telephony/dialer.ts';
+import type { CallOutcome, Dialer, DialOptions } from '../../domain/dialer.ts';
 import { createIngestion } from '../../services/call-ingestion.ts';
 import { type ApiFetch, logIn, withApiKey } from '../api-session.ts';
 import { generateTraffic, rangeOf, type TrafficBatch, type TrafficProfile } from './model.ts';

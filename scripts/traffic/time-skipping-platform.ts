@@ -10,7 +10,7 @@ import { workflowsPath } from '../../platform/paths.ts';
 import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { resolveTemporalTestServer } from '../../platform/tools.ts';
 import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
-import type { Dialer } from '../../telephony/dialer.ts';
+import type { Dialer } from '../../domain/dialer.ts';
 
 /**
  * The platform on Temporal's time-skipping test server: the case and telephony workers in this

@@ -4,7 +4,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { CallEventRecorder } from '../../services/call-recorder.ts';
-import type { Dialer } from '../dialer.ts';
+import type { Dialer } from '../../domain/dialer.ts';
 import { SipCallEvents } from './call-events.ts';
 import { SipDialer } from './dialer.ts';
 import { type IvrMenu, SipUserAgent } from './user-agent.ts';

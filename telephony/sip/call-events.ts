@@ -1,7 +1,7 @@
 import type { EndCause } from '../../domain/call-events.ts';
 import type { QueuePriority } from '../../domain/line.ts';
 import type { CallEventRecorder } from '../../services/call-recorder.ts';
-import type { CallOutcome } from '../dialer.ts';
+import type { CallOutcome } from '../../domain/dialer.ts';
 
 /** What a final SIP status to our INVITE means for the call (487 is our own CANCEL at the ring timeout). */
 export function outcomeOf(status: number): CallOutcome {

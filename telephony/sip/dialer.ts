@@ -1,4 +1,4 @@
-import type { CallOutcome, Dialer, DialOptions } from '../dialer.ts';
+import type { CallOutcome, Dialer, DialOptions } from '../../domain/dialer.ts';
 import type { SipUserAgent } from './user-agent.ts';
 
 const dialable = /^\+?[0-9]{3,20}$/;

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import type { QueuePriority } from '../../domain/line.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { CallOutcome } from '../dialer.ts';
+import type { CallOutcome } from '../../domain/dialer.ts';
 import { type CallParties, outcomeOf, type SipCallEvents } from './call-events.ts';
 import { type Dialog, dialogAsCallee, dialogAsCaller, inDialog, isOfDialog } from './dialog.ts';
 import { parseDtmfRelay, parseRtpEvent } from './dtmf.ts';

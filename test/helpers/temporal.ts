@@ -8,7 +8,7 @@ import type { Db } from '../../db/connection.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { workflowsPath } from '../../platform/paths.ts';
 import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
-import { type Dialer, noDialer } from '../../telephony/dialer.ts';
+import { type Dialer, noDialer } from '../../domain/dialer.ts';
 
 let runtimeInstalled = false;
 

@@ -11,7 +11,7 @@ import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { resolveTemporalTestServer } from '../../platform/tools.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
-import type { CallOutcome, Dialer } from '../../telephony/dialer.ts';
+import type { CallOutcome, Dialer } from '../../domain/dialer.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
   type Actor, addNoteUpdate, type CaseWorkflowInput, citizenInformationSignal, claimTaskUpdate, completeTaskUpdate, openedUpdate, reassignTaskUpdate,

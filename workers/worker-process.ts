@@ -1,9 +1,9 @@
 import { DefaultLogger, type LogLevel, makeTelemetryFilterString, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { loadConfig, requireExternalServices, type Config } from './config.ts';
+import { loadConfig, requireExternalServices, type Config } from '../platform/config.ts';
 import { createDb, type Db } from '../db/connection.ts';
-import { createLogger } from './logger.ts';
-import { connectWorker } from './temporal.ts';
-import { stopWhenSupervisorGoes } from './process.ts';
+import { createLogger } from '../platform/logger.ts';
+import { connectWorker } from '../platform/temporal.ts';
+import { stopWhenSupervisorGoes } from '../platform/process.ts';
 
 const temporalLevel = {
   trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',
