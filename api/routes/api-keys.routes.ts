@@ -8,7 +8,8 @@ import { can } from '../../domain/principal.ts';
 import { assertServes, principalOf } from '../auth/principal.ts';
 import { appendAudit } from '../../db/audit.repository.ts';
 import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
-import { ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { ApiError, notFound } from '../../services/errors.ts';
 
 const ApiKeySchema = z.object({
   id: z.string(), name: z.string(), role: z.enum(staffRoles), municipalities: z.array(z.string()),
@@ -49,7 +50,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       headers: IdempotencyHeadersSchema, body: NewApiKeySchema,
       response: {
         201: ApiKeySchema.extend({ key: z.string() }), 200: ApiKeySchema,
-        400: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+        ...problems(400, 403, 409, 422),
       },
     },
   }, async (req, reply) => {
@@ -75,7 +76,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     config: { access: can.administer },
     schema: {
       operationId: 'revokeApiKey', tags: ['api keys'], summary: 'Revoke an API key at once',
-      params: Params, response: { 200: ApiKeySchema, 404: ProblemSchema },
+      params: Params, response: { 200: ApiKeySchema, ...problems(404) },
     },
   }, async (req) => {
     const p = principalOf(req);

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { verifyAudit } from '../../db/audit.repository.ts';
-import { ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
 import { contentRange, listQuerySchema, pageOf } from '../../contracts/list-query.ts';
 
 const AuditRecordSchema = z.object({
@@ -29,7 +29,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     schema: {
       operationId: 'listAudit', tags: ['audit'], summary: 'Audit records, newest first, of the municipalities you serve',
       querystring: listQuerySchema(['at'], AuditFilter),
-      response: { 200: z.array(AuditRecordSchema), 400: ProblemSchema },
+      response: { 200: z.array(AuditRecordSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const p = principalOf(req);

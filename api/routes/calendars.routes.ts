@@ -5,14 +5,15 @@ import { assertServes, auditedBy, principalOf } from '../auth/principal.ts';
 import { appendAudit } from '../../db/audit.repository.ts';
 import { findCalendar, insertCalendar, listCalendars, updateCalendar } from '../../db/calendars.repository.ts';
 import { idTaken } from '../../db/reference.repository.ts';
-import { alreadyExists, notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { alreadyExists, notFound } from '../../services/errors.ts';
 import {
   CalendarListQuerySchema, CalendarRecordSchema, CalendarUpdateSchema, IdParams, NewCalendarSchema,
 } from '../../contracts/administration.ts';
 import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
 import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const writeProblems = problems(400, 401, 403, 404, 409);
 const tags = ['administration'];
 
 // The spec is checked by the same CalendarSchema the SLA arithmetic reads it with: a bad one is a 400 naming `body.spec...`.
@@ -21,7 +22,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.anyone },
     schema: {
       operationId: 'listCalendars', tags, summary: 'The business calendars of the municipalities you serve',
-      querystring: CalendarListQuerySchema, response: { 200: CalendarRecordSchema.array(), 400: ProblemSchema },
+      querystring: CalendarListQuerySchema, response: { 200: CalendarRecordSchema.array(), ...problems(400) },
     },
   }, async (req, reply) => {
     const f = req.query.filter ?? {};
@@ -34,7 +35,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
 
   app.get('/calendars/:id', {
     config: { access: can.anyone },
-    schema: { operationId: 'getCalendar', tags, params: IdParams, response: { 200: CalendarRecordSchema, 404: ProblemSchema } },
+    schema: { operationId: 'getCalendar', tags, params: IdParams, response: { 200: CalendarRecordSchema, ...problems(404) } },
   }, async (req) => {
     const found = await findCalendar(db, req.params.id, principalOf(req).municipalities);
     if (!found) throw notFound(`calendar ${req.params.id}`);
@@ -46,7 +47,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     schema: {
       operationId: 'createCalendar', tags, summary: 'Add a business calendar (opening hours, holidays, closures) to a municipality you serve',
       headers: IdempotencyHeadersSchema, body: NewCalendarSchema,
-      response: { 200: CalendarRecordSchema, 201: CalendarRecordSchema, ...problems },
+      response: { 200: CalendarRecordSchema, 201: CalendarRecordSchema, ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -64,7 +65,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     schema: {
       operationId: 'updateCalendar', tags,
       summary: "Rename a calendar or replace its spec (fields left out are kept); tasks already open keep the deadlines they were given",
-      params: IdParams, body: CalendarUpdateSchema, response: { 200: CalendarRecordSchema, ...problems },
+      params: IdParams, body: CalendarUpdateSchema, response: { 200: CalendarRecordSchema, ...writeProblems },
     },
   }, async (req) => db.transaction().execute(async (trx) => {
     const before = await findCalendar(trx, req.params.id, principalOf(req).municipalities);

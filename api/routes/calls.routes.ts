@@ -4,7 +4,8 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { findCall, listCalls } from '../../db/calls.repository.ts';
-import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { notFound } from '../../services/errors.ts';
 import { CallDetailSchema, CallListQuerySchema, CallSchema, noCallFilter } from '../../contracts/calls.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 
@@ -14,7 +15,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.readCases },
     schema: {
       operationId: 'listCalls', tags: ['calls'], summary: 'Calls on the lines of the municipalities you serve, newest first',
-      querystring: CallListQuerySchema, response: { 200: z.array(CallSchema), 400: ProblemSchema },
+      querystring: CallListQuerySchema, response: { 200: z.array(CallSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -27,7 +28,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.readCases },
     schema: {
       operationId: 'getCall', tags: ['calls'], summary: 'A call with every event the adapter recorded',
-      params: z.object({ id: z.string().min(1).max(256) }), response: { 200: CallDetailSchema, 404: ProblemSchema },
+      params: z.object({ id: z.string().min(1).max(256) }), response: { 200: CallDetailSchema, ...problems(404) },
     },
   }, async (req) => {
     const p = principalOf(req);

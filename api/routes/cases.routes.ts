@@ -8,7 +8,8 @@ import {
 import { type Access, can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { findCaseDetail, listCases } from '../../db/cases.repository.ts';
-import { notFound, ProblemSchema, workflowProblems } from '../../services/errors.ts';
+import { problems, workflowProblems } from '../problems.ts';
+import { notFound } from '../../services/errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
@@ -22,7 +23,6 @@ const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id suc
 z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
 z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });
 z.globalRegistry.add(ScheduleCallbackCommandSchema, { id: 'ScheduleCallbackCommand' });
-const problems = workflowProblems;
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {
@@ -31,7 +31,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       operationId: 'openCase', tags: ['cases'], summary: 'Open a case (starts its workflow)',
       headers: IdempotencyHeadersSchema,
       body: CaseIntakeSchema,
-      response: { 201: CaseSchema, ...problems },
+      response: { 201: CaseSchema, ...workflowProblems },
     },
   }, async (req, reply) => {
     const opened = await openCase(deps, req.body, req.headers['idempotency-key'], actorOf(req), principalOf(req).municipalities);
@@ -43,7 +43,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     schema: {
       operationId: 'listCases', tags: ['cases'], summary: 'List cases (react-admin simple-rest)',
       querystring: CaseListQuerySchema,
-      response: { 200: z.array(CaseSchema), 400: ProblemSchema },
+      response: { 200: z.array(CaseSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
@@ -55,7 +55,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     config: { access: can.readCases },
     schema: {
       operationId: 'getCase', tags: ['cases'], summary: 'A case with its events',
-      params: CaseParams, response: { 200: CaseDetailSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+      params: CaseParams, response: { 200: CaseDetailSchema, ...problems(400, 401, 403, 404) },
     },
   }, async (req) => {
     const found = await findCaseDetail(deps.db, req.params.id, principalOf(req).municipalities);
@@ -68,7 +68,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     update: UpdateDefinition<CaseSnapshot, [z.output<S> & { actor: A }]>, untilClosed = false) =>
     app.post(`/cases/:id/${path}`, {
       config: { access },
-      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 200: CaseSchema, ...problems } },
+      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 200: CaseSchema, ...workflowProblems } },
     }, async (req) => caseAction(deps, req.params.id, principalOf(req).municipalities, update, req.body as z.output<S>, actorOf(req) as Actor & A, untilClosed));
   action('resolve', 'resolveCase', can.frontOffice, 'Resolve an open case with an outcome', ResolveCommandSchema, resolveUpdate);
   action('transfer', 'transferCase', can.frontOffice,
@@ -85,7 +85,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
   const citizenEvent = <S extends z.ZodType>(path: string, operationId: string, summary: string, body: S, signal: SignalDefinition<[z.infer<S>]>) =>
     app.post(`/cases/:id/${path}`, {
       config: { access: can.frontOffice },
-      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 202: CaseSchema, ...problems } },
+      schema: { operationId, tags: ['cases'], summary, params: CaseParams, body, response: { 202: CaseSchema, ...workflowProblems } },
     }, async (req, reply) => reply.status(202).send(await signalCase(deps, req.params.id, principalOf(req).municipalities, signal, req.body as z.infer<S>)));
   citizenEvent('solicitations', 'solicitCase', "Record a citizen's solicitation: the office is reminded at once", SolicitationSchema, solicitSignal);
   citizenEvent('complaints', 'complainAboutCase', "Record a citizen's complaint: a linked complaint case is opened", ComplaintSchema, complainSignal);

@@ -4,7 +4,8 @@ import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { CitizenKey } from '../../db/cases.repository.ts';
 import { lookUpCitizen } from '../../db/citizens.repository.ts';
-import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { notFound } from '../../services/errors.ts';
 import { CitizenLookupQuerySchema, CitizenLookupSchema } from '../../contracts/citizens.ts';
 
 export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -14,7 +15,7 @@ export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       operationId: 'lookUpCitizen', tags: ['citizens'],
       summary: 'Find a citizen by phone number, fiscal code or e-mail: their cases and every contact with them, across channels',
       querystring: CitizenLookupQuerySchema,
-      response: { 200: CitizenLookupSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+      response: { 200: CitizenLookupSchema, ...problems(400, 401, 403, 404) },
     },
   }, async (req) => {
     const [key, value] = Object.entries(req.query).find(([, v]) => v !== undefined) as [CitizenKey, string];

@@ -8,7 +8,8 @@ import type { Logger } from '../../platform/logger.ts';
 import { CallEventRecorder, type StoredCall } from '../../services/call-recorder.ts';
 import { createIngestion, type IngestionDeps } from '../../services/call-ingestion.ts';
 import { lineByCtiToken, type LineRecord } from '../../db/lines.repository.ts';
-import { ApiError, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { ApiError } from '../../services/errors.ts';
 
 /**
  * Zammad's generic CTI API (docs.zammad.org, "Generic CTI"): a PBX posts `newCall`, `answer` and
@@ -77,7 +78,7 @@ export const ctiRoutes: FastifyPluginAsyncZod<CtiRouteDeps> = async (app, { logg
       params: z.object({ lineId: z.string().max(60) }),
       querystring: z.object({ token: z.string().max(200).optional() }),
       body: CtiEventSchema,
-      response: { 200: CtiAnswerSchema, 400: ProblemSchema, 401: ProblemSchema, 422: ProblemSchema },
+      response: { 200: CtiAnswerSchema, ...problems(400, 401, 422) },
     },
   }, async (req) => {
     const line = lines.get(req)!;

@@ -6,7 +6,7 @@ import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { listCases } from '../../db/cases.repository.ts';
 import { listDefinitions } from '../../db/definitions.repository.ts';
-import { ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
 import {
   DefinitionCaseSchema, DefinitionCasesQuerySchema, DefinitionListQuerySchema, DefinitionVersionDetailSchema,
   DefinitionVersionSchema, DiffEntrySchema, DiffQuerySchema, DocumentBodySchema, ServiceParams, ValidationResultSchema, VersionParams,
@@ -17,8 +17,8 @@ import {
 } from '../../services/definitions.service.ts';
 
 const tags = ['definitions'];
-const reads = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
-const writes = { ...reads, 409: ProblemSchema, 422: ProblemSchema };
+const reads = problems(400, 401, 403, 404);
+const writes = { ...reads, ...problems(409, 422) };
 
 // Definitions are shared by the municipalities offering a service: a caller sees the services
 // offered in a municipality they serve, and of the cases on a version only their own.
@@ -27,7 +27,7 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
     config: { access: can.readDefinitions },
     schema: {
       operationId: 'listDefinitions', tags, summary: "Versions of the services' definitions (react-admin simple-rest)",
-      querystring: DefinitionListQuerySchema, response: { 200: z.array(DefinitionVersionSchema), 400: ProblemSchema },
+      querystring: DefinitionListQuerySchema, response: { 200: z.array(DefinitionVersionSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);

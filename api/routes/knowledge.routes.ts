@@ -5,7 +5,8 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { findArticleDetail, findArticleVersion, listArticles, searchKnowledge } from '../../db/knowledge.repository.ts';
-import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { notFound } from '../../services/errors.ts';
 import {
   ArticleDetailSchema, articleIdPattern, ArticleListQuerySchema, ArticleRevisionSchema, ArticleSchema, ArticleVersionSchema,
   KnowledgeHitSchema, KnowledgeSearchQuerySchema, NewArticleSchema,
@@ -25,7 +26,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       operationId: 'searchKnowledge', tags,
       summary: 'Articles valid today that answer a question, best first, with the matching words in <mark> (Italian stemming)',
       querystring: KnowledgeSearchQuerySchema,
-      response: { 200: z.array(KnowledgeHitSchema), 400: ProblemSchema, 401: ProblemSchema },
+      response: { 200: z.array(KnowledgeHitSchema), ...problems(400, 401) },
     },
   }, async (req) => searchKnowledge(db, principalOf(req).municipalities, req.query));
 
@@ -34,7 +35,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     schema: {
       operationId: 'listArticles', tags, summary: 'List knowledge articles as they stand (react-admin simple-rest)',
       querystring: ArticleListQuerySchema,
-      response: { 200: z.array(ArticleSchema), 400: ProblemSchema, 401: ProblemSchema },
+      response: { 200: z.array(ArticleSchema), ...problems(400, 401) },
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
@@ -46,7 +47,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.anyone },
     schema: {
       operationId: 'getArticle', tags, summary: 'An article as it stands, with the list of its versions',
-      params: Params, response: { 200: ArticleDetailSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+      params: Params, response: { 200: ArticleDetailSchema, ...problems(400, 401, 404) },
     },
   }, async (req) => {
     const found = await findArticleDetail(db, req.params.id, principalOf(req).municipalities);
@@ -58,7 +59,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.anyone },
     schema: {
       operationId: 'getArticleVersion', tags, summary: 'One version of an article, as operators read it then',
-      params: VersionParams, response: { 200: ArticleVersionSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+      params: VersionParams, response: { 200: ArticleVersionSchema, ...problems(400, 401, 404) },
     },
   }, async (req) => {
     const found = await findArticleVersion(db, req.params.id, req.params.version, principalOf(req).municipalities);
@@ -73,7 +74,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
       body: NewArticleSchema,
       response: {
-        200: ArticleSchema, 201: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+        200: ArticleSchema, 201: ArticleSchema, ...problems(400, 401, 403, 409, 422),
       },
     },
   }, async (req, reply) => {
@@ -86,7 +87,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     schema: {
       operationId: 'reviseArticle', tags, summary: 'Write the next version of an article; refused (409) if `expectedVersion` is not the current one',
       params: Params, body: ArticleRevisionSchema,
-      response: { 200: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+      response: { 200: ArticleSchema, ...problems(400, 401, 403, 404, 409, 422) },
     },
   }, async (req) => reviseArticle(db, req.params.id, req.body, editorOf(req)));
 
@@ -94,7 +95,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.editKnowledge },
     schema: {
       operationId: 'archiveArticle', tags, summary: 'Archive an article: out of search and of the default list, its versions kept',
-      params: Params, response: { 200: ArticleSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      params: Params, response: { 200: ArticleSchema, ...problems(400, 401, 403, 404, 409) },
     },
   }, async (req) => archiveArticle(db, req.params.id, editorOf(req)));
 };

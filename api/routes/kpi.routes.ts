@@ -4,7 +4,8 @@ import type { Db } from '../../db/connection.ts';
 import { can, type Principal, serves } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { findOffice } from '../../db/offices.repository.ts';
-import { ApiError, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { ApiError } from '../../services/errors.ts';
 import {
   CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, MonthlyReportQuerySchema,
   MonthlyReportSchema, StaffingQuerySchema, StaffingSchema,
@@ -13,7 +14,7 @@ import { reportCsv, reportPdf, reportXlsx } from '../../services/kpi-report.file
 import { monthlyReport } from '../../services/kpi-report.service.ts';
 import { callKpis, caseKpis, staffing } from '../../services/kpi.service.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+const writeProblems = problems(400, 401, 403, 404);
 
 /**
  * A municipality or office the caller does not serve answers 404, as one that does not exist:
@@ -33,7 +34,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
     config: { access: can.readKpis },
     schema: {
       operationId: 'listKpiDefinitions', tags: ['kpi'], summary: 'Every KPI: its id, Italian and English label, unit and formula',
-      response: { 200: KpiDefinitionSchema.array(), 401: ProblemSchema, 403: ProblemSchema },
+      response: { 200: KpiDefinitionSchema.array(), ...problems(401, 403) },
     },
   }, async () => [...kpiRegistry]);
 
@@ -43,7 +44,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       operationId: 'getCaseKpis', tags: ['kpi'],
       summary: 'Case KPIs of the municipalities you serve by hour, day, week or month (Europe/Rome): volumes, first-contact resolution, backlog and ageing, SLA, solicitations, complaints, callbacks, CSAT',
       querystring: CaseKpiQuerySchema,
-      response: { 200: CaseKpisSchema, ...problems },
+      response: { 200: CaseKpisSchema, ...writeProblems },
     },
   }, async (req) => {
     const p = principalOf(req);
@@ -57,7 +58,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       operationId: 'getCallKpis', tags: ['kpi'],
       summary: 'Call KPIs of the lines of the municipalities you serve by hour, day, week or month (Europe/Rome): offered, answered, abandoned, transferred, speed of answer, talk time, service level, abandonment rate, and a weekday × hour heat map',
       querystring: CallKpiQuerySchema,
-      response: { 200: CallKpisSchema, ...problems },
+      response: { 200: CallKpisSchema, ...writeProblems },
     },
   }, async (req) => {
     const p = principalOf(req);
@@ -71,7 +72,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       operationId: 'getStaffing', tags: ['kpi'],
       summary: 'Contacts forecast per interval for the coming weeks and the agents needed for a target service level (Erlang C)',
       querystring: StaffingQuerySchema,
-      response: { 200: StaffingSchema, ...problems },
+      response: { 200: StaffingSchema, ...writeProblems },
     },
   }, async (req) => {
     const p = principalOf(req);
@@ -91,7 +92,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       summary: 'The monthly report like the city\'s own: the month\'s KPIs, the same month last year and the change, top services, twelve months of trend',
       description: 'format=json (default) answers the MonthlyReport below; csv and xlsx answer its data as a file, pdf the report to read (Italian).',
       querystring: MonthlyReportQuerySchema,
-      response: { 200: MonthlyReportSchema, ...problems },
+      response: { 200: MonthlyReportSchema, ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);

@@ -6,14 +6,15 @@ import { appendAudit } from '../../db/audit.repository.ts';
 import {
   findMunicipalityByIstatCode, idTaken, insertMunicipality, listMunicipalities, updateMunicipality,
 } from '../../db/reference.repository.ts';
-import { alreadyExists, notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { alreadyExists, notFound } from '../../services/errors.ts';
 import {
   IdParams, MunicipalityListQuerySchema, MunicipalitySchema, MunicipalityUpdateSchema, NewMunicipalitySchema,
 } from '../../contracts/administration.ts';
 import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
 import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const writeProblems = problems(400, 401, 403, 404, 409);
 const tags = ['administration'];
 
 async function servedMunicipality(db: Db, id: string, scope: readonly string[]) {
@@ -27,7 +28,7 @@ export const municipalitiesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (ap
     config: { access: can.anyone },
     schema: {
       operationId: 'listMunicipalities', tags, summary: 'The municipalities you serve',
-      querystring: MunicipalityListQuerySchema, response: { 200: MunicipalitySchema.array(), 400: ProblemSchema },
+      querystring: MunicipalityListQuerySchema, response: { 200: MunicipalitySchema.array(), ...problems(400) },
     },
   }, async (req, reply) => {
     const f = req.query.filter ?? {};
@@ -39,7 +40,7 @@ export const municipalitiesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (ap
 
   app.get('/municipalities/:id', {
     config: { access: can.anyone },
-    schema: { operationId: 'getMunicipality', tags, params: IdParams, response: { 200: MunicipalitySchema, 404: ProblemSchema } },
+    schema: { operationId: 'getMunicipality', tags, params: IdParams, response: { 200: MunicipalitySchema, ...problems(404) } },
   }, async (req) => servedMunicipality(db, req.params.id, principalOf(req).municipalities));
 
   app.post('/municipalities', {
@@ -47,7 +48,7 @@ export const municipalitiesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (ap
     schema: {
       operationId: 'createMunicipality', tags, summary: 'Add a municipality: you serve it from now on',
       headers: IdempotencyHeadersSchema, body: NewMunicipalitySchema,
-      response: { 200: MunicipalitySchema, 201: MunicipalitySchema, ...problems },
+      response: { 200: MunicipalitySchema, 201: MunicipalitySchema, ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -66,7 +67,7 @@ export const municipalitiesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (ap
     config: { access: can.administer },
     schema: {
       operationId: 'updateMunicipality', tags, summary: 'Rename a municipality or correct its ISTAT code (fields left out are kept)',
-      params: IdParams, body: MunicipalityUpdateSchema, response: { 200: MunicipalitySchema, ...problems },
+      params: IdParams, body: MunicipalityUpdateSchema, response: { 200: MunicipalitySchema, ...writeProblems },
     },
   }, async (req) => {
     const before = await servedMunicipality(db, req.params.id, principalOf(req).municipalities);

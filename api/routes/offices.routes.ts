@@ -7,12 +7,13 @@ import { findCalendar } from '../../db/calendars.repository.ts';
 import type { Executor } from '../../db/database.ts';
 import { findOffice, insertOffice, listOffices, updateOffice } from '../../db/offices.repository.ts';
 import { idTaken } from '../../db/reference.repository.ts';
-import { alreadyExists, ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { alreadyExists, ApiError, notFound } from '../../services/errors.ts';
 import { IdParams, NewOfficeSchema, OfficeListQuerySchema, OfficeSchema, OfficeUpdateSchema } from '../../contracts/administration.ts';
 import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
 import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const writeProblems = problems(400, 401, 403, 404, 409, 422);
 const tags = ['administration'];
 
 /** An office's service-level clock runs on a calendar of its own municipality. */
@@ -27,7 +28,7 @@ export const officesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     config: { access: can.anyone },
     schema: {
       operationId: 'listOffices', tags, summary: 'The offices of the municipalities you serve',
-      querystring: OfficeListQuerySchema, response: { 200: OfficeSchema.array(), 400: ProblemSchema },
+      querystring: OfficeListQuerySchema, response: { 200: OfficeSchema.array(), ...problems(400) },
     },
   }, async (req, reply) => {
     const f = req.query.filter ?? {};
@@ -41,7 +42,7 @@ export const officesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
 
   app.get('/offices/:id', {
     config: { access: can.anyone },
-    schema: { operationId: 'getOffice', tags, params: IdParams, response: { 200: OfficeSchema, 404: ProblemSchema } },
+    schema: { operationId: 'getOffice', tags, params: IdParams, response: { 200: OfficeSchema, ...problems(404) } },
   }, async (req) => {
     const found = await findOffice(db, req.params.id, principalOf(req).municipalities);
     if (!found) throw notFound(`office ${req.params.id}`);
@@ -52,7 +53,7 @@ export const officesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     config: { access: can.administer },
     schema: {
       operationId: 'createOffice', tags, summary: 'Add an office to a municipality you serve',
-      headers: IdempotencyHeadersSchema, body: NewOfficeSchema, response: { 200: OfficeSchema, 201: OfficeSchema, ...problems },
+      headers: IdempotencyHeadersSchema, body: NewOfficeSchema, response: { 200: OfficeSchema, 201: OfficeSchema, ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -70,7 +71,7 @@ export const officesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     config: { access: can.administer },
     schema: {
       operationId: 'updateOffice', tags, summary: "Change an office's name, contacts or calendar (fields left out are kept)",
-      params: IdParams, body: OfficeUpdateSchema, response: { 200: OfficeSchema, ...problems },
+      params: IdParams, body: OfficeUpdateSchema, response: { 200: OfficeSchema, ...writeProblems },
     },
   }, async (req) => db.transaction().execute(async (trx) => {
     const before = await findOffice(trx, req.params.id, principalOf(req).municipalities);

@@ -7,7 +7,8 @@ import { latestPublished } from '../../db/definitions.repository.ts';
 import { findService, listServices } from '../../db/reference.repository.ts';
 import { can, serves } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { notFound } from '../../services/errors.ts';
 import { contentRange, listQuerySchema, pageOf } from '../../contracts/list-query.ts';
 
 const ServiceSchema = z.object({
@@ -34,7 +35,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     schema: {
       operationId: 'listServices', tags: ['reference'],
       querystring: listQuerySchema(['name'], z.object({ municipalityId: z.string().optional() }).strict()),
-      response: { 200: z.array(ServiceSchema), 400: ProblemSchema },
+      response: { 200: z.array(ServiceSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const all = (await listServices(db, req.query.filter?.municipalityId))
@@ -52,7 +53,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       operationId: 'getServiceIntake', tags: ['reference'],
       summary: "The intake fields and first-level rules of a service's published definition, which new cases start on",
       params: ServiceParams,
-      response: { 200: ServiceIntakeSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+      response: { 200: ServiceIntakeSchema, ...problems(400, 401, 404) },
     },
   }, async (req) => {
     const [municipalityId, code] = req.params.id.split(':') as [string, string];

@@ -8,7 +8,8 @@ import { decoyHash, verifyPassword } from '../../services/passwords.ts';
 import { type Principal } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { appendAudit } from '../../db/audit.repository.ts';
-import { ApiError, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { ApiError } from '../../services/errors.ts';
 
 const LoginSchema = z.object({ email: z.email().max(320), password: z.string().min(1).max(200) }).strict();
 const SessionSchema = z.object({
@@ -46,7 +47,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
     },
     schema: {
       operationId: 'logIn', tags: ['session'], summary: 'Log in: sets the session cookie and returns the CSRF token',
-      body: LoginSchema, response: { 200: SessionSchema, 400: ProblemSchema, 401: ProblemSchema, 429: ProblemSchema },
+      body: LoginSchema, response: { 200: SessionSchema, ...problems(400, 401, 429) },
     },
   }, async (req, reply) => {
     const candidate = await findLoginCandidate(db, req.body.email);
@@ -73,7 +74,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (app
     config: { access: ['operator', 'backoffice', 'designer', 'supervisor', 'auditor', 'admin'] },
     schema: {
       operationId: 'getSession', tags: ['session'], summary: 'Who is logged in',
-      response: { 200: SessionSchema, 401: ProblemSchema },
+      response: { 200: SessionSchema, ...problems(401) },
     },
   }, async (req) => {
     const p = principalOf(req);

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { listSurveyAnswers } from '../../db/survey-answers.repository.ts';
-import { ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../contracts/survey-answers.ts';
 
@@ -14,7 +14,7 @@ export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app
       operationId: 'listSurveyAnswers', tags: ['survey answers'],
       summary: "Citizens' answers to the satisfaction survey in the municipalities you serve, newest first",
       querystring: SurveyAnswerListQuerySchema,
-      response: { 200: SurveyAnswerRecordSchema.array(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      response: { 200: SurveyAnswerRecordSchema.array(), ...problems(400, 401, 403) },
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);

@@ -6,7 +6,8 @@ import {
 import { can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { listTasks } from '../../db/tasks.repository.ts';
-import { ApiError, ProblemSchema, workflowProblems } from '../../services/errors.ts';
+import { problems, workflowProblems } from '../problems.ts';
+import { ApiError } from '../../services/errors.ts';
 import { CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../../contracts/tasks.ts';
 import { type CaseServiceDeps, taskAction } from '../../services/cases.service.ts';
 
-const problems = workflowProblems;
 
 export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.get('/tasks', {
@@ -22,7 +22,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     schema: {
       operationId: 'listTasks', tags: ['tasks'],
       summary: "An office's queue, most urgent first (`filter={\"mine\":true}` for your own claimed tasks)",
-      querystring: TaskListQuerySchema, response: { 200: z.array(TaskListItemSchema), 400: ProblemSchema },
+      querystring: TaskListQuerySchema, response: { 200: z.array(TaskListItemSchema), ...problems(400) },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -39,7 +39,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     run: (req: { params: { id: string }; body: z.infer<B> }, actor: ReturnType<typeof actorOf>, scope: string[]) => ReturnType<typeof taskAction>) =>
     app.post(`/tasks/:id/${path}`, {
       config: { access: can.officeWork },
-      schema: { operationId, tags: ['tasks'], summary, params: TaskParams, body, response: { 200: CaseSchema, ...problems } },
+      schema: { operationId, tags: ['tasks'], summary, params: TaskParams, body, response: { 200: CaseSchema, ...workflowProblems } },
     }, async (req) => run(req as never, actorOf(req), principalOf(req).municipalities));
 
   const none = z.object({}).strict().default({});

@@ -11,14 +11,15 @@ import { idTaken } from '../../db/reference.repository.ts';
 import {
   endSessionsOf, findStaffUser, findUserIdByEmail, insertStaffUser, listStaffUsers, setDisabled, setPasswordHash, updateStaffUser,
 } from '../../db/staff-users.repository.ts';
-import { alreadyExists, ApiError, notFound, ProblemSchema } from '../../services/errors.ts';
+import { problems } from '../problems.ts';
+import { alreadyExists, ApiError, notFound } from '../../services/errors.ts';
 import {
   IdParams, NewStaffUserSchema, PasswordSchema, type StaffUser, StaffUserListQuerySchema, StaffUserSchema, StaffUserUpdateSchema,
 } from '../../contracts/administration.ts';
 import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
 import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const writeProblems = problems(400, 401, 403, 404, 409, 422);
 const tags = ['administration'];
 type Account = Pick<StaffUser, 'role' | 'officeId' | 'municipalities'>;
 
@@ -53,7 +54,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.administer },
     schema: {
       operationId: 'listUsers', tags, summary: 'Staff accounts all of whose municipalities you serve',
-      querystring: StaffUserListQuerySchema, response: { 200: StaffUserSchema.array(), 400: ProblemSchema },
+      querystring: StaffUserListQuerySchema, response: { 200: StaffUserSchema.array(), ...problems(400) },
     },
   }, async (req, reply) => {
     const f = req.query.filter ?? {};
@@ -70,14 +71,14 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
 
   app.get('/users/:id', {
     config: { access: can.administer },
-    schema: { operationId: 'getUser', tags, params: IdParams, response: { 200: StaffUserSchema, 404: ProblemSchema } },
+    schema: { operationId: 'getUser', tags, params: IdParams, response: { 200: StaffUserSchema, ...problems(404) } },
   }, async (req) => accountOf(db, req.params.id, principalOf(req)));
 
   app.post('/users', {
     config: { access: can.administer },
     schema: {
       operationId: 'createUser', tags, summary: 'Create a staff account (it logs in once a password is set)',
-      headers: IdempotencyHeadersSchema, body: NewStaffUserSchema, response: { 200: StaffUserSchema, 201: StaffUserSchema, ...problems },
+      headers: IdempotencyHeadersSchema, body: NewStaffUserSchema, response: { 200: StaffUserSchema, 201: StaffUserSchema, ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
@@ -96,7 +97,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.administer },
     schema: {
       operationId: 'updateUser', tags, summary: "Change an account's name, e-mail, role, office or municipalities (fields left out are kept)",
-      params: IdParams, body: StaffUserUpdateSchema, response: { 200: StaffUserSchema, ...problems },
+      params: IdParams, body: StaffUserUpdateSchema, response: { 200: StaffUserSchema, ...writeProblems },
     },
   }, async (req) => {
     const p = principalOf(req);
@@ -120,7 +121,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     schema: {
       operationId: disable ? 'disableUser' : 'enableUser', tags,
       summary: disable ? 'Disable an account: it can no longer log in and its sessions end now' : 'Enable a disabled account again',
-      params: IdParams, response: { 200: StaffUserSchema, ...problems },
+      params: IdParams, response: { 200: StaffUserSchema, ...writeProblems },
     },
   }, async (req) => {
     const p = principalOf(req);
@@ -144,7 +145,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.administer },
     schema: {
       operationId: 'setUserPassword', tags, summary: "Set an account's password (at least 12 characters); another user's sessions end",
-      params: IdParams, body: PasswordSchema, response: { 204: z.null(), ...problems },
+      params: IdParams, body: PasswordSchema, response: { 204: z.null(), ...writeProblems },
     },
   }, async (req, reply) => {
     const p = principalOf(req);
