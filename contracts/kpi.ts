@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChannelSchema } from '../domain/case.ts';
+import { romeTimeZone } from '../domain/calendar.ts';
 
-export const kpiTimeZone = 'Europe/Rome';
 const buckets = ['hour', 'day', 'week', 'month'] as const;
 const bucketHours = { hour: 1, day: 24, week: 168, month: 720 } as const;
 /** Enough for a year by day or three months by hour; bigger answers are the rollups' job. */
@@ -55,7 +55,7 @@ export const ageRanges = ['0-2', '3-7', '8-30', '>30'] as const;
 
 export const CaseKpisSchema = z.object({
   bucket: z.enum(buckets),
-  timeZone: z.literal(kpiTimeZone),
+  timeZone: z.literal(romeTimeZone),
   from: z.string(),
   to: z.string(),
   source,
@@ -97,7 +97,7 @@ export type CallKpiValues = z.infer<typeof CallKpiValuesSchema>;
 
 export const CallKpisSchema = z.object({
   bucket: z.enum(buckets),
-  timeZone: z.literal(kpiTimeZone),
+  timeZone: z.literal(romeTimeZone),
   from: z.string(),
   to: z.string(),
   source,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Page } from '../domain/page.ts';
 
 /** A JSON-encoded query parameter, as react-admin's simple-rest data provider sends them. */
 const jsonParam = <T extends z.ZodType>(inner: T) => z.string()
@@ -25,7 +26,6 @@ export function listQuerySchema<const S extends readonly [string, ...string[]], 
   });
 }
 
-export interface Page { offset: number; limit: number }
 export const pageOf = (range: [number, number] | undefined): Page =>
   range ? { offset: range[0], limit: range[1] - range[0] + 1 } : { offset: 0, limit: 25 };
 

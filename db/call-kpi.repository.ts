@@ -1,7 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { CountedCallKpi } from '../domain/kpi/definitions.ts';
 import type { HourCount } from '../domain/kpi/forecast.ts';
-import { type CallScopeFilter, kpiTimeZone } from '../contracts/kpi.ts';
+import { romeTimeZone } from '../domain/calendar.ts';
+import type { CallScopeFilter } from '../contracts/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
 import type { Grain } from './kpi-rollups.repository.ts';
@@ -53,7 +54,7 @@ export function countedBy(kpi: CountedCallKpi, t: CallThresholds): RawBuilder<bo
 
 /** A local (Europe/Rome) part of an instant: `isodow` (1 = Monday) or `hour`, as the heat map cuts them. */
 export const localPart = (part: 'isodow' | 'hour', at: string) =>
-  sql<number>`extract(${sql.raw(part)} from ${sql.raw(at)} at time zone ${kpiTimeZone})::int`;
+  sql<number>`extract(${sql.raw(part)} from ${sql.raw(at)} at time zone ${romeTimeZone})::int`;
 
 /** Per UTC hour, from the raw rows. */
 function rawHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds) {
@@ -78,7 +79,7 @@ function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThres
   // Days are compared as dates and made instants once summed: a time-zone conversion per row would be most of the cost.
   const [table, at, within] = grain === 'hours'
     ? ['kpi_call_hours', sql`c.hour`, sql`c.hour >= ${r.from} and c.hour < ${r.to}`]
-    : ['kpi_call_days', sql`(c.day::timestamp at time zone ${kpiTimeZone})`,
+    : ['kpi_call_days', sql`(c.day::timestamp at time zone ${romeTimeZone})`,
       sql`c.day >= ${localDay(r.from)} and c.day < ${localDay(r.to)}`];
   return sql`
     select ${at} as hour, sum(c.offered)::int as offered, sum(c.answered)::int as answered, sum(c.abandoned)::int as abandoned,
@@ -94,7 +95,7 @@ function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThres
 export async function callFacts(db: Executor, scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds, grain: Grain) {
   const { rows } = await sql<CallFacts & { bucket: Date }>`
     with hours as (${grain === 'raw' ? rawHours(scope, f, r, t) : rollupHours(scope, f, r, t, grain)})
-    select date_trunc(${r.bucket}, hour, ${kpiTimeZone}) as bucket,
+    select date_trunc(${r.bucket}, hour, ${romeTimeZone}) as bucket,
            sum(offered)::int as offered, sum(answered)::int as answered, sum(abandoned)::int as abandoned,
            sum(short_abandoned)::int as short_abandoned, sum(transferred)::int as transferred, sum(within)::int as within,
            sum(answer_wait_sum)::float8 as answer_wait_sum, sum(talked)::int as talked, sum(talk_sum)::float8 as talk_sum

@@ -1,7 +1,7 @@
 import type { CallEvent } from '../domain/call-events.ts';
 import type { Updateable } from 'kysely';
 import type { CallListFilter } from '../contracts/calls.ts';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import { countedBy, countedCalls, localPart } from './call-kpi.repository.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { CallsTable, Executor } from './database.ts';

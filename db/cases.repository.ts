@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Case, CaseDetail, CaseListFilter, caseSortFields } from '../contracts/cases.ts';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import type { Database } from './database.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type ServiceDefinition, ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import { type CaseStatus, caseStatuses } from '../domain/case.ts';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import type { Scope } from './cases.repository.ts';
 import type { Database } from './database.ts';
 

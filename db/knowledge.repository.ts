@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type {
   Article, ArticleDetail, ArticleListFilter, articleSortFields, ArticleVersion, KnowledgeHit, KnowledgeSearchQuery,
 } from '../contracts/knowledge.ts';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import type { Scope } from './cases.repository.ts';
 import type { ArticleVersionsTable, Database } from './database.ts';
 

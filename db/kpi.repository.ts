@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { HourCount } from '../domain/kpi/forecast.ts';
-import { type CaseKpiQuery, type KpiScopeFilter, kpiTimeZone } from '../contracts/kpi.ts';
+import { romeTimeZone } from '../domain/calendar.ts';
+import type { CaseKpiQuery, KpiScopeFilter } from '../contracts/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
 import type { Grain } from './kpi-rollups.repository.ts';
@@ -32,10 +33,10 @@ function caseFilter(scope: Scope, f: KpiScopeFilter, office: OfficeColumn = 'c.o
  * A bucket and a range over `column`: an instant, or with the daily rollups (`days`) a local date,
  * truncated and compared as one — a time-zone conversion per row would be most of a year's cost.
  */
-export const localDay = (at: Date | RawBuilder<unknown>) => sql`(${at}::timestamptz at time zone ${kpiTimeZone})::date`;
+export const localDay = (at: Date | RawBuilder<unknown>) => sql`(${at}::timestamptz at time zone ${romeTimeZone})::date`;
 const bucketOf = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
-  ? sql`(date_trunc(${r.bucket}, ${sql.raw(column)}::timestamp) at time zone ${kpiTimeZone})`
-  : sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${kpiTimeZone})`);
+  ? sql`(date_trunc(${r.bucket}, ${sql.raw(column)}::timestamp) at time zone ${romeTimeZone})`
+  : sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${romeTimeZone})`);
 const within = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
   ? sql`${sql.raw(column)} >= ${localDay(r.from)} and ${sql.raw(column)} < ${localDay(r.to)}`
   : sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`);
@@ -47,7 +48,7 @@ const within = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
  */
 const bucketsCte = (r: KpiRange) => sql`buckets as (
   select bucket, least(case when ${r.bucket} = 'hour' then bucket + interval '1 hour'
-                            else (bucket at time zone ${kpiTimeZone} + ('1 ' || ${r.bucket})::interval) at time zone ${kpiTimeZone} end,
+                            else (bucket at time zone ${romeTimeZone} + ('1 ' || ${r.bucket})::interval) at time zone ${romeTimeZone} end,
                        ${r.to}::timestamptz) as ends
   from (${r.bucket === 'hour'
     ? sql`select distinct ${bucketOf(r, 't')} as bucket
@@ -130,7 +131,7 @@ const caseMoves = (grain: Grain) => (grain === 'raw'
  */
 function openAt(scope: Scope, f: KpiScopeFilter, at: RawBuilder<unknown>) {
   const day = localDay(at);
-  const midnight = sql`(${day}::timestamp at time zone ${kpiTimeZone})`;
+  const midnight = sql`(${day}::timestamp at time zone ${romeTimeZone})`;
   const hour = sql`date_trunc('hour', ${at}, 'UTC')`;
   const moves = sql`c.municipality_id, c.service_code, c.channel, c.office_id, c.delta`;
   return sql`(

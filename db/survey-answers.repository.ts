@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import type { SurveyAnswerFilter, SurveyAnswerRecord } from '../contracts/survey-answers.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';

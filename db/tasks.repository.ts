@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.ts';
-import type { Page } from '../contracts/list-query.ts';
+import type { Page } from '../domain/page.ts';
 import type { TaskListFilter, TaskListItem } from '../contracts/tasks.ts';
 import type { Scope } from './cases.repository.ts';
 

@@ -46,6 +46,9 @@ const hour = 60 * minute;
 
 // --- Europe/Rome time -------------------------------------------------------------------------
 
+/** The one time zone of calendars, KPIs and every local date the platform shows. */
+export const romeTimeZone = 'Europe/Rome';
+
 /** Day of month of the last Sunday of a month (0-based month), by the proleptic Gregorian calendar. */
 function lastSunday(year: number, month: number): number {
   const last = new Date(Date.UTC(year, month + 1, 0));

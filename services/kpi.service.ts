@@ -1,3 +1,4 @@
+import { romeTimeZone } from '../domain/calendar.ts';
 import { agentsNeeded } from '../domain/kpi/erlang-c.ts';
 import { forecastHourly } from '../domain/kpi/forecast.ts';
 import type { Scope } from '../db/cases.repository.ts';
@@ -7,7 +8,7 @@ import { rollupGrain } from '../db/kpi-rollups.repository.ts';
 import { ageing, backlog, casesClosed, casesOpened, citizenEvents, listBuckets, openedPerInterval, serviceLevels } from '../db/kpi.repository.ts';
 import {
   ageRanges, type CallKpiQuery, type CallKpis, type CallKpiValues, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema,
-  kpiTimeZone, type Staffing, type StaffingQuery,
+  type Staffing, type StaffingQuery,
 } from '../contracts/kpi.ts';
 
 const hourMs = 3_600_000;
@@ -53,7 +54,7 @@ export async function caseKpis(db: Executor, scope: Scope, q: CaseKpiQuery, o: {
   });
   const totals = Object.fromEntries(countKeys.map((k) => [k, counts.reduce((n, c) => n + c[k], 0)])) as Counts;
   return {
-    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain,
+    bucket, timeZone: romeTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain,
     series: counts.map(({ start, end, ...c }) => ({ start: start.toISOString(), end: end.toISOString(), ...withRatios(c) })),
     totals: withRatios({ ...totals, backlog: counts.at(-1)?.backlog ?? 0 }),
     breakdowns: { channel: opened.channel, service: opened.service, office: opened.office, municipality: opened.municipality },
@@ -91,7 +92,7 @@ export async function callKpis(db: Executor, scope: Scope, q: CallKpiQuery, o: {
   const series = buckets.map(({ bucket: start, ends }) => ({ start, end: ends, facts: facts.get(start.getTime()) ?? noFacts }));
   const totals = Object.fromEntries(Object.keys(noFacts).map((k) => [k, series.reduce((n, s) => n + s.facts[k as keyof CallFacts], 0)])) as unknown as CallFacts;
   return {
-    bucket, timeZone: kpiTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain, thresholds,
+    bucket, timeZone: romeTimeZone, from: r.from.toISOString(), to: r.to.toISOString(), source: grain, thresholds,
     series: series.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), ...callValues(s.facts) })),
     totals: callValues(totals),
     heatMap,
