@@ -1,17 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { ProblemSchema, type Problem } from '../contracts/problem.ts';
 import { ApiError, type FieldError, type ProblemCode, problemTitles } from '../services/errors.ts';
 
-/** RFC 9457 problem details, the one error shape of the API. */
-export const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-export type Problem = z.infer<typeof ProblemSchema>;
+export { ProblemSchema, type Problem };
 
 
 type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;

@@ -73,4 +73,5 @@ export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
 export type CaseListFilter = NonNullable<z.infer<typeof CaseListQuerySchema>['filter']>;
 
 export type Case = z.infer<typeof CaseSchema>;
+export type Task = z.infer<typeof TaskSchema>;
 export type CaseDetail = z.infer<typeof CaseDetailSchema>;

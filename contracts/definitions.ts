@@ -60,7 +60,7 @@ const version = z.coerce.number().int().positive();
 export const VersionParams = ServiceParams.extend({ version });
 export const DiffQuerySchema = z.object({ from: version, to: version });
 
-const definitionSortFields = ['serviceCode', 'version', 'publishedAt'] as const;
+export const definitionSortFields = ['serviceCode', 'version', 'publishedAt'] as const;
 export const DefinitionListQuerySchema = listQuerySchema(definitionSortFields, z.object({
   serviceCode: z.string().optional(),
   status: DefinitionStatusSchema.optional(),
@@ -70,3 +70,11 @@ export const DefinitionCasesQuerySchema = listQuerySchema(['createdAt', 'status'
   status: CaseStatusSchema.optional(),
   municipalityId: z.string().optional(),
 }).strict());
+
+export type DefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
+export type DefinitionVersionDetail = z.infer<typeof DefinitionVersionDetailSchema>;
+export type DefinitionCase = z.infer<typeof DefinitionCaseSchema>;
+export type DefinitionListFilter = NonNullable<z.infer<typeof DefinitionListQuerySchema>['filter']>;
+export type DefinitionCasesQuery = z.infer<typeof DefinitionCasesQuerySchema>;
+export type ValidationResult = z.infer<typeof ValidationResultSchema>;
+export type DiffEntry = z.infer<typeof DiffEntrySchema>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { listQuerySchema } from './list-query.ts';
 
 export const articleIdPattern = /^[a-z0-9][a-z0-9-]{2,59}$/;
+export const ArticleParams = z.object({ id: z.string().regex(articleIdPattern, 'an article id') });
+export const ArticleVersionParams = ArticleParams.extend({ version: z.coerce.number().int().positive() });
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = z.string().trim().max(4000).nullable().optional();
 

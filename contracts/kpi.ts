@@ -149,6 +149,7 @@ export const KpiDefinitionSchema = z.object({
   id: z.string(), family: z.string(), unit: z.string(), label: z.object({ it: z.string(), en: z.string() }), formula: z.string(),
 });
 z.globalRegistry.add(KpiDefinitionSchema, { id: 'KpiDefinition' });
+export type KpiDefinition = z.infer<typeof KpiDefinitionSchema>;
 
 export const reportFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export const MonthlyReportQuerySchema = z.object({

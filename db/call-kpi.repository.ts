@@ -2,7 +2,6 @@ import { type RawBuilder, sql } from 'kysely';
 import type { CountedCallKpi } from '../domain/kpi/definitions.ts';
 import type { HourCount } from '../domain/kpi/forecast.ts';
 import { romeTimeZone } from '../domain/calendar.ts';
-import type { CallScopeFilter } from '../contracts/kpi.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
 import type { Grain } from './kpi-rollups.repository.ts';
@@ -15,6 +14,8 @@ import { type KpiRange, localDay } from './kpi.repository.ts';
  * section gives each formula.
  */
 
+/** Which calls a KPI counts, besides the lines of the caller's municipalities. */
+export interface CallScopeFilter { municipalityId?: string; queue?: string }
 export interface CallThresholds { serviceLevelSeconds: number; shortAbandonSeconds: number }
 export interface CallFacts {
   offered: number; answered: number; abandoned: number; short_abandoned: number; transferred: number;

@@ -94,7 +94,7 @@ export async function municipalitiesOffering(db: Executor, serviceCode: string):
 // `in ()` is not valid SQL: an empty scope matches nothing through an id no municipality has.
 const inScope = (scope: Scope) => (scope.length ? scope : ['']);
 
-interface DefinitionListFilter { serviceCode?: string; status?: 'draft' | 'published' }
+export interface DefinitionListFilter { serviceCode?: string; status?: 'draft' | 'published' }
 const definitionSortColumns = { serviceCode: 'sd.service_code', version: 'sd.version', publishedAt: 'sd.published_at' } as const;
 
 /**
@@ -102,12 +102,12 @@ const definitionSortColumns = { serviceCode: 'sd.service_code', version: 'sd.ver
  * caller's cases pinned to it.
  */
 export async function listDefinitions(db: Executor, scope: Scope, f: DefinitionListFilter,
-  sort: [keyof typeof definitionSortColumns, 'ASC' | 'DESC'], page: Page) {
+  sort: readonly [keyof typeof definitionSortColumns, 'ASC' | 'DESC'], page: Page) {
   let q = db.selectFrom('service_definitions as sd')
     .where('sd.service_code', 'in', (eb) => eb.selectFrom('services').select('code').where('municipality_id', 'in', inScope(scope)));
   if (f.serviceCode) q = q.where('sd.service_code', '=', f.serviceCode);
   if (f.status) q = q.where('sd.status', '=', f.status);
-    const [rows, count] = await Promise.all([
+  const [rows, count] = await Promise.all([
     q.select((eb) => [
       'sd.service_code', 'sd.version', 'sd.status', 'sd.created_at', 'sd.published_at',
       sql<string>`sd.document->'service'->>'name'`.as('service_name'),
@@ -121,14 +121,7 @@ export async function listDefinitions(db: Executor, scope: Scope, f: DefinitionL
       .offset(page.offset).limit(page.limit).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return {
-    total: count.n,
-    rows: rows.map((r) => ({
-      id: `${r.service_code}@${r.version}`, serviceCode: r.service_code, serviceName: r.service_name, version: r.version,
-      status: r.status, createdAt: r.created_at.toISOString(), publishedAt: r.published_at?.toISOString() ?? null,
-      caseCount: r.case_count ?? 0,
-    })),
-  };
+  return { total: count.n, rows: rows.map((r) => ({ ...r, case_count: r.case_count ?? 0 })) };
 }
 
 /** How many of the caller's cases run on a version, by status. */

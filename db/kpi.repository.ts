@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { HourCount } from '../domain/kpi/forecast.ts';
 import { romeTimeZone } from '../domain/calendar.ts';
-import type { CaseKpiQuery, KpiScopeFilter } from '../contracts/kpi.ts';
+import type { Channel } from '../domain/case.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
 import type { Grain } from './kpi-rollups.repository.ts';
@@ -12,8 +12,9 @@ import type { Grain } from './kpi-rollups.repository.ts';
  * months; every count is limited to [from, to). The README's KPI section gives each formula.
  */
 
-type Bucket = CaseKpiQuery['bucket'];
-export interface KpiRange { from: Date; to: Date; bucket: Bucket }
+export interface KpiRange { from: Date; to: Date; bucket: 'hour' | 'day' | 'week' | 'month' }
+/** Which cases a KPI counts, besides the caller's municipalities. */
+export interface KpiScopeFilter { municipalityId?: string; serviceCode?: string; officeId?: string; channel?: Channel }
 type OfficeColumn = 'c.office_id' | 't.office_id' | "e.data->>'from'";
 
 /**

@@ -1,17 +1,22 @@
 import type { Transaction } from 'kysely';
+import { diffDocuments } from '../domain/definition-diff.ts';
+import type { Page } from '../domain/page.ts';
 import { definitionIssues, type ServiceDefinition, ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import type { Db } from '../db/connection.ts';
 import { type Principal, serves } from '../domain/principal.ts';
 import { appendAudit } from '../db/audit.repository.ts';
+import { listCases } from '../db/cases.repository.ts';
 import type { Database } from '../db/database.ts';
 import {
-  caseCountsByStatus, type DefinitionVersion, findDefinition, insertDraft, lockDefinitions, municipalitiesOffering,
+  caseCountsByStatus, type DefinitionVersion, findDefinition, insertDraft, listDefinitions, lockDefinitions, municipalitiesOffering,
   newestDefinition, publishDraft, updateDraft,
 } from '../db/definitions.repository.ts';
 import { ApiError, type FieldError, notFound } from './errors.ts';
-import type { DefinitionVersionDetailSchema } from '../contracts/definitions.ts';
+import type {
+  DefinitionCase, DefinitionCasesQuery, DefinitionListFilter, definitionSortFields, DefinitionVersion as DefinitionVersionItem,
+  DefinitionVersionDetail, DiffEntry, ValidationResult,
+} from '../contracts/definitions.ts';
 import { createOnce } from './idempotency.ts';
-import type { z } from 'zod';
 
 type Executor = Db | Transaction<Database>;
 /** Who changes a definition, for the audit trail. */
@@ -37,13 +42,51 @@ export async function versionInScope(db: Executor, serviceCode: string, version:
   return found;
 }
 
-export async function versionDetail(db: Executor, v: DefinitionVersion, p: Principal): Promise<z.infer<typeof DefinitionVersionDetailSchema>> {
+export async function versionDetail(db: Executor, v: DefinitionVersion, p: Principal): Promise<DefinitionVersionDetail> {
   const casesByStatus = await caseCountsByStatus(db, v.serviceCode, v.version, p.municipalities);
   return {
     id: definitionId(v.serviceCode, v.version), serviceCode: v.serviceCode, serviceName: v.document.service.name, version: v.version,
     status: v.status, createdAt: v.createdAt.toISOString(), publishedAt: v.publishedAt?.toISOString() ?? null,
     caseCount: Object.values(casesByStatus).reduce((a, b) => a + b, 0), casesByStatus, document: v.document,
   };
+}
+
+/** Versions of the services offered in the caller's municipalities, each with the number of the caller's cases on it. */
+export async function listVersions(db: Executor, p: Principal, filter: DefinitionListFilter,
+  sort: readonly [(typeof definitionSortFields)[number], 'ASC' | 'DESC'], page: Page): Promise<{ rows: DefinitionVersionItem[]; total: number }> {
+  const { rows, total } = await listDefinitions(db, p.municipalities, filter, sort, page);
+  return {
+    total,
+    rows: rows.map((r) => ({
+      id: definitionId(r.service_code, r.version), serviceCode: r.service_code, serviceName: r.service_name, version: r.version,
+      status: r.status, createdAt: r.created_at.toISOString(), publishedAt: r.published_at?.toISOString() ?? null, caseCount: r.case_count,
+    })),
+  };
+}
+
+/** The caller's cases pinned to a version, as the designer sees them: no citizen data. */
+export async function versionCases(db: Executor, serviceCode: string, version: number, p: Principal, q: DefinitionCasesQuery, page: Page)
+  : Promise<{ rows: DefinitionCase[]; total: number }> {
+  await versionInScope(db, serviceCode, version, p);
+  const { rows, total } = await listCases(db, p.municipalities, { ...q.filter, serviceCode, definitionVersion: version }, q.sort ?? ['createdAt', 'DESC'], page);
+  return {
+    total,
+    rows: rows.map(({ id, municipalityId, municipalityName, subject, status, stage, createdAt }) =>
+      ({ id, municipalityId, municipalityName, subject, status, stage, createdAt })),
+  };
+}
+
+/** What changed between two versions of a service, leaf by leaf. */
+export async function versionDiff(db: Executor, serviceCode: string, from: number, to: number, p: Principal): Promise<DiffEntry[]> {
+  const [a, b] = [await versionInScope(db, serviceCode, from, p), await versionInScope(db, serviceCode, to, p)];
+  return diffDocuments(a.document, b.document);
+}
+
+/** A designer's document checked for this service, without saving it. */
+export async function validateDocument(db: Executor, serviceCode: string, body: unknown, p: Principal): Promise<ValidationResult> {
+  const offering = await serviceInScope(db, serviceCode, p);
+  const issues = await documentIssues(db, serviceCode, offering, body);
+  return { valid: issues.length === 0, issues };
 }
 
 /**

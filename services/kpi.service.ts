@@ -1,15 +1,33 @@
 import { romeTimeZone } from '../domain/calendar.ts';
 import { agentsNeeded } from '../domain/kpi/erlang-c.ts';
 import { forecastHourly } from '../domain/kpi/forecast.ts';
+import { type Principal, serves } from '../domain/principal.ts';
 import type { Scope } from '../db/cases.repository.ts';
 import type { Executor } from '../db/database.ts';
+import { findOffice } from '../db/offices.repository.ts';
 import { callFacts, type CallFacts, callHeatMap, hourlyCalls, offeredPerInterval } from '../db/call-kpi.repository.ts';
 import { rollupGrain } from '../db/kpi-rollups.repository.ts';
 import { ageing, backlog, casesClosed, casesOpened, citizenEvents, listBuckets, openedPerInterval, serviceLevels } from '../db/kpi.repository.ts';
 import {
   ageRanges, type CallKpiQuery, type CallKpis, type CallKpiValues, type CaseKpiQuery, type CaseKpis, type CaseKpiValues, CaseKpiValuesSchema,
-  type Staffing, type StaffingQuery,
+  type KpiScopeFilter, type Staffing, type StaffingQuery,
 } from '../contracts/kpi.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * The caller's municipalities, once the query's own municipality and office are among them. One
+ * the caller does not serve answers 404, as one that does not exist: figures of zero would read
+ * as a fact about it.
+ */
+export async function kpiScope(db: Executor, p: Principal, f: KpiScopeFilter): Promise<Scope> {
+  if (f.municipalityId && !serves(p, f.municipalityId)) {
+    throw new ApiError('not_found', `municipality ${f.municipalityId} was not found`, [{ path: 'querystring.municipalityId', message: 'not a municipality you serve' }]);
+  }
+  if (f.officeId && !(await findOffice(db, f.officeId, p.municipalities))) {
+    throw new ApiError('not_found', `office ${f.officeId} was not found`, [{ path: 'querystring.officeId', message: 'not an office of a municipality you serve' }]);
+  }
+  return p.municipalities;
+}
 
 const hourMs = 3_600_000;
 const weekMs = 168 * hourMs;

@@ -1,10 +1,10 @@
 import type { AuthProvider } from 'react-admin';
+import type { Session } from '../../contracts/session.ts';
 
-export interface SessionUser { id: string; displayName: string; role: string; officeId: string | null; municipalities: string[] }
 
 // The session itself is an httpOnly cookie the page cannot read; what the page keeps is the CSRF
 // token every change must carry, and who is logged in. After a reload both come from GET /api/session.
-let session: { user: SessionUser; csrfToken: string; temporalUiUrl: string | null } | null = null;
+let session: Session | null = null;
 
 async function loadSession(): Promise<typeof session> {
   const res = await fetch('/api/session', { credentials: 'same-origin' });

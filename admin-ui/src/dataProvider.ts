@@ -1,5 +1,6 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, HttpError } from 'react-admin';
+import type { Problem as ApiProblem } from '../../contracts/problem.ts';
 import { sessionHeaders } from './authProvider.ts';
 
 const httpClient = (url: string, options: fetchUtils.Options = {}) => {
@@ -9,7 +10,8 @@ const httpClient = (url: string, options: fetchUtils.Options = {}) => {
 };
 const base = simpleRestProvider('/api', httpClient);
 
-export interface Problem { title?: string; detail?: string; errors?: { path: string; message: string }[] }
+/** An error's body: the API's problem+json, or less when something in between answered. */
+export type Problem = Partial<ApiProblem>;
 
 /** "invalid body: body.note: too long" — a 400's detail alone does not say which field is wrong. */
 const problemMessage = (p: Problem, status: number) =>

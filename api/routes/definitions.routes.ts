@@ -1,19 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { diffDocuments } from '../../domain/definition-diff.ts';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { listCases } from '../../db/cases.repository.ts';
-import { listDefinitions } from '../../db/definitions.repository.ts';
 import { problems } from '../problems.ts';
 import {
   DefinitionCaseSchema, DefinitionCasesQuerySchema, DefinitionListQuerySchema, DefinitionVersionDetailSchema,
   DefinitionVersionSchema, DiffEntrySchema, DiffQuerySchema, DocumentBodySchema, ServiceParams, ValidationResultSchema, VersionParams,
 } from '../../contracts/definitions.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import {
-  createDraft, documentIssues, editDraft, publish, serviceInScope, versionDetail, versionInScope,
+  createDraft, editDraft, listVersions, publish, validateDocument, versionCases, versionDetail, versionDiff, versionInScope,
 } from '../../services/definitions.service.ts';
 
 const tags = ['definitions'];
@@ -31,7 +29,7 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
-    const { rows, total } = await listDefinitions(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort ?? ['serviceCode', 'ASC'], page);
+    const { rows, total } = await listVersions(db, principalOf(req), req.query.filter ?? {}, req.query.sort ?? ['serviceCode', 'ASC'], page);
     return reply.header('content-range', contentRange('definitions', page, rows.length, total)).send(rows);
   });
 
@@ -53,15 +51,10 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
       params: VersionParams, querystring: DefinitionCasesQuerySchema, response: { 200: z.array(DefinitionCaseSchema), ...reads },
     },
   }, async (req, reply) => {
-    const p = principalOf(req);
     const { serviceCode, version } = req.params;
-    await versionInScope(db, serviceCode, version, p);
     const page = pageOf(req.query.range);
-    const { rows, total } = await listCases(db, p.municipalities, { ...req.query.filter, serviceCode, definitionVersion: version },
-      req.query.sort ?? ['createdAt', 'DESC'], page);
-    const cases = rows.map(({ id, municipalityId, municipalityName, subject, status, stage, createdAt }) =>
-      ({ id, municipalityId, municipalityName, subject, status, stage, createdAt }));
-    return reply.header('content-range', contentRange('cases', page, cases.length, total)).send(cases);
+    const { rows, total } = await versionCases(db, serviceCode, version, principalOf(req), req.query, page);
+    return reply.header('content-range', contentRange('cases', page, rows.length, total)).send(rows);
   });
 
   app.get('/definitions/:serviceCode/diff', {
@@ -70,12 +63,7 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
       operationId: 'diffDefinitions', tags, summary: 'What changed between two versions, leaf by leaf at dotted paths',
       params: ServiceParams, querystring: DiffQuerySchema, response: { 200: z.array(DiffEntrySchema), ...reads },
     },
-  }, async (req) => {
-    const p = principalOf(req);
-    const from = await versionInScope(db, req.params.serviceCode, req.query.from, p);
-    const to = await versionInScope(db, req.params.serviceCode, req.query.to, p);
-    return diffDocuments(from.document, to.document);
-  });
+  }, async (req) => versionDiff(db, req.params.serviceCode, req.query.from, req.query.to, principalOf(req)));
 
   app.post('/definitions/:serviceCode/validate', {
     config: { access: can.design },
@@ -83,17 +71,13 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
       operationId: 'validateDefinition', tags, summary: 'Check a document for this service without saving it',
       params: ServiceParams, body: DocumentBodySchema, response: { 200: ValidationResultSchema, ...reads },
     },
-  }, async (req) => {
-    const offering = await serviceInScope(db, req.params.serviceCode, principalOf(req));
-    const issues = await documentIssues(db, req.params.serviceCode, offering, req.body);
-    return { valid: issues.length === 0, issues };
-  });
+  }, async (req) => validateDocument(db, req.params.serviceCode, req.body, principalOf(req)));
 
   app.post('/definitions/:serviceCode/drafts', {
     config: { access: can.design },
     schema: {
       operationId: 'createDefinitionDraft', tags, summary: "Create the service's next version as a draft (one open draft at a time)",
-      params: ServiceParams, headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }), body: DocumentBodySchema,
+      params: ServiceParams, headers: IdempotencyHeadersSchema, body: DocumentBodySchema,
       response: { 200: DefinitionVersionDetailSchema, 201: DefinitionVersionDetailSchema, ...writes },
     },
   }, async (req, reply) => {

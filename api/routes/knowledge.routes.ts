@@ -4,18 +4,17 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { findArticleDetail, findArticleVersion, listArticles, searchKnowledge } from '../../db/knowledge.repository.ts';
 import { problems } from '../problems.ts';
-import { notFound } from '../../services/errors.ts';
 import {
-  ArticleDetailSchema, articleIdPattern, ArticleListQuerySchema, ArticleRevisionSchema, ArticleSchema, ArticleVersionSchema,
+  ArticleDetailSchema, ArticleListQuerySchema, ArticleParams, ArticleRevisionSchema, ArticleSchema, ArticleVersionParams, ArticleVersionSchema,
   KnowledgeHitSchema, KnowledgeSearchQuerySchema, NewArticleSchema,
 } from '../../contracts/knowledge.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
-import { archiveArticle, createArticle, type Editor, reviseArticle } from '../../services/knowledge.service.ts';
+import {
+  archiveArticle, articleDetail, articleVersion, createArticle, type Editor, listArticles, reviseArticle, searchKnowledge,
+} from '../../services/knowledge.service.ts';
 
-const Params = z.object({ id: z.string().regex(articleIdPattern, 'an article id') });
-const VersionParams = Params.extend({ version: z.coerce.number().int().positive() });
 const tags = ['knowledge'];
 const editorOf = (req: FastifyRequest): Editor => ({ principal: principalOf(req), requestId: req.id });
 
@@ -28,7 +27,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       querystring: KnowledgeSearchQuerySchema,
       response: { 200: z.array(KnowledgeHitSchema), ...problems(400, 401) },
     },
-  }, async (req) => searchKnowledge(db, principalOf(req).municipalities, req.query));
+  }, async (req) => searchKnowledge(db, principalOf(req), req.query));
 
   app.get('/knowledge/articles', {
     config: { access: can.anyone },
@@ -39,7 +38,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
-    const { rows, total } = await listArticles(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort ?? ['updatedAt', 'DESC'], page);
+    const { rows, total } = await listArticles(db, principalOf(req), req.query.filter ?? {}, req.query.sort ?? ['updatedAt', 'DESC'], page);
     return reply.header('content-range', contentRange('articles', page, rows.length, total)).send(rows);
   });
 
@@ -47,31 +46,23 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.anyone },
     schema: {
       operationId: 'getArticle', tags, summary: 'An article as it stands, with the list of its versions',
-      params: Params, response: { 200: ArticleDetailSchema, ...problems(400, 401, 404) },
+      params: ArticleParams, response: { 200: ArticleDetailSchema, ...problems(400, 401, 404) },
     },
-  }, async (req) => {
-    const found = await findArticleDetail(db, req.params.id, principalOf(req).municipalities);
-    if (!found) throw notFound(`article ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => articleDetail(db, req.params.id, principalOf(req)));
 
   app.get('/knowledge/articles/:id/versions/:version', {
     config: { access: can.anyone },
     schema: {
       operationId: 'getArticleVersion', tags, summary: 'One version of an article, as operators read it then',
-      params: VersionParams, response: { 200: ArticleVersionSchema, ...problems(400, 401, 404) },
+      params: ArticleVersionParams, response: { 200: ArticleVersionSchema, ...problems(400, 401, 404) },
     },
-  }, async (req) => {
-    const found = await findArticleVersion(db, req.params.id, req.params.version, principalOf(req).municipalities);
-    if (!found) throw notFound(`version ${req.params.version} of article ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => articleVersion(db, req.params.id, req.params.version, principalOf(req)));
 
   app.post('/knowledge/articles', {
     config: { access: can.editKnowledge },
     schema: {
       operationId: 'createArticle', tags, summary: 'Write version 1 of a new article',
-      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      headers: IdempotencyHeadersSchema,
       body: NewArticleSchema,
       response: {
         200: ArticleSchema, 201: ArticleSchema, ...problems(400, 401, 403, 409, 422),
@@ -86,7 +77,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.editKnowledge },
     schema: {
       operationId: 'reviseArticle', tags, summary: 'Write the next version of an article; refused (409) if `expectedVersion` is not the current one',
-      params: Params, body: ArticleRevisionSchema,
+      params: ArticleParams, body: ArticleRevisionSchema,
       response: { 200: ArticleSchema, ...problems(400, 401, 403, 404, 409, 422) },
     },
   }, async (req) => reviseArticle(db, req.params.id, req.body, editorOf(req)));
@@ -95,7 +86,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
     config: { access: can.editKnowledge },
     schema: {
       operationId: 'archiveArticle', tags, summary: 'Archive an article: out of search and of the default list, its versions kept',
-      params: Params, response: { 200: ArticleSchema, ...problems(400, 401, 403, 404, 409) },
+      params: ArticleParams, response: { 200: ArticleSchema, ...problems(400, 401, 403, 404, 409) },
     },
   }, async (req) => archiveArticle(db, req.params.id, editorOf(req)));
 };

@@ -1,33 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { kpiRegistry } from '../../domain/kpi/definitions.ts';
 import type { Db } from '../../db/connection.ts';
-import { can, type Principal, serves } from '../../domain/principal.ts';
+import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { findOffice } from '../../db/offices.repository.ts';
 import { problems } from '../problems.ts';
-import { ApiError } from '../../services/errors.ts';
 import {
-  CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, type KpiScopeFilter, MonthlyReportQuerySchema,
+  CallKpiQuerySchema, CallKpisSchema, CaseKpiQuerySchema, CaseKpisSchema, KpiDefinitionSchema, MonthlyReportQuerySchema,
   MonthlyReportSchema, StaffingQuerySchema, StaffingSchema,
 } from '../../contracts/kpi.ts';
 import { reportCsv, reportPdf, reportXlsx } from '../../services/kpi-report.files.ts';
 import { monthlyReport } from '../../services/kpi-report.service.ts';
-import { callKpis, caseKpis, staffing } from '../../services/kpi.service.ts';
+import { callKpis, caseKpis, kpiScope, staffing } from '../../services/kpi.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404);
-
-/**
- * A municipality or office the caller does not serve answers 404, as one that does not exist:
- * figures of zero would read as a fact about it.
- */
-async function assertFilterServed(db: Db, p: Principal, f: KpiScopeFilter): Promise<void> {
-  if (f.municipalityId && !serves(p, f.municipalityId)) {
-    throw new ApiError('not_found', `municipality ${f.municipalityId} was not found`, [{ path: 'querystring.municipalityId', message: 'not a municipality you serve' }]);
-  }
-  if (f.officeId && !(await findOffice(db, f.officeId, p.municipalities))) {
-    throw new ApiError('not_found', `office ${f.officeId} was not found`, [{ path: 'querystring.officeId', message: 'not an office of a municipality you serve' }]);
-  }
-}
 
 export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/kpi/definitions', {
@@ -46,11 +31,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       querystring: CaseKpiQuerySchema,
       response: { 200: CaseKpisSchema, ...writeProblems },
     },
-  }, async (req) => {
-    const p = principalOf(req);
-    await assertFilterServed(db, p, req.query);
-    return caseKpis(db, p.municipalities, req.query);
-  });
+  }, async (req) => caseKpis(db, await kpiScope(db, principalOf(req), req.query), req.query));
 
   app.get('/kpi/calls', {
     config: { access: can.readKpis },
@@ -60,11 +41,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       querystring: CallKpiQuerySchema,
       response: { 200: CallKpisSchema, ...writeProblems },
     },
-  }, async (req) => {
-    const p = principalOf(req);
-    await assertFilterServed(db, p, req.query);
-    return callKpis(db, p.municipalities, req.query);
-  });
+  }, async (req) => callKpis(db, await kpiScope(db, principalOf(req), req.query), req.query));
 
   app.get('/kpi/staffing', {
     config: { access: can.readKpis },
@@ -74,11 +51,7 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       querystring: StaffingQuerySchema,
       response: { 200: StaffingSchema, ...writeProblems },
     },
-  }, async (req) => {
-    const p = principalOf(req);
-    await assertFilterServed(db, p, req.query);
-    return staffing(db, p.municipalities, req.query, Date.now());
-  });
+  }, async (req) => staffing(db, await kpiScope(db, principalOf(req), req.query), req.query, Date.now()));
 
   const files = {
     csv: { type: 'text/csv; charset=utf-8', render: reportCsv },
@@ -95,10 +68,8 @@ export const kpiRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) 
       response: { 200: MonthlyReportSchema, ...writeProblems },
     },
   }, async (req, reply) => {
-    const p = principalOf(req);
-    await assertFilterServed(db, p, req.query);
     const { format, ...q } = req.query;
-    const report = await monthlyReport(db, p.municipalities, q);
+    const report = await monthlyReport(db, await kpiScope(db, principalOf(req), q), q);
     if (format === 'json') return report;
     const file = files[format];
     const name = `rapporto-${q.month}${q.municipalityId ? `-${q.municipalityId}` : ''}.${format}`;

@@ -6,9 +6,8 @@ import {
 } from 'react-admin';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { instantOfRomeInput, romeInputOf } from '../common/time.ts';
+import type { Verification } from '../../../contracts/audit.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
-
-interface Verification { ok: boolean; chains: number; records: number; firstBreak: { chain: string; seq: number; id: number | null; reason: string } | null }
 
 /** Recomputes the hash chains and says the result in words: intact, or the first broken link. */
 const VerifyChains = () => {

@@ -1,8 +1,9 @@
 import { Chip } from '@mui/material';
 import { useLocale, useTranslate } from 'react-admin';
+import type { Task } from '../../../contracts/cases.ts';
 import { formatRelative } from './time.ts';
 
-export type SlaState = 'on-track' | 'warning' | 'breached';
+export type SlaState = Task['slaState'];
 const slaColour = { 'on-track': 'success', warning: 'warning', breached: 'error' } as const;
 
 /** Where a task stands against its due time: colour and words (colour alone says nothing to some). */

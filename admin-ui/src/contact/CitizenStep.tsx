@@ -5,18 +5,13 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, type Ref, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useDataProvider, useLocale, useTranslate } from 'react-admin';
+import type { CitizenLookup } from '../../../contracts/citizens.ts';
 import { formatDateTime } from '../common/time.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import { type LookupKey, lookupKeyOf, normalisePhone } from './intake.ts';
 
 export interface CitizenValues { name: string; phone: string; email: string; fiscalCode: string }
 export const noCitizen: CitizenValues = { name: '', phone: '', email: '', fiscalCode: '' };
-
-interface Lookup {
-  citizen: { name: string | null; phones: string[]; emails: string[]; fiscalCodes: string[] };
-  cases: { id: string; subject: string; serviceName: string; status: string; createdAt: string }[];
-  contacts: { at: string; caseId: string; direction: 'inbound' | 'outbound'; channel: string | null; type: string; text: string | null }[];
-}
 
 interface Props {
   lookupRef: Ref<HTMLInputElement>;
@@ -37,7 +32,7 @@ export const CitizenStep = ({ lookupRef, onCitizen }: Props) => {
     ...noCitizen, ...(key === 'phone' ? { phone: normalisePhone(typed) } : key === 'email' ? { email: typed.trim() } : key === 'fiscalCode' ? { fiscalCode: typed.trim().toUpperCase() } : {}),
   });
   const { mutate, data: found, error, isPending, reset } = useMutation({
-    mutationFn: (k: LookupKey) => dataProvider.get<Lookup>(`citizens/lookup?${new URLSearchParams({ [k]: k === 'phone' ? normalisePhone(typed) : typed.trim() })}`),
+    mutationFn: (k: LookupKey) => dataProvider.get<CitizenLookup>(`citizens/lookup?${new URLSearchParams({ [k]: k === 'phone' ? normalisePhone(typed) : typed.trim() })}`),
     onSuccess: (l) => onCitizen({
       name: l.citizen.name ?? '', phone: key === 'phone' ? normalisePhone(typed) : l.citizen.phones[0] ?? '',
       email: l.citizen.emails[0] ?? '', fiscalCode: l.citizen.fiscalCodes[0] ?? '',

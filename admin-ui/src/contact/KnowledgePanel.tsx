@@ -2,10 +2,9 @@ import { Box, Button, Card, CardContent, List, ListItem, ListItemText, TextField
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type Ref, useState } from 'react';
 import { useDataProvider, useTranslate } from 'react-admin';
+import type { KnowledgeHit } from '../../../contracts/knowledge.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import { highlightParts } from './highlight.ts';
-
-interface Hit { id: string; title: string; snippet: string; rank: number; version: number }
 
 /** The knowledge base, best answers first, the matching words highlighted; scoped to the chosen municipality once there is one. */
 export const KnowledgePanel = ({ municipalityId, inputRef }: { municipalityId?: string; inputRef: Ref<HTMLInputElement> }) => {
@@ -16,7 +15,7 @@ export const KnowledgePanel = ({ municipalityId, inputRef }: { municipalityId?: 
   const params = new URLSearchParams({ q, ...(municipalityId ? { municipalityId } : {}) });
   const { data, isFetching, error } = useQuery({
     queryKey: ['knowledge', params.toString()], enabled: q.length >= 2,
-    queryFn: () => dataProvider.get<Hit[]>(`knowledge/search?${params}`),
+    queryFn: () => dataProvider.get<KnowledgeHit[]>(`knowledge/search?${params}`),
   });
   const submit = (e: FormEvent) => { e.preventDefault(); setQ(typed.trim()); };
   return (

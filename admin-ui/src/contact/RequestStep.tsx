@@ -5,12 +5,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useDataProvider, useGetList, useTranslate } from 'react-admin';
 import { channels } from '../../../domain/case.ts';
+import type { ServiceIntake } from '../../../contracts/reference.ts';
 import { useChoices } from '../common/choices.ts';
 import { fieldErrors, type SportelloDataProvider } from '../dataProvider.ts';
 import type { CitizenValues } from './CitizenStep.tsx';
 import { detailsOf, type IntakeField, intakeProblems, normalisePhone } from './intake.ts';
 
-export interface ServiceIntake { serviceId: string; definitionVersion: number; fields: IntakeField[]; operatorMayClose: boolean; outcomes: string[] }
 export interface OpenedCase { id: string; intake: ServiceIntake }
 
 interface Props {

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Title, useDataProvider, useGetList, useLocale, useNotify, usePermissions, useTranslate } from 'react-admin';
-import type { ServiceDefinition } from '../../../domain/service-definition.ts';
+import type { DefinitionVersion, DefinitionVersionDetail } from '../../../contracts/definitions.ts';
 import { ActionDialog } from '../common/ActionDialog.tsx';
 import { formatDateTime } from '../common/time.ts';
 import type { Problem, SportelloDataProvider } from '../dataProvider.ts';
@@ -12,8 +12,6 @@ import { DefinitionEditor, documentIssues, type Issue } from './DefinitionEditor
 import { DefinitionDiff, VersionCases, VersionStatusChip } from './DefinitionParts.tsx';
 import { StageDiagram } from './StageDiagram.tsx';
 
-interface Version { id: string; serviceCode: string; serviceName: string; version: number; status: 'draft' | 'published'; publishedAt: string | null; caseCount: number }
-interface VersionDetail extends Version { document: ServiceDefinition; casesByStatus: Record<string, number> }
 
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <Card component="section" aria-label={title} sx={{ mb: 2 }}>
@@ -41,9 +39,9 @@ export const DefinitionPage = () => {
   const path = `definitions/${encodeURIComponent(serviceCode)}`;
   const { data: detail, error, refetch } = useQuery({
     queryKey: ['definition', serviceCode, version],
-    queryFn: () => dataProvider.get<VersionDetail>(`${path}/versions/${version}`),
+    queryFn: () => dataProvider.get<DefinitionVersionDetail>(`${path}/versions/${version}`),
   });
-  const { data: versions = [] } = useGetList<Version>('definitions',
+  const { data: versions = [] } = useGetList<DefinitionVersion>('definitions',
     { filter: { serviceCode }, sort: { field: 'version', order: 'DESC' }, pagination: { page: 1, perPage: 100 } });
   const [text, setText] = useState('');
   const [refused, setRefused] = useState<Issue[]>([]);
@@ -60,12 +58,12 @@ export const DefinitionPage = () => {
     notify(e.message, { type: 'error' });
   };
   const save = useMutation({
-    mutationFn: () => dataProvider.put<VersionDetail>(`${path}/versions/${version}`, JSON.parse(text)),
+    mutationFn: () => dataProvider.put<DefinitionVersionDetail>(`${path}/versions/${version}`, JSON.parse(text)),
     onSuccess: () => changed(translate('app.definitions.saved', { version })),
     onError: refusal,
   });
   const newDraft = useMutation({
-    mutationFn: () => dataProvider.post<VersionDetail>(`${path}/drafts`, detail!.document),
+    mutationFn: () => dataProvider.post<DefinitionVersionDetail>(`${path}/drafts`, detail!.document),
     onSuccess: (draft) => changed(translate('app.definitions.drafted', { version: draft.version }), draft.version),
     onError: refusal,
   });

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import {
   Datagrid, FunctionField, ListBase, Pagination, TextField, useDataProvider, usePermissions, useTranslate,
 } from 'react-admin';
+import type { DiffEntry } from '../../../contracts/definitions.ts';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import type { SportelloDataProvider } from '../dataProvider.ts';
@@ -11,7 +12,6 @@ import { allows } from '../roles.ts';
 export const VersionStatusChip = ({ status }: { status: 'draft' | 'published' }) =>
   <Chip size="small" variant="outlined" color={status === 'published' ? 'success' : 'warning'} label={useTranslate()(`app.definitions.status.${status}`)} />;
 
-interface DiffEntry { path: string; op: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown }
 const shown = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 
 /** What changed from one version to another, leaf by leaf, as the API's /diff reports it. */

@@ -1,11 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { HttpError, useDataProvider, useLocale } from 'react-admin';
-import type { CaseKpis, Staffing } from '../../../contracts/kpi.ts';
+import type { CaseKpis, KpiDefinition, Staffing } from '../../../contracts/kpi.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 
-export type { CaseKpis, Staffing };
-
-export interface KpiDefinition { id: string; family: string; unit: string; label: { it: string; en: string }; formula: string }
+export type { CaseKpis, KpiDefinition, Staffing };
 
 /** What a KPI call gave: its data, its failure in words, or that the API has no such endpoint yet. */
 export interface KpiAnswer<T> { data?: T; error?: string; unavailable: boolean; isPending: boolean }

@@ -4,11 +4,10 @@ import {
   Button, useDataProvider, useGetIdentity, useGetList, useListContext, useNotify, useRecordContext, useRefresh, useTranslate, useUnselectAll,
 } from 'react-admin';
 import { outcomes } from '../../../domain/case.ts';
+import type { TaskListItem } from '../../../contracts/tasks.ts';
 import { ActionDialog } from '../common/ActionDialog.tsx';
 import { useChoices } from '../common/choices.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
-
-export interface TaskRow { id: string; caseId: string; officeId: string; status: 'open' | 'claimed' | 'done'; assignee: string | null }
 
 const taskPath = (id: string, action: string) => `tasks/${encodeURIComponent(id)}/${action}`;
 
@@ -19,7 +18,7 @@ function useOfficeChoices(except?: string) {
 }
 
 /** A command without a form (claim, release): success or the server's reason as a notification. */
-const QuickCommand = ({ task, action }: { task: TaskRow; action: 'claim' | 'release' }) => {
+const QuickCommand = ({ task, action }: { task: TaskListItem; action: 'claim' | 'release' }) => {
   const dataProvider = useDataProvider<SportelloDataProvider>();
   const translate = useTranslate();
   const notify = useNotify();
@@ -37,7 +36,7 @@ const QuickCommand = ({ task, action }: { task: TaskRow; action: 'claim' | 'rele
  * citizen, answer and resolve, or release it; hand it on unless done. The workflow has the last word.
  */
 export const TaskActions = () => {
-  const task = useRecordContext<TaskRow>();
+  const task = useRecordContext<TaskListItem>();
   const { identity } = useGetIdentity();
   const translate = useTranslate();
   const dataProvider = useDataProvider<SportelloDataProvider>();
@@ -69,7 +68,7 @@ export const TaskActions = () => {
 
 /** A supervisor hands the selected tasks to another office at once; each refusal is reported with its reason. */
 export const BulkReassign = () => {
-  const { selectedIds, data = [] } = useListContext<TaskRow>();
+  const { selectedIds, data = [] } = useListContext<TaskListItem>();
   const translate = useTranslate();
   const refresh = useRefresh();
   const unselectAll = useUnselectAll('tasks');
