@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configSchema } from './config.ts';
 
-/** The README's configuration table, generated from the schema so the two cannot drift apart. */
+/** The configuration table of docs/operations.md, generated from the schema so the two cannot drift apart. */
 export function configTable(): string {
   const rows = Object.entries(configSchema.shape).map(([name, field]) => {
     const schema = field as z.ZodType;
@@ -13,11 +13,11 @@ export function configTable(): string {
 
 export const configTableMarkers = ['<!-- config-table:start -->', '<!-- config-table:end -->'] as const;
 
-/** The README text with the table between the markers replaced by the current one. */
-export function withConfigTable(readme: string): string {
+/** The page's text with the table between the markers replaced by the current one. */
+export function withConfigTable(page: string): string {
   const [start, end] = configTableMarkers;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`);
-  return `${readme.slice(0, from + start.length)}\n${configTable()}\n${readme.slice(to)}`;
+  const from = page.indexOf(start);
+  const to = page.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`the page lacks the ${start} … ${end} markers`);
+  return `${page.slice(0, from + start.length)}\n${configTable()}\n${page.slice(to)}`;
 }

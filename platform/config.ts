@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The only place that reads process.env. Every variable is declared here with its default and a
- * description; the README's configuration table is generated from this schema
+ * description; the configuration table of docs/operations.md is generated from this schema
  * (`npm run docs:config`) and a test keeps the two equal.
  */
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -61,7 +61,7 @@ export const configSchema = z.object({
   TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
     .describe('Task queue of the telephony worker.'),
   TELEPHONY_DIALER: z.enum(['none', 'sip']).default('none')
-    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback is sent. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.'),
+    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback goes to the outbox. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.'),
   SIP_BIND_ADDRESS: z.ipv4().default('127.0.0.1')
     .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
   SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
