@@ -75,7 +75,7 @@ export function registerOfficeHandlers(run: CaseRun): void {
     state.stage = 'waiting-citizen';
     run.changed();
     await run.record('information.requested', actor, { question });
-    await run.telephony.messageCitizen({ caseId, dedupKey: `${caseId}:question:${state.lastSeq}`, text: `per procedere ci serve: ${question}` });
+    await run.telephony.messageCitizen({ caseId, dedupKey: `${caseId}:question:${state.lastSeq}`, message: { event: 'information.requested', data: { question } } });
     return run.snapshot();
   }, {
     validator: ({ actor, question }) => {

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import type { OfficeMessage } from '../services/messages/templates.ts';
 import type { caseWorkflow } from './case.ts';
 import type { TaskSnapshot } from './case.definitions.ts';
 import type { CaseRun } from './case-run.ts';
@@ -9,8 +10,8 @@ import { type ClockEvent, nextClockEvent, resume } from './office-task.ts';
 // Past this many history events a case at the office continues as a new run (Temporal warns at 10,240).
 const defaultHistoryLimit = 2_000;
 
-const remindOffice = (run: CaseRun, key: string, text: string) => run.state.task
-  ? run.telephony.notifyOffice({ caseId: run.caseId, dedupKey: `${run.caseId}:${key}`, officeId: run.state.task.officeId, text })
+const remindOffice = (run: CaseRun, key: string, message: OfficeMessage) => run.state.task
+  ? run.telephony.notifyOffice({ caseId: run.caseId, dedupKey: `${run.caseId}:${key}`, officeId: run.state.task.officeId, message })
   : Promise.resolve(null);
 
 /**
@@ -45,7 +46,7 @@ export async function untilResolved(run: CaseRun): Promise<void> {
     if (run.solicitationsToHandle > 0) {
       run.solicitationsToHandle -= 1;
       await run.record('citizen.solicited', null, { count: state.solicitations });
-      await remindOffice(run, `solicitation:${state.solicitations}`, `il cittadino ha sollecitato la pratica (${state.solicitations}° sollecito)`);
+      await remindOffice(run, `solicitation:${state.solicitations}`, { event: 'citizen.solicited', data: { count: state.solicitations } });
     } else if (run.complaints.length > 0) {
       await openComplaint(run, run.complaints.shift()!);
     } else if (run.information.length > 0) {
@@ -56,7 +57,7 @@ export async function untilResolved(run: CaseRun): Promise<void> {
         run.stageAttributes();
       }
       await run.record('information.received', null, { ...received, dueAt: state.task?.dueAt });
-      await remindOffice(run, `information:${state.lastSeq}`, 'il cittadino ha inviato le informazioni richieste');
+      await remindOffice(run, `information:${state.lastSeq}`, { event: 'information.received', data: {} });
     } else if (!woken && callAt !== undefined && Date.now() >= callAt && run.caller) {
       state.scheduledCallback = await placeScheduledCall(run.caller, state.scheduledCallback!);
     } else if (!woken && next && state.task) {
@@ -71,16 +72,16 @@ async function onClock(run: CaseRun, event: ClockEvent, task: TaskSnapshot): Pro
   if (event.kind === 'office-reminder') {
     remindersDone.office += 1;
     await run.record('task.reminded', null, { reason: 'scheduled', reminder: remindersDone.office });
-    await remindOffice(run, `reminder:${remindersDone.office}`, `promemoria: la pratica scade il ${task.dueAt}`);
+    await remindOffice(run, `reminder:${remindersDone.office}`, { event: 'task.reminded', data: { dueAt: task.dueAt } });
   } else if (event.kind === 'citizen-reminder') {
     remindersDone.citizen += 1;
-    const sent = await run.telephony.messageCitizen({ caseId, dedupKey: `${caseId}:citizen-reminder:${remindersDone.citizen}`, text: 'stiamo lavorando alla sua richiesta' });
+    const sent = await run.telephony.messageCitizen({ caseId, dedupKey: `${caseId}:citizen-reminder:${remindersDone.citizen}`, message: { event: 'citizen.reminded', data: {} } });
     await run.record('citizen.reminded', null, sent ? { ...sent } : { reason: 'no phone or e-mail on file' });
   } else if (event.kind === 'warning') {
     task.slaState = 'warning';
     run.stageAttributes();
     await run.record('sla.warning', null, { dueAt: task.dueAt });
-    await remindOffice(run, 'sla-warning', `la pratica è prossima alla scadenza (${task.dueAt})`);
+    await remindOffice(run, 'sla-warning', { event: 'sla.warning', data: { dueAt: task.dueAt } });
   } else {
     const action = run.def.sla.office.onBreach;
     const from = task.officeId;
@@ -91,7 +92,8 @@ async function onClock(run: CaseRun, event: ClockEvent, task: TaskSnapshot): Pro
     Object.assign(task, { slaState: 'breached', escalated: true });
     run.stageAttributes();
     await run.record('sla.breached', null, { action: action.type, from, ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}) });
-    await remindOffice(run, 'sla-breach', action.type === 'escalate-to-supervisors'
-      ? 'pratica scaduta: segnalata ai supervisori' : `pratica scaduta: trasferita dall'ufficio ${from}`);
+    await remindOffice(run, 'sla-breach', {
+      event: 'sla.breached', data: action.type === 'escalate-to-supervisors' ? { action: action.type } : { action: action.type, from },
+    });
   }
 }
