@@ -10,7 +10,7 @@ const noContact = { reason: 'no phone or e-mail on file' };
 /** Tells the citizen in writing how the case ended. */
 export async function notifyOutcome(run: CaseRun, events: [sent: string, notSent: string], preferred?: NotifyCitizen['preferred']): Promise<void> {
   const { caseId, state } = run;
-  const notice = await run.telephony.notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome, ...(preferred ? { preferred } : {}) });
+  const notice = await run.telephony.notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome, preferred });
   await run.record(notice ? events[0] : events[1], null, notice ? { ...notice } : noContact);
 }
 
