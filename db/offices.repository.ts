@@ -24,3 +24,11 @@ export function updateOffice(trx: Transaction<Database>, id: string, o: Partial<
     .set({ name: o.name, email: o.email, phone: o.phone, calendar_id: o.calendarId })
     .where('id', '=', id).returning(columns).executeTakeFirstOrThrow();
 }
+
+/** An office with its calendar's spec (null when it has none), in any municipality: for the workflows' service levels. */
+export function findOfficeWithCalendar(db: Executor, id: string) {
+  return db.selectFrom('offices')
+    .leftJoin('calendars', 'calendars.id', 'offices.calendar_id')
+    .select(['offices.id', 'offices.name', 'offices.email', 'calendars.spec'])
+    .where('offices.id', '=', id).executeTakeFirst();
+}

@@ -1,12 +1,9 @@
 import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import { nextOpen } from '../domain/calendar.ts';
-import type { CallResult, createTelephonyActivities } from '../activities/telephony-activities.ts';
+import type { CallResult } from '../activities/telephony-activities.ts';
 import type { AbandonedCallbackInput, AbandonedCallbackResult } from './abandoned-callback.definitions.ts';
+import { calls, durable, type TelephonyActivities } from './activity-profiles.ts';
 
-type Telephony = ReturnType<typeof createTelephonyActivities>;
-// Same profiles as the case workflow's: a call rings for half a minute and is retried briefly; the outbox write must land.
-const calls = { startToCloseTimeout: '3 minutes', retry: { initialInterval: '10 seconds', maximumAttempts: 3 } } as const;
-const durable = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } } as const;
 const minute = 60_000;
 
 /**
@@ -15,8 +12,8 @@ const minute = 60_000;
  * none is answered (or none can be placed), the line's text message goes to the outbox.
  */
 export async function abandonedCallbackWorkflow(input: AbandonedCallbackInput): Promise<AbandonedCallbackResult> {
-  const { callCitizen } = proxyActivities<Telephony>({ ...calls, taskQueue: input.telephonyTaskQueue });
-  const { textCaller } = proxyActivities<Telephony>({ ...durable, taskQueue: input.telephonyTaskQueue });
+  const { callCitizen } = proxyActivities<TelephonyActivities>({ ...calls, taskQueue: input.telephonyTaskQueue });
+  const { textCaller } = proxyActivities<TelephonyActivities>({ ...durable, taskQueue: input.telephonyTaskQueue });
   const { workflowId } = workflowInfo();
   const { attempts: maxAttempts, spacingMinutes, fallbackSms } = input.policy;
   const attempts: AbandonedCallbackResult['attempts'] = [];

@@ -1,0 +1,47 @@
+import type { Citizen } from '../../domain/case.ts';
+import type { Executor } from '../../db/database.ts';
+import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
+import { caseRecipient, officeRecipient } from '../../db/recipients.repository.ts';
+import { render } from './render.ts';
+import { type CitizenMessage, defaultLanguage, type OfficeMessage } from './templates.ts';
+
+/** Where a message went. */
+export interface Notice { channel: 'sms' | 'email'; recipient: string }
+
+/** The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. */
+function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email'): Notice | null {
+  const sms = citizen.phone ? { channel: 'sms' as const, recipient: citizen.phone } : null;
+  const email = citizen.email ? { channel: 'email' as const, recipient: citizen.email } : null;
+  return preferred === 'email' ? email ?? sms : sms ?? email;
+}
+
+/**
+ * Messages go to the outbound_messages outbox (idempotent by dedup key), from which the SMS and
+ * e-mail gateways deliver, worded by the templates in the recipient's language (cases carry none
+ * yet: Italian) and their municipality's wording. Null when there is no contact to write to.
+ */
+export async function messageCitizen(db: Executor, m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' }): Promise<Notice | null> {
+  const { citizen, municipalityId } = await caseRecipient(db, m.caseId);
+  const notice = citizenChannel(citizen, m.preferred);
+  if (notice) {
+    const body = render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId });
+    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, body });
+  }
+  return notice;
+}
+
+/** To the office's mailbox; null when it has none. */
+export async function messageOffice(db: Executor, m: { caseId: string; dedupKey: string; officeId: string; message: OfficeMessage }): Promise<Notice | null> {
+  const { email, municipalityId } = await officeRecipient(db, m.officeId);
+  if (!email) return null;
+  const notice = { channel: 'email' as const, recipient: email };
+  await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, body: render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId }) });
+  return notice;
+}
+
+/** A text already worded (a line's configured fallback) to a caller known only by number. */
+export async function textCaller(db: Executor, m: { dedupKey: string; phone: string; text: string }): Promise<Notice> {
+  const notice = { channel: 'sms' as const, recipient: m.phone };
+  await enqueueMessage(db, { caseId: null, dedupKey: m.dedupKey, ...notice, body: m.text });
+  return notice;
+}

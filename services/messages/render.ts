@@ -1,0 +1,16 @@
+import { defaultTemplates, type Language, type Message, type MessageEvent, municipalTemplates, type Template } from './templates.ts';
+
+export interface RenderContext {
+  caseId: string;
+  language: Language;
+  /** The municipality whose wording is used, when it has its own for this event and language. */
+  municipalityId: string | null;
+}
+
+/** What to say: the message's template in the recipient's language, the municipality's own wording first. */
+export function render(message: Message, { caseId, language, municipalityId }: RenderContext): string {
+  const own = municipalityId ? municipalTemplates[municipalityId]?.[message.event]?.[language] : undefined;
+  const template = (own ?? defaultTemplates[message.event][language]) as Template<MessageEvent>;
+  // The event picked the template, so the data is that template's (TypeScript cannot correlate the two).
+  return template(message.data as never, caseId);
+}

@@ -1,0 +1,31 @@
+import { log, startChild } from '@temporalio/workflow';
+import type { caseWorkflow } from './case.ts';
+import { caseWorkflowType } from './case.definitions.ts';
+import type { CaseRun, Inbound } from './case-run.ts';
+
+/** Starts the citizen's complaint as a case of its own, linked both ways, living on after this one closes. */
+export async function openComplaint(run: CaseRun, { text, channel }: Inbound): Promise<void> {
+  const { caseId, input } = run;
+  const { caseId: complaintId, definition } = await run.cases.allocateComplaint();
+  const started = await startChild<typeof caseWorkflow>(caseWorkflowType, {
+    workflowId: complaintId,
+    parentClosePolicy: 'ABANDON',
+    args: [{
+      caseId: complaintId, definition, actor: null, telephonyTaskQueue: input.telephonyTaskQueue,
+      intake: {
+        municipalityId: input.intake.municipalityId, serviceCode: 'complaint', channel, subject: `Reclamo sulla pratica ${caseId}`,
+        description: text, citizen: input.intake.citizen, details: { relatedCase: caseId },
+      },
+    }],
+  }).then(() => true, (err: Error) => {
+    // Only a case-number clash (two databases on one namespace) gets here; the case must go on.
+    log.error('complaint case not started', { complaintId, error: err.message });
+    return false;
+  });
+  if (!started) {
+    await run.record('complaint.not_opened', null, { complaintCase: complaintId, reason: 'case number already in use' });
+    return;
+  }
+  run.state.complaints.push(complaintId);
+  await run.record('complaint.opened', null, { complaintCase: complaintId, channel });
+}
