@@ -1,10 +1,9 @@
 import type { AuthProvider } from 'react-admin';
-
-export interface SessionUser { id: string; displayName: string; role: string; officeId: string | null; municipalities: string[] }
+import type { Session } from '../../contracts/session.ts';
 
 // The session itself is an httpOnly cookie the page cannot read; what the page keeps is the CSRF
 // token every change must carry, and who is logged in. After a reload both come from GET /api/session.
-let session: { user: SessionUser; csrfToken: string; temporalUiUrl: string | null } | null = null;
+let session: Session | null = null;
 
 async function loadSession(): Promise<typeof session> {
   const res = await fetch('/api/session', { credentials: 'same-origin' });
