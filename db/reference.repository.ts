@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './database.ts';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Transaction } from 'kysely';
+import type { Database, Executor } from './database.ts';
 
 export interface MunicipalityRecord { id: string; name: string; istatCode: string }
 const municipalityColumns = ['id', 'name', 'istat_code as istatCode'] as const;
