@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { Selectable } from 'kysely';
-import type { AuditLogTable, Database } from './database.ts';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Selectable, Transaction } from 'kysely';
+import type { Page } from '../domain/page.ts';
+import type { AuditLogTable, Database, Executor } from './database.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -96,4 +94,33 @@ export async function verifyAudit(db: Executor, chains?: string[]): Promise<Veri
     }
   }
   return { ok: true, chains: heads.length, records, firstBreak: null };
+}
+
+export interface AuditRecordRow {
+  id: number; chain: string; seq: number; at: Date; actor: string; role: string | null; municipalityId: string | null; action: string;
+  targetType: string; targetId: string; requestId: string | null; beforeDigest: string | null; afterDigest: string | null; hash: string;
+}
+export interface AuditFilter {
+  actor?: string; action?: string; targetType?: string; targetId?: string; municipalityId?: string; from?: Date; to?: Date;
+}
+
+/** One page of the records of these municipalities' chains and of the '*' chain, by time (newest first unless `asc`). */
+export async function listAuditRecords(db: Executor, municipalities: readonly string[], f: AuditFilter, order: 'asc' | 'desc', page: Page): Promise<{ rows: AuditRecordRow[]; total: number }> {
+  // Records of no municipality ('*': logins, API keys) are visible to every auditor.
+  let q = db.selectFrom('audit_log').where((eb) => eb.or([eb('chain', '=', '*'), eb('municipality_id', 'in', [...municipalities])]));
+  if (f.actor) q = q.where('actor', '=', f.actor);
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.targetType) q = q.where('target_type', '=', f.targetType);
+  if (f.targetId) q = q.where('target_id', '=', f.targetId);
+  if (f.municipalityId) q = q.where('municipality_id', '=', f.municipalityId);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<', f.to);
+  const [{ total }, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    q.select([
+      'id', 'chain', 'seq', 'at', 'actor', 'role', 'municipality_id as municipalityId', 'action', 'target_type as targetType',
+      'target_id as targetId', 'request_id as requestId', 'before_digest as beforeDigest', 'after_digest as afterDigest', 'hash',
+    ]).orderBy('at', order).orderBy('id', 'desc').offset(page.offset).limit(page.limit).execute(),
+  ]);
+  return { rows, total: Number(total) };
 }

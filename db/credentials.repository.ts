@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { StaffRole } from '../domain/case.ts';
 import type { Db } from './connection.ts';
+import type { Scope } from './cases.repository.ts';
 import { userMunicipalities } from './staff-users.repository.ts';
 import type { Principal } from '../domain/principal.ts';
 
@@ -55,6 +56,32 @@ export async function insertApiKey(db: Db, id: string, k: NewApiKey): Promise<st
     expires_at: k.expiresAt, created_by: k.createdBy,
   }).execute();
   return key;
+}
+
+export interface ApiKeyRow {
+  id: string; name: string; role: StaffRole; municipalities: string[]; expiresAt: Date | null; revokedAt: Date | null; createdBy: string;
+  createdAt: Date; lastUsedAt: Date | null;
+}
+const apiKeyColumns = [
+  'id', 'name', 'role', 'municipalities', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'created_by as createdBy',
+  'created_at as createdAt', 'last_used_at as lastUsedAt',
+] as const;
+
+/** Keys an admin may see and revoke: those reaching no municipality beyond theirs. */
+const within = (scope: Scope) => sql<boolean>`municipalities <@ ${sql.val([...scope])}::text[]`;
+
+export function listApiKeys(db: Db, scope: Scope): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').select(apiKeyColumns).where(within(scope)).orderBy('created_at', 'desc').execute();
+}
+
+export function findApiKey(db: Db, id: string): Promise<ApiKeyRow> {
+  return db.selectFrom('api_keys').select(apiKeyColumns).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Revokes a key within the scope at once; undefined when there is none. */
+export function revokeApiKey(db: Db, id: string, scope: Scope): Promise<ApiKeyRow | undefined> {
+  return db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where(within(scope))
+    .returning(apiKeyColumns).executeTakeFirst();
 }
 
 export async function apiKeyPrincipal(db: Db, key: string): Promise<Principal | null> {

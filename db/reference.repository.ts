@@ -1,12 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './database.ts';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Transaction } from 'kysely';
+import type { Database, Executor } from './database.ts';
 
 export interface MunicipalityRecord { id: string; name: string; istatCode: string }
 const municipalityColumns = ['id', 'name', 'istat_code as istatCode'] as const;
 
-export function listMunicipalities(db: Executor) {
+export function listMunicipalities(db: Executor): Promise<MunicipalityRecord[]> {
   return db.selectFrom('municipalities').select(municipalityColumns).orderBy('name').execute();
 }
 
@@ -22,16 +20,16 @@ export function findService(db: Executor, municipalityId: string, code: string) 
     .where('municipality_id', '=', municipalityId).where('code', '=', code).executeTakeFirst();
 }
 
-export function findMunicipality(db: Executor, id: string) {
-  return db.selectFrom('municipalities').select(['id']).where('id', '=', id).executeTakeFirst();
+export function findMunicipality(db: Executor, id: string): Promise<MunicipalityRecord | undefined> {
+  return db.selectFrom('municipalities').select(municipalityColumns).where('id', '=', id).executeTakeFirst();
 }
 
-export function insertMunicipality(trx: Transaction<Database>, m: MunicipalityRecord) {
+export function insertMunicipality(trx: Transaction<Database>, m: MunicipalityRecord): Promise<MunicipalityRecord> {
   return trx.insertInto('municipalities').values({ id: m.id, name: m.name, istat_code: m.istatCode })
     .returning(municipalityColumns).executeTakeFirstOrThrow();
 }
 
-export function updateMunicipality(trx: Transaction<Database>, id: string, m: Partial<Omit<MunicipalityRecord, 'id'>>) {
+export function updateMunicipality(trx: Transaction<Database>, id: string, m: Partial<Omit<MunicipalityRecord, 'id'>>): Promise<MunicipalityRecord> {
   return trx.updateTable('municipalities').set({ name: m.name, istat_code: m.istatCode })
     .where('id', '=', id).returning(municipalityColumns).executeTakeFirstOrThrow();
 }
@@ -40,7 +38,8 @@ export function findMunicipalityByIstatCode(db: Executor, istatCode: string) {
   return db.selectFrom('municipalities').select(['id']).where('istat_code', '=', istatCode).executeTakeFirst();
 }
 
-/** Ids of reference data are global: taken in any municipality is taken. */
-export async function idTaken(db: Executor, table: 'municipalities' | 'offices' | 'calendars' | 'staff_users', id: string): Promise<boolean> {
+/** The tables of reference data, whose ids are global: taken in any municipality is taken. */
+export type ReferenceTable = 'municipalities' | 'offices' | 'calendars' | 'staff_users';
+export async function idTaken(db: Executor, table: ReferenceTable, id: string): Promise<boolean> {
   return !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 }

@@ -1,7 +1,16 @@
 import { sql, type Transaction } from 'kysely';
-import type { NewStaffUser, StaffUser } from '../contracts/administration.ts';
+import type { StaffRole } from '../domain/case.ts';
 import type { Scope } from './cases.repository.ts';
 import type { Database, Executor } from './database.ts';
+
+/** A staff account with its municipalities; never its password hash, only whether it has one. */
+export interface StaffUserRow {
+  id: string; displayName: string; email: string; role: StaffRole; officeId: string | null; municipalities: string[];
+  hasPassword: boolean; disabledAt: Date | null; createdAt: Date;
+}
+export interface NewStaffUserRow { id: string; displayName: string; email: string; role: StaffRole; officeId?: string | null; municipalities: string[] }
+/** The fields to change; those left undefined are kept. */
+export type StaffUserChanges = Partial<Omit<NewStaffUserRow, 'id'>>;
 
 /** The municipalities a staff member serves, as one column of a `staff_users` query. */
 export const userMunicipalities = sql<string[]>`array(select m.municipality_id from staff_user_municipalities m where m.user_id = staff_users.id order by 1)`;
@@ -14,11 +23,11 @@ const selectUsers = (db: Executor, scope: Scope) => db.selectFrom('staff_users')
   ])
   .where(sql<boolean>`${userMunicipalities} <@ ${[...scope]}::text[]`);
 
-export function listStaffUsers(db: Executor, scope: Scope): Promise<StaffUser[]> {
+export function listStaffUsers(db: Executor, scope: Scope): Promise<StaffUserRow[]> {
   return selectUsers(db, scope).orderBy('display_name').execute();
 }
 
-export function findStaffUser(db: Executor, id: string, scope: Scope): Promise<StaffUser | undefined> {
+export function findStaffUser(db: Executor, id: string, scope: Scope): Promise<StaffUserRow | undefined> {
   return selectUsers(db, scope).where('id', '=', id).executeTakeFirst();
 }
 
@@ -26,18 +35,22 @@ export function findUserIdByEmail(db: Executor, email: string) {
   return db.selectFrom('staff_users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
 }
 
+export async function displayNameOf(db: Executor, id: string): Promise<string> {
+  return (await db.selectFrom('staff_users').select('display_name').where('id', '=', id).executeTakeFirstOrThrow()).display_name;
+}
+
 async function setMunicipalities(trx: Transaction<Database>, userId: string, municipalities: string[]) {
   await trx.deleteFrom('staff_user_municipalities').where('user_id', '=', userId).execute();
   await trx.insertInto('staff_user_municipalities').values(municipalities.map((m) => ({ user_id: userId, municipality_id: m }))).execute();
 }
 
-export async function insertStaffUser(trx: Transaction<Database>, u: NewStaffUser): Promise<void> {
+export async function insertStaffUser(trx: Transaction<Database>, u: NewStaffUserRow): Promise<void> {
   await trx.insertInto('staff_users')
     .values({ id: u.id, display_name: u.displayName, email: u.email, role: u.role, office_id: u.officeId ?? null }).execute();
   await setMunicipalities(trx, u.id, u.municipalities);
 }
 
-export async function updateStaffUser(trx: Transaction<Database>, id: string, u: Partial<Omit<NewStaffUser, 'id'>>): Promise<void> {
+export async function updateStaffUser(trx: Transaction<Database>, id: string, u: StaffUserChanges): Promise<void> {
   await trx.updateTable('staff_users')
     .set({ display_name: u.displayName, email: u.email, role: u.role, office_id: u.officeId })
     .where('id', '=', id).execute();
@@ -51,6 +64,11 @@ export async function setDisabled(trx: Transaction<Database>, id: string, disabl
 
 export async function setPasswordHash(trx: Transaction<Database>, id: string, passwordHash: string): Promise<void> {
   await trx.updateTable('staff_users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
+/** The creator of a municipality serves it, so they can go on to give it calendars, offices and staff. */
+export async function addMunicipality(trx: Transaction<Database>, userId: string, municipalityId: string): Promise<void> {
+  await trx.insertInto('staff_user_municipalities').values({ user_id: userId, municipality_id: municipalityId }).execute();
 }
 
 /** Logs the user out everywhere. */

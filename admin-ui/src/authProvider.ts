@@ -1,7 +1,6 @@
 import type { AuthProvider } from 'react-admin';
 import type { Session } from '../../contracts/session.ts';
 
-
 // The session itself is an httpOnly cookie the page cannot read; what the page keeps is the CSRF
 // token every change must carry, and who is logged in. After a reload both come from GET /api/session.
 let session: Session | null = null;

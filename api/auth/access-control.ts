@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/connection.ts';
 import { ApiError } from '../../services/errors.ts';
-import { apiKeyPrincipal, sessionPrincipal } from '../../db/credentials.repository.ts';
+import { callerOfApiKey, callerOfSession } from '../../services/session.service.ts';
 import type { Access, Principal } from '../../domain/principal.ts';
 
 export const sessionCookie = 'sportello_session';
@@ -51,10 +51,10 @@ export async function registerAccessControl(app: FastifyInstance, db: Db): Promi
     const key = presentedApiKey(req);
     const token = req.cookies[sessionCookie];
     if (key) {
-      principal = await apiKeyPrincipal(db, key);
+      principal = await callerOfApiKey(db, key);
       if (!principal && access !== 'public') throw new ApiError('unauthorized', 'the API key is unknown, expired or revoked');
     } else if (token) {
-      const session = await sessionPrincipal(db, token);
+      const session = await callerOfSession(db, token);
       const presented = req.headers['x-csrf-token'];
       const csrfHolds = safeMethods.has(req.method) || (typeof presented === 'string' && !!session && sameSecret(presented, session.csrfToken));
       // On a public route (log in, log out) a session without its token just counts as no session.

@@ -1,17 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
-import { assertServes, auditedBy, principalOf } from '../auth/principal.ts';
-import { appendAudit } from '../../db/audit.repository.ts';
-import { findCalendar, insertCalendar, listCalendars, updateCalendar } from '../../db/calendars.repository.ts';
-import { idTaken } from '../../db/reference.repository.ts';
+import { changeOf, principalOf } from '../auth/principal.ts';
+import { sendCreated, sendInMemoryPage } from '../lists.ts';
 import { problems } from '../problems.ts';
-import { alreadyExists, notFound } from '../../services/errors.ts';
 import {
   CalendarListQuerySchema, CalendarRecordSchema, CalendarUpdateSchema, IdParams, NewCalendarSchema,
 } from '../../contracts/administration.ts';
-import { contentRange, idMatches, pageInMemory, pageOf } from '../../contracts/list-query.ts';
-import { createOnce, IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { createCalendar, getCalendar, listCalendars, updateCalendar } from '../../services/calendars.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404, 409);
 const tags = ['administration'];
@@ -24,23 +21,12 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       operationId: 'listCalendars', tags, summary: 'The business calendars of the municipalities you serve',
       querystring: CalendarListQuerySchema, response: { 200: CalendarRecordSchema.array(), ...problems(400) },
     },
-  }, async (req, reply) => {
-    const f = req.query.filter ?? {};
-    const all = (await listCalendars(db, principalOf(req).municipalities))
-      .filter((c) => idMatches(f.id, c.id) && (!f.municipalityId || c.municipalityId === f.municipalityId));
-    const page = pageOf(req.query.range);
-    const { rows, total } = pageInMemory(all, req.query.sort, page);
-    return reply.header('content-range', contentRange('calendars', page, rows.length, total)).send(rows);
-  });
+  }, async (req, reply) => sendInMemoryPage(reply, 'calendars', req.query, await listCalendars(db, principalOf(req), req.query.filter ?? {})));
 
   app.get('/calendars/:id', {
     config: { access: can.anyone },
     schema: { operationId: 'getCalendar', tags, params: IdParams, response: { 200: CalendarRecordSchema, ...problems(404) } },
-  }, async (req) => {
-    const found = await findCalendar(db, req.params.id, principalOf(req).municipalities);
-    if (!found) throw notFound(`calendar ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => getCalendar(db, req.params.id, principalOf(req)));
 
   app.post('/calendars', {
     config: { access: can.administer },
@@ -49,16 +35,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       headers: IdempotencyHeadersSchema, body: NewCalendarSchema,
       response: { 200: CalendarRecordSchema, 201: CalendarRecordSchema, ...writeProblems },
     },
-  }, async (req, reply) => {
-    const p = principalOf(req);
-    assertServes(p, req.body.municipalityId, 'body.municipalityId');
-    const { id, created } = await createOnce(db, 'calendars.create', req.headers['idempotency-key'], req.body, req.body.id, async (trx) => {
-      if (await idTaken(trx, 'calendars', req.body.id)) throw alreadyExists(`calendar ${req.body.id}`, 'body.id');
-      const row = await insertCalendar(trx, req.body);
-      await appendAudit(trx, { ...auditedBy(req), municipalityId: row.municipalityId, action: 'calendar.created', targetType: 'calendar', targetId: row.id, after: row });
-    });
-    return reply.status(created ? 201 : 200).send((await findCalendar(db, id, p.municipalities))!);
-  });
+  }, async (req, reply) => sendCreated(reply, await createCalendar(db, req.body, req.headers['idempotency-key'], changeOf(req))));
 
   app.put('/calendars/:id', {
     config: { access: can.administer },
@@ -67,11 +44,5 @@ export const calendarsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
       summary: "Rename a calendar or replace its spec (fields left out are kept); tasks already open keep the deadlines they were given",
       params: IdParams, body: CalendarUpdateSchema, response: { 200: CalendarRecordSchema, ...writeProblems },
     },
-  }, async (req) => db.transaction().execute(async (trx) => {
-    const before = await findCalendar(trx, req.params.id, principalOf(req).municipalities);
-    if (!before) throw notFound(`calendar ${req.params.id}`);
-    const after = await updateCalendar(trx, before.id, req.body);
-    await appendAudit(trx, { ...auditedBy(req), municipalityId: before.municipalityId, action: 'calendar.updated', targetType: 'calendar', targetId: before.id, before, after });
-    return after;
-  }));
+  }, async (req) => updateCalendar(db, req.params.id, req.body, changeOf(req)));
 };

@@ -6,14 +6,14 @@ import {
 } from 'react-admin';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { instantOfRomeInput, romeInputOf } from '../common/time.ts';
-import type { Verification } from '../../../contracts/audit.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
+import type { AuditVerification } from '../../../contracts/audit.ts';
 
 /** Recomputes the hash chains and says the result in words: intact, or the first broken link. */
 const VerifyChains = () => {
   const translate = useTranslate();
   const dataProvider = useDataProvider<SportelloDataProvider>();
-  const verify = useMutation({ mutationFn: () => dataProvider.get<Verification>('audit/verify') });
+  const verify = useMutation({ mutationFn: () => dataProvider.get<AuditVerification>('audit/verify') });
   const r = verify.data;
   return (
     <>
