@@ -23,6 +23,6 @@ export function createDb(config: Pick<Config, 'DATABASE_POOL_MAX' | 'DATABASE_SS
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function pingDb(db: Kysely<any>): Promise<void> {
+export async function pingDb(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

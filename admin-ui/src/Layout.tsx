@@ -52,7 +52,7 @@ function useNewContactShortcut() {
   useEffect(() => {
     if (!allows(role, '/contact')) return undefined;
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && e.code === 'KeyN') { e.preventDefault(); navigate('/contact', { state: { fresh: Date.now() } }); }
+      if (e.altKey && e.code === 'KeyN') { e.preventDefault(); void navigate('/contact', { state: { fresh: Date.now() } }); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -35,7 +35,6 @@ const admin = ['admin'] as const;
 const readKpis = ['supervisor', 'auditor', 'admin'] as const;
 const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
-const q = (o: unknown) => encodeURIComponent(JSON.stringify(o));
 const pothole = (municipalityId: string) => ({
   municipalityId, serviceCode: 'general-information', channel: 'phone', subject: 'Orari degli uffici', citizen: { phone: '+393401112233' },
   details: { topic: 'orari' },

@@ -29,7 +29,7 @@ export const DefinitionEditor = ({ serviceCode, text, onChange, editable, extra 
     if (!editable) return undefined;
     let current = true;
     setChecked(null);
-    const timer = setTimeout(async () => {
+    const check = async () => {
       let document: unknown;
       try {
         document = JSON.parse(text);
@@ -40,7 +40,8 @@ export const DefinitionEditor = ({ serviceCode, text, onChange, editable, extra 
       const issues = await dataProvider.post<{ issues: Issue[] }>(`definitions/${encodeURIComponent(serviceCode)}/validate`, document)
         .then((r) => documentIssues(r.issues), problemIssues);
       if (current) setChecked({ issues });
-    }, 400);
+    };
+    const timer = setTimeout(() => void check(), 400);
     return () => { current = false; clearTimeout(timer); };
   }, [text, editable, serviceCode, dataProvider]);
 

@@ -51,7 +51,7 @@ export const DefinitionPage = () => {
     notify(message, { type: 'success' });
     await queryClient.invalidateQueries({ queryKey: ['definition'] });
     await queryClient.invalidateQueries({ queryKey: ['definitions'] });
-    if (to === version) await refetch(); else navigate(`/definitions/${encodeURIComponent(serviceCode)}/${to}`);
+    if (to === version) await refetch(); else await navigate(`/definitions/${encodeURIComponent(serviceCode)}/${to}`);
   };
   const refusal = (e: Error) => {
     setRefused(documentIssues((e as { body?: Problem }).body?.errors));

@@ -41,7 +41,7 @@ export const Overview = ({ filters, definitionOf, reference }: Props) => {
   const drill = (s: Series) => translate('kpi.drillBucket', { when: formatBucket(s.start, data.bucket, locale) });
   const openBucket = (state: { activeTooltipIndex?: unknown } | null) => {
     const s = data.series[Number(state?.activeTooltipIndex)];
-    if (s) navigate(bucketCases(s));
+    if (s) void navigate(bucketCases(s));
   };
   const points = data.series.map((s) => ({ ...s, label: formatBucket(s.start, data.bucket, locale), fcr: s.firstContactResolution, csat: s.csat }));
 
@@ -58,7 +58,7 @@ export const Overview = ({ filters, definitionOf, reference }: Props) => {
         chart={(
           <ResponsiveContainer>
             <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 32 }} {...noFocus}
-              onClick={(s) => { const b = rows[Number(s?.activeTooltipIndex)]; const to = b && link(b); if (to) navigate(to); }}>
+              onClick={(s) => { const b = rows[Number(s?.activeTooltipIndex)]; const to = b && link(b); if (to) void navigate(to); }}>
               <XAxis type="number" allowDecimals={false} />
               <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12 }} />
               <Tooltip />
