@@ -1,9 +1,12 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { createDb } from '../db/connection.ts';
 import { ensureDatabase, startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
+import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { freePort } from './helpers/ports.ts';
@@ -13,6 +16,8 @@ declare module 'vitest' {
     /** A database migrated to the latest schema, copied per test file (CREATE DATABASE … TEMPLATE). */
     templateDatabaseUrl: string;
     temporalAddress: string;
+    /** The workflow code bundled once for the run (webpack takes seconds of CPU per worker otherwise). */
+    workflowBundlePath: string;
   }
 }
 
@@ -26,12 +31,21 @@ export default async function setup(project: TestProject) {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    await startServers(project, stops);
+    // Bundling is CPU, starting the servers mostly waiting: side by side.
+    await Promise.all([startServers(project, stops), bundleWorkflows(project, stops)]);
   } catch (err) {
     await teardown();
     throw err;
   }
   return teardown;
+}
+
+async function bundleWorkflows(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const file = path.join(os.tmpdir(), `sportello-workflows-${process.pid}.js`);
+  writeFileSync(file, code);
+  stops.push(async () => rmSync(file, { force: true }));
+  project.provide('workflowBundlePath', file);
 }
 
 async function startServers(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
