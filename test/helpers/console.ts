@@ -60,8 +60,12 @@ export async function logInAs(page: Page, url: (p: string) => string, email: str
 
 /** A page as a user sees it: no serious or critical accessibility violation, and a screenshot of it. */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  // Notifications and transitions settle before axe looks at colours.
-  await page.waitForTimeout(400);
+  // Notifications and transitions settle before axe looks at colours (a spinner's endless animation is no transition).
+  await page.evaluate(async () => {
+    for (let frame = 0; frame < 2; frame++) await new Promise(requestAnimationFrame); // what was just rendered starts its transitions
+    await Promise.all(document.getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {})));
+  });
   expect(await accessibilityViolations(page), name).toEqual([]);
   await screenshot(page, name);
 }
