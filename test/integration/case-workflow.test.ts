@@ -67,7 +67,7 @@ describe('case workflow', () => {
     expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow())
       .toEqual({ status: 'resolved', outcome: 'resolved' });
 
-    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type), { timeout: 20_000 })
+    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type))
       .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect((await handle.query(snapshotQuery)).stage).toBe('survey');
     await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
