@@ -9,7 +9,7 @@ import { ensureDatabase, startEmbeddedPostgres, tempDirForServer } from '../plat
 import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
-import { freePort } from './helpers/ports.ts';
+import { retryOnPortTaken } from './helpers/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -53,7 +53,7 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = tempDirForServer('sportello-test-pg-');
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'postgres', log: quiet });
+    const pg = await retryOnPortTaken(1, ([port]) => startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: port!, database: 'postgres', log: quiet }));
     stops.push(async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); });
     serverUrl = pg.url;
   }
@@ -64,10 +64,8 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   await migrateToLatest(db);
   await db.destroy();
 
-  const temporal = await startTemporalDevServer({
-    cli: resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m)),
-    port: await freePort(), uiPort: await freePort(), namespace: 'default', log: quiet,
-  });
+  const cli = resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m));
+  const temporal = await retryOnPortTaken(2, ([port, uiPort]) => startTemporalDevServer({ cli, port: port!, uiPort: uiPort!, namespace: 'default', log: quiet }));
   stops.push(temporal.stop);
 
   project.provide('templateDatabaseUrl', template.toString());
