@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { resolveTemporalCli } from '../../platform/tools.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
-import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
+import { type NodeScript, type PlatformPorts, platformReady, startPlatform, startRunningPlatform } from '../helpers/platform.ts';
 
 let env: NodeJS.ProcessEnv;
 let ports: PlatformPorts;
@@ -63,11 +63,9 @@ function processesOf(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  ({ env, ports, dataDir } = await platformEnv());
   // A generous grace, so that Ctrl-C on a loaded machine is still an orderly stop, not a kill.
-  env = { ...env, DEMO_HISTORY_MONTHS: '2', DEMO_HISTORY_SCALE: '0.001', SHUTDOWN_GRACE_SECONDS: '120' };
-  run = startRun();
-  await platformReady(run);
+  ({ run, env, ports, dataDir } = await startRunningPlatform({ DEMO_HISTORY_MONTHS: '2', DEMO_HISTORY_SCALE: '0.001', SHUTDOWN_GRACE_SECONDS: '120' }));
+  runs.push(run);
 });
 afterAll(async () => {
   for (const r of runs) await r.stop('SIGTERM');

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
 import { accessibilityViolations, launchChromium, screenshot } from './browser.ts';
-import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from './platform.ts';
+import { type PlatformPorts, startRunningPlatform } from './platform.ts';
 
 /** The whole platform with its demo data, and Debian's Chromium to drive the console with. */
 export interface ConsolePlatform {
@@ -21,9 +21,7 @@ export interface ConsolePlatform {
 }
 
 export async function startConsolePlatform(): Promise<ConsolePlatform> {
-  const setup = await platformEnv();
-  const run: NodeScript = startPlatform(setup.env);
-  await platformReady(run);
+  const { run, ...setup } = await startRunningPlatform();
   const browser = await launchChromium();
   const url = (p: string) => `http://127.0.0.1:${setup.ports.api}${p}`;
   return {
