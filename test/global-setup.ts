@@ -31,8 +31,9 @@ export default async function setup(project: TestProject) {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    // Bundling is CPU, starting the servers mostly waiting: side by side.
-    await Promise.all([startServers(project, stops), bundleWorkflows(project, stops)]);
+    // Bundling is CPU, starting the servers mostly waiting: side by side, both done before any teardown.
+    const failed = (await Promise.allSettled([startServers(project, stops), bundleWorkflows(project, stops)])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await teardown();
     throw err;
