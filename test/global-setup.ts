@@ -1,18 +1,23 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { createDb } from '../db/connection.ts';
 import { ensureDatabase, startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
+import { workflowsPath } from '../platform/paths.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
-import { freePort } from './helpers/ports.ts';
+import { retryOnPortTaken } from './helpers/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A database migrated to the latest schema, copied per test file (CREATE DATABASE … TEMPLATE). */
     templateDatabaseUrl: string;
     temporalAddress: string;
+    /** The workflow code bundled once for the run (webpack takes seconds of CPU per worker otherwise). */
+    workflowBundlePath: string;
   }
 }
 
@@ -26,7 +31,9 @@ export default async function setup(project: TestProject) {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    await startServers(project, stops);
+    // Bundling is CPU, starting the servers mostly waiting: side by side, both done before any teardown.
+    const failed = (await Promise.allSettled([startServers(project, stops), bundleWorkflows(project, stops)])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await teardown();
     throw err;
@@ -34,12 +41,20 @@ export default async function setup(project: TestProject) {
   return teardown;
 }
 
+async function bundleWorkflows(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const file = path.join(os.tmpdir(), `sportello-workflows-${process.pid}.js`);
+  writeFileSync(file, code);
+  stops.push(async () => rmSync(file, { force: true }));
+  project.provide('workflowBundlePath', file);
+}
+
 async function startServers(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
   const quiet = () => {};
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = tempDirForServer('sportello-test-pg-');
-    const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'postgres', log: quiet });
+    const pg = await retryOnPortTaken(1, ([port]) => startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: port!, database: 'postgres', log: quiet }));
     stops.push(async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); });
     serverUrl = pg.url;
   }
@@ -50,10 +65,8 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   await migrateToLatest(db);
   await db.destroy();
 
-  const temporal = await startTemporalDevServer({
-    cli: resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m)),
-    port: await freePort(), uiPort: await freePort(), namespace: 'default', log: quiet,
-  });
+  const cli = resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m));
+  const temporal = await retryOnPortTaken(2, ([port, uiPort]) => startTemporalDevServer({ cli, port: port!, uiPort: uiPort!, namespace: 'default', log: quiet }));
   stops.push(temporal.stop);
 
   project.provide('templateDatabaseUrl', template.toString());

@@ -43,7 +43,7 @@ describe.sequential('admin console in Chromium', () => {
     await checkPage(page, 'console-case-list');
 
     await page.getByPlaceholder(/cerca/i).fill('nido');
-    await expect.poll(() => page.getByRole('row').count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
     const row = page.getByRole('row').filter({ hasText: 'Iscrizione asilo nido: documenti mancanti' });
     caseId = (await row.getByText(/^C-\d{4}-\d{6}$/).textContent())!;
     expect(caseId).toMatch(/^C-\d{4}-\d{6}$/);
@@ -67,7 +67,7 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('row').filter({ hasText: 'Iscrizione asilo nido: documenti mancanti' }).click();
     await page.waitForURL(/#\/cases\/.+\/show$/);
     await page.getByText('case.opened').waitFor();
-    await expect.poll(() => page.getByText('Iscrizione asilo nido', { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Iscrizione asilo nido', { exact: true }).count()).toBeGreaterThan(0);
     await checkPage(page, 'console-case-show');
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { resolveTemporalCli } from '../../platform/tools.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
-import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from '../helpers/platform.ts';
+import { type NodeScript, type PlatformPorts, platformReady, startPlatform, startRunningPlatform } from '../helpers/platform.ts';
 
 let env: NodeJS.ProcessEnv;
 let ports: PlatformPorts;
@@ -38,7 +38,11 @@ async function openCase(subject: string) {
   return (await res.json()) as { id: string; status: string };
 }
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+// What these tests wait for (a restart, a workflow's next steps, an orderly stop) takes seconds here
+// and minutes on a loaded machine: they poll for it, and the limits only catch a hang.
+const hang = 300_000;
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = hang / 2): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -59,17 +63,16 @@ function processesOf(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  ({ env, ports, dataDir } = await platformEnv());
-  env = { ...env, DEMO_HISTORY_MONTHS: '2', DEMO_HISTORY_SCALE: '0.001' };
-  run = startRun();
-  await platformReady(run);
+  // A generous grace, so that Ctrl-C on a loaded machine is still an orderly stop, not a kill.
+  ({ run, env, ports, dataDir } = await startRunningPlatform({ DEMO_HISTORY_MONTHS: '2', DEMO_HISTORY_SCALE: '0.001', SHUTDOWN_GRACE_SECONDS: '120' }));
+  runs.push(run);
 });
 afterAll(async () => {
   for (const r of runs) await r.stop('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe.sequential('the platform, started as a user starts it', () => {
+describe.sequential('the platform, started as a user starts it', { timeout: hang }, () => {
   it('prints where everything is', () => {
     expect(run.output).toContain(`console       http://127.0.0.1:${ports.api}/admin/`);
     expect(run.output).toContain(`API docs      http://127.0.0.1:${ports.api}/docs`);

@@ -98,7 +98,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     });
     const waitingOnLock = async () => (await blocker.query(
       "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()")).rows[0].n;
-    await expect.poll(waitingOnLock, { timeout: 20_000 }).toBe(1);
+    await expect.poll(waitingOnLock).toBe(1);
 
     caseWorker.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
@@ -114,7 +114,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const answer = await resolving;
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ id, status: 'resolved' });
-    await expect.poll(async () => (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type), { timeout: 20_000 })
+    await expect.poll(async () => (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type))
       .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
 
     for (const p of [apiProc, caseWorker, telephony]) p.child.kill('SIGTERM');

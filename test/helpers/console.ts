@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
 import { accessibilityViolations, launchChromium, screenshot } from './browser.ts';
-import { type NodeScript, type PlatformPorts, platformEnv, platformReady, startPlatform } from './platform.ts';
+import { type PlatformPorts, startRunningPlatform } from './platform.ts';
 
 /** The whole platform with its demo data, and Debian's Chromium to drive the console with. */
 export interface ConsolePlatform {
@@ -21,9 +21,7 @@ export interface ConsolePlatform {
 }
 
 export async function startConsolePlatform(): Promise<ConsolePlatform> {
-  const setup = await platformEnv();
-  const run: NodeScript = startPlatform(setup.env);
-  await platformReady(run);
+  const { run, ...setup } = await startRunningPlatform();
   const browser = await launchChromium();
   const url = (p: string) => `http://127.0.0.1:${setup.ports.api}${p}`;
   return {
@@ -60,8 +58,12 @@ export async function logInAs(page: Page, url: (p: string) => string, email: str
 
 /** A page as a user sees it: no serious or critical accessibility violation, and a screenshot of it. */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  // Notifications and transitions settle before axe looks at colours.
-  await page.waitForTimeout(400);
+  // Notifications and transitions settle before axe looks at colours (a spinner's endless animation is no transition).
+  await page.evaluate(async () => {
+    for (let frame = 0; frame < 2; frame++) await new Promise(requestAnimationFrame); // what was just rendered starts its transitions
+    await Promise.all(document.getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {})));
+  });
   expect(await accessibilityViolations(page), name).toEqual([]);
   await screenshot(page, name);
 }

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { tempDirForServer } from '../../platform/embedded-postgres.ts';
 import { projectRoot } from '../../platform/paths.ts';
-import { freePort } from './ports.ts';
+import { freePort, portTaken } from './ports.ts';
 
 /** One of the project's Node entry points run as its npm script runs it, its output collected. */
 export class NodeScript {
@@ -22,11 +23,12 @@ export class NodeScript {
 
   get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
 
-  /** Resolves once the output shows `text`; rejects if the process exits first. */
-  async waitFor(text: string, timeoutMs = 180_000): Promise<void> {
+  /** Resolves once the output shows `text`; rejects if the process exits first, or its output matches `failOn`. */
+  async waitFor(text: string, { timeoutMs = 180_000, failOn }: { timeoutMs?: number; failOn?: RegExp } = {}): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
       if (this.child.exitCode !== null) throw new Error(`exited with ${this.child.exitCode} before "${text}":\n${this.output}`);
+      if (failOn?.test(this.output)) throw new Error(`${failOn} before "${text}":\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`no "${text}" after ${timeoutMs / 1000}s:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -44,10 +46,33 @@ export interface PlatformPorts { api: number; postgres: number; temporal: number
 export const startPlatform = (env: NodeJS.ProcessEnv) => new NodeScript('scripts/start.ts', { LOG_LEVEL: 'warn', ...env });
 export const platformReady = (run: NodeScript) => run.waitFor('Sportello is running.');
 
+export interface RunningPlatform { run: NodeScript; env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }
+
+/**
+ * `npm start` on a data directory and ports of its own (with `extra` settings), once it is running.
+ * A port someone took before the platform bound it means another start, on new ports.
+ */
+export async function startRunningPlatform(extra: NodeJS.ProcessEnv = {}, attempts = 3): Promise<RunningPlatform> {
+  for (let attempt = 1; ; attempt++) {
+    const setup = await platformEnv();
+    const env = { ...setup.env, ...extra };
+    const run = startPlatform(env);
+    try {
+      await run.waitFor('Sportello is running.', { failOn: portTaken });
+      return { ...setup, env, run };
+    } catch (err) {
+      await run.stop();
+      rmSync(setup.dataDir, { recursive: true, force: true });
+      if (attempt >= attempts || !portTaken.test(run.output)) throw err;
+    }
+  }
+}
+
 /** A data directory and free ports of a platform run's own; external services unset, so embedded ones start. */
-export async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }> {
+async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }> {
   const dataDir = tempDirForServer('sportello-e2e-');
-  const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
+  const [api, postgres, temporal, temporalUi] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports = { api, postgres, temporal, temporalUi };
   return {
     dataDir,
     ports,

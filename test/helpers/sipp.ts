@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.ts';
 
 /** SIPp (Debian's sip-tester) as the real SIP peer of the user agent, on a loopback address of its own. */
 export const sippAddress = '127.0.0.3';
@@ -14,11 +15,8 @@ const running = new Set<ChildProcess>();
 /** SIPp's exit code (0: every call succeeded), the end of its screen, and the folder with its trace files. */
 export interface SippRun { code: number | null; output: string; dir: string }
 
-/** A UDP port that was free a moment ago on `address`. */
-export function freeUdpPort(address = sippAddress): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  return new Promise((resolve) => s.bind(0, address, () => { const { port } = s.address(); s.close(() => resolve(port)); }));
-}
+/** A UDP port that was free a moment ago on `address`, for SIPp. */
+export const freeUdpPort = (address = sippAddress) => freePort({ address, protocol: 'udp' });
 
 /** Whether something (SIPp) listens on this UDP port: binding it fails. */
 function bound(address: string, port: number): Promise<boolean> {

@@ -6,9 +6,11 @@ import { inject } from 'vitest';
 import { createCaseActivities } from '../../activities/case-activities.ts';
 import type { Db } from '../../db/connection.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
-import { workflowsPath } from '../../platform/paths.ts';
 import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
 import { type Dialer, noDialer } from '../../domain/dialer.ts';
+
+/** The run's workflow code, bundled once by the global setup: give it to every test worker and replay. */
+export const workflowBundle = () => ({ codePath: inject('workflowBundlePath') });
 
 let runtimeInstalled = false;
 
@@ -65,7 +67,7 @@ export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?:
   const telephonyTaskQueue = 'telephony';
   const nativeConnection = await NativeConnection.connect({ address });
   const caseWorker = await Worker.create({
-    connection: nativeConnection, namespace, taskQueue, workflowsPath, activities: createCaseActivities({ db }),
+    connection: nativeConnection, namespace, taskQueue, workflowBundle: workflowBundle(), activities: createCaseActivities({ db }),
   });
   const telephonyWorker = await Worker.create({
     connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db, dialer }),

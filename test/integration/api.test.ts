@@ -180,12 +180,12 @@ describe('POST /api/cases/:id/resolve', () => {
     expect(complained.statusCode).toBe(202);
 
     const detail = async () => (await operator.inject({ url: `/api/cases/${id}` })).json();
-    await expect.poll(async () => (await detail()).events.map((e: { type: string }) => e.type), { timeout: 20_000 })
+    await expect.poll(async () => (await detail()).events.map((e: { type: string }) => e.type))
       .toEqual(['case.opened', 'case.transferred', 'citizen.solicited', 'complaint.opened']);
     const { events, solicitations } = await detail();
     expect(solicitations).toBe(1);
     const complaintId = events.at(-1).data.complaintCase;
-    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${complaintId}` })).statusCode, { timeout: 20_000 }).toBe(200);
+    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${complaintId}` })).statusCode).toBe(200);
     expect((await operator.inject({ url: `/api/cases/${complaintId}` })).json()).toMatchObject({
       serviceCode: 'complaint', status: 'open', municipalityId: 'milano', channel: 'email', description: 'Nessuna risposta da tre settimane',
       details: { relatedCase: id }, citizen: { name: 'Giorgio Gallo' },
@@ -204,7 +204,7 @@ describe('POST /api/cases/:id/resolve', () => {
     expect((await detail()).stage).toBe('waiting-citizen');
     const informed = await operator.inject({ method: 'POST', url: `/api/cases/${id}/information`, payload: { channel: 'email', text: 'Foto allegata' } });
     expect(informed.statusCode).toBe(202);
-    await expect.poll(async () => (await detail()).stage, { timeout: 20_000 }).toBe('office');
+    await expect.poll(async () => (await detail()).stage).toBe('office');
     expect((await detail()).events.at(-1)).toMatchObject({ type: 'information.received', data: { text: 'Foto allegata', channel: 'email' } });
   });
 
@@ -221,7 +221,7 @@ describe('POST /api/cases/:id/resolve', () => {
     expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { 'Bad Key': 1 } } }), 400);
     const answered = await operator.inject({ method: 'POST', url: `/api/cases/${id}/survey-answers`, payload: { answers: { satisfaction: 4, solved: true } } });
     expect(answered.statusCode).toBe(202);
-    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${id}` })).json().stage, { timeout: 20_000 }).toBe('closed');
+    await expect.poll(async () => (await operator.inject({ url: `/api/cases/${id}` })).json().stage).toBe('closed');
     const { events } = (await operator.inject({ url: `/api/cases/${id}` })).json();
     expect(events.find((e: { type: string }) => e.type === 'survey.answered').data).toEqual({ answers: { satisfaction: 4, solved: true } });
     expect(expectProblem(await operator.inject({ method: 'POST', url: `/api/cases/${id}/complaints`, payload: { channel: 'web', text: 'Troppo tardi' } }), 409).detail)

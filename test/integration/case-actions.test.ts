@@ -58,7 +58,7 @@ describe('notes', () => {
 
     // Withdrawn: no survey, the case closes at once; a note is then refused.
     await act(operator, id, 'withdraw', {});
-    await expect.poll(async () => (await detail(id)).stage, { timeout: 20_000 }).toBe('closed');
+    await expect.poll(async () => (await detail(id)).stage).toBe('closed');
     expect(expectProblem(await act(operator, id, 'notes', { text: 'troppo tardi' }), 409).detail).toBe(`case ${id} is closed`);
   });
 });
@@ -86,7 +86,7 @@ describe('scheduled callbacks and withdrawal', () => {
     expect(withdrawn.statusCode).toBe(200);
     expect(withdrawn.json()).toMatchObject({ status: 'resolved', outcome: 'withdrawn' });
     expect(expectProblem(await act(operator, id, 'withdraw', {}), 409).detail).toBe(`case ${id} is already resolved`);
-    await expect.poll(async () => (await detail(id)).stage, { timeout: 20_000 }).toBe('closed');
+    await expect.poll(async () => (await detail(id)).stage).toBe('closed');
     const { events, tasks } = await detail(id);
     expect(events.slice(-6).map((e: { type: string }) => e.type))
       .toEqual(['callback.scheduled', 'case.withdrawn', 'case.resolved', 'callback.cancelled', 'citizen.notified', 'case.closed']);

@@ -2,7 +2,6 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseIntake } from '../../domain/case.ts';
-import { workflowsPath } from '../../platform/paths.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
@@ -10,7 +9,7 @@ import {
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { startTestWorkers, type TestWorkers, workflowBundle } from '../helpers/temporal.ts';
 
 // Paths without timers run on the dev server; timers are tested on the time-skipping server.
 let t: TestDatabase;
@@ -68,7 +67,7 @@ describe('case workflow', () => {
     expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow())
       .toEqual({ status: 'resolved', outcome: 'resolved' });
 
-    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type), { timeout: 20_000 })
+    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type))
       .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect((await handle.query(snapshotQuery)).stage).toBe('survey');
     await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
@@ -133,6 +132,6 @@ describe('case workflow', () => {
     await handle.signal(surveyAnswerSignal, { answers: { solved: false } });
     await handle.result();
     const history = await handle.fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowsPath }, history, handle.workflowId)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, handle.workflowId)).resolves.toBeUndefined();
   });
 });

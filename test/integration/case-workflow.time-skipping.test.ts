@@ -6,7 +6,6 @@ import { createCaseActivities } from '../../activities/case-activities.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { addBusinessTime, businessTimeBetween, CalendarSchema, instantOf, type LocalDate, localDateOf, nationalHolidays } from '../../domain/calendar.ts';
 import type { CaseIntake } from '../../domain/case.ts';
-import { workflowsPath } from '../../platform/paths.ts';
 import { addSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { resolveTemporalTestServer } from '../../platform/tools.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
@@ -20,7 +19,7 @@ import {
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
-import { installQuietRuntime } from '../helpers/temporal.ts';
+import { installQuietRuntime, workflowBundle } from '../helpers/temporal.ts';
 
 // Timers on the time-skipping server, found as `npm test` installs it. Time only jumps while the
 // test sleeps (not while it waits on an update), so each step is an update, then a sleep.
@@ -51,7 +50,7 @@ beforeAll(async () => {
   });
   await addSearchAttributes(env.connection, env.namespace ?? 'default');
   workers = [
-    await Worker.create({ connection: env.nativeConnection, taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db: t.db }) }),
+    await Worker.create({ connection: env.nativeConnection, taskQueue: 'cases', workflowBundle: workflowBundle(), activities: createCaseActivities({ db: t.db }) }),
     await Worker.create({ connection: env.nativeConnection, taskQueue: 'telephony', activities: createTelephonyActivities({ db: t.db, dialer: scriptedDialer }) }),
   ];
   running = Promise.all(workers.map((w) => w.run()));

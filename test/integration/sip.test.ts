@@ -145,13 +145,18 @@ describe('outbound callbacks (SIPp is the citizen’s phone)', () => {
 });
 
 describe('bad input and duplicates', () => {
+  // The user agent answers in order: once the last datagram's answer is in, so are the others'.
   const exchange = async (datagrams: string[]) => {
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, sippAddress, resolve));
     const answers: string[] = [];
-    socket.on('message', (m) => answers.push(m.toString()));
+    const lastCallId = /Call-ID: (\S+)/.exec(datagrams.at(-1)!)![0];
+    const lastAnswered = new Promise<void>((resolve) => socket.on('message', (m) => {
+      answers.push(m.toString());
+      if (m.toString().includes(lastCallId)) resolve();
+    }));
     for (const d of datagrams) socket.send(d.replaceAll('\n', '\r\n'), ua.address.port, uaAddress);
-    await new Promise((r) => setTimeout(r, 300));
+    await lastAnswered;
     socket.close();
     return answers;
   };
