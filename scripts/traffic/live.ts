@@ -45,7 +45,7 @@ export interface CtiLine { id: string; token: string; number: string }
 export interface PlayedCall { callId: string; endCause: 'normal' | 'transferred' | 'abandoned' | 'no-answer' }
 
 /** The model's first `n` calls starting at or after `start`, in order of arrival. */
-function callsAfter(profile: TrafficProfile, seed: number, start: number, n: number): Insertable<CallsTable>[] {
+export function callsAfter(profile: TrafficProfile, seed: number, start: number, n: number): Insertable<CallsTable>[] {
   const calls: Insertable<CallsTable>[] = [];
   // A year ahead is plenty for any scale; the generator goes hour by hour, so only the hours needed are drawn.
   const days = { ...profile, from: localDayOf(start), to: localDayOf(start + 366 * 86_400_000) };
