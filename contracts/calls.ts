@@ -36,6 +36,5 @@ const CallListFilterSchema = z.object({
   hour: z.number().int().min(0).max(23).optional(),
 }).strict();
 export const CallListQuerySchema = listQuerySchema(['startedAt'], CallListFilterSchema);
-export type CallListFilter = z.infer<typeof CallListFilterSchema>;
 /** No filter: the thresholds at their defaults. */
-export const noCallFilter: CallListFilter = CallListFilterSchema.parse({});
+export const noCallFilter = CallListFilterSchema.parse({});

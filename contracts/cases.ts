@@ -70,7 +70,6 @@ export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
   createdTo: z.iso.datetime({ offset: true }).optional(),
   q: z.string().max(200).optional(),
 }).strict());
-export type CaseListFilter = NonNullable<z.infer<typeof CaseListQuerySchema>['filter']>;
 
 export type Case = z.infer<typeof CaseSchema>;
 export type Task = z.infer<typeof TaskSchema>;

@@ -19,7 +19,7 @@ export const TaskListQuerySchema = listQuerySchema(['dueAt'], z.object({
   /** Tasks whose breach was escalated to the supervisors. */
   escalated: z.boolean().optional(),
 }).strict());
-export type TaskListFilter = Omit<NonNullable<z.infer<typeof TaskListQuerySchema>['filter']>, 'mine'>;
+export type TaskListQuery = z.infer<typeof TaskListQuerySchema>;
 
 export const CompleteTaskSchema = z.object({
   /** What the citizen is told. */

@@ -7,13 +7,11 @@ import {
 } from '../../domain/case.ts';
 import { type Access, can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
-import { findCaseDetail, listCases } from '../../db/cases.repository.ts';
 import { problems, workflowProblems } from '../problems.ts';
-import { notFound } from '../../services/errors.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
-import { caseAction, type CaseServiceDeps, openCase, signalCase } from '../../services/cases.service.ts';
+import { caseAction, caseDetail, type CaseServiceDeps, listCases, openCase, signalCase } from '../../services/cases.service.ts';
 import {
   type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
   solicitSignal, surveyAnswerSignal, transferUpdate, withdrawUpdate,
@@ -57,11 +55,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       operationId: 'getCase', tags: ['cases'], summary: 'A case with its events',
       params: CaseParams, response: { 200: CaseDetailSchema, ...problems(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const found = await findCaseDetail(deps.db, req.params.id, principalOf(req).municipalities);
-    if (!found) throw notFound(`case ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => caseDetail(deps.db, req.params.id, principalOf(req).municipalities));
 
   // Staff actions: workflow updates, answered once the change is recorded (or 409 with the workflow's reason).
   const action = <S extends z.ZodType<object>, A extends Actor | null>(path: string, operationId: string, access: Access, summary: string, body: S,
