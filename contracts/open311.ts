@@ -4,6 +4,8 @@ import { CitizenSchema } from '../domain/case.ts';
 /** The parameters of GeoReport v2 (Open311), as its specification names them. */
 
 export const FormatParams = z.object({ format: z.enum(['json', 'xml']) });
+export const ServiceParams = FormatParams.extend({ service_code: z.string().max(60) });
+export const RequestParams = FormatParams.extend({ service_request_id: z.string().max(40) });
 export const JurisdictionQuery = z.object({ jurisdiction_id: z.string().max(60).optional() });
 
 /** `a,b` or a repeated parameter, as a list. */

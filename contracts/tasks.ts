@@ -21,6 +21,8 @@ export const TaskListQuerySchema = listQuerySchema(['dueAt'], z.object({
 }).strict());
 export type TaskListQuery = z.infer<typeof TaskListQuerySchema>;
 
+/** Claim and release take no parameters: the actor is the caller. */
+export const NoTaskCommandSchema = z.object({}).strict().default({});
 export const CompleteTaskSchema = z.object({
   /** What the citizen is told. */
   answer: z.string().trim().min(1).max(5000),

@@ -1,8 +1,7 @@
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { FormatParams, JurisdictionQuery, RequestsQuery } from '../../contracts/open311.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { FormatParams, JurisdictionQuery, RequestParams, RequestsQuery, ServiceParams } from '../../contracts/open311.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/idempotency.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
   open311Request, open311Requests, open311ServiceDefinition, open311Services, submitRequest,
@@ -43,7 +42,7 @@ export const open311Routes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app,
     sendAs(reply, req.params.format, 'services', await open311Services(deps.db, req.query.jurisdiction_id)));
 
   app.get('/services/:service_code.:format', {
-    schema: { hide, params: FormatParams.extend({ service_code: z.string().max(60) }), querystring: JurisdictionQuery },
+    schema: { hide, params: ServiceParams, querystring: JurisdictionQuery },
   }, async (req, reply) => sendAs(reply, req.params.format, 'service_definition',
     await open311ServiceDefinition(deps.db, req.query.jurisdiction_id, req.params.service_code)));
 
@@ -58,7 +57,7 @@ export const open311Routes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app,
     sendAs(reply, req.params.format, 'service_requests', await open311Requests(deps.db, req.query)));
 
   app.get('/requests/:service_request_id.:format', {
-    schema: { hide, params: FormatParams.extend({ service_request_id: z.string().max(40) }), querystring: JurisdictionQuery },
+    schema: { hide, params: RequestParams, querystring: JurisdictionQuery },
   }, async (req, reply) => sendAs(reply, req.params.format, 'service_requests',
     await open311Request(deps.db, req.query.jurisdiction_id, req.params.service_request_id)));
 };

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { problems } from '../problems.ts';
-import { CallDetailSchema, CallListQuerySchema, CallSchema } from '../../contracts/calls.ts';
+import { CallDetailSchema, CallListQuerySchema, CallParams, CallSchema } from '../../contracts/calls.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { callDetail, callPage } from '../../services/calls.service.ts';
 
@@ -26,7 +26,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.readCases },
     schema: {
       operationId: 'getCall', tags: ['calls'], summary: 'A call with every event the adapter recorded',
-      params: z.object({ id: z.string().min(1).max(256) }), response: { 200: CallDetailSchema, ...problems(404) },
+      params: CallParams, response: { 200: CallDetailSchema, ...problems(404) },
     },
   }, async (req) => callDetail(db, principalOf(req), req.params.id));
 };

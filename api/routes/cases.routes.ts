@@ -2,25 +2,20 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
+  CaseIntakeSchema, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
   ScheduleCallbackCommandSchema, SolicitationSchema, SurveyAnswerSchema, TransferCommandSchema, WithdrawCommandSchema,
 } from '../../domain/case.ts';
 import { type Access, can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { problems, workflowProblems } from '../problems.ts';
-import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../../contracts/cases.ts';
+import { CaseDetailSchema, CaseListQuerySchema, CaseParams, CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/idempotency.ts';
 import { caseAction, caseDetail, type CaseServiceDeps, listCases, openCase, signalCase } from '../../services/cases.service.ts';
 import {
   type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
   solicitSignal, surveyAnswerSignal, transferUpdate, withdrawUpdate,
 } from '../../workflows/case.definitions.ts';
-
-const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
-z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
-z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });
-z.globalRegistry.add(ScheduleCallbackCommandSchema, { id: 'ScheduleCallbackCommand' });
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {

@@ -7,7 +7,7 @@ import { problems, workflowProblems } from '../problems.ts';
 import { CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import {
-  CompleteTaskSchema, ReassignTaskSchema, RequestInformationSchema, TaskListItemSchema, TaskListQuerySchema, TaskParams,
+  CompleteTaskSchema, NoTaskCommandSchema, ReassignTaskSchema, RequestInformationSchema, TaskListItemSchema, TaskListQuerySchema, TaskParams,
 } from '../../contracts/tasks.ts';
 import { type CaseServiceDeps, taskAction } from '../../services/cases.service.ts';
 import { reassignTask, taskQueue } from '../../services/tasks.service.ts';
@@ -34,10 +34,9 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       schema: { operationId, tags: ['tasks'], summary, params: TaskParams, body, response: { 200: CaseSchema, ...workflowProblems } },
     }, async (req) => run(req as never, actorOf(req), principalOf(req).municipalities));
 
-  const none = z.object({}).strict().default({});
-  action('claim', 'claimTask', 'Take the task: from now on only you work on it', none,
+  action('claim', 'claimTask', 'Take the task: from now on only you work on it', NoTaskCommandSchema,
     (req, actor, scope) => taskAction(deps, req.params.id, scope, claimTaskUpdate, { actor }));
-  action('release', 'releaseTask', 'Give the task back to the office queue', none,
+  action('release', 'releaseTask', 'Give the task back to the office queue', NoTaskCommandSchema,
     (req, actor, scope) => taskAction(deps, req.params.id, scope, releaseTaskUpdate, { actor }));
   action('complete', 'completeTask', 'Answer: the case is resolved with this outcome and the citizen informed', CompleteTaskSchema,
     (req, actor, scope) => taskAction(deps, req.params.id, scope, completeTaskUpdate, { actor, ...req.body }));
