@@ -2,12 +2,9 @@ import {
   type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../domain/case.ts';
+import { type CaseIntake, formatCaseId } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
-import {
-  type Actor, addNoteUpdate, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, scheduleCallbackUpdate,
-  transferUpdate, withdrawUpdate,
-} from '../workflows/case.definitions.ts';
+import { type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate } from '../workflows/case.definitions.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import {
   type CaseListFilter, type CaseRow, type CaseSort, type CaseTaskRow, caseEventRows, caseTaskRows, findCaseRow, listCaseRows, nextCaseNumber, type Scope,

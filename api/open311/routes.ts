@@ -1,7 +1,7 @@
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { FormatParams, JurisdictionQuery, RequestParams, RequestsQuery, ServiceParams } from '../../contracts/open311.ts';
-import { IdempotencyHeadersSchema } from '../../contracts/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
   open311Request, open311Requests, open311ServiceDefinition, open311Services, submitRequest,

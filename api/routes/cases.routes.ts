@@ -10,7 +10,7 @@ import { actorOf, principalOf } from '../auth/principal.ts';
 import { problems, workflowProblems } from '../problems.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseParams, CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
-import { IdempotencyHeadersSchema } from '../../contracts/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { caseAction, caseDetail, type CaseServiceDeps, listCases, openCase, signalCase } from '../../services/cases.service.ts';
 import {
   type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
