@@ -1,8 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { lineByNumber } from '../db/lines.repository.ts';
-import { type CallToIngest, callToIngest } from '../db/calls.repository.ts';
+import { type CallToIngest as Call, callToIngest } from '../db/calls.repository.ts';
 import { openCaseOfCaller } from '../db/cases.repository.ts';
+import { officeIdByPhone } from '../db/offices.repository.ts';
+import { findStaffRole } from '../db/staff-users.repository.ts';
 import { type CaseServiceDeps, openCase } from './cases.service.ts';
 import type { CallEvent } from '../domain/call-events.ts';
 import type { CaseIntake } from '../domain/case.ts';
@@ -29,8 +31,6 @@ const callIntakeService = 'general-information';
 export function createIngestion(deps: IngestionDeps) {
   const { db, temporal } = deps;
 
-  type Call = CallToIngest;
-
   /** The caller's open case on the line's municipality, the one this call is already on first. */
   const openCaseOf = (call: Call, line: LineRecord) => openCaseOfCaller(db, line.municipalityId, phoneVariants(call.caller), call.id);
 
@@ -50,7 +50,7 @@ export function createIngestion(deps: IngestionDeps) {
 
   /** The staff user an agent name is, as the case's opener; null for an extension we do not know. */
   const actorOf = async (agent: string | null): Promise<Actor | null> => {
-    const user = agent ? await db.selectFrom('staff_users').select(['id', 'role', 'office_id']).where('id', '=', agent).executeTakeFirst() : undefined;
+    const user = agent ? await findStaffRole(db, agent) : undefined;
     return user ? { id: user.id, role: user.role, officeId: user.office_id } : null;
   };
 
@@ -97,7 +97,7 @@ export function createIngestion(deps: IngestionDeps) {
     const base = { callId: call.id, lineId: line.id, caller: call.caller, topic: option?.topic ?? null };
     if (e.type === 'connected') return signal(caseId, { kind: 'attached', ...base, agent: e.agent });
     const officeId = option && 'transferTo' in option && option.transferTo === e.target ? option.officeId
-      : (await db.selectFrom('offices').select('id').where('phone', 'in', phoneVariants(e.target)).executeTakeFirst())?.id ?? null;
+      : await officeIdByPhone(db, phoneVariants(e.target)) ?? null;
     deps.log.info({ caseId, callId: call.id, target: e.target, officeId }, 'call transferred to an office');
     return signal(caseId, { kind: 'transferred', ...base, target: e.target, officeId });
   };
