@@ -75,7 +75,7 @@ export interface CallListFilter extends CallThresholds {
   hour?: number;
 }
 
-export async function listCalls(db: Executor, scope: Scope, withUnknownLines: boolean, f: CallListFilter, sort: 'ASC' | 'DESC', page: Page) {
+export async function listCallRows(db: Executor, scope: Scope, withUnknownLines: boolean, f: CallListFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = scopedCalls(db, scope, withUnknownLines);
   if (f.direction) q = q.where('direction', '=', f.direction);
   if (f.state) q = q.where('state', '=', f.state as CallsTable['state']);
@@ -96,7 +96,7 @@ export async function listCalls(db: Executor, scope: Scope, withUnknownLines: bo
   return { rows, total: Number(n) };
 }
 
-export async function findCall(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
+export async function findCallRow(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
   const call = await scopedCalls(db, scope, withUnknownLines).select(callColumns).where('id', '=', id).executeTakeFirst();
   if (!call) return undefined;
   const events = await db.selectFrom('call_events').select(['seq', 'type', 'at', 'data']).where('call_id', '=', id).orderBy('seq').execute();

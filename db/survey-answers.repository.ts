@@ -7,7 +7,7 @@ import type { Executor } from './database.ts';
 export interface SurveyAnswerFilter { municipalityId?: string; serviceCode?: string; answeredFrom?: string; answeredTo?: string }
 
 /** The satisfaction survey's answers are the case events the workflow (workflows/case.ts) records as `survey.answered`. */
-export async function listSurveyAnswers(db: Executor, scope: Scope, f: SurveyAnswerFilter, sort: 'ASC' | 'DESC', page: Page) {
+export async function listSurveyAnswerRows(db: Executor, scope: Scope, f: SurveyAnswerFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = db.selectFrom('case_events as e').innerJoin('cases', 'cases.id', 'e.case_id')
     .where('e.type', '=', 'survey.answered').where('cases.municipality_id', 'in', inList(scope));
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);

@@ -26,7 +26,7 @@ export async function findTask(db: Db, id: string, scope: Scope) {
 }
 
 /** A queue: open and claimed tasks first by their due instant, the most urgent on top. */
-export async function listTasks(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
+export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = scoped(db, scope);
   q = f.status ? q.where('tasks.status', '=', f.status) : q.where('tasks.status', '<>', 'done');
   if (f.officeId) q = q.where('tasks.office_id', '=', f.officeId);

@@ -5,7 +5,7 @@ import { principalOf } from '../auth/principal.ts';
 import { problems } from '../problems.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../contracts/survey-answers.ts';
-import { surveyAnswerPage } from '../../services/survey-answers.service.ts';
+import { listSurveyAnswers } from '../../services/survey-answers.service.ts';
 
 export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/survey-answers', {
@@ -18,7 +18,7 @@ export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
-    const { rows, total } = await surveyAnswerPage(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort?.[1] ?? 'DESC', page);
+    const { rows, total } = await listSurveyAnswers(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort?.[1] ?? 'DESC', page);
     return reply.header('content-range', contentRange('survey-answers', page, rows.length, total)).send(rows);
   });
 };

@@ -10,7 +10,7 @@ import {
   CompleteTaskSchema, NoTaskCommandSchema, ReassignTaskSchema, RequestInformationSchema, TaskListItemSchema, TaskListQuerySchema, TaskParams,
 } from '../../contracts/tasks.ts';
 import { type CaseServiceDeps, taskAction } from '../../services/cases.service.ts';
-import { reassignTask, taskQueue } from '../../services/tasks.service.ts';
+import { listTasks, reassignTask } from '../../services/tasks.service.ts';
 
 
 export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
@@ -23,7 +23,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     },
   }, async (req, reply) => {
     const page = pageOf(req.query.range);
-    const { rows, total } = await taskQueue(deps.db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'ASC', page);
+    const { rows, total } = await listTasks(deps.db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'ASC', page);
     return reply.header('content-range', contentRange('tasks', page, rows.length, total)).send(rows);
   });
 
