@@ -15,6 +15,7 @@ export const CallDetailSchema = CallSchema.extend({
   events: z.array(z.object({ seq: z.number().int(), type: z.string(), at: z.date(), data: z.record(z.string(), z.unknown()) })),
 });
 z.globalRegistry.add(CallSchema, { id: 'Call' });
+export const CallParams = z.object({ id: z.string().min(1).max(256) });
 z.globalRegistry.add(CallDetailSchema, { id: 'CallDetail' });
 
 const CallListFilterSchema = z.object({
@@ -36,6 +37,5 @@ const CallListFilterSchema = z.object({
   hour: z.number().int().min(0).max(23).optional(),
 }).strict();
 export const CallListQuerySchema = listQuerySchema(['startedAt'], CallListFilterSchema);
-export type CallListFilter = z.infer<typeof CallListFilterSchema>;
 /** No filter: the thresholds at their defaults. */
-export const noCallFilter: CallListFilter = CallListFilterSchema.parse({});
+export const noCallFilter = CallListFilterSchema.parse({});

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { CaseLocationSchema, CaseStatusSchema, ChannelSchema, CitizenSchema, OutcomeSchema } from '../domain/case.ts';
+import {
+  caseIdPattern, CaseLocationSchema, CaseStatusSchema, ChannelSchema, CitizenSchema, NoteCommandSchema, OutcomeSchema,
+  ScheduleCallbackCommandSchema, WithdrawCommandSchema,
+} from '../domain/case.ts';
 import { listQuerySchema } from './list-query.ts';
 
 export const CaseEventSchema = z.object({
@@ -70,7 +73,12 @@ export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
   createdTo: z.iso.datetime({ offset: true }).optional(),
   q: z.string().max(200).optional(),
 }).strict());
-export type CaseListFilter = NonNullable<z.infer<typeof CaseListQuerySchema>['filter']>;
+
+export const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
+// The staff commands' bodies are domain shapes; named here for the OpenAPI document.
+z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
+z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });
+z.globalRegistry.add(ScheduleCallbackCommandSchema, { id: 'ScheduleCallbackCommand' });
 
 export type Case = z.infer<typeof CaseSchema>;
 export type Task = z.infer<typeof TaskSchema>;

@@ -39,5 +39,6 @@ export const CitizenLookupSchema = z.object({
 });
 z.globalRegistry.add(ContactSchema, { id: 'Contact' });
 z.globalRegistry.add(CitizenLookupSchema, { id: 'CitizenLookup' });
+export type CitizenLookupQuery = z.infer<typeof CitizenLookupQuerySchema>;
 export type Contact = z.infer<typeof ContactSchema>;
 export type CitizenLookup = z.infer<typeof CitizenLookupSchema>;

@@ -21,4 +21,3 @@ export const SurveyAnswerListQuerySchema = listQuerySchema(['answeredAt'], z.obj
   answeredFrom: z.iso.datetime({ offset: true }).optional(),
   answeredTo: z.iso.datetime({ offset: true }).optional(),
 }).strict());
-export type SurveyAnswerFilter = NonNullable<z.infer<typeof SurveyAnswerListQuerySchema>['filter']>;

@@ -19,8 +19,10 @@ export const TaskListQuerySchema = listQuerySchema(['dueAt'], z.object({
   /** Tasks whose breach was escalated to the supervisors. */
   escalated: z.boolean().optional(),
 }).strict());
-export type TaskListFilter = Omit<NonNullable<z.infer<typeof TaskListQuerySchema>['filter']>, 'mine'>;
+export type TaskListQuery = z.infer<typeof TaskListQuerySchema>;
 
+/** Claim and release take no parameters: the actor is the caller. */
+export const NoTaskCommandSchema = z.object({}).strict().default({});
 export const CompleteTaskSchema = z.object({
   /** What the citizen is told. */
   answer: z.string().trim().min(1).max(5000),

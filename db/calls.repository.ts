@@ -1,8 +1,8 @@
-import type { CallEvent } from '../domain/call-events.ts';
+import type { CallEvent, EndCause } from '../domain/call-events.ts';
 import type { Updateable } from 'kysely';
-import type { CallListFilter } from '../contracts/calls.ts';
+import type { CountedCallKpi } from '../domain/kpi/definitions.ts';
 import type { Page } from '../domain/page.ts';
-import { countedBy, countedCalls, localPart } from './call-kpi.repository.ts';
+import { type CallThresholds, countedBy, countedCalls, localPart } from './call-kpi.repository.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { CallsTable, Executor } from './database.ts';
 
@@ -59,7 +59,23 @@ function scopedCalls(db: Executor, scope: Scope, withUnknownLines: boolean) {
   ]));
 }
 
-export async function listCalls(db: Executor, scope: Scope, withUnknownLines: boolean, f: CallListFilter, sort: 'ASC' | 'DESC', page: Page) {
+/** What a list of calls can be narrowed by (the API's list filter is one); the thresholds are those of `kpi`. */
+export interface CallListFilter extends CallThresholds {
+  direction?: 'inbound' | 'outbound';
+  state?: string;
+  endCause?: EndCause;
+  /** The citizen's number, as caller (inbound) or called (outbound). */
+  number?: string;
+  municipalityId?: string;
+  queue?: string;
+  from?: string;
+  to?: string;
+  kpi?: CountedCallKpi;
+  weekday?: number;
+  hour?: number;
+}
+
+export async function listCallRows(db: Executor, scope: Scope, withUnknownLines: boolean, f: CallListFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = scopedCalls(db, scope, withUnknownLines);
   if (f.direction) q = q.where('direction', '=', f.direction);
   if (f.state) q = q.where('state', '=', f.state as CallsTable['state']);
@@ -80,7 +96,7 @@ export async function listCalls(db: Executor, scope: Scope, withUnknownLines: bo
   return { rows, total: Number(n) };
 }
 
-export async function findCall(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
+export async function findCallRow(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
   const call = await scopedCalls(db, scope, withUnknownLines).select(callColumns).where('id', '=', id).executeTakeFirst();
   if (!call) return undefined;
   const events = await db.selectFrom('call_events').select(['seq', 'type', 'at', 'data']).where('call_id', '=', id).orderBy('seq').execute();
@@ -93,6 +109,21 @@ export function callsOfNumbers(db: Executor, scope: Scope, numbers: string[]) {
     .where((eb) => eb.or([eb('caller', 'in', inList(numbers)), eb('called', 'in', inList(numbers))]))
     .orderBy('started_at', 'desc').limit(500).execute();
 }
+export type CallRow = Awaited<ReturnType<typeof callsOfNumbers>>[number];
+
+/** A contact as stored, for a guard deciding whether an event still applies (undefined: no such contact yet). */
+export async function storedCall(db: Executor, callId: string) {
+  const row = await db.selectFrom('calls')
+    .select(['state', 'direction', 'caller', 'called', 'municipality_id', 'last_seq', 'started_at']).where('id', '=', callId).executeTakeFirst();
+  return row && { ...row, lastSeq: row.last_seq, startedAt: row.started_at };
+}
+export type StoredCall = NonNullable<Awaited<ReturnType<typeof storedCall>>>;
+
+/** A call as the ingestion reads it: its parties, the IVR choice and the operator who answered. */
+export function callToIngest(db: Executor, callId: string) {
+  return db.selectFrom('calls').select(['id', 'direction', 'caller', 'called', 'ivr_choice', 'agent']).where('id', '=', callId).executeTakeFirst();
+}
+export type CallToIngest = NonNullable<Awaited<ReturnType<typeof callToIngest>>>;
 
 /**
  * Notes that the ingestion acted on the call's events up to this one — only right after the
@@ -108,4 +139,9 @@ export async function eventsNotIngested(db: Executor, limit: number): Promise<Ca
     .select('call_events.data').whereRef('call_events.seq', '>', 'calls.ingested_seq')
     .orderBy('call_events.at').orderBy('call_events.call_id').orderBy('call_events.seq').limit(limit).execute();
   return rows.map((r) => r.data as unknown as CallEvent);
+}
+
+/** A call on one municipality's line, as a webhook's later event finds it. */
+export function findLineCall(db: Executor, callId: string, municipalityId: string) {
+  return db.selectFrom('calls').select(['state', 'started_at']).where('id', '=', callId).where('municipality_id', '=', municipalityId).executeTakeFirst();
 }

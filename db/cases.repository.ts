@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Case, CaseDetail, CaseListFilter, caseSortFields } from '../contracts/cases.ts';
+import type { CaseStatus, Channel } from '../domain/case.ts';
 import type { Page } from '../domain/page.ts';
 import type { Database } from './database.ts';
 
@@ -7,9 +7,28 @@ type Executor = Kysely<Database> | Transaction<Database>;
 /** The municipalities whose cases a caller may see: every query of cases is bounded by one. */
 export type Scope = readonly string[];
 
+/** What a list of cases can be narrowed by (the API's list filter is one). */
+export interface CaseListFilter {
+  id?: string | string[];
+  status?: CaseStatus;
+  municipalityId?: string;
+  serviceCode?: string;
+  definitionVersion?: number;
+  channel?: Channel;
+  stage?: string;
+  officeId?: string;
+  slaState?: 'on-track' | 'warning' | 'breached';
+  /** Phone number, fiscal code or e-mail of the citizen. */
+  citizen?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  q?: string;
+}
+
 const sortColumns = {
   createdAt: 'cases.created_at', updatedAt: 'cases.updated_at', status: 'cases.status', id: 'cases.id',
-} as const satisfies Record<(typeof caseSortFields)[number], string>;
+} as const;
+export type CaseSort = readonly [keyof typeof sortColumns, 'ASC' | 'DESC'];
 
 function baseQuery(db: Executor) {
   return db.selectFrom('cases')
@@ -73,35 +92,11 @@ const caseColumns = [
   'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
 ] as const;
 
-type CaseSelection = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
 const selectCases = (db: Executor, scope: Scope, f: CaseListFilter) => filtered(db, scope, f).select(caseColumns);
+/** A case with its municipality's and service's names. */
+export type CaseRow = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
 
-function rowToCase(r: CaseSelection): Case {
-  return {
-    id: r.id,
-    municipalityId: r.municipality_id,
-    municipalityName: r.municipality_name,
-    serviceCode: r.service_code,
-    serviceName: r.service_name,
-    channel: r.channel,
-    status: r.status,
-    stage: r.stage,
-    outcome: r.outcome,
-    subject: r.subject,
-    description: r.description,
-    citizen: r.citizen,
-    details: r.details,
-    location: r.location,
-    definitionVersion: r.definition_version,
-    officeId: r.office_id,
-    solicitations: r.solicitations,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-    resolvedAt: r.resolved_at?.toISOString() ?? null,
-  };
-}
-
-export async function listCases(db: Executor, scope: Scope, filter: CaseListFilter, sort: [keyof typeof sortColumns, 'ASC' | 'DESC'], page: Page) {
+export async function listCaseRows(db: Executor, scope: Scope, filter: CaseListFilter, sort: CaseSort, page: Page): Promise<{ rows: CaseRow[]; total: number }> {
   const [rows, count] = await Promise.all([
     selectCases(db, scope, filter)
       .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
@@ -110,38 +105,50 @@ export async function listCases(db: Executor, scope: Scope, filter: CaseListFilt
       .execute(),
     filtered(db, scope, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map(rowToCase), total: count.n };
+  return { rows, total: count.n };
 }
 
-export async function findCase(db: Executor, id: string, scope: Scope): Promise<Case | undefined> {
-  const row = await selectCases(db, scope, { id }).executeTakeFirst();
-  return row && rowToCase(row);
+export function findCaseRow(db: Executor, id: string, scope: Scope): Promise<CaseRow | undefined> {
+  return selectCases(db, scope, { id }).executeTakeFirst();
 }
 
 /** The cases of one citizen (newest first, at most `limit`), found by a normalised contact. */
-export async function findCitizenCases(db: Executor, scope: Scope, key: CitizenKey, value: string, limit: number): Promise<Case[]> {
-  const rows = await selectCases(db, scope, {}).where(citizenKeys[key], '=', value)
+export function findCitizenCaseRows(db: Executor, scope: Scope, key: CitizenKey, value: string, limit: number): Promise<CaseRow[]> {
+  return selectCases(db, scope, {}).where(citizenKeys[key], '=', value)
     .orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(limit).execute();
-  return rows.map(rowToCase);
 }
 
-export async function findCaseDetail(db: Executor, id: string, scope: Scope): Promise<CaseDetail | undefined> {
-  const found = await findCase(db, id, scope);
-  if (!found) return undefined;
-  const events = await db.selectFrom('case_events')
+/** A case's timeline, in order. */
+export function caseEventRows(db: Executor, caseId: string) {
+  return db.selectFrom('case_events')
     .select(['seq', 'type', 'at', 'stage', 'actor', 'data', 'definition_version'])
-    .where('case_id', '=', id).orderBy('seq').execute();
-  const tasks = await db.selectFrom('tasks').innerJoin('offices', 'offices.id', 'tasks.office_id')
+    .where('case_id', '=', caseId).orderBy('seq').execute();
+}
+
+/** A case's office tasks, oldest first, with their office's name. */
+export function caseTaskRows(db: Executor, caseId: string) {
+  return db.selectFrom('tasks').innerJoin('offices', 'offices.id', 'tasks.office_id')
     .select(['tasks.id', 'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at',
       'tasks.due_at', 'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since'])
-    .where('tasks.case_id', '=', id).orderBy('tasks.created_at').execute();
-  return {
-    ...found,
-    events: events.map(({ definition_version, ...e }) => ({ ...e, at: e.at.toISOString(), definitionVersion: definition_version })),
-    tasks: tasks.map((t) => ({
-      id: t.id, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
-      warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
-      waitingSince: t.waiting_since?.toISOString() ?? null,
-    })),
-  };
+    .where('tasks.case_id', '=', caseId).orderBy('tasks.created_at').execute();
+}
+export type CaseTaskRow = Awaited<ReturnType<typeof caseTaskRows>>[number];
+
+/** The next number of the case sequence (its id is formatted from it and the year). */
+export async function nextCaseNumber(db: Executor): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db);
+  return rows[0]!.n;
+}
+
+/**
+ * The caller's open case on a municipality, found by phone number in any of its forms; a case
+ * the call is already attached to comes first, else the newest.
+ */
+export async function openCaseOfCaller(db: Executor, municipalityId: string, phones: string[], callId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('cases').select('id')
+    .where('municipality_id', '=', municipalityId).where('status', '=', 'open')
+    .where(sql<string>`citizen->>'phone'`, 'in', phones)
+    .orderBy(sql`id in (select case_id from case_events where type = 'call.attached' and data->>'callId' = ${callId})`, 'desc')
+    .orderBy('created_at', 'desc').executeTakeFirst();
+  return row?.id;
 }

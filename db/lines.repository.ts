@@ -1,11 +1,8 @@
 import { sql } from 'kysely';
-import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
-import { type Line, phoneVariants } from '../domain/line.ts';
+import { CalendarSchema } from '../domain/calendar.ts';
+import { type Line, type LineRecord, phoneVariants } from '../domain/line.ts';
 import { tokenHash } from './credentials.repository.ts';
 import type { Executor } from './database.ts';
-
-/** A line with its business calendar, as the telephony side uses it. */
-export interface LineRecord extends Line { calendar: Calendar }
 
 const lineQuery = (db: Executor) => db.selectFrom('lines').innerJoin('calendars', 'calendars.id', 'lines.calendar_id')
   .select(['lines.id', 'lines.municipality_id', 'lines.calendar_id', 'lines.numbers', 'lines.config', 'calendars.spec']);

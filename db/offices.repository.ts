@@ -36,3 +36,8 @@ export function findOfficeWithCalendar(db: Executor, id: string) {
     .select(['offices.id', 'offices.name', 'offices.email', 'calendars.spec'])
     .where('offices.id', '=', id).executeTakeFirst();
 }
+
+/** The office one of these numbers (a number in its forms) belongs to, in any municipality: the target of a call's transfer. */
+export async function officeIdByPhone(db: Executor, phones: string[]): Promise<string | undefined> {
+  return (await db.selectFrom('offices').select('id').where('phone', 'in', phones).executeTakeFirst())?.id;
+}

@@ -35,6 +35,11 @@ export function findUserIdByEmail(db: Executor, email: string) {
   return db.selectFrom('staff_users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
 }
 
+/** A staff member's role and office by id, disabled or not (the opener of a case a call they answered started). */
+export function findStaffRole(db: Executor, id: string) {
+  return db.selectFrom('staff_users').select(['id', 'role', 'office_id']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function displayNameOf(db: Executor, id: string): Promise<string> {
   return (await db.selectFrom('staff_users').select('display_name').where('id', '=', id).executeTakeFirstOrThrow()).display_name;
 }

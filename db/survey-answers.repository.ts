@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Page } from '../domain/page.ts';
-import type { SurveyAnswerFilter, SurveyAnswerRecord } from '../contracts/survey-answers.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { Executor } from './database.ts';
 
+/** What the list of answers can be narrowed by (the API's list filter is one). */
+export interface SurveyAnswerFilter { municipalityId?: string; serviceCode?: string; answeredFrom?: string; answeredTo?: string }
+
 /** The satisfaction survey's answers are the case events the workflow (workflows/case.ts) records as `survey.answered`. */
-export async function listSurveyAnswers(db: Executor, scope: Scope, f: SurveyAnswerFilter, sort: 'ASC' | 'DESC', page: Page) {
+export async function listSurveyAnswerRows(db: Executor, scope: Scope, f: SurveyAnswerFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = db.selectFrom('case_events as e').innerJoin('cases', 'cases.id', 'e.case_id')
     .where('e.type', '=', 'survey.answered').where('cases.municipality_id', 'in', inList(scope));
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
@@ -17,9 +19,5 @@ export async function listSurveyAnswers(db: Executor, scope: Scope, f: SurveyAns
       .orderBy('e.at', sort === 'ASC' ? 'asc' : 'desc').orderBy('e.case_id').offset(page.offset).limit(page.limit).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  const answers: SurveyAnswerRecord[] = rows.map((r) => ({
-    id: `${r.case_id}:${r.seq}`, caseId: r.case_id, municipalityId: r.municipality_id, serviceCode: r.service_code, outcome: r.outcome,
-    answeredAt: r.at.toISOString(), answers: (r.data.answers ?? {}) as SurveyAnswerRecord['answers'],
-  }));
-  return { rows: answers, total: count.n };
+  return { rows, total: count.n };
 }

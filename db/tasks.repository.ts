@@ -1,15 +1,24 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.ts';
 import type { Page } from '../domain/page.ts';
-import type { TaskListFilter, TaskListItem } from '../contracts/tasks.ts';
-import type { Scope } from './cases.repository.ts';
+import { inList, type Scope } from './cases.repository.ts';
+
+/** What a queue can be narrowed by. */
+export interface TaskListFilter {
+  officeId?: string;
+  municipalityId?: string;
+  status?: 'open' | 'claimed' | 'done';
+  slaState?: 'on-track' | 'warning' | 'breached';
+  escalated?: boolean;
+  assignee?: string;
+}
 
 function scoped(db: Db, scope: Scope) {
   return db.selectFrom('tasks')
     .innerJoin('cases', 'cases.id', 'tasks.case_id')
     .innerJoin('offices', 'offices.id', 'tasks.office_id')
     .innerJoin('services', (j) => j.onRef('services.municipality_id', '=', 'cases.municipality_id').onRef('services.code', '=', 'cases.service_code'))
-    .where('cases.municipality_id', 'in', scope.length ? scope : ['']);
+    .where('cases.municipality_id', 'in', inList(scope));
 }
 
 export async function findTask(db: Db, id: string, scope: Scope) {
@@ -17,7 +26,7 @@ export async function findTask(db: Db, id: string, scope: Scope) {
 }
 
 /** A queue: open and claimed tasks first by their due instant, the most urgent on top. */
-export async function listTasks(db: Db, scope: Scope, f: TaskListFilter & { assignee?: string }, sort: 'ASC' | 'DESC', page: Page) {
+export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = scoped(db, scope);
   q = f.status ? q.where('tasks.status', '=', f.status) : q.where('tasks.status', '<>', 'done');
   if (f.officeId) q = q.where('tasks.office_id', '=', f.officeId);
@@ -33,11 +42,5 @@ export async function listTasks(db: Db, scope: Scope, f: TaskListFilter & { assi
     ]).orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('tasks.id').offset(page.offset).limit(page.limit).execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  const items: TaskListItem[] = rows.map((t) => ({
-    id: t.id, caseId: t.case_id, subject: t.subject, municipalityId: t.municipality_id, serviceCode: t.service_code, serviceName: t.service_name,
-    stage: t.stage, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
-    warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
-    waitingSince: t.waiting_since?.toISOString() ?? null,
-  }));
-  return { rows: items, total: count.n };
+  return { rows, total: count.n };
 }

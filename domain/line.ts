@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Calendar } from './calendar.ts';
 
 /**
  * A municipality's contact-centre line (Milan 020202, Florence 055055): the numbers citizens
@@ -58,6 +59,8 @@ export type LineInput = z.input<typeof LineSchema>;
 export type IvrOption = z.infer<typeof IvrOptionSchema>;
 export type LineConfig = z.infer<typeof LineConfigSchema>;
 export type QueuePriority = 'normal' | 'high';
+/** A line with its business calendar, as the telephony side uses it. */
+export interface LineRecord extends Line { calendar: Calendar }
 
 /**
  * The forms one Italian number takes ("3331234567", "+393331234567", "00393331234567"), so a

@@ -1,14 +1,16 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { sql } from 'kysely';
 import { latestPublished } from '../db/definitions.repository.ts';
-import { type LineRecord, lineByNumber } from '../db/lines.repository.ts';
+import { lineByNumber } from '../db/lines.repository.ts';
+import { type CallToIngest as Call, callToIngest } from '../db/calls.repository.ts';
+import { openCaseOfCaller } from '../db/cases.repository.ts';
+import { officeIdByPhone } from '../db/offices.repository.ts';
+import { findStaffRole } from '../db/staff-users.repository.ts';
 import { type CaseServiceDeps, openCase } from './cases.service.ts';
 import type { CallEvent } from '../domain/call-events.ts';
 import type { CaseIntake } from '../domain/case.ts';
-import { type IvrOption, phoneVariants } from '../domain/line.ts';
+import { type IvrOption, type LineRecord, phoneVariants } from '../domain/line.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { abandonedCallbackWorkflow } from '../workflows/abandoned-callback.ts';
 import { type AbandonedCallbackInput, abandonedCallbackWorkflowId, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
 import { type Actor, type CaseCall, callSignal } from '../workflows/case.definitions.ts';
 
@@ -29,16 +31,8 @@ const callIntakeService = 'general-information';
 export function createIngestion(deps: IngestionDeps) {
   const { db, temporal } = deps;
 
-  const callOf = (callId: string) => db.selectFrom('calls')
-    .select(['id', 'direction', 'caller', 'called', 'ivr_choice', 'agent']).where('id', '=', callId).executeTakeFirst();
-  type Call = NonNullable<Awaited<ReturnType<typeof callOf>>>;
-
   /** The caller's open case on the line's municipality, the one this call is already on first. */
-  const openCaseOf = async (call: Call, line: LineRecord) => (await db.selectFrom('cases').select('id')
-    .where('municipality_id', '=', line.municipalityId).where('status', '=', 'open')
-    .where(sql<string>`citizen->>'phone'`, 'in', phoneVariants(call.caller))
-    .orderBy(sql`id in (select case_id from case_events where type = 'call.attached' and data->>'callId' = ${call.id})`, 'desc')
-    .orderBy('created_at', 'desc').executeTakeFirst())?.id;
+  const openCaseOf = (call: Call, line: LineRecord) => openCaseOfCaller(db, line.municipalityId, phoneVariants(call.caller), call.id);
 
   /** The IVR's service when a case can be opened on it from a call alone; else the general one, with the topic. */
   const intakeOf = async (call: Call, line: LineRecord, option: IvrOption | undefined): Promise<CaseIntake> => {
@@ -56,7 +50,7 @@ export function createIngestion(deps: IngestionDeps) {
 
   /** The staff user an agent name is, as the case's opener; null for an extension we do not know. */
   const actorOf = async (agent: string | null): Promise<Actor | null> => {
-    const user = agent ? await db.selectFrom('staff_users').select(['id', 'role', 'office_id']).where('id', '=', agent).executeTakeFirst() : undefined;
+    const user = agent ? await findStaffRole(db, agent) : undefined;
     return user ? { id: user.id, role: user.role, officeId: user.office_id } : null;
   };
 
@@ -76,7 +70,7 @@ export function createIngestion(deps: IngestionDeps) {
       lineId: line.id, phone: call.caller, abandonedCallId: call.id, calendar: line.calendar, policy: line.config.callback,
       telephonyTaskQueue: deps.telephonyTaskQueue,
     };
-    await temporal.workflow.start<typeof abandonedCallbackWorkflow>(abandonedCallbackWorkflowType, {
+    await temporal.workflow.start(abandonedCallbackWorkflowType, {
       workflowId: abandonedCallbackWorkflowId(line.id, call.caller, at), taskQueue: deps.taskQueue, args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
     }).catch((err: unknown) => {
@@ -87,7 +81,7 @@ export function createIngestion(deps: IngestionDeps) {
 
   return async function ingest(e: CallEvent): Promise<void> {
     if (e.type !== 'connected' && e.type !== 'abandoned' && e.type !== 'transferred') return;
-    const call = await callOf(e.callId);
+    const call = await callToIngest(db, e.callId);
     // Our own callbacks are outbound: an answered one opens nothing.
     if (!call || call.direction !== 'inbound') return;
     const line = await lineByNumber(db, call.called);
@@ -103,7 +97,7 @@ export function createIngestion(deps: IngestionDeps) {
     const base = { callId: call.id, lineId: line.id, caller: call.caller, topic: option?.topic ?? null };
     if (e.type === 'connected') return signal(caseId, { kind: 'attached', ...base, agent: e.agent });
     const officeId = option && 'transferTo' in option && option.transferTo === e.target ? option.officeId
-      : (await db.selectFrom('offices').select('id').where('phone', 'in', phoneVariants(e.target)).executeTakeFirst())?.id ?? null;
+      : await officeIdByPhone(db, phoneVariants(e.target)) ?? null;
     deps.log.info({ caseId, callId: call.id, target: e.target, officeId }, 'call transferred to an office');
     return signal(caseId, { kind: 'transferred', ...base, target: e.target, officeId });
   };

@@ -1,11 +1,7 @@
-import { eventsNotIngested, markIngested, recordCallEvent } from '../db/calls.repository.ts';
+import { eventsNotIngested, markIngested, recordCallEvent, type StoredCall, storedCall } from '../db/calls.repository.ts';
 import { type CallEvent, type CallEventInput, CallEventSchema } from '../domain/call-events.ts';
-import type { CallsTable } from '../db/database.ts';
 import type { Db } from '../db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
-
-/** A contact as stored, for a guard deciding whether an event still applies (undefined: no such contact yet). */
-export type StoredCall = Pick<CallsTable, 'state' | 'direction' | 'caller' | 'called' | 'municipality_id'> & { lastSeq: number; startedAt: Date };
 
 /**
  * Numbers an adapter's call events per call and stores them in order. Recording never blocks or
@@ -44,7 +40,7 @@ export class CallEventRecorder {
     this.calls.set(input.callId, call);
     const stored = call.chain.then(async () => {
       if (call.seq === null || applies) {
-        const row = await this.stored(input.callId);
+        const row = await storedCall(this.db, input.callId);
         if (applies && !applies(row)) return null;
         call.seq = Math.max(call.seq ?? 0, row?.lastSeq ?? 0);
       }
@@ -93,11 +89,5 @@ export class CallEventRecorder {
       this.log.error({ err, event }, 'call event not ingested (retried by the next catch-up)');
       return false;
     }
-  }
-
-  private async stored(callId: string): Promise<StoredCall | undefined> {
-    const row = await this.db.selectFrom('calls')
-      .select(['state', 'direction', 'caller', 'called', 'municipality_id', 'last_seq', 'started_at']).where('id', '=', callId).executeTakeFirst();
-    return row && { ...row, lastSeq: row.last_seq, startedAt: row.started_at };
   }
 }

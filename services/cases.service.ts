@@ -2,22 +2,20 @@ import {
   type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { sql } from 'kysely';
-import { type CaseIntake, formatCaseId, type ResolveCommand, type TransferCommand } from '../domain/case.ts';
+import { type CaseIntake, formatCaseId } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
-import type { caseWorkflow } from '../workflows/case.ts';
-import {
-  type Actor, addNoteUpdate, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, scheduleCallbackUpdate,
-  transferUpdate, withdrawUpdate,
-} from '../workflows/case.definitions.ts';
+import { type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate } from '../workflows/case.definitions.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
-import { findCase, type Scope } from '../db/cases.repository.ts';
+import {
+  type CaseListFilter, type CaseRow, type CaseSort, type CaseTaskRow, caseEventRows, caseTaskRows, findCaseRow, listCaseRows, nextCaseNumber, type Scope,
+} from '../db/cases.repository.ts';
+import type { Page } from '../domain/page.ts';
 import { findTask } from '../db/tasks.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from './errors.ts';
 import { claimIdempotencyKey } from './idempotency.ts';
-import type { Case } from '../contracts/cases.ts';
+import type { Case, CaseDetail, Task } from '../contracts/cases.ts';
 
 export interface CaseServiceDeps {
   db: Db;
@@ -28,6 +26,64 @@ export interface CaseServiceDeps {
 }
 
 const intakeScope = 'cases.create';
+
+export function rowToCase(r: CaseRow): Case {
+  return {
+    id: r.id,
+    municipalityId: r.municipality_id,
+    municipalityName: r.municipality_name,
+    serviceCode: r.service_code,
+    serviceName: r.service_name,
+    channel: r.channel,
+    status: r.status,
+    stage: r.stage,
+    outcome: r.outcome,
+    subject: r.subject,
+    description: r.description,
+    citizen: r.citizen,
+    details: r.details,
+    location: r.location,
+    definitionVersion: r.definition_version,
+    officeId: r.office_id,
+    solicitations: r.solicitations,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  };
+}
+
+/** A task as the API shows it (on its case, and as a queue's item). */
+export function rowToTask(t: CaseTaskRow): Task {
+  return {
+    id: t.id, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
+    warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
+    waitingSince: t.waiting_since?.toISOString() ?? null,
+  };
+}
+
+const findCase = async (db: Db, id: string, scope: Scope) => {
+  const row = await findCaseRow(db, id, scope);
+  return row && rowToCase(row);
+};
+
+/** One page of the cases the caller's municipalities hold. */
+export async function listCases(db: Db, scope: Scope, filter: CaseListFilter, sort: CaseSort, page: Page): Promise<{ rows: Case[]; total: number }> {
+  const { rows, total } = await listCaseRows(db, scope, filter, sort, page);
+  return { rows: rows.map(rowToCase), total };
+}
+
+/** A case with its timeline and its office tasks. */
+export async function caseDetail(db: Db, id: string, scope: Scope): Promise<CaseDetail> {
+  const found = await findCase(db, id, scope);
+  if (!found) throw notFound(`case ${id}`);
+  const events = await caseEventRows(db, id);
+  const tasks = await caseTaskRows(db, id);
+  return {
+    ...found,
+    events: events.map(({ definition_version, ...e }) => ({ ...e, at: e.at.toISOString(), definitionVersion: definition_version })),
+    tasks: tasks.map(rowToTask),
+  };
+}
 
 /** The definition the new case will run on, once the intake is known to fit it. */
 async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowInput['definition']> {
@@ -62,8 +118,7 @@ async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Pro
 
 /** The case id for this request: new, or the one an earlier request with the same key received. */
 async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string | undefined): Promise<string> {
-  const { n } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db).then((r) => r.rows[0]!);
-  const id = formatCaseId(new Date().getUTCFullYear(), n);
+  const id = formatCaseId(new Date().getUTCFullYear(), await nextCaseNumber(db));
   return idempotencyKey ? claimIdempotencyKey(db, intakeScope, idempotencyKey, intake, id) : id;
 }
 
@@ -84,7 +139,7 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
   const input: CaseWorkflowInput = { caseId, intake, definition, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
   try {
     await withDeadline(deps, () => deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
+      startWorkflowOperation: new WithStartWorkflowOperation(caseWorkflowType, {
         workflowId: caseId,
         taskQueue: deps.taskQueue,
         args: [input],

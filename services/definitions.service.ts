@@ -5,7 +5,7 @@ import { definitionIssues, type ServiceDefinition, ServiceDefinitionSchema } fro
 import type { Db } from '../db/connection.ts';
 import { type Principal, serves } from '../domain/principal.ts';
 import { appendAudit } from '../db/audit.repository.ts';
-import { listCases } from '../db/cases.repository.ts';
+import { listCases } from './cases.service.ts';
 import type { Database } from '../db/database.ts';
 import {
   caseCountsByStatus, type DefinitionVersion, findDefinition, insertDraft, listDefinitions, lockDefinitions, municipalitiesOffering,

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/connection.ts';
 import type { Database } from '../db/database.ts';
-import { z } from 'zod';
+import { findIdempotencyKey, insertIdempotencyKey } from '../db/idempotency.repository.ts';
 import { ApiError } from './errors.ts';
 
-/** The header every creating POST accepts. */
-export const IdempotencyHeadersSchema = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+// The header's schema is a contract; still exported here for the routes that import it from this module.
+export { IdempotencyHeadersSchema } from '../contracts/headers.ts';
 
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
@@ -16,11 +16,8 @@ const reused = () => new ApiError('conflict', 'this Idempotency-Key was already 
 /** Claims `key` for this body; `fresh` when this request claimed it, not an earlier one. */
 async function claim(db: Db | Transaction<Database>, scope: string, key: string, body: unknown, newId: string) {
   const hash = requestHash(body);
-  const inserted = await db.insertInto('idempotency_keys').values({ scope, key, request_hash: hash, resource_id: newId })
-    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).executeTakeFirst();
-  if (inserted.numInsertedOrUpdatedRows === 1n) return { resourceId: newId, fresh: true };
-  const stored = await db.selectFrom('idempotency_keys').select(['request_hash', 'resource_id'])
-    .where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  if (await insertIdempotencyKey(db, scope, key, hash, newId)) return { resourceId: newId, fresh: true };
+  const stored = await findIdempotencyKey(db, scope, key);
   if (stored.request_hash !== hash) throw reused();
   return { resourceId: stored.resource_id, fresh: false };
 }

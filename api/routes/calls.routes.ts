@@ -3,11 +3,10 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { findCall, listCalls } from '../../db/calls.repository.ts';
 import { problems } from '../problems.ts';
-import { notFound } from '../../services/errors.ts';
-import { CallDetailSchema, CallListQuerySchema, CallSchema, noCallFilter } from '../../contracts/calls.ts';
+import { CallDetailSchema, CallListQuerySchema, CallParams, CallSchema } from '../../contracts/calls.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { callDetail, listCalls } from '../../services/calls.service.ts';
 
 // Read only: calls are recorded by the telephony adapters, never edited.
 export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -18,9 +17,8 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
       querystring: CallListQuerySchema, response: { 200: z.array(CallSchema), ...problems(400) },
     },
   }, async (req, reply) => {
-    const p = principalOf(req);
     const page = pageOf(req.query.range);
-    const { rows, total } = await listCalls(db, p.municipalities, p.role === 'admin', req.query.filter ?? noCallFilter, req.query.sort?.[1] ?? 'DESC', page);
+    const { rows, total } = await listCalls(db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'DESC', page);
     return reply.header('content-range', contentRange('calls', page, rows.length, total)).send(rows);
   });
 
@@ -28,12 +26,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     config: { access: can.readCases },
     schema: {
       operationId: 'getCall', tags: ['calls'], summary: 'A call with every event the adapter recorded',
-      params: z.object({ id: z.string().min(1).max(256) }), response: { 200: CallDetailSchema, ...problems(404) },
+      params: CallParams, response: { 200: CallDetailSchema, ...problems(404) },
     },
-  }, async (req) => {
-    const p = principalOf(req);
-    const found = await findCall(db, req.params.id, p.municipalities, p.role === 'admin');
-    if (!found) throw notFound(`call ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => callDetail(db, principalOf(req), req.params.id));
 };

@@ -2,27 +2,20 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  CaseIntakeSchema, caseIdPattern, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
+  CaseIntakeSchema, CitizenInformationSchema, ComplaintSchema, NoteCommandSchema, ResolveCommandSchema,
   ScheduleCallbackCommandSchema, SolicitationSchema, SurveyAnswerSchema, TransferCommandSchema, WithdrawCommandSchema,
 } from '../../domain/case.ts';
 import { type Access, can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
-import { findCaseDetail, listCases } from '../../db/cases.repository.ts';
 import { problems, workflowProblems } from '../problems.ts';
-import { notFound } from '../../services/errors.ts';
-import { CaseDetailSchema, CaseListQuerySchema, CaseSchema } from '../../contracts/cases.ts';
+import { CaseDetailSchema, CaseListQuerySchema, CaseParams, CaseSchema } from '../../contracts/cases.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
-import { caseAction, type CaseServiceDeps, openCase, signalCase } from '../../services/cases.service.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
+import { caseAction, caseDetail, type CaseServiceDeps, listCases, openCase, signalCase } from '../../services/cases.service.ts';
 import {
   type Actor, addNoteUpdate, type CaseSnapshot, citizenInformationSignal, complainSignal, resolveUpdate, scheduleCallbackUpdate,
   solicitSignal, surveyAnswerSignal, transferUpdate, withdrawUpdate,
 } from '../../workflows/case.definitions.ts';
-
-const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
-z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
-z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });
-z.globalRegistry.add(ScheduleCallbackCommandSchema, { id: 'ScheduleCallbackCommand' });
 
 export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
   app.post('/cases', {
@@ -57,11 +50,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
       operationId: 'getCase', tags: ['cases'], summary: 'A case with its events',
       params: CaseParams, response: { 200: CaseDetailSchema, ...problems(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const found = await findCaseDetail(deps.db, req.params.id, principalOf(req).municipalities);
-    if (!found) throw notFound(`case ${req.params.id}`);
-    return found;
-  });
+  }, async (req) => caseDetail(deps.db, req.params.id, principalOf(req).municipalities));
 
   // Staff actions: workflow updates, answered once the change is recorded (or 409 with the workflow's reason).
   const action = <S extends z.ZodType<object>, A extends Actor | null>(path: string, operationId: string, access: Access, summary: string, body: S,

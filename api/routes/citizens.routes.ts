@@ -2,10 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import type { CitizenKey } from '../../db/cases.repository.ts';
-import { lookUpCitizen } from '../../db/citizens.repository.ts';
 import { problems } from '../problems.ts';
-import { notFound } from '../../services/errors.ts';
+import { lookUpCitizen } from '../../services/citizens.service.ts';
 import { CitizenLookupQuerySchema, CitizenLookupSchema } from '../../contracts/citizens.ts';
 
 export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -17,10 +15,5 @@ export const citizensRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
       querystring: CitizenLookupQuerySchema,
       response: { 200: CitizenLookupSchema, ...problems(400, 401, 403, 404) },
     },
-  }, async (req) => {
-    const [key, value] = Object.entries(req.query).find(([, v]) => v !== undefined) as [CitizenKey, string];
-    const found = await lookUpCitizen(db, principalOf(req).municipalities, key, value);
-    if (!found) throw notFound(`a citizen with this ${key} in your municipalities`);
-    return found;
-  });
+  }, async (req) => lookUpCitizen(db, principalOf(req).municipalities, req.query));
 };

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
-import { listSurveyAnswers } from '../../db/survey-answers.repository.ts';
 import { problems } from '../problems.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../contracts/survey-answers.ts';
+import { listSurveyAnswers } from '../../services/survey-answers.service.ts';
 
 export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/survey-answers', {

@@ -1,5 +1,4 @@
-import type { LineRecord } from '../../db/lines.repository.ts';
-import { type Line, phoneVariants, priorityOf } from '../../domain/line.ts';
+import { type Line, type LineRecord, phoneVariants, priorityOf } from '../../domain/line.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../../platform/logger.ts';

@@ -1,7 +1,7 @@
-import { romeOffsetMinutes } from '../../domain/calendar.ts';
-import type { CaseLocation, CaseStatus, Outcome } from '../../domain/case.ts';
-import { detailsIssues, type IntakeField, type ServiceDefinition } from '../../domain/service-definition.ts';
-import type { RequestRow, ServiceRow } from '../../db/open311.repository.ts';
+import { romeOffsetMinutes } from '../domain/calendar.ts';
+import type { CaseLocation, CaseStatus, Outcome } from '../domain/case.ts';
+import { detailsIssues, type IntakeField, type ServiceDefinition } from '../domain/service-definition.ts';
+import type { RequestRow, ServiceRow } from '../db/open311.repository.ts';
 
 /** How our cases, services and definitions read in GeoReport v2's vocabulary. */
 

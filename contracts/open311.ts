@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { CitizenSchema } from '../domain/case.ts';
+
+/** The parameters of GeoReport v2 (Open311), as its specification names them. */
+
+export const FormatParams = z.object({ format: z.enum(['json', 'xml']) });
+export const ServiceParams = FormatParams.extend({ service_code: z.string().max(60) });
+export const RequestParams = FormatParams.extend({ service_request_id: z.string().max(40) });
+export const JurisdictionQuery = z.object({ jurisdiction_id: z.string().max(60).optional() });
+
+/** `a,b` or a repeated parameter, as a list. */
+const commaList = z.union([z.string(), z.array(z.string())])
+  .transform((v) => [v].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
+export const RequestsQuery = JurisdictionQuery.extend({
+  service_request_id: commaList.pipe(z.array(z.string().max(40)).max(1000)).optional(),
+  service_code: commaList.pipe(z.array(z.string().max(60)).max(100)).optional(),
+  start_date: z.iso.datetime({ offset: true }).optional(),
+  end_date: z.iso.datetime({ offset: true }).optional(),
+  status: commaList.pipe(z.array(z.enum(['open', 'closed']))).optional(),
+});
+export type RequestsQuery = z.infer<typeof RequestsQuery>;
+
+// The other parameters of POST requests, once api_key and jurisdiction_id are settled.
+const phone = z.string().transform((s) => s.replace(/[\s().-]/g, '')).pipe(CitizenSchema.shape.phone.unwrap());
+export const NewRequest = z.object({
+  service_code: z.string({ error: 'service_code was not provided' }).max(60),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  long: z.coerce.number().min(-180).max(180).optional(),
+  address_string: z.string().max(300).optional(),
+  address_id: z.string().max(100).optional(),
+  email: CitizenSchema.shape.email,
+  phone: phone.optional(),
+  first_name: z.string().max(100).optional(),
+  last_name: z.string().max(100).optional(),
+  description: z.string().max(4000).optional(),
+  media_url: z.url().max(2000).optional(),
+});
