@@ -6,7 +6,6 @@ import { findIdempotencyKey, insertIdempotencyKey } from '../db/idempotency.repo
 import { ApiError } from './errors.ts';
 
 // The header's schema is a contract; still exported here for the routes that import it from this module.
-export { IdempotencyHeadersSchema } from '../contracts/headers.ts';
 
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 

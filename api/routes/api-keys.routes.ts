@@ -7,7 +7,7 @@ import { sendCreated } from '../lists.ts';
 import { problems } from '../problems.ts';
 import { ApiKeyParams, ApiKeySchema, CreatedApiKeySchema, NewApiKeySchema } from '../../contracts/administration.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.service.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 
 const tags = ['api keys'];
 

@@ -7,7 +7,7 @@ import { problems } from '../problems.ts';
 import {
   CalendarListQuerySchema, CalendarRecordSchema, CalendarUpdateSchema, IdParams, NewCalendarSchema,
 } from '../../contracts/administration.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { createCalendar, getCalendar, listCalendars, updateCalendar } from '../../services/calendars.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404, 409);

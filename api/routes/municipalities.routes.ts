@@ -7,7 +7,7 @@ import { problems } from '../problems.ts';
 import {
   IdParams, MunicipalityListQuerySchema, MunicipalitySchema, MunicipalityUpdateSchema, NewMunicipalitySchema,
 } from '../../contracts/administration.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { createMunicipality, getMunicipality, listMunicipalities, updateMunicipality } from '../../services/municipalities.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404, 409);

@@ -5,7 +5,7 @@ import { changeOf, principalOf } from '../auth/principal.ts';
 import { sendCreated, sendInMemoryPage } from '../lists.ts';
 import { problems } from '../problems.ts';
 import { IdParams, NewOfficeSchema, OfficeListQuerySchema, OfficeSchema, OfficeUpdateSchema } from '../../contracts/administration.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { createOffice, getOffice, listOffices, updateOffice } from '../../services/offices.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404, 409, 422);

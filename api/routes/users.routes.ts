@@ -8,7 +8,7 @@ import { problems } from '../problems.ts';
 import {
   IdParams, NewStaffUserSchema, PasswordSchema, StaffUserListQuerySchema, StaffUserSchema, StaffUserUpdateSchema,
 } from '../../contracts/administration.ts';
-import { IdempotencyHeadersSchema } from '../../services/idempotency.ts';
+import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { createUser, getUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../../services/staff-users.service.ts';
 
 const writeProblems = problems(400, 401, 403, 404, 409, 422);

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, type ConsolePlatform, logInAs, row, settled, startConsolePlatform, taxRefundsAtTheOffice } from '../helpers/console.ts';
 
