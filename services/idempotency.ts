@@ -5,8 +5,6 @@ import type { Database } from '../db/database.ts';
 import { findIdempotencyKey, insertIdempotencyKey } from '../db/idempotency.repository.ts';
 import { ApiError } from './errors.ts';
 
-// The header's schema is a contract; still exported here for the routes that import it from this module.
-
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 const reused = () => new ApiError('conflict', 'this Idempotency-Key was already used with a different request body',
