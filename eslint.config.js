@@ -5,7 +5,20 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 /** The layers: one folder each. */
-const layerFolders = ['domain', 'platform', 'contracts', 'db', 'services', 'workflows', 'activities', 'api', 'telephony', 'workers', 'catalog', 'migrations'];
+const layerFolders = [
+  'domain',
+  'platform',
+  'contracts',
+  'db',
+  'services',
+  'workflows',
+  'activities',
+  'api',
+  'telephony',
+  'workers',
+  'catalog',
+  'migrations',
+];
 const elements = [
   ...layerFolders.map((type) => ({ type, pattern: type })),
   { type: 'console', pattern: 'admin-ui' },
@@ -31,10 +44,16 @@ const layers = {
   // Determinism: workflow code imports values only from pure modules, and activities or services as types.
   workflows: [to('workflows', 'domain'), typesOnly('activities', 'services')],
   activities: [to('activities', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
-  api: [to('api', 'services', 'contracts', 'domain', 'platform'), workflowContracts,
-    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } }],
-  telephony: [to('telephony', 'services', 'contracts', 'domain', 'platform'), workflowContracts,
-    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } }],
+  api: [
+    to('api', 'services', 'contracts', 'domain', 'platform'),
+    workflowContracts,
+    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } },
+  ],
+  telephony: [
+    to('telephony', 'services', 'contracts', 'domain', 'platform'),
+    workflowContracts,
+    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } },
+  ],
   workers: [to('workers', 'api', 'activities', 'telephony', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
   catalog: [to('catalog', 'domain', 'contracts')],
   migrations: [to('migrations')],
@@ -43,7 +62,24 @@ const layers = {
 };
 const policies = Object.entries(layers).map(([from, allow]) => ({ from: { element: { type: from } }, allow }));
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'dgram', 'stream', 'url', 'util', 'worker_threads', 'process'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'dgram',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'process',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.data/', '.tools/', '.reports/', 'admin-ui/dist/', 'test-artifacts/', 'test/fixtures/'] },
@@ -70,12 +106,18 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'workflow code runs in a deterministic sandbox: no Node built-ins' },
-          { group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker'], message: 'workflow code may use @temporalio/workflow and @temporalio/common only' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'workflow code runs in a deterministic sandbox: no Node built-ins' },
+            {
+              group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
+              message: 'workflow code may use @temporalio/workflow and @temporalio/common only',
+            },
+          ],
+        },
+      ],
     },
   },
   // Configuration files at the root belong to no layer.

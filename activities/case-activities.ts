@@ -33,7 +33,12 @@ export interface RecordCaseEvent {
   solicitations?: number;
 }
 
-export interface OfficeContext { id: string; name: string; email: string | null; calendar: Calendar }
+export interface OfficeContext {
+  id: string;
+  name: string;
+  email: string | null;
+  calendar: Calendar;
+}
 
 export function createCaseActivities({ db }: { db: Db }) {
   return {
@@ -44,18 +49,38 @@ export function createCaseActivities({ db }: { db: Db }) {
     async recordCaseEvent(e: RecordCaseEvent): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const { status, stage, outcome } = e;
-        if (e.intake) await insertCase(trx, { id: e.caseId, intake: e.intake, definitionVersion: e.definitionVersion, status, stage, outcome, at: e.at });
+        if (e.intake)
+          await insertCase(trx, {
+            id: e.caseId,
+            intake: e.intake,
+            definitionVersion: e.definitionVersion,
+            status,
+            stage,
+            outcome,
+            at: e.at,
+          });
         const { caseId, seq, type, at, actor, data, definitionVersion } = e;
         if (await appendCaseEvent(trx, { caseId, seq, type, at, stage, actor, data, definitionVersion })) {
           await appendAudit(trx, {
-            actor: e.actor ?? 'system', role: e.actorRole ?? null, municipalityId: e.municipalityId ?? await municipalityOfCase(trx, caseId),
-            action: e.type, targetType: 'case', targetId: caseId, requestId: e.requestId ?? null, at: new Date(e.at),
+            actor: e.actor ?? 'system',
+            role: e.actorRole ?? null,
+            municipalityId: e.municipalityId ?? (await municipalityOfCase(trx, caseId)),
+            action: e.type,
+            targetType: 'case',
+            targetId: caseId,
+            requestId: e.requestId ?? null,
+            at: new Date(e.at),
             after: { seq, data, status, stage, outcome, task: e.task ?? null },
           });
         }
         await advanceCase(trx, caseId, seq, {
-          status, stage, outcome, at, resolvedAt: status === 'resolved' && type === 'case.resolved' ? at : undefined,
-          officeId: e.officeId, solicitations: e.solicitations,
+          status,
+          stage,
+          outcome,
+          at,
+          resolvedAt: status === 'resolved' && type === 'case.resolved' ? at : undefined,
+          officeId: e.officeId,
+          solicitations: e.solicitations,
         });
         if (e.task) await saveTask(trx, caseId, seq, at, e.task);
       });
@@ -67,14 +92,20 @@ export function createCaseActivities({ db }: { db: Db }) {
      */
     async allocateComplaint(): Promise<{ caseId: string; definition: { version: number; document: ServiceDefinition } }> {
       const definition = await latestPublished(db, 'complaint');
-      if (!definition) throw ApplicationFailure.create({ type: 'NoComplaintService', nonRetryable: true, message: 'no published definition for "complaint"' });
+      if (!definition)
+        throw ApplicationFailure.create({
+          type: 'NoComplaintService',
+          nonRetryable: true,
+          message: 'no published definition for "complaint"',
+        });
       return { caseId: formatCaseId(new Date().getUTCFullYear(), await nextCaseNumber(db)), definition };
     },
 
     /** An office with the calendar its service levels run on. */
     async officeContext({ officeId }: { officeId: string }): Promise<OfficeContext> {
       const office = await findOfficeWithCalendar(db, officeId);
-      if (!office) throw ApplicationFailure.create({ type: 'UnknownOffice', nonRetryable: true, message: `office ${officeId} does not exist` });
+      if (!office)
+        throw ApplicationFailure.create({ type: 'UnknownOffice', nonRetryable: true, message: `office ${officeId} does not exist` });
       if (!office.spec) throw new Error(`office ${officeId} has no calendar`);
       return { id: office.id, name: office.name, email: office.email, calendar: CalendarSchema.parse(office.spec) };
     },

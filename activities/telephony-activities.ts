@@ -7,7 +7,12 @@ import type { CitizenMessage, OfficeMessage } from '../services/messages/templat
 
 export type { Notice };
 /** `preferred`: the channel to use when the citizen gave that contact (the callback's written fallback). */
-export interface NotifyCitizen { caseId: string; dedupKey: string; outcome: Outcome | null; preferred?: 'sms' | 'email' }
+export interface NotifyCitizen {
+  caseId: string;
+  dedupKey: string;
+  outcome: Outcome | null;
+  preferred?: 'sms' | 'email';
+}
 /**
  * What happened, for the citizen or the office: the activity words it. `text` instead of
  * `message`: worded by workflow code of before the templates, a task still in flight during the upgrade.
@@ -19,11 +24,18 @@ export type NotifyOffice = { caseId: string; dedupKey: string; officeId: string 
  * `linkedCallId` is the contact it follows up.
  */
 export interface CallCitizen {
-  caseId: string | null; attempt: number; phone: string; purpose: 'answer-ready' | 'scheduled' | 'abandoned-call'; dedupKey: string;
+  caseId: string | null;
+  attempt: number;
+  phone: string;
+  purpose: 'answer-ready' | 'scheduled' | 'abandoned-call';
+  dedupKey: string;
   linkedCallId?: string;
 }
 /** `callId` is null when no call was placed. */
-export interface CallResult { outcome: CallOutcome; callId: string | null }
+export interface CallResult {
+  outcome: CallOutcome;
+  callId: string | null;
+}
 
 // How long the citizen's phone rings before the attempt counts as unanswered.
 const ringSeconds = 30;
@@ -46,7 +58,12 @@ export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dial
 
     /** A reminder to the office's mailbox: scheduled, after a solicitation, or on breach. */
     async notifyOffice({ caseId, dedupKey, officeId, ...m }: NotifyOffice): Promise<Notice | null> {
-      return messageOffice(db, { caseId, dedupKey, officeId, message: 'text' in m ? { event: 'office.text', data: { text: m.text } } : m.message });
+      return messageOffice(db, {
+        caseId,
+        dedupKey,
+        officeId,
+        message: 'text' in m ? { event: 'office.text', data: { text: m.text } } : m.message,
+      });
     },
 
     /** One attempt to call the citizen back; the dedup key is the call's id, the same on a retry. */
@@ -62,7 +79,17 @@ export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dial
     },
 
     /** The definition's survey questions, on the channel it names when the citizen gave that contact. */
-    async sendSurvey({ caseId, dedupKey, channel, questions }: { caseId: string; dedupKey: string; channel: 'sms' | 'email'; questions: string[] }): Promise<Notice | null> {
+    async sendSurvey({
+      caseId,
+      dedupKey,
+      channel,
+      questions,
+    }: {
+      caseId: string;
+      dedupKey: string;
+      channel: 'sms' | 'email';
+      questions: string[];
+    }): Promise<Notice | null> {
       return messageCitizen(db, { caseId, dedupKey, preferred: channel, message: { event: 'survey.sent', data: { questions } } });
     },
   };

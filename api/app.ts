@@ -8,7 +8,11 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../db/connection.ts';
@@ -38,16 +42,30 @@ import { kpiRoutes } from './routes/kpi.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'NODE_ENV' | 'BODY_LIMIT_BYTES' | 'CASE_TASK_QUEUE' | 'TELEPHONY_TASK_QUEUE' | 'CASE_UPDATE_TIMEOUT_SECONDS'
-    | 'SESSION_TTL_HOURS' | 'LOGIN_ATTEMPTS_PER_MINUTE' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
+  config: Pick<
+    Config,
+    | 'NODE_ENV'
+    | 'BODY_LIMIT_BYTES'
+    | 'CASE_TASK_QUEUE'
+    | 'TELEPHONY_TASK_QUEUE'
+    | 'CASE_UPDATE_TIMEOUT_SECONDS'
+    | 'SESSION_TTL_HOURS'
+    | 'LOGIN_ATTEMPTS_PER_MINUTE'
+    | 'RATE_LIMIT_PER_MINUTE'
+    | 'CORS_ORIGINS'
+    | 'TEMPORAL_UI_URL'
+    | 'TEMPORAL_NAMESPACE'
+  >;
   db: Db;
   temporal: Client;
   logger: Logger;
 }
 
 export async function buildApp({ config, db, temporal, logger }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: config.BODY_LIMIT_BYTES })
-    .withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -55,9 +73,13 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
-        defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"], connectSrc: ["'self'"],
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         // MUI (emotion) injects its styles at run time.
-        styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: ["'none'"],
       },
     },
   });
@@ -65,7 +87,9 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   if (config.CORS_ORIGINS.length) await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
   await registerAccessControl(app, db);
   await app.register(fastifyRateLimit, {
-    max: config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, hook: 'preHandler',
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    hook: 'preHandler',
     keyGenerator: (req) => req.principal?.id ?? req.ip,
     errorResponseBuilder: (_req, ctx) => new ApiError('too_many_requests', `more than ${ctx.max} requests in ${ctx.after}: slow down`),
   });
@@ -83,26 +107,46 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
 
   await app.register(healthRoutes, { db, temporal });
   const caseDeps = {
-    db, temporal, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
+    db,
+    temporal,
+    taskQueue: config.CASE_TASK_QUEUE,
+    telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
     updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
   };
-  await app.register(async (api) => {
-    await api.register(casesRoutes, caseDeps);
-    await api.register(tasksRoutes, caseDeps);
-    await api.register(referenceRoutes, { db });
-    await api.register(definitionsRoutes, { db });
-    await api.register(sessionRoutes, {
-      db, ttlMs: config.SESSION_TTL_HOURS * 3_600_000, secureCookie: config.NODE_ENV !== 'development',
-      loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
-      temporalUiUrl: config.TEMPORAL_UI_URL ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows` : null,
-    });
-    await api.register(auditRoutes, { db });
-    await api.register(apiKeysRoutes, { db });
-    await api.register(ctiRoutes, { ...caseDeps, logger });
-    for (const routes of [callsRoutes, knowledgeRoutes, municipalitiesRoutes, officesRoutes, calendarsRoutes, usersRoutes, citizensRoutes, surveyAnswersRoutes, kpiRoutes]) {
-      await api.register(routes, { db });
-    }
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      await api.register(casesRoutes, caseDeps);
+      await api.register(tasksRoutes, caseDeps);
+      await api.register(referenceRoutes, { db });
+      await api.register(definitionsRoutes, { db });
+      await api.register(sessionRoutes, {
+        db,
+        ttlMs: config.SESSION_TTL_HOURS * 3_600_000,
+        secureCookie: config.NODE_ENV !== 'development',
+        loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+        temporalUiUrl: config.TEMPORAL_UI_URL
+          ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows`
+          : null,
+      });
+      await api.register(auditRoutes, { db });
+      await api.register(apiKeysRoutes, { db });
+      await api.register(ctiRoutes, { ...caseDeps, logger });
+      for (const routes of [
+        callsRoutes,
+        knowledgeRoutes,
+        municipalitiesRoutes,
+        officesRoutes,
+        calendarsRoutes,
+        usersRoutes,
+        citizensRoutes,
+        surveyAnswersRoutes,
+        kpiRoutes,
+      ]) {
+        await api.register(routes, { db });
+      }
+    },
+    { prefix: '/api' },
+  );
   await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
 
   if (existsSync(adminUiDist)) {

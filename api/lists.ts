@@ -3,13 +3,22 @@ import type { Page } from '../domain/page.ts';
 import { contentRange, pageInMemory, pageOf } from '../contracts/list-query.ts';
 
 /** One page of a simple-rest list, with the `Content-Range` react-admin paginates with. */
-export function sendPage<T>(reply: FastifyReply, resource: string, page: Page, { rows, total }: { rows: T[]; total: number }): FastifyReply {
+export function sendPage<T>(
+  reply: FastifyReply,
+  resource: string,
+  page: Page,
+  { rows, total }: { rows: T[]; total: number },
+): FastifyReply {
   return reply.header('content-range', contentRange(resource, page, rows.length, total)).send(rows);
 }
 
 /** A short list (reference data: tens or hundreds of rows) a service gave whole: sorted and paged in memory. */
-export function sendInMemoryPage<T>(reply: FastifyReply, resource: string,
-  query: { sort?: readonly [keyof T & string, 'ASC' | 'DESC'] | undefined; range?: [number, number] | undefined }, all: T[]): FastifyReply {
+export function sendInMemoryPage<T>(
+  reply: FastifyReply,
+  resource: string,
+  query: { sort?: readonly [keyof T & string, 'ASC' | 'DESC'] | undefined; range?: [number, number] | undefined },
+  all: T[],
+): FastifyReply {
   const page = pageOf(query.range);
   return sendPage(reply, resource, page, pageInMemory(all, query.sort, page));
 }

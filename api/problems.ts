@@ -5,7 +5,6 @@ import { ApiError, type FieldError, type ProblemCode, problemTitles } from '../s
 
 export { ProblemSchema, type Problem };
 
-
 type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 /** The problem answers a route declares besides its success, e.g. `{ 200: X, ...problems(400, 404) }`. */
 export const problems = <S extends ProblemStatus>(...statuses: S[]) =>
@@ -46,7 +45,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     void reply.status(body.status).type('application/problem+json').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).type('application/problem+json')
+    void reply
+      .status(404)
+      .type('application/problem+json')
       .send(problem('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

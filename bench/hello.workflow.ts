@@ -7,6 +7,8 @@ export const doneSignal = defineSignal('done');
 export async function helloWorkflow(): Promise<void> {
   let done = false;
   setHandler(helloUpdate, (name) => `hello ${name}`);
-  setHandler(doneSignal, () => { done = true; });
+  setHandler(doneSignal, () => {
+    done = true;
+  });
   await condition(() => done);
 }

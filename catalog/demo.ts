@@ -10,16 +10,86 @@ export const demoMunicipalities = [
 ];
 
 export const demoOffices = [
-  { id: 'mi-tributi', municipality_id: 'milano', name: 'Area Tributi', email: 'tributi@comune.milano.example', phone: '0288451111', calendar_id: 'mi-uffici' },
-  { id: 'mi-anagrafe', municipality_id: 'milano', name: 'Servizi Civici - Anagrafe', email: 'anagrafe@comune.milano.example', phone: '0288462222', calendar_id: 'mi-uffici' },
-  { id: 'mi-mobilita', municipality_id: 'milano', name: 'Mobilità - Area C', email: 'areac@comune.milano.example', phone: '0288463333', calendar_id: 'mi-uffici' },
-  { id: 'mi-strade', municipality_id: 'milano', name: 'Manutenzione Strade', email: 'strade@comune.milano.example', phone: '0288464444', calendar_id: 'mi-uffici' },
-  { id: 'mi-pronto-intervento', municipality_id: 'milano', name: 'Pronto Intervento Strade (terzo livello)', email: 'prontointervento@comune.milano.example', phone: '0288465555', calendar_id: 'mi-uffici' },
-  { id: 'mi-urp', municipality_id: 'milano', name: 'Ufficio Relazioni con il Pubblico', email: 'urp@comune.milano.example', phone: '0288460000', calendar_id: 'mi-uffici' },
-  { id: 'fi-urp', municipality_id: 'firenze', name: 'Ufficio Relazioni con il Pubblico', email: 'urp@comune.fi.example', phone: '0552760000', calendar_id: 'fi-uffici' },
-  { id: 'fi-tributi', municipality_id: 'firenze', name: 'Direzione Risorse Finanziarie - Tributi', email: 'tributi@comune.fi.example', phone: '0552761111', calendar_id: 'fi-uffici' },
-  { id: 'fi-anagrafe', municipality_id: 'firenze', name: 'Anagrafe', email: 'anagrafe@comune.fi.example', phone: '0552762222', calendar_id: 'fi-uffici' },
-  { id: 'fi-istruzione', municipality_id: 'firenze', name: 'Servizi all’Infanzia', email: 'infanzia@comune.fi.example', phone: '0552763333', calendar_id: 'fi-uffici' },
+  {
+    id: 'mi-tributi',
+    municipality_id: 'milano',
+    name: 'Area Tributi',
+    email: 'tributi@comune.milano.example',
+    phone: '0288451111',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'mi-anagrafe',
+    municipality_id: 'milano',
+    name: 'Servizi Civici - Anagrafe',
+    email: 'anagrafe@comune.milano.example',
+    phone: '0288462222',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'mi-mobilita',
+    municipality_id: 'milano',
+    name: 'Mobilità - Area C',
+    email: 'areac@comune.milano.example',
+    phone: '0288463333',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'mi-strade',
+    municipality_id: 'milano',
+    name: 'Manutenzione Strade',
+    email: 'strade@comune.milano.example',
+    phone: '0288464444',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'mi-pronto-intervento',
+    municipality_id: 'milano',
+    name: 'Pronto Intervento Strade (terzo livello)',
+    email: 'prontointervento@comune.milano.example',
+    phone: '0288465555',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'mi-urp',
+    municipality_id: 'milano',
+    name: 'Ufficio Relazioni con il Pubblico',
+    email: 'urp@comune.milano.example',
+    phone: '0288460000',
+    calendar_id: 'mi-uffici',
+  },
+  {
+    id: 'fi-urp',
+    municipality_id: 'firenze',
+    name: 'Ufficio Relazioni con il Pubblico',
+    email: 'urp@comune.fi.example',
+    phone: '0552760000',
+    calendar_id: 'fi-uffici',
+  },
+  {
+    id: 'fi-tributi',
+    municipality_id: 'firenze',
+    name: 'Direzione Risorse Finanziarie - Tributi',
+    email: 'tributi@comune.fi.example',
+    phone: '0552761111',
+    calendar_id: 'fi-uffici',
+  },
+  {
+    id: 'fi-anagrafe',
+    municipality_id: 'firenze',
+    name: 'Anagrafe',
+    email: 'anagrafe@comune.fi.example',
+    phone: '0552762222',
+    calendar_id: 'fi-uffici',
+  },
+  {
+    id: 'fi-istruzione',
+    municipality_id: 'firenze',
+    name: 'Servizi all’Infanzia',
+    email: 'infanzia@comune.fi.example',
+    phone: '0552763333',
+    calendar_id: 'fi-uffici',
+  },
 ];
 
 export const demoServices = [
@@ -39,15 +109,78 @@ export const demoServices = [
 /** Every demo account's password (printed by `npm start`); real accounts get theirs from an admin. */
 export const demoPassword = 'sportello-demo';
 
-export const demoStaff: { id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; municipalities: string[] }[] = [
-  { id: 'giulia.operatrice', display_name: 'Giulia Rossi', email: 'giulia.rossi@020202.example', role: 'operator', office_id: null, municipalities: ['milano'] },
-  { id: 'lorenzo.operatore', display_name: 'Lorenzo Bianchi', email: 'lorenzo.bianchi@055055.example', role: 'operator', office_id: null, municipalities: ['firenze'] },
-  { id: 'marco.tributi', display_name: 'Marco Colombo', email: 'marco.colombo@comune.milano.example', role: 'backoffice', office_id: 'mi-tributi', municipalities: ['milano'] },
-  { id: 'sara.anagrafe', display_name: 'Sara Conti', email: 'sara.conti@comune.fi.example', role: 'backoffice', office_id: 'fi-anagrafe', municipalities: ['firenze'] },
-  { id: 'elena.processi', display_name: 'Elena Ricci', email: 'elena.ricci@comune.milano.example', role: 'designer', office_id: null, municipalities: ['milano', 'firenze'] },
-  { id: 'paolo.supervisore', display_name: 'Paolo Greco', email: 'paolo.greco@020202.example', role: 'supervisor', office_id: null, municipalities: ['milano'] },
-  { id: 'anna.revisora', display_name: 'Anna Marino', email: 'anna.marino@comune.milano.example', role: 'auditor', office_id: null, municipalities: ['milano', 'firenze'] },
-  { id: 'admin', display_name: 'Amministratore', email: 'admin@sportello.example', role: 'admin', office_id: null, municipalities: ['milano', 'firenze'] },
+export const demoStaff: {
+  id: string;
+  display_name: string;
+  email: string;
+  role: StaffRole;
+  office_id: string | null;
+  municipalities: string[];
+}[] = [
+  {
+    id: 'giulia.operatrice',
+    display_name: 'Giulia Rossi',
+    email: 'giulia.rossi@020202.example',
+    role: 'operator',
+    office_id: null,
+    municipalities: ['milano'],
+  },
+  {
+    id: 'lorenzo.operatore',
+    display_name: 'Lorenzo Bianchi',
+    email: 'lorenzo.bianchi@055055.example',
+    role: 'operator',
+    office_id: null,
+    municipalities: ['firenze'],
+  },
+  {
+    id: 'marco.tributi',
+    display_name: 'Marco Colombo',
+    email: 'marco.colombo@comune.milano.example',
+    role: 'backoffice',
+    office_id: 'mi-tributi',
+    municipalities: ['milano'],
+  },
+  {
+    id: 'sara.anagrafe',
+    display_name: 'Sara Conti',
+    email: 'sara.conti@comune.fi.example',
+    role: 'backoffice',
+    office_id: 'fi-anagrafe',
+    municipalities: ['firenze'],
+  },
+  {
+    id: 'elena.processi',
+    display_name: 'Elena Ricci',
+    email: 'elena.ricci@comune.milano.example',
+    role: 'designer',
+    office_id: null,
+    municipalities: ['milano', 'firenze'],
+  },
+  {
+    id: 'paolo.supervisore',
+    display_name: 'Paolo Greco',
+    email: 'paolo.greco@020202.example',
+    role: 'supervisor',
+    office_id: null,
+    municipalities: ['milano'],
+  },
+  {
+    id: 'anna.revisora',
+    display_name: 'Anna Marino',
+    email: 'anna.marino@comune.milano.example',
+    role: 'auditor',
+    office_id: null,
+    municipalities: ['milano', 'firenze'],
+  },
+  {
+    id: 'admin',
+    display_name: 'Amministratore',
+    email: 'admin@sportello.example',
+    role: 'admin',
+    office_id: null,
+    municipalities: ['milano', 'firenze'],
+  },
 ];
 
 /** Opened through the API with fixed idempotency keys, so a restart never opens them twice. */
@@ -55,7 +188,9 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
   {
     key: 'demo-case-1',
     intake: {
-      municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone',
+      municipalityId: 'milano',
+      serviceCode: 'tari-refund',
+      channel: 'phone',
       subject: 'Rimborso TARI 2025 pagata due volte',
       description: 'La cittadina ha pagato due volte la seconda rata TARI 2025 e chiede il rimborso.',
       citizen: { name: 'Maria Bianchi', phone: '+393331234567', fiscalCode: 'BNCMRA70A41F205X' },
@@ -65,7 +200,9 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
   {
     key: 'demo-case-2',
     intake: {
-      municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'open311',
+      municipalityId: 'milano',
+      serviceCode: 'pothole-report',
+      channel: 'open311',
       subject: 'Buca in via Padova 120',
       description: 'Buca profonda sulla corsia di destra, pericolosa per i motocicli.',
       citizen: { email: 'segnalatore@example.org' },
@@ -75,7 +212,9 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
   {
     key: 'demo-case-3',
     intake: {
-      municipalityId: 'firenze', serviceCode: 'nursery-enrolment', channel: 'email',
+      municipalityId: 'firenze',
+      serviceCode: 'nursery-enrolment',
+      channel: 'email',
       subject: 'Iscrizione asilo nido: documenti mancanti',
       description: 'Il genitore chiede quali documenti integrare alla domanda di iscrizione.',
       citizen: { name: 'Luca Verdi', email: 'luca.verdi@example.org' },
@@ -85,7 +224,9 @@ export const demoCases: { key: string; intake: CaseIntake }[] = [
   {
     key: 'demo-case-4',
     intake: {
-      municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone',
+      municipalityId: 'milano',
+      serviceCode: 'general-information',
+      channel: 'phone',
       subject: 'Orari dell’anagrafe di via Larga',
       description: 'Il cittadino chiede se l’anagrafe centrale è aperta il sabato mattina.',
       citizen: { name: 'Paolo Esposito', phone: '+393479876543' },

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import {
-  caseIdPattern, CaseLocationSchema, CaseStatusSchema, ChannelSchema, CitizenSchema, NoteCommandSchema, OutcomeSchema,
-  ScheduleCallbackCommandSchema, WithdrawCommandSchema,
+  caseIdPattern,
+  CaseLocationSchema,
+  CaseStatusSchema,
+  ChannelSchema,
+  CitizenSchema,
+  NoteCommandSchema,
+  OutcomeSchema,
+  ScheduleCallbackCommandSchema,
+  WithdrawCommandSchema,
 } from '../domain/case.ts';
 import { listQuerySchema } from './list-query.ts';
 
@@ -56,23 +63,28 @@ export const CaseDetailSchema = CaseSchema.extend({ events: z.array(CaseEventSch
 z.globalRegistry.add(CaseDetailSchema, { id: 'CaseDetail' });
 
 export const caseSortFields = ['createdAt', 'updatedAt', 'status', 'id'] as const;
-export const CaseListQuerySchema = listQuerySchema(caseSortFields, z.object({
-  id: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
-  status: CaseStatusSchema.optional(),
-  municipalityId: z.string().optional(),
-  serviceCode: z.string().optional(),
-  /** The definition version the cases run on (with `serviceCode`). */
-  definitionVersion: z.number().int().positive().optional(),
-  channel: ChannelSchema.optional(),
-  stage: z.string().max(40).optional(),
-  officeId: z.string().max(60).optional(),
-  slaState: z.enum(['on-track', 'warning', 'breached']).optional(),
-  /** Phone number, fiscal code or e-mail of the citizen. */
-  citizen: z.string().trim().min(3).max(320).optional(),
-  createdFrom: z.iso.datetime({ offset: true }).optional(),
-  createdTo: z.iso.datetime({ offset: true }).optional(),
-  q: z.string().max(200).optional(),
-}).strict());
+export const CaseListQuerySchema = listQuerySchema(
+  caseSortFields,
+  z
+    .object({
+      id: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
+      status: CaseStatusSchema.optional(),
+      municipalityId: z.string().optional(),
+      serviceCode: z.string().optional(),
+      /** The definition version the cases run on (with `serviceCode`). */
+      definitionVersion: z.number().int().positive().optional(),
+      channel: ChannelSchema.optional(),
+      stage: z.string().max(40).optional(),
+      officeId: z.string().max(60).optional(),
+      slaState: z.enum(['on-track', 'warning', 'breached']).optional(),
+      /** Phone number, fiscal code or e-mail of the citizen. */
+      citizen: z.string().trim().min(3).max(320).optional(),
+      createdFrom: z.iso.datetime({ offset: true }).optional(),
+      createdTo: z.iso.datetime({ offset: true }).optional(),
+      q: z.string().max(200).optional(),
+    })
+    .strict(),
+);
 
 export const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
 // The staff commands' bodies are domain shapes; named here for the OpenAPI document.

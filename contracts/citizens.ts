@@ -5,16 +5,19 @@ import { CaseSchema } from './cases.ts';
 const lookupKeys = ['phone', 'fiscalCode', 'email'] as const;
 
 /** Exactly one of the citizen's contacts, normalised as the cases store and index them. */
-export const CitizenLookupQuerySchema = z.object({
-  phone: PhoneNumberSchema.optional(),
-  fiscalCode: z.string().trim().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
-  email: z.string().trim().toLowerCase().pipe(z.email().max(320)).optional(),
-}).strict().superRefine((q, ctx) => {
-  const given = lookupKeys.filter((k) => q[k] !== undefined);
-  const message = 'give exactly one of phone, fiscalCode or email';
-  if (given.length === 0) for (const k of lookupKeys) ctx.addIssue({ code: 'custom', path: [k], message });
-  for (const k of given.slice(1)) ctx.addIssue({ code: 'custom', path: [k], message });
-});
+export const CitizenLookupQuerySchema = z
+  .object({
+    phone: PhoneNumberSchema.optional(),
+    fiscalCode: z.string().trim().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
+    email: z.string().trim().toLowerCase().pipe(z.email().max(320)).optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const given = lookupKeys.filter((k) => q[k] !== undefined);
+    const message = 'give exactly one of phone, fiscalCode or email';
+    if (given.length === 0) for (const k of lookupKeys) ctx.addIssue({ code: 'custom', path: [k], message });
+    for (const k of given.slice(1)) ctx.addIssue({ code: 'custom', path: [k], message });
+  });
 
 /** One contact with the citizen, on any channel: what they sent us, and the messages we sent them. */
 export const ContactSchema = z.object({
@@ -32,7 +35,10 @@ export const ContactSchema = z.object({
 
 export const CitizenLookupSchema = z.object({
   citizen: z.object({
-    name: z.string().nullable(), phones: z.array(z.string()), emails: z.array(z.string()), fiscalCodes: z.array(z.string()),
+    name: z.string().nullable(),
+    phones: z.array(z.string()),
+    emails: z.array(z.string()),
+    fiscalCodes: z.array(z.string()),
   }),
   cases: z.array(CaseSchema),
   contacts: z.array(ContactSchema),

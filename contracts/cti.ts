@@ -8,7 +8,9 @@ import { z } from 'zod';
 const number = z.string().trim().min(1).max(64);
 const callId = z.string().trim().min(1).max(256);
 // Zammad sends `user[]=…` (form) or `user: [...]` (JSON): the agents the call rang or who answered.
-const user = z.union([z.string().max(200), z.array(z.string().max(200))]).optional()
+const user = z
+  .union([z.string().max(200), z.array(z.string().max(200))])
+  .optional()
   .transform((u) => (Array.isArray(u) ? u[0] : u) || null);
 export const ctiCauses = ['normalClearing', 'busy', 'cancel', 'noAnswer', 'congestion', 'notFound', 'forwarded'] as const;
 
@@ -16,7 +18,13 @@ export const CtiEventSchema = z.preprocess(
   (body) => (body && typeof body === 'object' && 'user[]' in body ? { ...body, user: (body as Record<string, unknown>)['user[]'] } : body),
   z.discriminatedUnion('event', [
     z.object({
-      event: z.literal('newCall'), direction: z.enum(['in', 'out']), from: number, to: number, callId, user, queue: z.string().max(100).optional(),
+      event: z.literal('newCall'),
+      direction: z.enum(['in', 'out']),
+      from: number,
+      to: number,
+      callId,
+      user,
+      queue: z.string().max(100).optional(),
     }),
     z.object({ event: z.literal('answer'), callId, user, answeringNumber: number.optional() }),
     z.object({ event: z.literal('hangup'), callId, cause: z.enum(ctiCauses), answeringNumber: number.optional() }),

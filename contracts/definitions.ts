@@ -29,8 +29,13 @@ z.globalRegistry.add(DefinitionVersionDetailSchema, { id: 'DefinitionVersionDeta
 
 /** A case as the designer sees it: which version it runs on and where it stands, no citizen data. */
 export const DefinitionCaseSchema = z.object({
-  id: z.string(), municipalityId: z.string(), municipalityName: z.string(), subject: z.string(),
-  status: CaseStatusSchema, stage: z.string(), createdAt: z.string(),
+  id: z.string(),
+  municipalityId: z.string(),
+  municipalityName: z.string(),
+  subject: z.string(),
+  status: CaseStatusSchema,
+  stage: z.string(),
+  createdAt: z.string(),
 });
 z.globalRegistry.add(DefinitionCaseSchema, { id: 'DefinitionCase' });
 
@@ -52,7 +57,8 @@ z.globalRegistry.add(DiffEntrySchema, { id: 'DefinitionDiffEntry' });
  * A definition document as the designer sends it. Checked by the API rather than by the route's
  * schema, so every problem (cross-field rules and references to offices too) is a 422 at its path.
  */
-export const DocumentBodySchema = z.record(z.string(), z.unknown())
+export const DocumentBodySchema = z
+  .record(z.string(), z.unknown())
   .meta({ description: 'A ServiceDefinition document; problems are answered 422 with their paths under `body.`' });
 
 export const ServiceParams = z.object({ serviceCode: z.string().regex(/^[a-z0-9][a-z0-9-]{1,59}$/, 'a service code such as tari-refund') });
@@ -61,15 +67,25 @@ export const VersionParams = ServiceParams.extend({ version });
 export const DiffQuerySchema = z.object({ from: version, to: version });
 
 export const definitionSortFields = ['serviceCode', 'version', 'publishedAt'] as const;
-export const DefinitionListQuerySchema = listQuerySchema(definitionSortFields, z.object({
-  serviceCode: z.string().optional(),
-  status: DefinitionStatusSchema.optional(),
-}).strict());
+export const DefinitionListQuerySchema = listQuerySchema(
+  definitionSortFields,
+  z
+    .object({
+      serviceCode: z.string().optional(),
+      status: DefinitionStatusSchema.optional(),
+    })
+    .strict(),
+);
 
-export const DefinitionCasesQuerySchema = listQuerySchema(['createdAt', 'status', 'id'] as const, z.object({
-  status: CaseStatusSchema.optional(),
-  municipalityId: z.string().optional(),
-}).strict());
+export const DefinitionCasesQuerySchema = listQuerySchema(
+  ['createdAt', 'status', 'id'] as const,
+  z
+    .object({
+      status: CaseStatusSchema.optional(),
+      municipalityId: z.string().optional(),
+    })
+    .strict(),
+);
 
 export type DefinitionVersion = z.infer<typeof DefinitionVersionSchema>;
 export type DefinitionVersionDetail = z.infer<typeof DefinitionVersionDetailSchema>;

@@ -10,31 +10,34 @@ const optionalText = z.string().trim().max(4000).nullable().optional();
 export const ArticleLinkSchema = z.object({ label: text(200), url: z.url({ protocol: /^https?$/ }).max(2000) }).strict();
 
 /** What a version says: who / where / when / how, the answer itself, links and when it holds. */
-const ArticleContentSchema = z.object({
-  serviceCode: z.string().max(60).nullable().optional(),
-  title: text(200),
-  /** Who it concerns ("chi"). */
-  audience: optionalText,
-  /** Where to go ("dove"). */
-  place: optionalText,
-  /** When: opening hours, deadlines ("quando"). */
-  hours: optionalText,
-  /** How to proceed ("come"). */
-  procedure: optionalText,
-  body: text(20_000),
-  links: z.array(ArticleLinkSchema).max(20).default([]),
-  validFrom: z.iso.date(),
-  validTo: z.iso.date().nullable().optional(),
-}).strict();
+const ArticleContentSchema = z
+  .object({
+    serviceCode: z.string().max(60).nullable().optional(),
+    title: text(200),
+    /** Who it concerns ("chi"). */
+    audience: optionalText,
+    /** Where to go ("dove"). */
+    place: optionalText,
+    /** When: opening hours, deadlines ("quando"). */
+    hours: optionalText,
+    /** How to proceed ("come"). */
+    procedure: optionalText,
+    body: text(20_000),
+    links: z.array(ArticleLinkSchema).max(20).default([]),
+    validFrom: z.iso.date(),
+    validTo: z.iso.date().nullable().optional(),
+  })
+  .strict();
 
 const validityHolds = (a: { validFrom: string; validTo?: string | null }) => !a.validTo || a.validTo >= a.validFrom;
 const validityIssue = { path: ['validTo'], message: 'must not be before validFrom' };
 
-export const NewArticleSchema = ArticleContentSchema.extend({ municipalityId: z.string().max(60) })
-  .refine(validityHolds, validityIssue);
+export const NewArticleSchema = ArticleContentSchema.extend({ municipalityId: z.string().max(60) }).refine(validityHolds, validityIssue);
 /** A revision names the version it was made from: if another was written since, it is refused. */
-export const ArticleRevisionSchema = ArticleContentSchema.extend({ expectedVersion: z.number().int().positive() })
-  .refine(validityHolds, validityIssue);
+export const ArticleRevisionSchema = ArticleContentSchema.extend({ expectedVersion: z.number().int().positive() }).refine(
+  validityHolds,
+  validityIssue,
+);
 export type NewArticle = z.infer<typeof NewArticleSchema>;
 export type ArticleRevision = z.infer<typeof ArticleRevisionSchema>;
 
@@ -67,19 +70,26 @@ export const ArticleSchema = ArticleVersionSchema.omit({ articleId: true, create
 z.globalRegistry.add(ArticleSchema, { id: 'Article' });
 
 export const ArticleDetailSchema = ArticleSchema.extend({
-  versions: z.array(ArticleVersionSchema.pick({ version: true, title: true, author: true, createdAt: true, validFrom: true, validTo: true })),
+  versions: z.array(
+    ArticleVersionSchema.pick({ version: true, title: true, author: true, createdAt: true, validFrom: true, validTo: true }),
+  ),
 });
 z.globalRegistry.add(ArticleDetailSchema, { id: 'ArticleDetail' });
 
 export const articleSortFields = ['updatedAt', 'title'] as const;
-export const ArticleListQuerySchema = listQuerySchema(articleSortFields, z.object({
-  id: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
-  municipalityId: z.string().optional(),
-  serviceCode: z.string().optional(),
-  /** Words of the current version, matched with Italian stemming. */
-  q: z.string().max(200).optional(),
-  includeArchived: z.boolean().optional(),
-}).strict());
+export const ArticleListQuerySchema = listQuerySchema(
+  articleSortFields,
+  z
+    .object({
+      id: z.union([z.string(), z.array(z.string()).max(1000)]).optional(),
+      municipalityId: z.string().optional(),
+      serviceCode: z.string().optional(),
+      /** Words of the current version, matched with Italian stemming. */
+      q: z.string().max(200).optional(),
+      includeArchived: z.boolean().optional(),
+    })
+    .strict(),
+);
 export type ArticleListFilter = NonNullable<z.infer<typeof ArticleListQuerySchema>['filter']>;
 
 export const KnowledgeSearchQuerySchema = z.object({

@@ -8,7 +8,11 @@ const bucketHours = { hour: 1, day: 24, week: 168, month: 720 } as const;
 const maxBuckets = 2_300;
 
 const instant = z.iso.datetime({ offset: true });
-const id = (max: number) => z.string().regex(/^[a-z0-9-]+$/).max(max);
+const id = (max: number) =>
+  z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .max(max);
 
 /** What every KPI query is about: whose cases, which ones. */
 const KpiScopeSchema = z.object({
@@ -25,7 +29,11 @@ function checkRange(q: RangeFields, ctx: z.RefinementCtx) {
   const hours = (Date.parse(q.to) - Date.parse(q.from)) / 3_600_000;
   if (!(hours > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must come after from' });
   else if (hours / bucketHours[q.bucket] > maxBuckets) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${maxBuckets} buckets of a ${q.bucket}: a shorter range or a longer bucket` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `at most ${maxBuckets} buckets of a ${q.bucket}: a shorter range or a longer bucket`,
+    });
   }
 }
 
@@ -37,13 +45,24 @@ const count = z.number().int();
 const ratio = z.number().nullable();
 
 export const CaseKpiValuesSchema = z.object({
-  casesOpened: count, casesClosed: count, resolvedFirstLevel: count, firstContactResolution: ratio,
+  casesOpened: count,
+  casesClosed: count,
+  resolvedFirstLevel: count,
+  firstContactResolution: ratio,
   /** Open cases at the end of the bucket (of the range, in the totals). */
   backlog: count,
-  tasksDone: count, tasksOnTime: count, slaCompliance: ratio, slaBreaches: count,
-  solicitations: count, complaints: count,
-  callbacksAttempted: count, callbacksAnswered: count, callbackSuccess: ratio,
-  surveyAnswers: count, satisfied: count, csat: ratio,
+  tasksDone: count,
+  tasksOnTime: count,
+  slaCompliance: ratio,
+  slaBreaches: count,
+  solicitations: count,
+  complaints: count,
+  callbacksAttempted: count,
+  callbacksAnswered: count,
+  callbackSuccess: ratio,
+  surveyAnswers: count,
+  satisfied: count,
+  csat: ratio,
 });
 export type CaseKpiValues = z.infer<typeof CaseKpiValuesSchema>;
 
@@ -85,13 +104,23 @@ export const callThresholdFields = {
   shortAbandonSeconds: int(0, 60, 5),
 };
 
-export const CallKpiQuerySchema = CallScopeSchema.extend({ ...rangeFields, ...callThresholdFields }).strict().superRefine(checkRange);
+export const CallKpiQuerySchema = CallScopeSchema.extend({ ...rangeFields, ...callThresholdFields })
+  .strict()
+  .superRefine(checkRange);
 export type CallKpiQuery = z.infer<typeof CallKpiQuerySchema>;
 
 const seconds = z.number().nullable();
 export const CallKpiValuesSchema = z.object({
-  callsOffered: count, callsAnswered: count, callsAbandoned: count, shortAbandoned: count, callsTransferred: count,
-  answeredWithinThreshold: count, averageSpeedOfAnswerSeconds: seconds, averageTalkSeconds: seconds, serviceLevel: ratio, abandonmentRate: ratio,
+  callsOffered: count,
+  callsAnswered: count,
+  callsAbandoned: count,
+  shortAbandoned: count,
+  callsTransferred: count,
+  answeredWithinThreshold: count,
+  averageSpeedOfAnswerSeconds: seconds,
+  averageTalkSeconds: seconds,
+  serviceLevel: ratio,
+  abandonmentRate: ratio,
 });
 export type CallKpiValues = z.infer<typeof CallKpiValuesSchema>;
 
@@ -121,7 +150,10 @@ export const StaffingQuerySchema = KpiScopeSchema.extend({
   targetServiceLevel: num(0.01, 0.999, 0.8),
   thresholdSeconds: num(0, 3_600, 20),
   maxOccupancy: num(0.1, 1, 0.85),
-  intervalMinutes: z.coerce.number().refine((m) => [15, 30, 60].includes(m), 'one of 15, 30, 60').default(60),
+  intervalMinutes: z.coerce
+    .number()
+    .refine((m) => [15, 30, 60].includes(m), 'one of 15, 30, 60')
+    .default(60),
 }).strict();
 export type StaffingQuery = z.infer<typeof StaffingQuerySchema>;
 
@@ -130,34 +162,42 @@ export const StaffingSchema = z.object({
   /** What the forecast learnt from: calls offered on the lines, or cases opened. */
   history: z.object({ from: z.string(), to: z.string(), source: z.enum(['calls', 'cases']), contacts: count }),
   trendPerWeek: z.number(),
-  intervals: z.array(z.object({
-    start: z.string(),
-    forecastContacts: z.number(),
-    /** What came, for the intervals already over (null for the others). */
-    actualContacts: count.nullable(),
-    erlangs: z.number(),
-    agentsNeeded: count,
-    serviceLevel: z.number(),
-    asaSeconds: z.number(),
-    occupancy: z.number(),
-  })),
+  intervals: z.array(
+    z.object({
+      start: z.string(),
+      forecastContacts: z.number(),
+      /** What came, for the intervals already over (null for the others). */
+      actualContacts: count.nullable(),
+      erlangs: z.number(),
+      agentsNeeded: count,
+      serviceLevel: z.number(),
+      asaSeconds: z.number(),
+      occupancy: z.number(),
+    }),
+  ),
 });
 z.globalRegistry.add(StaffingSchema, { id: 'Staffing' });
 export type Staffing = z.infer<typeof StaffingSchema>;
 
 export const KpiDefinitionSchema = z.object({
-  id: z.string(), family: z.string(), unit: z.string(), label: z.object({ it: z.string(), en: z.string() }), formula: z.string(),
+  id: z.string(),
+  family: z.string(),
+  unit: z.string(),
+  label: z.object({ it: z.string(), en: z.string() }),
+  formula: z.string(),
 });
 z.globalRegistry.add(KpiDefinitionSchema, { id: 'KpiDefinition' });
 export type KpiDefinition = z.infer<typeof KpiDefinitionSchema>;
 
 export const reportFormats = ['json', 'csv', 'xlsx', 'pdf'] as const;
-export const MonthlyReportQuerySchema = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-11'),
-  municipalityId: id(40).optional(),
-  /** json (the default), or a file: csv and xlsx (the data), pdf (the report to read). */
-  format: z.enum(reportFormats).default('json'),
-}).strict();
+export const MonthlyReportQuerySchema = z
+  .object({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-11'),
+    municipalityId: id(40).optional(),
+    /** json (the default), or a file: csv and xlsx (the data), pdf (the report to read). */
+    format: z.enum(reportFormats).default('json'),
+  })
+  .strict();
 export type MonthlyReportQuery = z.infer<typeof MonthlyReportQuerySchema>;
 
 const figure = z.number().nullable();
@@ -173,10 +213,18 @@ export const MonthlyReportSchema = z.object({
   /** Services by cases opened in the month, most first (at most 10). */
   topServices: z.array(z.object({ serviceCode: z.string(), name: z.string().nullable(), casesOpened: count, share: z.number() })),
   /** The twelve months up to this one. */
-  trends: z.array(z.object({
-    month: z.string(), callsOffered: count, callsAnswered: count, abandonmentRate: ratio, averageSpeedOfAnswerSeconds: seconds,
-    casesOpened: count, casesClosed: count, csat: ratio,
-  })),
+  trends: z.array(
+    z.object({
+      month: z.string(),
+      callsOffered: count,
+      callsAnswered: count,
+      abandonmentRate: ratio,
+      averageSpeedOfAnswerSeconds: seconds,
+      casesOpened: count,
+      casesClosed: count,
+      csat: ratio,
+    }),
+  ),
 });
 z.globalRegistry.add(MonthlyReportSchema, { id: 'MonthlyReport' });
 export type MonthlyReport = z.infer<typeof MonthlyReportSchema>;

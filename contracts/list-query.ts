@@ -2,16 +2,18 @@ import { z } from 'zod';
 import type { Page } from '../domain/page.ts';
 
 /** A JSON-encoded query parameter, as react-admin's simple-rest data provider sends them. */
-const jsonParam = <T extends z.ZodType>(inner: T) => z.string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(inner);
+const jsonParam = <T extends z.ZodType>(inner: T) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
 
 /**
  * Query of a simple-rest list: `sort=["field","ASC"]`, `range=[0,24]`, `filter={...}`.
@@ -20,8 +22,11 @@ const jsonParam = <T extends z.ZodType>(inner: T) => z.string()
 export function listQuerySchema<const S extends readonly [string, ...string[]], F extends z.ZodType>(sortFields: S, filter: F) {
   return z.object({
     sort: jsonParam(z.tuple([z.enum(sortFields), z.enum(['ASC', 'DESC'])])).optional(),
-    range: jsonParam(z.tuple([z.number().int().min(0), z.number().int().min(0)])
-      .refine(([a, b]) => b >= a && b - a < 1000, 'range must be [first, last] with at most 1000 rows')).optional(),
+    range: jsonParam(
+      z
+        .tuple([z.number().int().min(0), z.number().int().min(0)])
+        .refine(([a, b]) => b >= a && b - a < 1000, 'range must be [first, last] with at most 1000 rows'),
+    ).optional(),
     filter: jsonParam(filter).optional(),
   });
 }
@@ -36,14 +41,25 @@ export function contentRange(resource: string, page: Page, returned: number, tot
 
 /** `filter={"id":[...]}` is how react-admin fetches the records a reference shows (getMany). */
 export const IdFilterSchema = z.union([z.string(), z.array(z.string()).max(1000)]).optional();
-export const idMatches = (filter: string | string[] | undefined, id: string) =>
-  filter === undefined || [filter].flat().includes(id);
+export const idMatches = (filter: string | string[] | undefined, id: string) => filter === undefined || [filter].flat().includes(id);
 
 const compare = (a: unknown, b: unknown) =>
-  a == null ? (b == null ? 0 : 1) : b == null ? -1 : typeof a === 'string' && typeof b === 'string' ? a.localeCompare(b, 'it') : Number(a) - Number(b);
+  a == null
+    ? b == null
+      ? 0
+      : 1
+    : b == null
+      ? -1
+      : typeof a === 'string' && typeof b === 'string'
+        ? a.localeCompare(b, 'it')
+        : Number(a) - Number(b);
 
 /** One page of a short list (reference data: tens or hundreds of rows), sorted and paged in memory. */
-export function pageInMemory<T>(all: T[], sort: readonly [keyof T & string, 'ASC' | 'DESC'] | undefined, page: Page): { rows: T[]; total: number } {
+export function pageInMemory<T>(
+  all: T[],
+  sort: readonly [keyof T & string, 'ASC' | 'DESC'] | undefined,
+  page: Page,
+): { rows: T[]; total: number } {
   const sorted = sort ? [...all].sort((a, b) => compare(a[sort[0]], b[sort[0]]) * (sort[1] === 'DESC' ? -1 : 1)) : all;
   return { rows: sorted.slice(page.offset, page.offset + page.limit), total: all.length };
 }

@@ -9,8 +9,13 @@ export const RequestParams = FormatParams.extend({ service_request_id: z.string(
 export const JurisdictionQuery = z.object({ jurisdiction_id: z.string().max(60).optional() });
 
 /** `a,b` or a repeated parameter, as a list. */
-const commaList = z.union([z.string(), z.array(z.string())])
-  .transform((v) => [v].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
+const commaList = z.union([z.string(), z.array(z.string())]).transform((v) =>
+  [v]
+    .flat()
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 export const RequestsQuery = JurisdictionQuery.extend({
   service_request_id: commaList.pipe(z.array(z.string().max(40)).max(1000)).optional(),
   service_code: commaList.pipe(z.array(z.string().max(60)).max(100)).optional(),
@@ -21,7 +26,10 @@ export const RequestsQuery = JurisdictionQuery.extend({
 export type RequestsQuery = z.infer<typeof RequestsQuery>;
 
 // The other parameters of POST requests, once api_key and jurisdiction_id are settled.
-const phone = z.string().transform((s) => s.replace(/[\s().-]/g, '')).pipe(CitizenSchema.shape.phone.unwrap());
+const phone = z
+  .string()
+  .transform((s) => s.replace(/[\s().-]/g, ''))
+  .pipe(CitizenSchema.shape.phone.unwrap());
 export const NewRequest = z.object({
   service_code: z.string({ error: 'service_code was not provided' }).max(60),
   lat: z.coerce.number().min(-90).max(90).optional(),

@@ -5,7 +5,11 @@ import { listQuerySchema } from './list-query.ts';
 
 /** A service a municipality offers, as operators pick it; its id is `<municipality>:<code>`. */
 export const ServiceSchema = z.object({
-  id: z.string(), municipalityId: z.string(), code: z.string(), name: z.string(), officeId: z.string(),
+  id: z.string(),
+  municipalityId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  officeId: z.string(),
 });
 z.globalRegistry.add(ServiceSchema, { id: 'Service' });
 export const ServiceListQuerySchema = listQuerySchema(['name'], z.object({ municipalityId: z.string().optional() }).strict());
@@ -20,7 +24,9 @@ export const ServiceIntakeSchema = z.object({
   knowledgeArticles: z.array(z.string()),
 });
 z.globalRegistry.add(ServiceIntakeSchema, { id: 'ServiceIntake' });
-export const ServiceParams = z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}:[a-z0-9-]{2,60}$/, 'a service id such as "milano:tari-refund"') });
+export const ServiceParams = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,40}:[a-z0-9-]{2,60}$/, 'a service id such as "milano:tari-refund"'),
+});
 
 export type Service = z.infer<typeof ServiceSchema>;
 export type ServiceIntake = z.infer<typeof ServiceIntakeSchema>;

@@ -15,9 +15,14 @@ export const SurveyAnswerRecordSchema = z.object({
 z.globalRegistry.add(SurveyAnswerRecordSchema, { id: 'SurveyAnswerRecord' });
 export type SurveyAnswerRecord = z.infer<typeof SurveyAnswerRecordSchema>;
 
-export const SurveyAnswerListQuerySchema = listQuerySchema(['answeredAt'], z.object({
-  municipalityId: z.string().max(40).optional(),
-  serviceCode: z.string().max(60).optional(),
-  answeredFrom: z.iso.datetime({ offset: true }).optional(),
-  answeredTo: z.iso.datetime({ offset: true }).optional(),
-}).strict());
+export const SurveyAnswerListQuerySchema = listQuerySchema(
+  ['answeredAt'],
+  z
+    .object({
+      municipalityId: z.string().max(40).optional(),
+      serviceCode: z.string().max(60).optional(),
+      answeredFrom: z.iso.datetime({ offset: true }).optional(),
+      answeredTo: z.iso.datetime({ offset: true }).optional(),
+    })
+    .strict(),
+);

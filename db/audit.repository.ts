@@ -26,7 +26,9 @@ function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 export const digest = (value: unknown) => (value === undefined ? null : sha256(canonical(value)));
@@ -43,20 +45,52 @@ function linkHash(r: ChainedFields): string {
  */
 export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Promise<void> {
   const chain = e.municipalityId ?? '*';
-  await trx.insertInto('audit_chains').values({ chain, seq: 0, hash: genesis }).onConflict((oc) => oc.doNothing()).execute();
-  const head = await trx.selectFrom('audit_chains').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+  await trx
+    .insertInto('audit_chains')
+    .values({ chain, seq: 0, hash: genesis })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const head = await trx
+    .selectFrom('audit_chains')
+    .select(['seq', 'hash'])
+    .where('chain', '=', chain)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const record: ChainedFields = {
-    chain, seq: head.seq + 1, at: e.at ?? new Date(), actor: e.actor, role: e.role, municipality_id: e.municipalityId,
-    action: e.action, target_type: e.targetType, target_id: e.targetId, request_id: e.requestId ?? null,
-    before_digest: digest(e.before), after_digest: digest(e.after), prev_hash: head.hash,
+    chain,
+    seq: head.seq + 1,
+    at: e.at ?? new Date(),
+    actor: e.actor,
+    role: e.role,
+    municipality_id: e.municipalityId,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    request_id: e.requestId ?? null,
+    before_digest: digest(e.before),
+    after_digest: digest(e.after),
+    prev_hash: head.hash,
   };
   const hash = linkHash(record);
-  await trx.insertInto('audit_log').values({ ...record, hash }).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({ ...record, hash })
+    .execute();
   await trx.updateTable('audit_chains').set({ seq: record.seq, hash }).where('chain', '=', chain).execute();
 }
 
-export interface ChainBreak { chain: string; seq: number; id: number | null; reason: string }
-export interface VerifyResult { ok: boolean; chains: number; records: number; firstBreak: ChainBreak | null }
+export interface ChainBreak {
+  chain: string;
+  seq: number;
+  id: number | null;
+  reason: string;
+}
+export interface VerifyResult {
+  ok: boolean;
+  chains: number;
+  records: number;
+  firstBreak: ChainBreak | null;
+}
 
 /**
  * Recomputes every chain from its first record: an edited record, a removed or inserted one, or a
@@ -73,12 +107,22 @@ export async function verifyAudit(db: Executor, chains?: string[]): Promise<Veri
     let lastId = 0;
     for (;;) {
       // Keyset pages: a long chain never sits in memory whole.
-      const page = await db.selectFrom('audit_log').selectAll().where('chain', '=', head.chain).where('seq', '>', seq)
-        .orderBy('seq').limit(1000).execute();
+      const page = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('chain', '=', head.chain)
+        .where('seq', '>', seq)
+        .orderBy('seq')
+        .limit(1000)
+        .execute();
       for (const row of page) {
         records += 1;
-        const broken = (reason: string): VerifyResult =>
-          ({ ok: false, chains: heads.length, records, firstBreak: { chain: head.chain, seq: row.seq, id: row.id, reason } });
+        const broken = (reason: string): VerifyResult => ({
+          ok: false,
+          chains: heads.length,
+          records,
+          firstBreak: { chain: head.chain, seq: row.seq, id: row.id, reason },
+        });
         if (row.seq !== seq + 1) return broken(`record ${seq + 1} is missing`);
         if (row.prev_hash !== prev) return broken('it does not follow the previous record');
         const { id: _id, hash, ...fields } = row;
@@ -90,22 +134,56 @@ export async function verifyAudit(db: Executor, chains?: string[]): Promise<Veri
       if (page.length < 1000) break;
     }
     if (head.seq !== seq || head.hash !== prev) {
-      return { ok: false, chains: heads.length, records, firstBreak: { chain: head.chain, seq: seq + 1, id: lastId || null, reason: `the chain ends at ${seq} but its head says ${head.seq}` } };
+      return {
+        ok: false,
+        chains: heads.length,
+        records,
+        firstBreak: {
+          chain: head.chain,
+          seq: seq + 1,
+          id: lastId || null,
+          reason: `the chain ends at ${seq} but its head says ${head.seq}`,
+        },
+      };
     }
   }
   return { ok: true, chains: heads.length, records, firstBreak: null };
 }
 
 export interface AuditRecordRow {
-  id: number; chain: string; seq: number; at: Date; actor: string; role: string | null; municipalityId: string | null; action: string;
-  targetType: string; targetId: string; requestId: string | null; beforeDigest: string | null; afterDigest: string | null; hash: string;
+  id: number;
+  chain: string;
+  seq: number;
+  at: Date;
+  actor: string;
+  role: string | null;
+  municipalityId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  requestId: string | null;
+  beforeDigest: string | null;
+  afterDigest: string | null;
+  hash: string;
 }
 export interface AuditFilter {
-  actor?: string; action?: string; targetType?: string; targetId?: string; municipalityId?: string; from?: Date; to?: Date;
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  municipalityId?: string;
+  from?: Date;
+  to?: Date;
 }
 
 /** One page of the records of these municipalities' chains and of the '*' chain, by time (newest first unless `asc`). */
-export async function listAuditRecords(db: Executor, municipalities: readonly string[], f: AuditFilter, order: 'asc' | 'desc', page: Page): Promise<{ rows: AuditRecordRow[]; total: number }> {
+export async function listAuditRecords(
+  db: Executor,
+  municipalities: readonly string[],
+  f: AuditFilter,
+  order: 'asc' | 'desc',
+  page: Page,
+): Promise<{ rows: AuditRecordRow[]; total: number }> {
   // Records of no municipality ('*': logins, API keys) are visible to every auditor.
   let q = db.selectFrom('audit_log').where((eb) => eb.or([eb('chain', '=', '*'), eb('municipality_id', 'in', [...municipalities])]));
   if (f.actor) q = q.where('actor', '=', f.actor);
@@ -117,10 +195,28 @@ export async function listAuditRecords(db: Executor, municipalities: readonly st
   if (f.to) q = q.where('at', '<', f.to);
   const [{ total }, rows] = await Promise.all([
     q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    q.select([
-      'id', 'chain', 'seq', 'at', 'actor', 'role', 'municipality_id as municipalityId', 'action', 'target_type as targetType',
-      'target_id as targetId', 'request_id as requestId', 'before_digest as beforeDigest', 'after_digest as afterDigest', 'hash',
-    ]).orderBy('at', order).orderBy('id', 'desc').offset(page.offset).limit(page.limit).execute(),
+    q
+      .select([
+        'id',
+        'chain',
+        'seq',
+        'at',
+        'actor',
+        'role',
+        'municipality_id as municipalityId',
+        'action',
+        'target_type as targetType',
+        'target_id as targetId',
+        'request_id as requestId',
+        'before_digest as beforeDigest',
+        'after_digest as afterDigest',
+        'hash',
+      ])
+      .orderBy('at', order)
+      .orderBy('id', 'desc')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
   ]);
   return { rows, total: Number(total) };
 }

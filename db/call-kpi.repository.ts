@@ -15,11 +15,24 @@ import { type KpiRange, localDay } from './kpi.repository.ts';
  */
 
 /** Which calls a KPI counts, besides the lines of the caller's municipalities. */
-export interface CallScopeFilter { municipalityId?: string; queue?: string }
-export interface CallThresholds { serviceLevelSeconds: number; shortAbandonSeconds: number }
+export interface CallScopeFilter {
+  municipalityId?: string;
+  queue?: string;
+}
+export interface CallThresholds {
+  serviceLevelSeconds: number;
+  shortAbandonSeconds: number;
+}
 export interface CallFacts {
-  offered: number; answered: number; abandoned: number; short_abandoned: number; transferred: number;
-  within: number; answer_wait_sum: number; talked: number; talk_sum: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  short_abandoned: number;
+  transferred: number;
+  within: number;
+  answer_wait_sum: number;
+  talked: number;
+  talk_sum: number;
 }
 
 function callFilter(scope: Scope, f: CallScopeFilter, queue: string): RawBuilder<boolean> {
@@ -35,8 +48,7 @@ export const countedCalls = (scope: Scope, f: CallScopeFilter) =>
 const startedIn = (r: { from: Date; to: Date }) => sql<boolean>`c.started_at >= ${r.from} and c.started_at < ${r.to}`;
 
 const abandonedCall = sql<boolean>`c.connected_at is null and c.end_cause = 'abandoned'`;
-const waitedUnder = (seconds: number) =>
-  sql<boolean>`coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at)) < ${seconds}`;
+const waitedUnder = (seconds: number) => sql<boolean>`coalesce(c.wait_seconds, extract(epoch from c.ended_at - c.started_at)) < ${seconds}`;
 
 /**
  * Which of the counted calls each countable KPI counts: the one definition both its figure (from
@@ -44,12 +56,18 @@ const waitedUnder = (seconds: number) =>
  */
 export function countedBy(kpi: CountedCallKpi, t: CallThresholds): RawBuilder<boolean> {
   switch (kpi) {
-    case 'callsOffered': return sql<boolean>`true`;
-    case 'callsAnswered': return sql<boolean>`c.connected_at is not null`;
-    case 'callsAbandoned': return sql<boolean>`${abandonedCall} and (${waitedUnder(t.shortAbandonSeconds)}) is not true`;
-    case 'shortAbandoned': return sql<boolean>`${abandonedCall} and ${waitedUnder(t.shortAbandonSeconds)}`;
-    case 'callsTransferred': return sql<boolean>`c.end_cause = 'transferred'`;
-    case 'answeredWithinThreshold': return sql<boolean>`extract(epoch from c.connected_at - c.started_at) <= ${t.serviceLevelSeconds}`;
+    case 'callsOffered':
+      return sql<boolean>`true`;
+    case 'callsAnswered':
+      return sql<boolean>`c.connected_at is not null`;
+    case 'callsAbandoned':
+      return sql<boolean>`${abandonedCall} and (${waitedUnder(t.shortAbandonSeconds)}) is not true`;
+    case 'shortAbandoned':
+      return sql<boolean>`${abandonedCall} and ${waitedUnder(t.shortAbandonSeconds)}`;
+    case 'callsTransferred':
+      return sql<boolean>`c.end_cause = 'transferred'`;
+    case 'answeredWithinThreshold':
+      return sql<boolean>`extract(epoch from c.connected_at - c.started_at) <= ${t.serviceLevelSeconds}`;
   }
 }
 
@@ -78,10 +96,14 @@ function rawHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThreshol
  */
 function rollupHours(scope: Scope, f: CallScopeFilter, r: KpiRange, t: CallThresholds, grain: 'hours' | 'days') {
   // Days are compared as dates and made instants once summed: a time-zone conversion per row would be most of the cost.
-  const [table, at, within] = grain === 'hours'
-    ? ['kpi_call_hours', sql`c.hour`, sql`c.hour >= ${r.from} and c.hour < ${r.to}`]
-    : ['kpi_call_days', sql`(c.day::timestamp at time zone ${romeTimeZone})`,
-      sql`c.day >= ${localDay(r.from)} and c.day < ${localDay(r.to)}`];
+  const [table, at, within] =
+    grain === 'hours'
+      ? ['kpi_call_hours', sql`c.hour`, sql`c.hour >= ${r.from} and c.hour < ${r.to}`]
+      : [
+          'kpi_call_days',
+          sql`(c.day::timestamp at time zone ${romeTimeZone})`,
+          sql`c.day >= ${localDay(r.from)} and c.day < ${localDay(r.to)}`,
+        ];
   return sql`
     select ${at} as hour, sum(c.offered)::int as offered, sum(c.answered)::int as answered, sum(c.abandoned)::int as abandoned,
            coalesce(sum(c.abandoned_under[${t.shortAbandonSeconds}]), 0)::int as short_abandoned,
@@ -131,7 +153,14 @@ export async function hourlyCalls(db: Executor, scope: Scope, f: CallScopeFilter
 }
 
 /** Calls offered per interval of `minutes` from `from`: the actual beside the forecast. */
-export async function offeredPerInterval(db: Executor, scope: Scope, f: CallScopeFilter, from: Date, to: Date, minutes: number): Promise<HourCount[]> {
+export async function offeredPerInterval(
+  db: Executor,
+  scope: Scope,
+  f: CallScopeFilter,
+  from: Date,
+  to: Date,
+  minutes: number,
+): Promise<HourCount[]> {
   const { rows } = await sql<{ at: Date; n: number }>`
     select date_bin(${`${minutes} minutes`}::interval, c.started_at, ${from}) as at, count(*)::int as n
     from calls c

@@ -26,14 +26,20 @@ export interface CaseListFilter {
 }
 
 const sortColumns = {
-  createdAt: 'cases.created_at', updatedAt: 'cases.updated_at', status: 'cases.status', id: 'cases.id',
+  createdAt: 'cases.created_at',
+  updatedAt: 'cases.updated_at',
+  status: 'cases.status',
+  id: 'cases.id',
 } as const;
 export type CaseSort = readonly [keyof typeof sortColumns, 'ASC' | 'DESC'];
 
 function baseQuery(db: Executor) {
-  return db.selectFrom('cases')
+  return db
+    .selectFrom('cases')
     .innerJoin('municipalities as m', 'm.id', 'cases.municipality_id')
-    .innerJoin('services as s', (j) => j.onRef('s.municipality_id', '=', 'cases.municipality_id').onRef('s.code', '=', 'cases.service_code'));
+    .innerJoin('services as s', (j) =>
+      j.onRef('s.municipality_id', '=', 'cases.municipality_id').onRef('s.code', '=', 'cases.service_code'),
+    );
 }
 
 /** `in ()` is not valid SQL: an empty list matches nothing through a value no row has. */
@@ -64,46 +70,79 @@ function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
   if (f.createdTo) q = q.where('cases.created_at', '<', new Date(f.createdTo));
   if (f.slaState) {
     const state = f.slaState;
-    q = q.where((eb) => eb.exists(eb.selectFrom('tasks').select('tasks.id')
-      .whereRef('tasks.case_id', '=', 'cases.id').where('tasks.status', '<>', 'done').where('tasks.sla_state', '=', state)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tasks')
+          .select('tasks.id')
+          .whereRef('tasks.case_id', '=', 'cases.id')
+          .where('tasks.status', '<>', 'done')
+          .where('tasks.sla_state', '=', state),
+      ),
+    );
   }
   if (f.citizen) {
     // One box for whatever the caller gives: phone number, fiscal code or e-mail.
     const c = f.citizen.trim();
-    q = q.where((eb) => eb.or([
-      eb(citizenKeys.phone, '=', c.replace(/[\s-]/g, '')),
-      eb(citizenKeys.fiscalCode, '=', c.toUpperCase()),
-      eb(citizenKeys.email, '=', c.toLowerCase()),
-    ]));
+    q = q.where((eb) =>
+      eb.or([
+        eb(citizenKeys.phone, '=', c.replace(/[\s-]/g, '')),
+        eb(citizenKeys.fiscalCode, '=', c.toUpperCase()),
+        eb(citizenKeys.email, '=', c.toLowerCase()),
+      ]),
+    );
   }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([
-      eb('cases.id', 'ilike', like), eb('cases.subject', 'ilike', like), eb('cases.description', 'ilike', like),
-    ]));
+    q = q.where((eb) => eb.or([eb('cases.id', 'ilike', like), eb('cases.subject', 'ilike', like), eb('cases.description', 'ilike', like)]));
   }
   return q;
 }
 
 const caseColumns = [
-  'cases.id', 'cases.municipality_id', 'm.name as municipality_name', 'cases.service_code', 's.name as service_name',
-  'cases.channel', 'cases.status', 'cases.stage', 'cases.outcome', 'cases.subject', 'cases.description',
-  'cases.citizen', 'cases.details', 'cases.location', 'cases.definition_version', 'cases.office_id', 'cases.solicitations',
-  'cases.created_at', 'cases.updated_at', 'cases.resolved_at',
+  'cases.id',
+  'cases.municipality_id',
+  'm.name as municipality_name',
+  'cases.service_code',
+  's.name as service_name',
+  'cases.channel',
+  'cases.status',
+  'cases.stage',
+  'cases.outcome',
+  'cases.subject',
+  'cases.description',
+  'cases.citizen',
+  'cases.details',
+  'cases.location',
+  'cases.definition_version',
+  'cases.office_id',
+  'cases.solicitations',
+  'cases.created_at',
+  'cases.updated_at',
+  'cases.resolved_at',
 ] as const;
 
 const selectCases = (db: Executor, scope: Scope, f: CaseListFilter) => filtered(db, scope, f).select(caseColumns);
 /** A case with its municipality's and service's names. */
 export type CaseRow = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
 
-export async function listCaseRows(db: Executor, scope: Scope, filter: CaseListFilter, sort: CaseSort, page: Page): Promise<{ rows: CaseRow[]; total: number }> {
+export async function listCaseRows(
+  db: Executor,
+  scope: Scope,
+  filter: CaseListFilter,
+  sort: CaseSort,
+  page: Page,
+): Promise<{ rows: CaseRow[]; total: number }> {
   const [rows, count] = await Promise.all([
     selectCases(db, scope, filter)
       .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
       .orderBy('cases.id', 'desc')
-      .offset(page.offset).limit(page.limit)
+      .offset(page.offset)
+      .limit(page.limit)
       .execute(),
-    filtered(db, scope, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    filtered(db, scope, filter)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count.n };
 }
@@ -114,23 +153,44 @@ export function findCaseRow(db: Executor, id: string, scope: Scope): Promise<Cas
 
 /** The cases of one citizen (newest first, at most `limit`), found by a normalised contact. */
 export function findCitizenCaseRows(db: Executor, scope: Scope, key: CitizenKey, value: string, limit: number): Promise<CaseRow[]> {
-  return selectCases(db, scope, {}).where(citizenKeys[key], '=', value)
-    .orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(limit).execute();
+  return selectCases(db, scope, {})
+    .where(citizenKeys[key], '=', value)
+    .orderBy('cases.created_at', 'desc')
+    .orderBy('cases.id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** A case's timeline, in order. */
 export function caseEventRows(db: Executor, caseId: string) {
-  return db.selectFrom('case_events')
+  return db
+    .selectFrom('case_events')
     .select(['seq', 'type', 'at', 'stage', 'actor', 'data', 'definition_version'])
-    .where('case_id', '=', caseId).orderBy('seq').execute();
+    .where('case_id', '=', caseId)
+    .orderBy('seq')
+    .execute();
 }
 
 /** A case's office tasks, oldest first, with their office's name. */
 export function caseTaskRows(db: Executor, caseId: string) {
-  return db.selectFrom('tasks').innerJoin('offices', 'offices.id', 'tasks.office_id')
-    .select(['tasks.id', 'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at',
-      'tasks.due_at', 'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since'])
-    .where('tasks.case_id', '=', caseId).orderBy('tasks.created_at').execute();
+  return db
+    .selectFrom('tasks')
+    .innerJoin('offices', 'offices.id', 'tasks.office_id')
+    .select([
+      'tasks.id',
+      'tasks.office_id',
+      'offices.name as office_name',
+      'tasks.assignee',
+      'tasks.status',
+      'tasks.warning_at',
+      'tasks.due_at',
+      'tasks.sla_state',
+      'tasks.escalated',
+      'tasks.waiting_since',
+    ])
+    .where('tasks.case_id', '=', caseId)
+    .orderBy('tasks.created_at')
+    .execute();
 }
 export type CaseTaskRow = Awaited<ReturnType<typeof caseTaskRows>>[number];
 
@@ -144,11 +204,20 @@ export async function nextCaseNumber(db: Executor): Promise<number> {
  * The caller's open case on a municipality, found by phone number in any of its forms; a case
  * the call is already attached to comes first, else the newest.
  */
-export async function openCaseOfCaller(db: Executor, municipalityId: string, phones: string[], callId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('cases').select('id')
-    .where('municipality_id', '=', municipalityId).where('status', '=', 'open')
+export async function openCaseOfCaller(
+  db: Executor,
+  municipalityId: string,
+  phones: string[],
+  callId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('municipality_id', '=', municipalityId)
+    .where('status', '=', 'open')
     .where(sql<string>`citizen->>'phone'`, 'in', phones)
     .orderBy(sql`id in (select case_id from case_events where type = 'call.attached' and data->>'callId' = ${callId})`, 'desc')
-    .orderBy('created_at', 'desc').executeTakeFirst();
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
   return row?.id;
 }

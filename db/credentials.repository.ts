@@ -12,29 +12,42 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 const newSecret = () => randomBytes(32).toString('base64url');
 
 export async function staffPrincipal(db: Db, userId: string): Promise<Principal | null> {
-  const user = await db.selectFrom('staff_users')
+  const user = await db
+    .selectFrom('staff_users')
     .select(['id', 'role', 'office_id', userMunicipalities.as('municipalities')])
-    .where('id', '=', userId).where('disabled_at', 'is', null).executeTakeFirst();
+    .where('id', '=', userId)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   return user ? { kind: 'staff', id: user.id, role: user.role, officeId: user.office_id, municipalities: user.municipalities } : null;
 }
 
 export function findLoginCandidate(db: Db, email: string) {
-  return db.selectFrom('staff_users').select(['id', 'password_hash', 'disabled_at'])
-    .where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('staff_users')
+    .select(['id', 'password_hash', 'disabled_at'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function createSession(db: Db, userId: string, ttlMs: number) {
   const token = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db.insertInto('staff_sessions').values({ token_hash: tokenHash(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('staff_sessions')
+    .values({ token_hash: tokenHash(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt })
+    .execute();
   return { token, csrfToken, expiresAt };
 }
 
 export async function sessionPrincipal(db: Db, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
-  const session = await db.selectFrom('staff_sessions').select(['user_id', 'csrf_token'])
-    .where('token_hash', '=', tokenHash(token)).where('expires_at', '>', new Date()).executeTakeFirst();
-  const principal = session && await staffPrincipal(db, session.user_id);
+  const session = await db
+    .selectFrom('staff_sessions')
+    .select(['user_id', 'csrf_token'])
+    .where('token_hash', '=', tokenHash(token))
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+  const principal = session && (await staffPrincipal(db, session.user_id));
   return principal ? { principal, csrfToken: session.csrf_token } : null;
 }
 
@@ -44,27 +57,55 @@ export async function endSession(db: Db, token: string): Promise<string | null> 
   return ended?.user_id ?? null;
 }
 
-export interface NewApiKey { name: string; role: StaffRole; municipalities: string[]; expiresAt: Date | null; createdBy: string }
+export interface NewApiKey {
+  name: string;
+  role: StaffRole;
+  municipalities: string[];
+  expiresAt: Date | null;
+  createdBy: string;
+}
 
 export const newApiKeyId = () => randomBytes(6).toString('hex');
 
 /** Stores a new key under `id` and returns the key itself: the only time it is seen, as only its digest is kept. */
 export async function insertApiKey(db: Db, id: string, k: NewApiKey): Promise<string> {
   const key = `sk_${id}_${newSecret()}`;
-  await db.insertInto('api_keys').values({
-    id, name: k.name, key_hash: tokenHash(key), role: k.role, municipalities: k.municipalities,
-    expires_at: k.expiresAt, created_by: k.createdBy,
-  }).execute();
+  await db
+    .insertInto('api_keys')
+    .values({
+      id,
+      name: k.name,
+      key_hash: tokenHash(key),
+      role: k.role,
+      municipalities: k.municipalities,
+      expires_at: k.expiresAt,
+      created_by: k.createdBy,
+    })
+    .execute();
   return key;
 }
 
 export interface ApiKeyRow {
-  id: string; name: string; role: StaffRole; municipalities: string[]; expiresAt: Date | null; revokedAt: Date | null; createdBy: string;
-  createdAt: Date; lastUsedAt: Date | null;
+  id: string;
+  name: string;
+  role: StaffRole;
+  municipalities: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
 }
 const apiKeyColumns = [
-  'id', 'name', 'role', 'municipalities', 'expires_at as expiresAt', 'revoked_at as revokedAt', 'created_by as createdBy',
-  'created_at as createdAt', 'last_used_at as lastUsedAt',
+  'id',
+  'name',
+  'role',
+  'municipalities',
+  'expires_at as expiresAt',
+  'revoked_at as revokedAt',
+  'created_by as createdBy',
+  'created_at as createdAt',
+  'last_used_at as lastUsedAt',
 ] as const;
 
 /** Keys an admin may see and revoke: those reaching no municipality beyond theirs. */
@@ -80,14 +121,23 @@ export function findApiKey(db: Db, id: string): Promise<ApiKeyRow> {
 
 /** Revokes a key within the scope at once; undefined when there is none. */
 export function revokeApiKey(db: Db, id: string, scope: Scope): Promise<ApiKeyRow | undefined> {
-  return db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).where(within(scope))
-    .returning(apiKeyColumns).executeTakeFirst();
+  return db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where(within(scope))
+    .returning(apiKeyColumns)
+    .executeTakeFirst();
 }
 
 export async function apiKeyPrincipal(db: Db, key: string): Promise<Principal | null> {
-  const row = await db.updateTable('api_keys').set({ last_used_at: new Date() })
-    .where('key_hash', '=', tokenHash(key)).where('revoked_at', 'is', null)
+  const row = await db
+    .updateTable('api_keys')
+    .set({ last_used_at: new Date() })
+    .where('key_hash', '=', tokenHash(key))
+    .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
-    .returning(['id', 'role', 'municipalities']).executeTakeFirst();
+    .returning(['id', 'role', 'municipalities'])
+    .executeTakeFirst();
   return row ? { kind: 'api-key', id: `api-key:${row.id}`, role: row.role, officeId: null, municipalities: row.municipalities } : null;
 }

@@ -9,12 +9,28 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface MunicipalitiesTable { id: string; name: string; istat_code: string; created_at: CreatedAt }
-export interface OfficesTable {
-  id: string; municipality_id: string; name: string; email: string | null; phone: string | null;
-  calendar_id: string | null; created_at: CreatedAt;
+export interface MunicipalitiesTable {
+  id: string;
+  name: string;
+  istat_code: string;
+  created_at: CreatedAt;
 }
-export interface CalendarsTable { id: string; municipality_id: string; name: string; spec: Json<CalendarInput>; created_at: CreatedAt }
+export interface OfficesTable {
+  id: string;
+  municipality_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  calendar_id: string | null;
+  created_at: CreatedAt;
+}
+export interface CalendarsTable {
+  id: string;
+  municipality_id: string;
+  name: string;
+  spec: Json<CalendarInput>;
+  created_at: CreatedAt;
+}
 export interface ServiceDefinitionsTable {
   service_code: string;
   version: number;
@@ -24,26 +40,66 @@ export interface ServiceDefinitionsTable {
   published_at: Timestamp | null;
 }
 export interface StaffUsersTable {
-  id: string; display_name: string; email: string; role: StaffRole; office_id: string | null; created_at: CreatedAt;
-  password_hash: string | null; disabled_at: Timestamp | null;
+  id: string;
+  display_name: string;
+  email: string;
+  role: StaffRole;
+  office_id: string | null;
+  created_at: CreatedAt;
+  password_hash: string | null;
+  disabled_at: Timestamp | null;
 }
 export interface StaffSessionsTable {
-  token_hash: string; user_id: string; csrf_token: string; created_at: CreatedAt; expires_at: Timestamp;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
 }
 export interface ApiKeysTable {
-  id: string; name: string; key_hash: string; role: StaffRole; municipalities: string[];
-  expires_at: Timestamp | null; revoked_at: Timestamp | null; created_by: string; created_at: CreatedAt;
+  id: string;
+  name: string;
+  key_hash: string;
+  role: StaffRole;
+  municipalities: string[];
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
   last_used_at: Timestamp | null;
 }
 export interface AuditLogTable {
-  id: Generated<number>; chain: string; seq: number; at: Timestamp; actor: string; role: string | null;
-  municipality_id: string | null; action: string; target_type: string; target_id: string; request_id: string | null;
-  before_digest: string | null; after_digest: string | null; prev_hash: string; hash: string;
+  id: Generated<number>;
+  chain: string;
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  role: string | null;
+  municipality_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  request_id: string | null;
+  before_digest: string | null;
+  after_digest: string | null;
+  prev_hash: string;
+  hash: string;
 }
-export interface AuditChainsTable { chain: string; seq: number; hash: string }
-export interface StaffUserMunicipalitiesTable { user_id: string; municipality_id: string }
+export interface AuditChainsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+export interface StaffUserMunicipalitiesTable {
+  user_id: string;
+  municipality_id: string;
+}
 export interface ServicesTable {
-  municipality_id: string; code: string; name: string; office_id: string; created_at: CreatedAt;
+  municipality_id: string;
+  code: string;
+  name: string;
+  office_id: string;
+  created_at: CreatedAt;
 }
 export interface CasesTable {
   id: string;
@@ -93,20 +149,38 @@ export interface CaseEventsTable {
   recorded_at: CreatedAt;
 }
 export interface ArticlesTable {
-  id: string; municipality_id: string; service_code: string | null; current_version: number; archived_at: Timestamp | null;
-  created_at: CreatedAt; updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  id: string;
+  municipality_id: string;
+  service_code: string | null;
+  current_version: number;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export interface ArticleVersionsTable {
-  article_id: string; version: number; title: string; audience: string | null; place: string | null; hours: string | null;
-  procedure: string | null; body: string; links: Json<{ label: string; url: string }[]>;
+  article_id: string;
+  version: number;
+  title: string;
+  audience: string | null;
+  place: string | null;
+  hours: string | null;
+  procedure: string | null;
+  body: string;
+  links: Json<{ label: string; url: string }[]>;
   /** Calendar dates, `YYYY-MM-DD`. */
-  valid_from: string; valid_to: string | null;
-  author: string; created_at: CreatedAt;
+  valid_from: string;
+  valid_to: string | null;
+  author: string;
+  created_at: CreatedAt;
   /** Generated by the database from the text columns. */
   search: ColumnType<string | null, never, never>;
 }
 export interface IdempotencyKeysTable {
-  scope: string; key: string; request_hash: string; resource_id: string; created_at: CreatedAt;
+  scope: string;
+  key: string;
+  request_hash: string;
+  resource_id: string;
+  created_at: CreatedAt;
 }
 export interface OutboundMessagesTable {
   id: Generated<number>;
@@ -120,44 +194,90 @@ export interface OutboundMessagesTable {
   created_at: CreatedAt;
 }
 export interface CallsTable {
-  id: string; linked_call_id: string | null; direction: 'inbound' | 'outbound'; caller: string; called: string;
+  id: string;
+  linked_call_id: string | null;
+  direction: 'inbound' | 'outbound';
+  caller: string;
+  called: string;
   municipality_id: string | null;
   /** The type of the latest event. */
   state: CallEventType;
-  queue: string | null; agent: string | null; ivr_choice: string | null; end_cause: EndCause | null; wait_seconds: number | null;
-  started_at: Timestamp; connected_at: Timestamp | null; ended_at: Timestamp | null; last_seq: number;
+  queue: string | null;
+  agent: string | null;
+  ivr_choice: string | null;
+  end_cause: EndCause | null;
+  wait_seconds: number | null;
+  started_at: Timestamp;
+  connected_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  last_seq: number;
   /** The last event the ingestion acted on. */
   ingested_seq: Generated<number>;
 }
 export interface CallEventsTable {
-  call_id: string; seq: number; type: CallEventType; at: Timestamp;
+  call_id: string;
+  seq: number;
+  type: CallEventType;
+  at: Timestamp;
   /** The whole event as validated by CallEventSchema. */
   data: Json<CallEvent>;
   recorded_at: CreatedAt;
 }
 /** Hourly rollups of calls and cases, kept by triggers (migrations/2026_11_25_1600_kpi_rollups.ts). */
 export interface KpiCallHoursTable {
-  hour: Timestamp; municipality_id: string; queue: string; offered: number; answered: number; abandoned: number; transferred: number;
+  hour: Timestamp;
+  municipality_id: string;
+  queue: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  transferred: number;
   /** numeric: exact sums of seconds. */
-  answer_wait_sum: string; talked: number; talk_sum: string; answered_within: number[]; abandoned_under: number[];
+  answer_wait_sum: string;
+  talked: number;
+  talk_sum: string;
+  answered_within: number[];
+  abandoned_under: number[];
 }
 export interface KpiCaseHoursTable {
-  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
-  opened: number; resolved: number; closed: number; closed_first_level: number;
+  hour: Timestamp;
+  municipality_id: string;
+  service_code: string;
+  channel: string;
+  office_id: string;
+  opened: number;
+  resolved: number;
+  closed: number;
+  closed_first_level: number;
 }
 export interface KpiCaseEventHoursTable {
-  hour: Timestamp; municipality_id: string; service_code: string; channel: string; office_id: string;
-  tasks_done: number; tasks_on_time: number; breaches: number; solicitations: number; complaints: number;
-  callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number;
+  hour: Timestamp;
+  municipality_id: string;
+  service_code: string;
+  channel: string;
+  office_id: string;
+  tasks_done: number;
+  tasks_on_time: number;
+  breaches: number;
+  solicitations: number;
+  complaints: number;
+  callbacks_attempted: number;
+  callbacks_answered: number;
+  survey_answers: number;
+  satisfied: number;
 }
 /** The same per local day (Europe/Rome), kept from the hourly rows. */
 type DayRollup<T> = Omit<T, 'hour'> & { day: string };
 
 export interface LinesTable {
-  id: string; municipality_id: string; calendar_id: string; numbers: ColumnType<string[], string[], string[]>;
+  id: string;
+  municipality_id: string;
+  calendar_id: string;
+  numbers: ColumnType<string[], string[], string[]>;
   /** The line's LineConfigSchema document. */
   config: Json<LineConfig>;
-  cti_token_hash: string | null; created_at: CreatedAt;
+  cti_token_hash: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Database {

@@ -6,9 +6,20 @@ import type { ArticleVersionsTable, Database } from './database.ts';
 type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Which articles a list shows, besides the caller's municipalities. */
-export interface ArticleListFilter { id?: string | string[]; municipalityId?: string; serviceCode?: string; q?: string; includeArchived?: boolean }
+export interface ArticleListFilter {
+  id?: string | string[];
+  municipalityId?: string;
+  serviceCode?: string;
+  q?: string;
+  includeArchived?: boolean;
+}
 /** A search: web-search syntax words, optionally within a municipality or a service. */
-export interface KnowledgeSearch { q: string; municipalityId?: string; serviceCode?: string; limit: number }
+export interface KnowledgeSearch {
+  q: string;
+  municipalityId?: string;
+  serviceCode?: string;
+  limit: number;
+}
 
 const inScope = (scope: Scope) => (scope.length ? [...scope] : ['']);
 // Typographic apostrophes are read as plain ones, as in the stored vectors ("d’identità" is "d'identità").
@@ -18,19 +29,39 @@ const italianQuery = (q: string) => sql`websearch_to_tsquery('italian', ${plainA
 const today = sql<string>`(now() at time zone 'Europe/Rome')::date`;
 
 const versionColumns = [
-  'v.article_id', 'v.version', 'v.title', 'v.audience', 'v.place', 'v.hours', 'v.procedure', 'v.body', 'v.links',
-  'v.valid_from', 'v.valid_to', 'v.author', 'v.created_at',
+  'v.article_id',
+  'v.version',
+  'v.title',
+  'v.audience',
+  'v.place',
+  'v.hours',
+  'v.procedure',
+  'v.body',
+  'v.links',
+  'v.valid_from',
+  'v.valid_to',
+  'v.author',
+  'v.created_at',
 ] as const;
 export type ArticleVersionRow = Omit<Selectable<ArticleVersionsTable>, 'search'>;
 
 /** Articles of the scope joined to their current version. */
 function currentArticles(db: Executor, scope: Scope) {
-  return db.selectFrom('articles as a')
+  return db
+    .selectFrom('articles as a')
     .innerJoin('article_versions as v', (j) => j.onRef('v.article_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'))
     .where('a.municipality_id', 'in', inScope(scope));
 }
 
-const articleColumns = [...versionColumns, 'a.id', 'a.municipality_id', 'a.service_code', 'a.archived_at', 'a.created_at as article_created_at', 'a.updated_at'] as const;
+const articleColumns = [
+  ...versionColumns,
+  'a.id',
+  'a.municipality_id',
+  'a.service_code',
+  'a.archived_at',
+  'a.created_at as article_created_at',
+  'a.updated_at',
+] as const;
 const selectArticles = (db: Executor, scope: Scope) => currentArticles(db, scope).select(articleColumns);
 /** An article's row joined to its current version's. */
 export type ArticleRow = Awaited<ReturnType<ReturnType<typeof selectArticles>['executeTakeFirstOrThrow']>>;
@@ -47,13 +78,24 @@ function filtered(db: Executor, scope: Scope, f: ArticleListFilter) {
 
 const sortColumns = { updatedAt: 'a.updated_at', title: 'v.title' } as const;
 
-export async function listArticles(db: Executor, scope: Scope, filter: ArticleListFilter, sort: readonly [keyof typeof sortColumns, 'ASC' | 'DESC'], page: Page)
-  : Promise<{ rows: ArticleRow[]; total: number }> {
+export async function listArticles(
+  db: Executor,
+  scope: Scope,
+  filter: ArticleListFilter,
+  sort: readonly [keyof typeof sortColumns, 'ASC' | 'DESC'],
+  page: Page,
+): Promise<{ rows: ArticleRow[]; total: number }> {
   const [rows, count] = await Promise.all([
-    filtered(db, scope, filter).select(articleColumns)
-      .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc').orderBy('a.id')
-      .offset(page.offset).limit(page.limit).execute(),
-    filtered(db, scope, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    filtered(db, scope, filter)
+      .select(articleColumns)
+      .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
+      .orderBy('a.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
+    filtered(db, scope, filter)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count.n };
 }
@@ -64,35 +106,72 @@ export function findArticle(db: Executor, id: string, scope: Scope): Promise<Art
 
 /** The versions of an article, newest first (the caller has found the article in its scope). */
 export function listVersions(db: Executor, articleId: string) {
-  return db.selectFrom('article_versions').select(['version', 'title', 'author', 'created_at', 'valid_from', 'valid_to'])
-    .where('article_id', '=', articleId).orderBy('version', 'desc').execute();
+  return db
+    .selectFrom('article_versions')
+    .select(['version', 'title', 'author', 'created_at', 'valid_from', 'valid_to'])
+    .where('article_id', '=', articleId)
+    .orderBy('version', 'desc')
+    .execute();
 }
 
 export function findArticleVersion(db: Executor, id: string, version: number, scope: Scope): Promise<ArticleVersionRow | undefined> {
-  return db.selectFrom('article_versions as v').innerJoin('articles as a', 'a.id', 'v.article_id')
-    .select(versionColumns).where('a.id', '=', id).where('v.version', '=', version)
-    .where('a.municipality_id', 'in', inScope(scope)).executeTakeFirst();
+  return db
+    .selectFrom('article_versions as v')
+    .innerJoin('articles as a', 'a.id', 'v.article_id')
+    .select(versionColumns)
+    .where('a.id', '=', id)
+    .where('v.version', '=', version)
+    .where('a.municipality_id', 'in', inScope(scope))
+    .executeTakeFirst();
 }
 
 /** The article's row, locked until the end of the transaction: revisions of one article queue up. */
 export function lockArticle(trx: Transaction<Database>, id: string, scope: Scope) {
-  return trx.selectFrom('articles').select(['id', 'municipality_id', 'current_version', 'archived_at'])
-    .where('id', '=', id).where('municipality_id', 'in', inScope(scope)).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('articles')
+    .select(['id', 'municipality_id', 'current_version', 'archived_at'])
+    .where('id', '=', id)
+    .where('municipality_id', 'in', inScope(scope))
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** What a version stores; absent optional fields are null. */
 export interface VersionContent {
-  title: string; audience: string | null; place: string | null; hours: string | null; procedure: string | null; body: string;
-  links: { label: string; url: string }[]; validFrom: string; validTo: string | null; author: string;
+  title: string;
+  audience: string | null;
+  place: string | null;
+  hours: string | null;
+  procedure: string | null;
+  body: string;
+  links: { label: string; url: string }[];
+  validFrom: string;
+  validTo: string | null;
+  author: string;
 }
 
-export async function insertArticle(trx: Transaction<Database>, a: { id: string; municipalityId: string; serviceCode: string | null }): Promise<void> {
-  await trx.insertInto('articles').values({ id: a.id, municipality_id: a.municipalityId, service_code: a.serviceCode, current_version: 1 }).execute();
+export async function insertArticle(
+  trx: Transaction<Database>,
+  a: { id: string; municipalityId: string; serviceCode: string | null },
+): Promise<void> {
+  await trx
+    .insertInto('articles')
+    .values({ id: a.id, municipality_id: a.municipalityId, service_code: a.serviceCode, current_version: 1 })
+    .execute();
 }
 
 /** Points the article at its newest version (and that version's service). */
-export async function setCurrentVersion(trx: Transaction<Database>, id: string, version: number, serviceCode: string | null): Promise<void> {
-  await trx.updateTable('articles').set({ current_version: version, service_code: serviceCode, updated_at: new Date() }).where('id', '=', id).execute();
+export async function setCurrentVersion(
+  trx: Transaction<Database>,
+  id: string,
+  version: number,
+  serviceCode: string | null,
+): Promise<void> {
+  await trx
+    .updateTable('articles')
+    .set({ current_version: version, service_code: serviceCode, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function archiveArticle(trx: Transaction<Database>, id: string, at: Date): Promise<void> {
@@ -100,10 +179,23 @@ export async function archiveArticle(trx: Transaction<Database>, id: string, at:
 }
 
 export async function insertVersion(db: Executor, articleId: string, version: number, c: VersionContent): Promise<void> {
-  await db.insertInto('article_versions').values({
-    article_id: articleId, version, title: c.title, audience: c.audience, place: c.place, hours: c.hours, procedure: c.procedure,
-    body: c.body, links: JSON.stringify(c.links), valid_from: c.validFrom, valid_to: c.validTo, author: c.author,
-  }).execute();
+  await db
+    .insertInto('article_versions')
+    .values({
+      article_id: articleId,
+      version,
+      title: c.title,
+      audience: c.audience,
+      place: c.place,
+      hours: c.hours,
+      procedure: c.procedure,
+      body: c.body,
+      links: JSON.stringify(c.links),
+      valid_from: c.validFrom,
+      valid_to: c.validTo,
+      author: c.author,
+    })
+    .execute();
 }
 
 /**
@@ -122,9 +214,21 @@ export async function searchKnowledge(db: Executor, scope: Scope, s: KnowledgeSe
     .where(sql<boolean>`v.search @@ ${query}`);
   if (s.municipalityId) q = q.where('a.municipality_id', '=', s.municipalityId);
   if (s.serviceCode) q = q.where('a.service_code', '=', s.serviceCode);
-  return q.select([
-    'a.id', 'v.title', 'a.municipality_id as municipalityId', 'a.service_code as serviceCode', 'v.version',
-    sql<number>`round(ts_rank_cd(v.search, ${query})::numeric, 4)::float8`.as('rank'),
-    sql<string>`ts_headline('italian', ${escaped}, ${query}, 'StartSel=<mark>,StopSel=</mark>,MaxFragments=2,MaxWords=30,MinWords=10')`.as('snippet'),
-  ]).orderBy('rank', 'desc').orderBy('a.updated_at', 'desc').orderBy('a.id').limit(s.limit).execute();
+  return q
+    .select([
+      'a.id',
+      'v.title',
+      'a.municipality_id as municipalityId',
+      'a.service_code as serviceCode',
+      'v.version',
+      sql<number>`round(ts_rank_cd(v.search, ${query})::numeric, 4)::float8`.as('rank'),
+      sql<string>`ts_headline('italian', ${escaped}, ${query}, 'StartSel=<mark>,StopSel=</mark>,MaxFragments=2,MaxWords=30,MinWords=10')`.as(
+        'snippet',
+      ),
+    ])
+    .orderBy('rank', 'desc')
+    .orderBy('a.updated_at', 'desc')
+    .orderBy('a.id')
+    .limit(s.limit)
+    .execute();
 }

@@ -125,7 +125,8 @@ export async function rebuildRollups(trx: Executor): Promise<void> {
 /** The daily rollups as the sums of the hourly ones by local day: keys, then what is summed. */
 const dayRollups = [
   {
-    table: 'kpi_call', keys: 'municipality_id, queue',
+    table: 'kpi_call',
+    keys: 'municipality_id, queue',
     sums: `sum(offered)::int as offered, sum(answered)::int as answered, sum(abandoned)::int as abandoned, sum(transferred)::int as transferred,
            sum(answer_wait_sum) as answer_wait_sum, sum(talked)::int as talked, sum(talk_sum) as talk_sum,
            kpi_sum_counts(answered_within) as answered_within, kpi_sum_counts(abandoned_under) as abandoned_under,
@@ -133,15 +134,29 @@ const dayRollups = [
     nonZero: 'offered <> 0',
   },
   {
-    table: 'kpi_case', keys: 'municipality_id, service_code, channel, office_id',
+    table: 'kpi_case',
+    keys: 'municipality_id, service_code, channel, office_id',
     sums: 'sum(opened)::int as opened, sum(resolved)::int as resolved, sum(closed)::int as closed, sum(closed_first_level)::int as closed_first_level',
     nonZero: '(opened, resolved, closed, closed_first_level) <> (0, 0, 0, 0)',
   },
   {
-    table: 'kpi_case_event', keys: 'municipality_id, service_code, channel, office_id',
-    sums: ['tasks_done', 'tasks_on_time', 'breaches', 'solicitations', 'complaints', 'callbacks_attempted', 'callbacks_answered', 'survey_answers', 'satisfied']
-      .map((c) => `sum(${c})::int as ${c}`).join(', '),
-    nonZero: '(tasks_done, tasks_on_time, breaches, solicitations, complaints, callbacks_attempted, callbacks_answered, survey_answers, satisfied) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)',
+    table: 'kpi_case_event',
+    keys: 'municipality_id, service_code, channel, office_id',
+    sums: [
+      'tasks_done',
+      'tasks_on_time',
+      'breaches',
+      'solicitations',
+      'complaints',
+      'callbacks_attempted',
+      'callbacks_answered',
+      'survey_answers',
+      'satisfied',
+    ]
+      .map((c) => `sum(${c})::int as ${c}`)
+      .join(', '),
+    nonZero:
+      '(tasks_done, tasks_on_time, breaches, solicitations, complaints, callbacks_attempted, callbacks_answered, survey_answers, satisfied) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)',
   },
 ];
 
@@ -153,14 +168,18 @@ const daysFromHours = (t: (typeof dayRollups)[number]) => sql`
 
 /** Day rows that the hourly rows would not give, each way. */
 async function dayDifferences(db: Executor) {
-  const diffs = await Promise.all(dayRollups.map(async (t) => {
-    const { rows } = await sql<{ table: string; row: string }>`
+  const diffs = await Promise.all(
+    dayRollups.map(async (t) => {
+      const { rows } = await sql<{ table: string; row: string }>`
       with expected as (${daysFromHours(t)}),
       actual as (select * from ${sql.table(`${t.table}_days`)} where ${sql.raw(t.nonZero)})
       select ${sql.lit(`${t.table}_days`)} as table, row_to_json(d)::text as row
-      from ((select * from expected except all select * from actual) union all (select * from actual except all select * from expected)) d`.execute(db);
-    return rows;
-  }));
+      from ((select * from expected except all select * from actual) union all (select * from actual except all select * from expected)) d`.execute(
+        db,
+      );
+      return rows;
+    }),
+  );
   return diffs.flat();
 }
 
@@ -183,6 +202,8 @@ export async function rollupDifferences(db: Executor) {
                                                 union all (select * from cases_actual except all select * from cases_expected)) d)
     union all
     (select 'kpi_case_event_hours', row_to_json(d)::text from ((select * from events_expected except all select * from events_actual)
-                                                      union all (select * from events_actual except all select * from events_expected)) d)`.execute(db);
+                                                      union all (select * from events_actual except all select * from events_expected)) d)`.execute(
+    db,
+  );
   return [...rows, ...(await dayDifferences(db))];
 }

@@ -12,9 +12,18 @@ import type { Grain } from './kpi-rollups.repository.ts';
  * months; every count is limited to [from, to). The README's KPI section gives each formula.
  */
 
-export interface KpiRange { from: Date; to: Date; bucket: 'hour' | 'day' | 'week' | 'month' }
+export interface KpiRange {
+  from: Date;
+  to: Date;
+  bucket: 'hour' | 'day' | 'week' | 'month';
+}
 /** Which cases a KPI counts, besides the caller's municipalities. */
-export interface KpiScopeFilter { municipalityId?: string; serviceCode?: string; officeId?: string; channel?: Channel }
+export interface KpiScopeFilter {
+  municipalityId?: string;
+  serviceCode?: string;
+  officeId?: string;
+  channel?: Channel;
+}
 type OfficeColumn = 'c.office_id' | 't.office_id' | "e.data->>'from'";
 
 /**
@@ -35,12 +44,14 @@ function caseFilter(scope: Scope, f: KpiScopeFilter, office: OfficeColumn = 'c.o
  * truncated and compared as one — a time-zone conversion per row would be most of a year's cost.
  */
 export const localDay = (at: Date | RawBuilder<unknown>) => sql`(${at}::timestamptz at time zone ${romeTimeZone})::date`;
-const bucketOf = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
-  ? sql`(date_trunc(${r.bucket}, ${sql.raw(column)}::timestamp) at time zone ${romeTimeZone})`
-  : sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${romeTimeZone})`);
-const within = (r: KpiRange, column: string, grain?: Grain) => (grain === 'days'
-  ? sql`${sql.raw(column)} >= ${localDay(r.from)} and ${sql.raw(column)} < ${localDay(r.to)}`
-  : sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`);
+const bucketOf = (r: KpiRange, column: string, grain?: Grain) =>
+  grain === 'days'
+    ? sql`(date_trunc(${r.bucket}, ${sql.raw(column)}::timestamp) at time zone ${romeTimeZone})`
+    : sql`date_trunc(${r.bucket}, ${sql.raw(column)}, ${romeTimeZone})`;
+const within = (r: KpiRange, column: string, grain?: Grain) =>
+  grain === 'days'
+    ? sql`${sql.raw(column)} >= ${localDay(r.from)} and ${sql.raw(column)} < ${localDay(r.to)}`
+    : sql`${sql.raw(column)} >= ${r.from} and ${sql.raw(column)} < ${r.to}`;
 
 /**
  * Every bucket touching [from, to), with the instant its counts stop at (its end, or `to`). Hours
@@ -51,14 +62,19 @@ const bucketsCte = (r: KpiRange) => sql`buckets as (
   select bucket, least(case when ${r.bucket} = 'hour' then bucket + interval '1 hour'
                             else (bucket at time zone ${romeTimeZone} + ('1 ' || ${r.bucket})::interval) at time zone ${romeTimeZone} end,
                        ${r.to}::timestamptz) as ends
-  from (${r.bucket === 'hour'
-    ? sql`select distinct ${bucketOf(r, 't')} as bucket
+  from (${
+    r.bucket === 'hour'
+      ? sql`select distinct ${bucketOf(r, 't')} as bucket
           from generate_series(date_trunc('hour', ${r.from}::timestamptz), ${r.to}::timestamptz - interval '1 microsecond', interval '1 hour') t`
-    : sql`select distinct ${bucketOf(r, 'd', 'days')} as bucket
-          from generate_series(${localDay(r.from)}::timestamp, ${localDay(sql`(${r.to}::timestamptz - interval '1 microsecond')`)}::timestamp, interval '1 day') d`}) s
+      : sql`select distinct ${bucketOf(r, 'd', 'days')} as bucket
+          from generate_series(${localDay(r.from)}::timestamp, ${localDay(sql`(${r.to}::timestamptz - interval '1 microsecond')`)}::timestamp, interval '1 day') d`
+  }) s
 )`;
 
-interface BucketRow { bucket: Date; ends: Date }
+interface BucketRow {
+  bucket: Date;
+  ends: Date;
+}
 export const listBuckets = (db: Executor, r: KpiRange) =>
   sql<BucketRow>`with ${bucketsCte(r)} select bucket, ends from buckets order by bucket`.execute(db).then((q) => q.rows);
 
@@ -80,7 +96,15 @@ function caseFacts(grain: Grain, raw: { at: string; columns: RawBuilder<unknown>
 /** Cases opened: per bucket, and over the range per channel, service, office and municipality. */
 export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
   const source = caseFacts(grain, { at: 'c.created_at', columns: sql`1 as n` }, sql`c.opened as n`);
-  const { rows } = await sql<{ bucket: Date | null; channel: string | null; service_code: string | null; office_id: string | null; municipality_id: string | null; dimension: number; n: number }>`
+  const { rows } = await sql<{
+    bucket: Date | null;
+    channel: string | null;
+    service_code: string | null;
+    office_id: string | null;
+    municipality_id: string | null;
+    dimension: number;
+    n: number;
+  }>`
     with opened as (
       select ${bucketOf(r, 'c.at', grain)} as bucket, c.channel, c.service_code, c.office_id, c.municipality_id, c.n
       from (${source}) c
@@ -93,7 +117,8 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
   // grouping() sets a bit for each column rolled up: the one left clear names the row's dimension.
   const of = (bit: number) => rows.filter((row) => row.dimension === 0b11111 - bit);
   const keyed = (bit: number, key: (row: (typeof rows)[number]) => string | null) =>
-    of(bit).map((row) => ({ key: key(row), casesOpened: row.n }))
+    of(bit)
+      .map((row) => ({ key: key(row), casesOpened: row.n }))
       .sort((a, b) => b.casesOpened - a.casesOpened || (a.key ?? '').localeCompare(b.key ?? ''));
   return {
     perBucket: new Map(of(0b10000).map((row) => [row.bucket!.getTime(), row.n])),
@@ -106,10 +131,14 @@ export async function casesOpened(db: Executor, scope: Scope, f: KpiScopeFilter,
 
 /** Cases closed (withdrawals apart) and those of them closed without ever reaching an office. */
 export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
-  const source = caseFacts(grain, {
-    at: 'c.resolved_at',
-    columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
-  }, sql`c.closed, c.closed_first_level as first_level`);
+  const source = caseFacts(
+    grain,
+    {
+      at: 'c.resolved_at',
+      columns: sql`(c.outcome <> 'withdrawn')::int as closed, (c.outcome <> 'withdrawn' and not exists (select from tasks t where t.case_id = c.id))::int as first_level`,
+    },
+    sql`c.closed, c.closed_first_level as first_level`,
+  );
   const { rows } = await sql<{ bucket: Date; closed: number; first_level: number }>`
     select ${bucketOf(r, 'c.at', grain)} as bucket, sum(c.closed)::int as closed, sum(c.first_level)::int as first_level
     from (${source}) c
@@ -119,12 +148,13 @@ export async function casesClosed(db: Executor, scope: Scope, f: KpiScopeFilter,
 }
 
 /** Cases opened minus cases resolved (any outcome), per instant: the backlog's moves. */
-const caseMoves = (grain: Grain) => (grain === 'raw'
-  ? sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
+const caseMoves = (grain: Grain) =>
+  grain === 'raw'
+    ? sql`select c.created_at as at, c.municipality_id, c.service_code, c.channel, c.office_id, 1 as delta from cases c
         union all
         select c.resolved_at, c.municipality_id, c.service_code, c.channel, c.office_id, -1 from cases c where c.resolved_at is not null`
-  : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta
-        from (${rollupRows('kpi_case', grain)}) c`);
+    : sql`select c.at, c.municipality_id, c.service_code, c.channel, nullif(c.office_id, '') as office_id, c.opened - c.resolved as delta
+        from (${rollupRows('kpi_case', grain)}) c`;
 
 /**
  * Cases open at `at` (created before it, not resolved before it): the daily rollup up to its local
@@ -196,10 +226,11 @@ const eventRollup = (scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: 'hours
  * per office over the range.
  */
 export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
-  const facts = grain !== 'raw'
-    ? sql`select bucket, fact_office as office_id, tasks_done as done, tasks_on_time as on_time, breaches as breached
+  const facts =
+    grain !== 'raw'
+      ? sql`select bucket, fact_office as office_id, tasks_done as done, tasks_on_time as on_time, breaches as breached
           from (${eventRollup(scope, f, r, grain)}) c where (c.tasks_done, c.breaches) <> (0, 0)`
-    : sql`select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
+      : sql`select ${bucketOf(r, 'e.at')} as bucket, t.office_id, 1 as done, (e.at <= t.due_at)::int as on_time, 0 as breached
           from tasks t
           join cases c on c.id = t.case_id
           join case_events e on e.case_id = t.case_id and e.type = 'task.completed'
@@ -209,7 +240,14 @@ export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilte
           from case_events e
           join cases c on c.id = e.case_id
           where e.type = 'sla.breached' and ${caseFilter(scope, f, "e.data->>'from'")} and ${within(r, 'e.at')}`;
-  const { rows } = await sql<{ bucket: Date | null; office_id: string | null; dimension: number; done: number; on_time: number; breaches: number }>`
+  const { rows } = await sql<{
+    bucket: Date | null;
+    office_id: string | null;
+    dimension: number;
+    done: number;
+    on_time: number;
+    breaches: number;
+  }>`
     with facts as (${facts})
     select bucket, office_id, grouping(bucket, office_id) as dimension,
            sum(done)::int as done, sum(on_time)::int as on_time, sum(breached)::int as breaches
@@ -226,14 +264,23 @@ export async function serviceLevels(db: Executor, scope: Scope, f: KpiScopeFilte
  * ended after at least one call, and survey answers with a 1–5 satisfaction score.
  */
 export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilter, r: KpiRange, grain: Grain) {
-  type Row = { bucket: Date; solicitations: number; complaints: number; callbacks_attempted: number; callbacks_answered: number; survey_answers: number; satisfied: number };
-  const { rows } = grain !== 'raw'
-    ? await sql<Row>`
+  type Row = {
+    bucket: Date;
+    solicitations: number;
+    complaints: number;
+    callbacks_attempted: number;
+    callbacks_answered: number;
+    survey_answers: number;
+    satisfied: number;
+  };
+  const { rows } =
+    grain !== 'raw'
+      ? await sql<Row>`
         select bucket, sum(solicitations)::int as solicitations, sum(complaints)::int as complaints,
                sum(callbacks_attempted)::int as callbacks_attempted, sum(callbacks_answered)::int as callbacks_answered,
                sum(survey_answers)::int as survey_answers, sum(satisfied)::int as satisfied
         from (${eventRollup(scope, f, r, grain)}) c group by bucket`.execute(db)
-    : await sql<Row>`
+      : await sql<Row>`
         with events as (
           select ${bucketOf(r, 'e.at')} as bucket, e.type, e.data,
                  case when e.type = 'survey.answered' and e.data->'answers'->>'satisfaction' ~ '^[1-5]$'
@@ -256,7 +303,14 @@ export async function citizenEvents(db: Executor, scope: Scope, f: KpiScopeFilte
 }
 
 /** Cases opened per interval of `minutes` from `from` to `to`: the staffing forecast's history and actual without call records. */
-export async function openedPerInterval(db: Executor, scope: Scope, f: KpiScopeFilter, from: Date, to: Date, minutes: number): Promise<HourCount[]> {
+export async function openedPerInterval(
+  db: Executor,
+  scope: Scope,
+  f: KpiScopeFilter,
+  from: Date,
+  to: Date,
+  minutes: number,
+): Promise<HourCount[]> {
   const { rows } = await sql<{ at: Date; n: number }>`
     select date_bin(${`${minutes} minutes`}::interval, c.created_at, ${from}) as at, count(*)::int as n
     from cases c

@@ -11,7 +11,8 @@ export interface OutboundMessage {
 
 /** Queues a message in the outbox the SMS and e-mail gateways deliver from; a repeated dedup key queues nothing. */
 export async function enqueueMessage(db: Executor, m: OutboundMessage): Promise<void> {
-  await db.insertInto('outbound_messages')
+  await db
+    .insertInto('outbound_messages')
     .values({ case_id: m.caseId, dedup_key: m.dedupKey, channel: m.channel, recipient: m.recipient, body: m.body })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .execute();

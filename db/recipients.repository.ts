@@ -8,5 +8,9 @@ export async function caseRecipient(db: Executor, caseId: string): Promise<{ cit
 
 /** An office's mailbox (null when it has none), and its municipality. */
 export async function officeRecipient(db: Executor, officeId: string): Promise<{ email: string | null; municipalityId: string }> {
-  return db.selectFrom('offices').select(['email', 'municipality_id as municipalityId']).where('id', '=', officeId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('offices')
+    .select(['email', 'municipality_id as municipalityId'])
+    .where('id', '=', officeId)
+    .executeTakeFirstOrThrow();
 }

@@ -14,10 +14,13 @@ export interface TaskListFilter {
 }
 
 function scoped(db: Db, scope: Scope) {
-  return db.selectFrom('tasks')
+  return db
+    .selectFrom('tasks')
     .innerJoin('cases', 'cases.id', 'tasks.case_id')
     .innerJoin('offices', 'offices.id', 'tasks.office_id')
-    .innerJoin('services', (j) => j.onRef('services.municipality_id', '=', 'cases.municipality_id').onRef('services.code', '=', 'cases.service_code'))
+    .innerJoin('services', (j) =>
+      j.onRef('services.municipality_id', '=', 'cases.municipality_id').onRef('services.code', '=', 'cases.service_code'),
+    )
     .where('cases.municipality_id', 'in', inList(scope));
 }
 
@@ -35,11 +38,30 @@ export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort
   if (f.escalated !== undefined) q = q.where('tasks.escalated', '=', f.escalated);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
   const [rows, count] = await Promise.all([
-    q.select([
-      'tasks.id', 'tasks.case_id', 'cases.subject', 'cases.municipality_id', 'cases.service_code', 'services.name as service_name', 'cases.stage',
-      'tasks.office_id', 'offices.name as office_name', 'tasks.assignee', 'tasks.status', 'tasks.warning_at', 'tasks.due_at',
-      'tasks.sla_state', 'tasks.escalated', 'tasks.waiting_since',
-    ]).orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc').orderBy('tasks.id').offset(page.offset).limit(page.limit).execute(),
+    q
+      .select([
+        'tasks.id',
+        'tasks.case_id',
+        'cases.subject',
+        'cases.municipality_id',
+        'cases.service_code',
+        'services.name as service_name',
+        'cases.stage',
+        'tasks.office_id',
+        'offices.name as office_name',
+        'tasks.assignee',
+        'tasks.status',
+        'tasks.warning_at',
+        'tasks.due_at',
+        'tasks.sla_state',
+        'tasks.escalated',
+        'tasks.waiting_since',
+      ])
+      .orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc')
+      .orderBy('tasks.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
     q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count.n };

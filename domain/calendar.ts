@@ -11,33 +11,42 @@ const hhmm = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
 /** An opening interval of one day, local wall-clock time: "08:30-12:30"; "24:00" closes at midnight. */
-export const OpeningIntervalSchema = z.string()
+export const OpeningIntervalSchema = z
+  .string()
   .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'an interval such as "08:30-12:30"', abort: true })
   .refine((s) => s.split('-').every((t) => hhmm.test(t)), { message: 'times go from 00:00 to 24:00', abort: true })
-  .refine((s) => { const [a, b] = s.split('-') as [string, string]; return minutesOf(b) > minutesOf(a); }, 'the interval must end after it starts');
+  .refine((s) => {
+    const [a, b] = s.split('-') as [string, string];
+    return minutesOf(b) > minutesOf(a);
+  }, 'the interval must end after it starts');
 
-const DaySchema = z.array(OpeningIntervalSchema).default([]).superRefine((intervals, ctx) => {
-  for (let i = 1; i < intervals.length; i++) {
-    const previousEnd = minutesOf(intervals[i - 1]!.split('-')[1]!);
-    if (minutesOf(intervals[i]!.split('-')[0]!) < previousEnd) {
-      ctx.addIssue({ code: 'custom', path: [i], message: 'intervals must be in order and not overlap the one before' });
+const DaySchema = z
+  .array(OpeningIntervalSchema)
+  .default([])
+  .superRefine((intervals, ctx) => {
+    for (let i = 1; i < intervals.length; i++) {
+      const previousEnd = minutesOf(intervals[i - 1]!.split('-')[1]!);
+      if (minutesOf(intervals[i]!.split('-')[0]!) < previousEnd) {
+        ctx.addIssue({ code: 'custom', path: [i], message: 'intervals must be in order and not overlap the one before' });
+      }
     }
-  }
-});
+  });
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
 
-export const CalendarSchema = z.object({
-  timeZone: z.literal('Europe/Rome').default('Europe/Rome'),
-  weekly: z.object(Object.fromEntries(weekdays.map((d) => [d, DaySchema])) as Record<Weekday, typeof DaySchema>).strict(),
-  /** The city's own holidays, every year: "12-07" (Milan, Sant'Ambrogio), "06-24" (Florence, San Giovanni). */
-  localHolidays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day as "MM-DD"')).default([]),
-  /** One-off closures: "2026-12-24". */
-  closures: z.array(z.iso.date()).default([]),
-  /** False for lines open on holidays too (a 24/7 contact centre): national and local holidays then do not close it. */
-  observeHolidays: z.boolean().default(true),
-}).strict();
+export const CalendarSchema = z
+  .object({
+    timeZone: z.literal('Europe/Rome').default('Europe/Rome'),
+    weekly: z.object(Object.fromEntries(weekdays.map((d) => [d, DaySchema])) as Record<Weekday, typeof DaySchema>).strict(),
+    /** The city's own holidays, every year: "12-07" (Milan, Sant'Ambrogio), "06-24" (Florence, San Giovanni). */
+    localHolidays: z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day as "MM-DD"')).default([]),
+    /** One-off closures: "2026-12-24". */
+    closures: z.array(z.iso.date()).default([]),
+    /** False for lines open on holidays too (a 24/7 contact centre): national and local holidays then do not close it. */
+    observeHolidays: z.boolean().default(true),
+  })
+  .strict();
 export type Calendar = z.infer<typeof CalendarSchema>;
 export type CalendarInput = z.input<typeof CalendarSchema>;
 
@@ -67,7 +76,11 @@ export function romeOffsetMinutes(instant: number): number {
 }
 
 /** A local date; months are 1-based. */
-export interface LocalDate { year: number; month: number; day: number }
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
 
 export function localDateOf(instant: number): LocalDate {
   const local = new Date(instant + romeOffsetMinutes(instant) * minute);
@@ -130,7 +143,7 @@ const holidayCache = new Map<number, Set<string>>();
 function isHoliday(cal: Calendar, date: LocalDate): boolean {
   if (!cal.observeHolidays) return cal.closures.includes(isoDate(date));
   let national = holidayCache.get(date.year);
-  if (!national) holidayCache.set(date.year, national = new Set(nationalHolidays(date.year)));
+  if (!national) holidayCache.set(date.year, (national = new Set(nationalHolidays(date.year))));
   const iso = isoDate(date);
   return national.has(iso) || cal.localHolidays.includes(iso.slice(5)) || cal.closures.includes(iso);
 }

@@ -21,7 +21,10 @@ export const EndCauseSchema = z.enum([
   'normal', // either side hung up after the call was up
   'abandoned', // the caller hung up before anyone answered
   'transferred', // handed over to another number (a new, linked contact)
-  'busy', 'no-answer', 'rejected', 'failed',
+  'busy',
+  'no-answer',
+  'rejected',
+  'failed',
 ]);
 
 export const CallEventSchema = z.discriminatedUnion('type', [
@@ -37,7 +40,10 @@ export const CallEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...base, type: z.literal('ivr-choice'), menu: z.string().min(1), digits: z.string().regex(/^[0-9*#A-D]+$/) }),
   z.object({
-    ...base, type: z.literal('queued'), queue: z.string().min(1), position: z.number().int().min(1),
+    ...base,
+    type: z.literal('queued'),
+    queue: z.string().min(1),
+    position: z.number().int().min(1),
     /** `high`: a profiled caller (elderly, vulnerable), answered before the others. Absent in events from before priorities. */
     priority: z.enum(['normal', 'high']).optional(),
   }),
@@ -58,4 +64,4 @@ export type CallEvent = z.infer<typeof CallEventSchema>;
 export type CallEventType = CallEvent['type'];
 export type EndCause = z.infer<typeof EndCauseSchema>;
 /** An event as an adapter reports it: the recorder numbers and timestamps it. */
-export type CallEventInput = CallEvent extends infer E ? E extends CallEvent ? Omit<E, 'seq' | 'at'> & { at?: string } : never : never;
+export type CallEventInput = CallEvent extends infer E ? (E extends CallEvent ? Omit<E, 'seq' | 'at'> & { at?: string } : never) : never;

@@ -18,43 +18,58 @@ export type StaffRole = (typeof staffRoles)[number];
 export const fiscalCodePattern = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
 
 /** A phone number as typed ("347 123 4567", "02-8845 1111"), kept as digits with an optional leading +. */
-export const PhoneNumberSchema = z.string().trim().transform((s) => s.replace(/[\s.-]/g, ''))
+export const PhoneNumberSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[\s.-]/g, ''))
   .pipe(z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +'));
 
-export const CitizenSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  phone: z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +').optional(),
-  email: z.email().max(320).optional(),
-  fiscalCode: z.string().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
-}).strict();
+export const CitizenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +')
+      .optional(),
+    email: z.email().max(320).optional(),
+    fiscalCode: z.string().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
+  })
+  .strict();
 export type Citizen = z.infer<typeof CitizenSchema>;
 
 /** Where the request is about (a pothole, a broken light): coordinates (WGS 84), an address, or both. */
-export const CaseLocationSchema = z.object({
-  lat: z.number().min(-90).max(90).optional(),
-  long: z.number().min(-180).max(180).optional(),
-  address: z.string().trim().min(1).max(300).optional(),
-}).strict().refine((l) => (l.lat === undefined) === (l.long === undefined), 'lat and long go together')
+export const CaseLocationSchema = z
+  .object({
+    lat: z.number().min(-90).max(90).optional(),
+    long: z.number().min(-180).max(180).optional(),
+    address: z.string().trim().min(1).max(300).optional(),
+  })
+  .strict()
+  .refine((l) => (l.lat === undefined) === (l.long === undefined), 'lat and long go together')
   .refine((l) => l.lat !== undefined || l.address !== undefined, 'coordinates or an address');
 export type CaseLocation = z.infer<typeof CaseLocationSchema>;
 
-export const CaseIntakeSchema = z.object({
-  municipalityId: z.string().regex(/^[a-z0-9-]{2,40}$/, 'a municipality id such as "milano"'),
-  serviceCode: z.string().regex(/^[a-z0-9-]{2,60}$/, 'a service code such as "tari-refund"'),
-  channel: ChannelSchema,
-  subject: z.string().trim().min(3).max(200),
-  description: z.string().trim().max(5000).default(''),
-  citizen: CitizenSchema.default({}),
-  /** The service's own intake fields, checked against its published definition. */
-  details: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.null()])).default({}),
-  location: CaseLocationSchema.optional(),
-}).strict();
+export const CaseIntakeSchema = z
+  .object({
+    municipalityId: z.string().regex(/^[a-z0-9-]{2,40}$/, 'a municipality id such as "milano"'),
+    serviceCode: z.string().regex(/^[a-z0-9-]{2,60}$/, 'a service code such as "tari-refund"'),
+    channel: ChannelSchema,
+    subject: z.string().trim().min(3).max(200),
+    description: z.string().trim().max(5000).default(''),
+    citizen: CitizenSchema.default({}),
+    /** The service's own intake fields, checked against its published definition. */
+    details: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.null()])).default({}),
+    location: CaseLocationSchema.optional(),
+  })
+  .strict();
 export type CaseIntake = z.infer<typeof CaseIntakeSchema>;
 
-export const ResolveCommandSchema = z.object({
-  outcome: OutcomeSchema,
-  note: z.string().trim().max(2000).optional(),
-}).strict();
+export const ResolveCommandSchema = z
+  .object({
+    outcome: OutcomeSchema,
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
 export type ResolveCommand = z.infer<typeof ResolveCommandSchema>;
 
 /** A citizen's solicitation ("sollecito"), relayed by an operator or an app. */
@@ -64,15 +79,19 @@ export const ComplaintSchema = z.object({ channel: ChannelSchema, text: z.string
 /** Information the office asked the citizen for. */
 export const CitizenInformationSchema = z.object({ channel: ChannelSchema, text: z.string().trim().min(1).max(5000) }).strict();
 /** The citizen's answers to the satisfaction survey, by question key. */
-export const SurveyAnswerSchema = z.object({
-  answers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean()])),
-}).strict();
+export const SurveyAnswerSchema = z
+  .object({
+    answers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean()])),
+  })
+  .strict();
 
-export const TransferCommandSchema = z.object({
-  note: z.string().trim().max(2000).optional(),
-  /** The call is handed to the office now: only for services transferred live, while the office is open. */
-  live: z.literal(true).optional(),
-}).strict();
+export const TransferCommandSchema = z
+  .object({
+    note: z.string().trim().max(2000).optional(),
+    /** The call is handed to the office now: only for services transferred live, while the office is open. */
+    live: z.literal(true).optional(),
+  })
+  .strict();
 export type TransferCommand = z.infer<typeof TransferCommandSchema>;
 
 /** A staff note on the case's timeline. */
@@ -80,10 +99,12 @@ export const NoteCommandSchema = z.object({ text: z.string().trim().min(1).max(5
 /** The citizen withdraws the request (relayed by an operator). */
 export const WithdrawCommandSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 /** A call to the citizen at an instant of the service's callback window. */
-export const ScheduleCallbackCommandSchema = z.object({
-  at: z.iso.datetime({ offset: true }),
-  note: z.string().trim().max(2000).optional(),
-}).strict();
+export const ScheduleCallbackCommandSchema = z
+  .object({
+    at: z.iso.datetime({ offset: true }),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict();
 
 /** Case ids read like the city's protocol numbers: C-<year>-<6-digit counter>. */
 export const caseIdPattern = /^C-\d{4}-\d{6,}$/;

@@ -7,7 +7,11 @@ export type CallOutcome = 'answered' | 'no-answer' | 'busy' | 'failed';
  * can refuse to ring twice for one attempt. `linkedCallId`: the contact the call follows up (a
  * callback to a caller who hung up in the queue), so the call records link the two.
  */
-export interface DialOptions { callId: string; ringSeconds: number; linkedCallId?: string | null }
+export interface DialOptions {
+  callId: string;
+  ringSeconds: number;
+  linkedCallId?: string | null;
+}
 export interface Dialer {
   call(to: string, opts: DialOptions): Promise<CallOutcome>;
 }

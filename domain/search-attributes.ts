@@ -11,5 +11,4 @@ export const caseSearchAttributes = {
 } as const;
 
 /** Name → type, as `temporal operator search-attribute create` and the dev server's flag take them. */
-export const searchAttributeRegistrations = Object.values(caseSearchAttributes)
-  .map((k) => ({ name: k.name, type: 'Keyword' as const }));
+export const searchAttributeRegistrations = Object.values(caseSearchAttributes).map((k) => ({ name: k.name, type: 'Keyword' as const }));

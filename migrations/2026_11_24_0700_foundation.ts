@@ -2,14 +2,16 @@ import { type Kysely, sql } from 'kysely';
 
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('municipalities')
+  await db.schema
+    .createTable('municipalities')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('istat_code', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
-  await db.schema.createTable('offices')
+  await db.schema
+    .createTable('offices')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -18,7 +20,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
-  await db.schema.createTable('staff_users')
+  await db.schema
+    .createTable('staff_users')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull().unique())
@@ -28,13 +31,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // A shared front office serves several municipalities: scope is a set, not a column.
-  await db.schema.createTable('staff_user_municipalities')
+  await db.schema
+    .createTable('staff_user_municipalities')
     .addColumn('user_id', 'text', (c) => c.notNull().references('staff_users.id').onDelete('cascade'))
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     .addPrimaryKeyConstraint('staff_user_municipalities_pk', ['user_id', 'municipality_id'])
     .execute();
 
-  await db.schema.createTable('services')
+  await db.schema
+    .createTable('services')
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     .addColumn('code', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -46,7 +51,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create sequence case_number_seq`.execute(db);
 
   // Read model of each case; written only by the case workflow's activities.
-  await db.schema.createTable('cases')
+  await db.schema
+    .createTable('cases')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     .addColumn('service_code', 'text', (c) => c.notNull())
@@ -66,7 +72,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('cases_created_at_idx').on('cases').column('created_at').execute();
   await db.schema.createIndex('cases_status_idx').on('cases').columns(['municipality_id', 'status']).execute();
 
-  await db.schema.createTable('case_events')
+  await db.schema
+    .createTable('case_events')
     .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -87,7 +94,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger case_events_append_only before update or delete on case_events
     for each row execute function case_events_append_only()`.execute(db);
 
-  await db.schema.createTable('idempotency_keys')
+  await db.schema
+    .createTable('idempotency_keys')
     .addColumn('scope', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('request_hash', 'text', (c) => c.notNull())
@@ -97,7 +105,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Outbox of messages to citizens; the telephony worker's gateways deliver from here.
-  await db.schema.createTable('outbound_messages')
+  await db.schema
+    .createTable('outbound_messages')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
     .addColumn('dedup_key', 'text', (c) => c.notNull().unique())
@@ -110,8 +119,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['outbound_messages', 'idempotency_keys', 'case_events', 'cases', 'services',
-    'staff_user_municipalities', 'staff_users', 'offices', 'municipalities']) {
+  for (const t of [
+    'outbound_messages',
+    'idempotency_keys',
+    'case_events',
+    'cases',
+    'services',
+    'staff_user_municipalities',
+    'staff_users',
+    'offices',
+    'municipalities',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
   await sql`drop function case_events_append_only`.execute(db);

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('calendars')
+  await db.schema
+    .createTable('calendars')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -10,10 +11,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // An office's SLA clock runs on its calendar.
-  await db.schema.alterTable('offices').addColumn('calendar_id', 'text', (c) => c.references('calendars.id')).execute();
+  await db.schema
+    .alterTable('offices')
+    .addColumn('calendar_id', 'text', (c) => c.references('calendars.id'))
+    .execute();
 
   // Versions of each service's definition: drafts are edited, published ones never change.
-  await db.schema.createTable('service_definitions')
+  await db.schema
+    .createTable('service_definitions')
     .addColumn('service_code', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft','published')`))
@@ -35,7 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each row execute function service_definitions_published_immutable()`.execute(db);
 
   // A case pins the definition version it started on; its intake details follow that version's fields.
-  await db.schema.alterTable('cases')
+  await db.schema
+    .alterTable('cases')
     .addColumn('definition_version', 'integer')
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute();

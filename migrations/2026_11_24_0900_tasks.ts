@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
   // Read model of the human steps of each case; written only by the case workflow's activities.
-  await db.schema.createTable('tasks')
+  await db.schema
+    .createTable('tasks')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
     .addColumn('office_id', 'text', (c) => c.notNull().references('offices.id'))
@@ -21,8 +22,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // An office's queue, most urgent first.
   await db.schema.createIndex('tasks_queue_idx').on('tasks').columns(['office_id', 'status', 'due_at']).execute();
-  await db.schema.alterTable('cases').addColumn('office_id', 'text', (c) => c.references('offices.id')).execute();
-  await db.schema.alterTable('cases').addColumn('solicitations', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('cases')
+    .addColumn('office_id', 'text', (c) => c.references('offices.id'))
+    .execute();
+  await db.schema
+    .alterTable('cases')
+    .addColumn('solicitations', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

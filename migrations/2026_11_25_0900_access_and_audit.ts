@@ -3,13 +3,11 @@ import { type Kysely, sql } from 'kysely';
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
   // Null until a password is set: such a user cannot log in (API keys and SSO are other doors).
-  await db.schema.alterTable('staff_users')
-    .addColumn('password_hash', 'text')
-    .addColumn('disabled_at', 'timestamptz')
-    .execute();
+  await db.schema.alterTable('staff_users').addColumn('password_hash', 'text').addColumn('disabled_at', 'timestamptz').execute();
 
   // Only a digest of the cookie's token is stored: a leaked table opens no session.
-  await db.schema.createTable('staff_sessions')
+  await db.schema
+    .createTable('staff_sessions')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('staff_users.id').onDelete('cascade'))
     .addColumn('csrf_token', 'text', (c) => c.notNull())
@@ -18,7 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('staff_sessions_user_idx').on('staff_sessions').column('user_id').execute();
 
-  await db.schema.createTable('api_keys')
+  await db.schema
+    .createTable('api_keys')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('key_hash', 'text', (c) => c.notNull().unique())
@@ -33,7 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Tamper-evident trail: each record's hash covers its content and the previous record's hash
   // in the same chain (one chain per municipality, '*' for what belongs to none).
-  await db.schema.createTable('audit_log')
+  await db.schema
+    .createTable('audit_log')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('chain', 'text', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
@@ -64,7 +64,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger audit_log_append_only before update or delete on audit_log
     for each row execute function append_only()`.execute(db);
   // The head of each chain; its row lock serialises appends to one chain.
-  await db.schema.createTable('audit_chains')
+  await db.schema
+    .createTable('audit_chains')
     .addColumn('chain', 'text', (c) => c.primaryKey())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())

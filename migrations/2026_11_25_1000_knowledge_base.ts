@@ -6,7 +6,8 @@ const italian = (text: string) => `to_tsvector('italian', translate(${text}, 'â€
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
   // The articles first-level operators answer from; their content lives in immutable versions.
-  await db.schema.createTable('articles')
+  await db.schema
+    .createTable('articles')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('municipality_id', 'text', (c) => c.notNull().references('municipalities.id'))
     // Null for an article about no single service (opening hours, general information).
@@ -19,7 +20,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('articles_municipality_idx').on('articles').columns(['municipality_id', 'service_code']).execute();
 
-  await db.schema.createTable('article_versions')
+  await db.schema
+    .createTable('article_versions')
     .addColumn('article_id', 'text', (c) => c.notNull().references('articles.id'))
     .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
     .addColumn('title', 'text', (c) => c.notNull())
@@ -29,16 +31,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hours', 'text')
     .addColumn('procedure', 'text')
     .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('links', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`).check(sql`jsonb_typeof(links) = 'array'`))
+    .addColumn('links', 'jsonb', (c) =>
+      c
+        .notNull()
+        .defaultTo(sql`'[]'::jsonb`)
+        .check(sql`jsonb_typeof(links) = 'array'`),
+    )
     .addColumn('valid_from', 'date', (c) => c.notNull())
     .addColumn('valid_to', 'date')
     .addColumn('author', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     // Italian stemming ("rimborsi" finds "rimborso"); the title weighs most, then how to proceed.
-    .addColumn('search', sql`tsvector`, (c) => c.generatedAlwaysAs(sql.raw(`
+    .addColumn('search', sql`tsvector`, (c) =>
+      c
+        .generatedAlwaysAs(
+          sql.raw(`
       setweight(${italian('title')}, 'A')
       || setweight(${italian("coalesce(procedure, '') || ' ' || body")}, 'B')
-      || setweight(${italian("coalesce(audience, '') || ' ' || coalesce(place, '') || ' ' || coalesce(hours, '')")}, 'C')`)).stored())
+      || setweight(${italian("coalesce(audience, '') || ' ' || coalesce(place, '') || ' ' || coalesce(hours, '')")}, 'C')`),
+        )
+        .stored(),
+    )
     .addPrimaryKeyConstraint('article_versions_pk', ['article_id', 'version'])
     .addCheckConstraint('article_versions_validity', sql`valid_to is null or valid_to >= valid_from`)
     .execute();

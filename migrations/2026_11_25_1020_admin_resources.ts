@@ -14,8 +14,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const i of ['staff_users_email_lower_idx', 'case_events_type_at_idx', 'outbound_messages_case_idx',
-    'cases_citizen_email_idx', 'cases_citizen_fiscal_code_idx', 'cases_citizen_phone_idx']) {
+  for (const i of [
+    'staff_users_email_lower_idx',
+    'case_events_type_at_idx',
+    'outbound_messages_case_idx',
+    'cases_citizen_email_idx',
+    'cases_citizen_fiscal_code_idx',
+    'cases_citizen_phone_idx',
+  ]) {
     await db.schema.dropIndex(i).execute();
   }
 }

@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // Frozen: never edit a migration that has shipped; add a new one.
 export async function up(db: Kysely<any>): Promise<void> {
   // One row per contact (a call leg as the citizen lives it), kept at its current state.
-  await db.schema.createTable('calls')
+  await db.schema
+    .createTable('calls')
     .addColumn('id', 'text', (c) => c.primaryKey())
     // Transfers and callbacks are new contacts pointing at the one they came from.
     .addColumn('linked_call_id', 'text')
@@ -22,11 +23,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ended_at', 'timestamptz')
     .addColumn('last_seq', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('calls_linked_idx').on('calls').column('linked_call_id').where(sql.ref('linked_call_id'), 'is not', null).execute();
+  await db.schema
+    .createIndex('calls_linked_idx')
+    .on('calls')
+    .column('linked_call_id')
+    .where(sql.ref('linked_call_id'), 'is not', null)
+    .execute();
   await db.schema.createIndex('calls_started_idx').on('calls').columns(['municipality_id', 'started_at']).execute();
 
   // Every event as the adapter reported it; (call_id, seq) makes a repeated event a no-op.
-  await db.schema.createTable('call_events')
+  await db.schema
+    .createTable('call_events')
     .addColumn('call_id', 'text', (c) => c.notNull().references('calls.id'))
     .addColumn('seq', 'integer', (c) => c.notNull().check(sql`seq > 0`))
     .addColumn('type', 'text', (c) => c.notNull())

@@ -10,16 +10,36 @@ const count = (name: string) => ({ name, type: 'int' });
 /** The hourly rollups and their columns: keys, then counts (int, exact numeric sums, int arrays). */
 const dayRollups = [
   {
-    table: 'kpi_call', keys: ['municipality_id', 'queue'],
+    table: 'kpi_call',
+    keys: ['municipality_id', 'queue'],
     counts: [
-      ...['offered', 'answered', 'abandoned', 'transferred'].map(count), { name: 'answer_wait_sum', type: 'numeric' }, count('talked'),
-      { name: 'talk_sum', type: 'numeric' }, { name: 'answered_within', type: 'int[]' }, { name: 'abandoned_under', type: 'int[]' },
+      ...['offered', 'answered', 'abandoned', 'transferred'].map(count),
+      { name: 'answer_wait_sum', type: 'numeric' },
+      count('talked'),
+      { name: 'talk_sum', type: 'numeric' },
+      { name: 'answered_within', type: 'int[]' },
+      { name: 'abandoned_under', type: 'int[]' },
     ],
   },
-  { table: 'kpi_case', keys: ['municipality_id', 'service_code', 'channel', 'office_id'], counts: ['opened', 'resolved', 'closed', 'closed_first_level'].map(count) },
   {
-    table: 'kpi_case_event', keys: ['municipality_id', 'service_code', 'channel', 'office_id'],
-    counts: ['tasks_done', 'tasks_on_time', 'breaches', 'solicitations', 'complaints', 'callbacks_attempted', 'callbacks_answered', 'survey_answers', 'satisfied'].map(count),
+    table: 'kpi_case',
+    keys: ['municipality_id', 'service_code', 'channel', 'office_id'],
+    counts: ['opened', 'resolved', 'closed', 'closed_first_level'].map(count),
+  },
+  {
+    table: 'kpi_case_event',
+    keys: ['municipality_id', 'service_code', 'channel', 'office_id'],
+    counts: [
+      'tasks_done',
+      'tasks_on_time',
+      'breaches',
+      'solicitations',
+      'complaints',
+      'callbacks_attempted',
+      'callbacks_answered',
+      'survey_answers',
+      'satisfied',
+    ].map(count),
   },
 ];
 
@@ -45,7 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // answered_within[k]: answered with connected_at − started_at ≤ k s (k = 1..120);
   // abandoned_under[k]: abandoned after waiting < k s (k = 1..60). Cumulative, so any threshold
   // in those ranges is one subscript per row.
-  await db.schema.createTable('kpi_call_hours')
+  await db.schema
+    .createTable('kpi_call_hours')
     .addColumn('hour', 'timestamptz', (c) => c.notNull())
     .addColumn('municipality_id', 'text', (c) => c.notNull())
     .addColumn('queue', 'text', (c) => c.notNull())
@@ -104,12 +125,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       if tg_op in ('INSERT', 'UPDATE') then perform kpi_call_apply(new, 1); end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger calls_kpi_rollup after insert or update or delete on calls for each row execute function kpi_calls_rollup()`.execute(db);
+  await sql`create trigger calls_kpi_rollup after insert or update or delete on calls for each row execute function kpi_calls_rollup()`.execute(
+    db,
+  );
 
   // Cases per UTC hour and what they are: opened (at created_at) and resolved (at resolved_at,
   // any outcome: the backlog's running sum), closed (withdrawals apart) and of those closed
   // without an office task. office_id '' = the first level.
-  await db.schema.createTable('kpi_case_hours')
+  await db.schema
+    .createTable('kpi_case_hours')
     .addColumn('hour', 'timestamptz', (c) => c.notNull())
     .addColumn('municipality_id', 'text', (c) => c.notNull())
     .addColumn('service_code', 'text', (c) => c.notNull())
@@ -153,13 +177,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       if tg_op in ('INSERT', 'UPDATE') then perform kpi_case_apply(new, 1); end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger cases_kpi_rollup after insert or update or delete on cases for each row execute function kpi_cases_rollup()`.execute(db);
+  await sql`create trigger cases_kpi_rollup after insert or update or delete on cases for each row execute function kpi_cases_rollup()`.execute(
+    db,
+  );
 
   // The triggers (and the raw first-level count) look up a case's task at every change.
   await db.schema.createIndex('tasks_case_idx').on('tasks').column('case_id').execute();
   // Ageing reads the cases of the last 31 days before an instant with what its filters need: from
   // the index alone.
-  await sql`create index cases_ageing_idx on cases (created_at) include (resolved_at, municipality_id, service_code, channel, office_id)`.execute(db);
+  await sql`create index cases_ageing_idx on cases (created_at) include (resolved_at, municipality_id, service_code, channel, office_id)`.execute(
+    db,
+  );
 
   // A closed case's first task (or its last, removed) moves it out of (into) the first level.
   await sql`
@@ -181,7 +209,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Case events as the KPIs count them, per UTC hour of the event and the case's municipality,
   // service and channel; office_id is the office each fact belongs to ('' none): the task's for
   // tasks done, the breached office for breaches, the case's for the others. A case has one task.
-  await db.schema.createTable('kpi_case_event_hours')
+  await db.schema
+    .createTable('kpi_case_event_hours')
     .addColumn('hour', 'timestamptz', (c) => c.notNull())
     .addColumn('municipality_id', 'text', (c) => c.notNull())
     .addColumn('service_code', 'text', (c) => c.notNull())
@@ -198,7 +227,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('satisfied', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('kpi_case_event_hours_pk', ['hour', 'municipality_id', 'service_code', 'channel', 'office_id'])
     .execute();
-  await db.schema.createIndex('kpi_case_event_hours_municipality_idx').on('kpi_case_event_hours').columns(['municipality_id', 'hour']).execute();
+  await db.schema
+    .createIndex('kpi_case_event_hours_municipality_idx')
+    .on('kpi_case_event_hours')
+    .columns(['municipality_id', 'hour'])
+    .execute();
 
   await sql`
     create function kpi_case_event_apply(e case_events, c cases, t tasks, sign int) returns void language plpgsql as $$
@@ -251,7 +284,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       perform kpi_case_event_apply(new, c, t, 1);
       return null;
     end $$`.execute(db);
-  await sql`create trigger case_events_kpi_rollup after insert on case_events for each row execute function kpi_case_events_rollup()`.execute(db);
+  await sql`create trigger case_events_kpi_rollup after insert on case_events for each row execute function kpi_case_events_rollup()`.execute(
+    db,
+  );
   // A case changing municipality, service, channel or office moves its events' counts; its task
   // appearing, going, or changing office or due time moves its task.completed counts. Rare, and a
   // case has few events.
@@ -283,8 +318,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger cases_kpi_events_rekey after update or delete on cases for each row execute function kpi_cases_events_rekey()`.execute(db);
-  await sql`create trigger tasks_kpi_events_rekey after insert or update or delete on tasks for each row execute function kpi_tasks_events_rekey()`.execute(db);
+  await sql`create trigger cases_kpi_events_rekey after update or delete on cases for each row execute function kpi_cases_events_rekey()`.execute(
+    db,
+  );
+  await sql`create trigger tasks_kpi_events_rekey after insert or update or delete on tasks for each row execute function kpi_tasks_events_rekey()`.execute(
+    db,
+  );
 
   // The same counts per local day (Europe/Rome), for ranges of whole days: a year is 365 rows per
   // key instead of 8,760. Kept from the hourly rows by triggers, as they are from the raw rows.
@@ -293,28 +332,45 @@ export async function up(db: Kysely<any>): Promise<void> {
     const keys = t.keys.map((k) => `${k} text not null`).join(', ');
     const counts = t.counts.map((c) => `${c.name} ${c.type} not null`).join(', ');
     const extra = t.table === 'kpi_call' ? ', offered_by_hour int[] not null' : '';
-    await sql.raw(`create table ${t.table}_days (day date not null, ${keys}, ${counts}${extra}, primary key (day, ${t.keys.join(', ')}))`).execute(db);
+    await sql
+      .raw(`create table ${t.table}_days (day date not null, ${keys}, ${counts}${extra}, primary key (day, ${t.keys.join(', ')}))`)
+      .execute(db);
     await sql.raw(`create index ${t.table}_days_municipality_idx on ${t.table}_days (municipality_id, day)`).execute(db);
-    const scaled = (c: { name: string; type: string }) => (c.type === 'int[]' ? `kpi_scale_counts(r.${c.name}, sign)` : `sign * r.${c.name}`);
-    const summed = (c: { name: string; type: string }) => (c.type === 'int[]' ? `kpi_add_counts(d.${c.name}, excluded.${c.name})` : `d.${c.name} + excluded.${c.name}`);
-    const hourOfDay = t.table === 'kpi_call'
-      ? `, array(select case when s = extract(hour from r.hour at time zone 'Europe/Rome') then sign * r.offered else 0 end from generate_series(0, 23) s)`
-      : '';
-    await sql.raw(`
+    const scaled = (c: { name: string; type: string }) =>
+      c.type === 'int[]' ? `kpi_scale_counts(r.${c.name}, sign)` : `sign * r.${c.name}`;
+    const summed = (c: { name: string; type: string }) =>
+      c.type === 'int[]' ? `kpi_add_counts(d.${c.name}, excluded.${c.name})` : `d.${c.name} + excluded.${c.name}`;
+    const hourOfDay =
+      t.table === 'kpi_call'
+        ? `, array(select case when s = extract(hour from r.hour at time zone 'Europe/Rome') then sign * r.offered else 0 end from generate_series(0, 23) s)`
+        : '';
+    await sql
+      .raw(
+        `
       create function ${t.table}_days_add(r ${t.table}_hours, sign int) returns void language sql as $$
         insert into ${t.table}_days as d
         values ((r.hour at time zone 'Europe/Rome')::date, ${t.keys.map((k) => `r.${k}`).join(', ')}, ${t.counts.map(scaled).join(', ')}${hourOfDay})
         on conflict (day, ${t.keys.join(', ')}) do update set
           ${[...t.counts.map((c) => `${c.name} = ${summed(c)}`), ...(hourOfDay ? ['offered_by_hour = kpi_add_counts(d.offered_by_hour, excluded.offered_by_hour)'] : [])].join(', ')}
-      $$`).execute(db);
-    await sql.raw(`
+      $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `
       create function ${t.table}_days_rollup() returns trigger language plpgsql as $$
       begin
         if tg_op in ('UPDATE', 'DELETE') then perform ${t.table}_days_add(old, -1); end if;
         if tg_op in ('INSERT', 'UPDATE') then perform ${t.table}_days_add(new, 1); end if;
         return null;
-      end $$`).execute(db);
-    await sql.raw(`create trigger ${t.table}_days_rollup after insert or update or delete on ${t.table}_hours for each row execute function ${t.table}_days_rollup()`).execute(db);
+      end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${t.table}_days_rollup after insert or update or delete on ${t.table}_hours for each row execute function ${t.table}_days_rollup()`,
+      )
+      .execute(db);
   }
 }
 
@@ -327,7 +383,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger tasks_kpi_events_rekey on tasks`.execute(db);
   await sql`drop trigger cases_kpi_events_rekey on cases`.execute(db);
   await sql`drop trigger case_events_kpi_rollup on case_events`.execute(db);
-  await sql`drop function kpi_tasks_events_rekey, kpi_cases_events_rekey, kpi_case_events_rollup, kpi_case_events_reapply, kpi_case_event_apply`.execute(db);
+  await sql`drop function kpi_tasks_events_rekey, kpi_cases_events_rekey, kpi_case_events_rollup, kpi_case_events_reapply, kpi_case_event_apply`.execute(
+    db,
+  );
   await db.schema.dropTable('kpi_case_event_hours').execute();
   await sql`drop trigger tasks_kpi_rollup on tasks`.execute(db);
   await sql`drop trigger cases_kpi_rollup on cases`.execute(db);

@@ -12,8 +12,11 @@ const migrationFolder = path.dirname(fileURLToPath(import.meta.url));
 const provider: MigrationProvider = {
   async getMigrations() {
     const files = (await readdir(migrationFolder)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/.test(f)).sort();
-    const entries = await Promise.all(files.map(async (f) =>
-      [f.replace(/\.ts$/, ''), (await import(pathToFileURL(path.join(migrationFolder, f)).href)) as Migration] as const));
+    const entries = await Promise.all(
+      files.map(
+        async (f) => [f.replace(/\.ts$/, ''), (await import(pathToFileURL(path.join(migrationFolder, f)).href)) as Migration] as const,
+      ),
+    );
     return Object.fromEntries(entries);
   },
 };

@@ -9,90 +9,169 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(1).max(65535);
 
-export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development')
-    .describe('`production` turns off pretty logs and development conveniences.'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
-    .describe('pino log level of every process.'),
-  DATA_DIR: z.string().min(1).default('.data')
-    .describe('Where `npm start` keeps the embedded PostgreSQL cluster, the Temporal SQLite file and its lock.'),
-  HOST: z.string().min(1).default('127.0.0.1')
-    .describe('Interface the API listens on (`0.0.0.0` in a container).'),
-  PORT: port.default(3000).describe('API port; the console is served at `/admin`, API docs at `/docs`.'),
-  PUBLIC_URL: z.url().optional()
-    .describe('External URL of the API, used in printed links. Default `http://HOST:PORT`.'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024)
-    .describe('Largest request body the API accepts.'),
-  SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12)
-    .describe('How long a console login lasts.'),
-  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10)
-    .describe('Login attempts allowed per minute for one address and account; more answer 429.'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200)
-    .describe('API requests allowed per minute for one caller (session, API key or address).'),
-  CORS_ORIGINS: z.string().optional()
-    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : []))
-    .pipe(z.array(z.url()))
-    .describe('Comma-separated browser origins allowed to call the API from other sites. Unset: none (CORS closed).'),
-  DATABASE_URL: z.url().optional()
-    .describe('PostgreSQL connection string (`?sslmode=require` for TLS). Unset: `npm start` runs an embedded PostgreSQL under `DATA_DIR`.'),
-  DATABASE_SSL_CA_PATH: z.string().optional()
-    .describe('CA certificate file to verify the PostgreSQL server (managed databases).'),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10)
-    .describe('Connections per process.'),
-  EMBEDDED_POSTGRES_PORT: port.default(5433)
-    .describe('Port of the embedded PostgreSQL (only when `DATABASE_URL` is unset).'),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional()
-    .describe('Temporal frontend `host:port`. Unset: `npm start` runs the Temporal CLI dev server.'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace.'),
-  TEMPORAL_API_KEY: z.string().min(1).optional()
-    .describe('API key for Temporal Cloud (implies TLS).'),
-  TEMPORAL_TLS: bool.default(false).describe('Connect to Temporal over TLS.'),
-  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().optional().describe('mTLS client certificate file.'),
-  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional().describe('mTLS client key file.'),
-  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().optional().describe('CA to verify the Temporal server.'),
-  TEMPORAL_TLS_SERVER_NAME: z.string().optional().describe('Override of the TLS server name.'),
-  TEMPORAL_CLI: z.string().optional()
-    .describe('Path of a `temporal` CLI to use for the dev server instead of the pinned one in `.tools/`.'),
-  TEMPORAL_DEV_PORT: port.default(7233).describe('Dev server frontend port (embedded only).'),
-  TEMPORAL_UI_PORT: port.default(8233).describe('Dev server web UI port (embedded only).'),
-  TEMPORAL_UI_URL: z.url().optional()
-    .describe('Temporal web UI, for links from the console. Default: the dev server UI.'),
-  CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
-  TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony')
-    .describe('Task queue of the telephony worker.'),
-  TELEPHONY_DIALER: z.enum(['none', 'sip']).default('none')
-    .describe('How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback goes to the outbox. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.'),
-  SIP_BIND_ADDRESS: z.ipv4().default('127.0.0.1')
-    .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
-  SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
-  SIP_PBX_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional()
-    .describe('PBX or SIP proxy (`host:port`) that callback calls and transfers are sent to. Unset: no outbound calls; transfers point back at the calling peer.'),
-  SIP_CALLER_ID: z.string().regex(/^[0-9A-Za-z+._-]{1,32}$/).default('sportello')
-    .describe('User part presented in the From of outbound calls (the line number citizens see).'),
-  SIP_ANSWER_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(500)
-    .describe('How long an inbound call rings before the IVR answers it.'),
-  CASE_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30)
-    .describe('How long an API request waits for a case workflow to answer before a 503 (e.g. no case worker running).'),
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20)
-    .describe('How long a stopping worker lets in-flight activities finish.'),
-  SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
-  DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(36).default(13)
-    .describe('With SEED_DEMO, the first `npm start` also writes this many months (up to yesterday) of Milan\'s simulated contact history, for the KPI dashboards and the monthly report. 0: none.'),
-  DEMO_HISTORY_SCALE: z.coerce.number().gt(0).max(1).default(0.02)
-    .describe('Size of the demo history as a share of Milan\'s 2018 volumes (1: 1.27 million calls a year).'),
-}).superRefine((c, ctx) => {
-  const mtls = [c.TEMPORAL_TLS_CLIENT_CERT_PATH, c.TEMPORAL_TLS_CLIENT_KEY_PATH].filter(Boolean).length;
-  if (mtls === 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [c.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
-      message: 'client certificate and key must be given together',
-    });
-  }
-  if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
-    ctx.addIssue({ code: 'custom', path: ['SIP_PBX_ADDRESS'], message: 'TELEPHONY_DIALER=sip calls citizens back through a PBX: give its host:port' });
-  }
-});
+export const configSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'])
+      .default('development')
+      .describe('`production` turns off pretty logs and development conveniences.'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level of every process.'),
+    DATA_DIR: z
+      .string()
+      .min(1)
+      .default('.data')
+      .describe('Where `npm start` keeps the embedded PostgreSQL cluster, the Temporal SQLite file and its lock.'),
+    HOST: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in a container).'),
+    PORT: port.default(3000).describe('API port; the console is served at `/admin`, API docs at `/docs`.'),
+    PUBLIC_URL: z.url().optional().describe('External URL of the API, used in printed links. Default `http://HOST:PORT`.'),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024)
+      .describe('Largest request body the API accepts.'),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .min(0.1)
+      .max(24 * 30)
+      .default(12)
+      .describe('How long a console login lasts.'),
+    LOGIN_ATTEMPTS_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe('Login attempts allowed per minute for one address and account; more answer 429.'),
+    RATE_LIMIT_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(1200)
+      .describe('API requests allowed per minute for one caller (session, API key or address).'),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean)
+          : [],
+      )
+      .pipe(z.array(z.url()))
+      .describe('Comma-separated browser origins allowed to call the API from other sites. Unset: none (CORS closed).'),
+    DATABASE_URL: z
+      .url()
+      .optional()
+      .describe(
+        'PostgreSQL connection string (`?sslmode=require` for TLS). Unset: `npm start` runs an embedded PostgreSQL under `DATA_DIR`.',
+      ),
+    DATABASE_SSL_CA_PATH: z.string().optional().describe('CA certificate file to verify the PostgreSQL server (managed databases).'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
+    EMBEDDED_POSTGRES_PORT: port.default(5433).describe('Port of the embedded PostgreSQL (only when `DATABASE_URL` is unset).'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, 'expected host:port')
+      .optional()
+      .describe('Temporal frontend `host:port`. Unset: `npm start` runs the Temporal CLI dev server.'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace.'),
+    TEMPORAL_API_KEY: z.string().min(1).optional().describe('API key for Temporal Cloud (implies TLS).'),
+    TEMPORAL_TLS: bool.default(false).describe('Connect to Temporal over TLS.'),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().optional().describe('mTLS client certificate file.'),
+    TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional().describe('mTLS client key file.'),
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().optional().describe('CA to verify the Temporal server.'),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional().describe('Override of the TLS server name.'),
+    TEMPORAL_CLI: z
+      .string()
+      .optional()
+      .describe('Path of a `temporal` CLI to use for the dev server instead of the pinned one in `.tools/`.'),
+    TEMPORAL_DEV_PORT: port.default(7233).describe('Dev server frontend port (embedded only).'),
+    TEMPORAL_UI_PORT: port.default(8233).describe('Dev server web UI port (embedded only).'),
+    TEMPORAL_UI_URL: z.url().optional().describe('Temporal web UI, for links from the console. Default: the dev server UI.'),
+    CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
+    TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony').describe('Task queue of the telephony worker.'),
+    TELEPHONY_DIALER: z
+      .enum(['none', 'sip'])
+      .default('none')
+      .describe(
+        'How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback goes to the outbox. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.',
+      ),
+    SIP_BIND_ADDRESS: z
+      .ipv4()
+      .default('127.0.0.1')
+      .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
+    SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
+    SIP_PBX_ADDRESS: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, 'expected host:port')
+      .optional()
+      .describe(
+        'PBX or SIP proxy (`host:port`) that callback calls and transfers are sent to. Unset: no outbound calls; transfers point back at the calling peer.',
+      ),
+    SIP_CALLER_ID: z
+      .string()
+      .regex(/^[0-9A-Za-z+._-]{1,32}$/)
+      .default('sportello')
+      .describe('User part presented in the From of outbound calls (the line number citizens see).'),
+    SIP_ANSWER_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(500)
+      .describe('How long an inbound call rings before the IVR answers it.'),
+    CASE_UPDATE_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(30)
+      .describe('How long an API request waits for a case workflow to answer before a 503 (e.g. no case worker running).'),
+    SHUTDOWN_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(20)
+      .describe('How long a stopping worker lets in-flight activities finish.'),
+    SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
+    DEMO_HISTORY_MONTHS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(36)
+      .default(13)
+      .describe(
+        "With SEED_DEMO, the first `npm start` also writes this many months (up to yesterday) of Milan's simulated contact history, for the KPI dashboards and the monthly report. 0: none.",
+      ),
+    DEMO_HISTORY_SCALE: z.coerce
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.02)
+      .describe("Size of the demo history as a share of Milan's 2018 volumes (1: 1.27 million calls a year)."),
+  })
+  .superRefine((c, ctx) => {
+    const mtls = [c.TEMPORAL_TLS_CLIENT_CERT_PATH, c.TEMPORAL_TLS_CLIENT_KEY_PATH].filter(Boolean).length;
+    if (mtls === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+        message: 'client certificate and key must be given together',
+      });
+    }
+    if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SIP_PBX_ADDRESS'],
+        message: 'TELEPHONY_DIALER=sip calls citizens back through a PBX: give its host:port',
+      });
+    }
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema> & { DATA_DIR: string }>;
 
@@ -112,10 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => ({
-      variable: String(i.path[0] ?? '(config)'),
-      message: i.message,
-    })));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '(config)'),
+        message: i.message,
+      })),
+    );
   }
   return Object.freeze({ ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) });
 }
@@ -124,10 +205,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function requireExternalServices(config: Config): Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string } {
   const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((k) => !config[k]);
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((variable) => ({
-      variable,
-      message: 'required when this process runs on its own (`npm start` provides embedded services)',
-    })));
+    throw new ConfigError(
+      missing.map((variable) => ({
+        variable,
+        message: 'required when this process runs on its own (`npm start` provides embedded services)',
+      })),
+    );
   }
   return config as Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
 }

@@ -5,7 +5,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { stopChild } from './process.ts';
 
-export interface EmbeddedPostgresHandle { url: string; process: ChildProcess; stop: () => Promise<void> }
+export interface EmbeddedPostgresHandle {
+  url: string;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
 
 const user = 'postgres';
 // Listens on 127.0.0.1 only; the password only keeps out other local users by accident.
@@ -34,7 +38,9 @@ function run(file: string, args: string[], options: SpawnOptions, log: (text: st
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const collect = (c: Buffer) => { output += c.toString(); };
+    const collect = (c: Buffer) => {
+      output += c.toString();
+    };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     child.once('error', reject);
@@ -62,15 +68,22 @@ export function tempDirForServer(prefix: string): string {
  * the supervisor, which stops it last, after the processes that use it.
  */
 export async function startEmbeddedPostgres(opts: {
-  dir: string; port: number; database: string; log: (line: string) => void;
+  dir: string;
+  port: number;
+  database: string;
+  log: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   mkdirSync(path.dirname(opts.dir), { recursive: true });
   const runAs = serverUser();
   if (asRoot && spawnSync('test', ['-x', path.dirname(opts.dir)], runAs).status !== 0) {
-    throw new Error(`PostgreSQL must run as the "${user}" system user here (this process is root), and that user cannot `
-      + `enter ${path.dirname(opts.dir)}. Use a DATA_DIR outside private folders such as /root, or set DATABASE_URL.`);
+    throw new Error(
+      `PostgreSQL must run as the "${user}" system user here (this process is root), and that user cannot ` +
+        `enter ${path.dirname(opts.dir)}. Use a DATA_DIR outside private folders such as /root, or set DATABASE_URL.`,
+    );
   }
-  const forward = (text: string) => { for (const l of text.split('\n')) if (l.trim()) opts.log(l.trim()); };
+  const forward = (text: string) => {
+    for (const l of text.split('\n')) if (l.trim()) opts.log(l.trim());
+  };
   const bin = await binaries();
   const env = { ...process.env, LC_MESSAGES: 'C' };
   if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
@@ -80,18 +93,36 @@ export async function startEmbeddedPostgres(opts: {
     writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
     chmodSync(path.dirname(pwfile), 0o755);
     try {
-      await run(bin.initdb, [`--pgdata=${opts.dir}`, `--username=${user}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-        '--encoding=UTF8', '--locale=C'], { ...runAs, env }, (text) => forward(text.split('\n').filter((l) => /^(Success|creating|The files)/.test(l)).join('\n')));
+      await run(
+        bin.initdb,
+        [`--pgdata=${opts.dir}`, `--username=${user}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+        { ...runAs, env },
+        (text) =>
+          forward(
+            text
+              .split('\n')
+              .filter((l) => /^(Success|creating|The files)/.test(l))
+              .join('\n'),
+          ),
+      );
     } finally {
       rmSync(path.dirname(pwfile), { recursive: true, force: true });
     }
   }
-  const child = spawn(bin.postgres, ['-D', opts.dir, '-p', String(opts.port),
-    '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
-    ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env,
-  });
+  const child = spawn(
+    bin.postgres,
+    ['-D', opts.dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    {
+      ...runAs,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    },
+  );
   let ready: () => void;
-  const readyLine = new Promise<void>((r) => { ready = r; });
+  const readyLine = new Promise<void>((r) => {
+    ready = r;
+  });
   const onOutput = (chunk: Buffer) => {
     const text = chunk.toString();
     forward(text);
@@ -99,11 +130,16 @@ export async function startEmbeddedPostgres(opts: {
   };
   child.stdout!.on('data', onOutput);
   child.stderr!.on('data', onOutput);
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) =>
-    reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}); is port ${opts.port} taken? See its log lines above.`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}); is port ${opts.port} taken? See its log lines above.`)),
+    ),
+  );
   exited.catch(() => {});
   // SIGINT is PostgreSQL's fast shutdown: aborts open transactions, checkpoints, exits.
-  const stop = async () => { await stopChild(child, 'SIGINT'); };
+  const stop = async () => {
+    await stopChild(child, 'SIGINT');
+  };
   await Promise.race([readyLine, exited]);
   const url = `postgres://${user}:${password}@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(url);

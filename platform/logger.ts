@@ -16,7 +16,12 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>, nam
       : {
           transport: {
             target: 'pino-pretty',
-            options: { colorize: process.stdout.isTTY || Boolean(process.env.FORCE_COLOR), ignore: 'pid,hostname,name', translateTime: 'HH:MM:ss.l', singleLine: true },
+            options: {
+              colorize: process.stdout.isTTY || Boolean(process.env.FORCE_COLOR),
+              ignore: 'pid,hostname,name',
+              translateTime: 'HH:MM:ss.l',
+              singleLine: true,
+            },
           },
         }),
   });

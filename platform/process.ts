@@ -20,7 +20,13 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, kil
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
   let killed = false;
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => { killed = true; child.kill('SIGKILL'); }, killAfterMs);
+  const timer =
+    killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, killAfterMs);
   await exited;
   clearTimeout(timer);
   return killed;

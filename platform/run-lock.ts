@@ -2,14 +2,32 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import path from 'node:path';
 
 /** A process started by the supervisor, recorded so a later start can stop it if the supervisor was killed. */
-export interface RecordedProcess { name: string; pid: number; match: string; signal: NodeJS.Signals }
-interface LockContent { pid: number; startedAt: string; processes: RecordedProcess[] }
+export interface RecordedProcess {
+  name: string;
+  pid: number;
+  match: string;
+  signal: NodeJS.Signals;
+}
+interface LockContent {
+  pid: number;
+  startedAt: string;
+  processes: RecordedProcess[];
+}
 
 const alive = (pid: number) => {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 const commandLine = (pid: number) => {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 };
 
 export class AlreadyRunningError extends Error {}
@@ -36,10 +54,16 @@ export class RunLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       let previous: LockContent | undefined;
-      try { previous = JSON.parse(readFileSync(lock.file, 'utf8')) as LockContent; } catch { /* half-written: stale */ }
+      try {
+        previous = JSON.parse(readFileSync(lock.file, 'utf8')) as LockContent;
+      } catch {
+        /* half-written: stale */
+      }
       if (previous && alive(previous.pid) && previous.pid !== process.pid) {
-        throw new AlreadyRunningError(`Sportello is already running from ${dataDir} (supervisor pid ${previous.pid}, since ${previous.startedAt}).\n`
-          + `Stop it first (Ctrl-C in its terminal, or \`kill ${previous.pid}\`), or give this one another DATA_DIR.`);
+        throw new AlreadyRunningError(
+          `Sportello is already running from ${dataDir} (supervisor pid ${previous.pid}, since ${previous.startedAt}).\n` +
+            `Stop it first (Ctrl-C in its terminal, or \`kill ${previous.pid}\`), or give this one another DATA_DIR.`,
+        );
       }
       log(`previous run ended without stopping (pid ${previous?.pid ?? '?'}): cleaning up`);
       await stopLeftovers(previous?.processes ?? [], log);

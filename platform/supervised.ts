@@ -28,8 +28,12 @@ export class SupervisedProcess {
   private restarts = 0;
   private readonly print: (chunk: Buffer | string) => void;
 
-  constructor(readonly name: string, private readonly script: string, private readonly env: NodeJS.ProcessEnv,
-    private readonly onStart: (pid: number) => void) {
+  constructor(
+    readonly name: string,
+    private readonly script: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly onStart: (pid: number) => void,
+  ) {
     this.print = linePrefixer(name);
   }
 
@@ -51,7 +55,9 @@ export class SupervisedProcess {
       this.restarts = Date.now() - startedAt > 60_000 ? 0 : this.restarts + 1;
       const delay = Math.min(30_000, 500 * 2 ** this.restarts);
       this.print(`exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s\n`);
-      setTimeout(() => { if (!this.stopping) this.start(); }, delay).unref();
+      setTimeout(() => {
+        if (!this.stopping) this.start();
+      }, delay).unref();
     });
   }
 

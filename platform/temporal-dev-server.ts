@@ -3,7 +3,12 @@ import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../domain/search-attributes.ts';
 import { stopChild } from './process.ts';
 
-export interface DevServerHandle { address: string; uiUrl: string; process: ChildProcess; stop: () => Promise<void> }
+export interface DevServerHandle {
+  address: string;
+  uiUrl: string;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
 
 /**
  * The Temporal CLI's dev server on 127.0.0.1. With `dbFile` it persists to SQLite (WAL), without
@@ -11,19 +16,45 @@ export interface DevServerHandle { address: string; uiUrl: string; process: Chil
  * search attributes exist.
  */
 export async function startTemporalDevServer(opts: {
-  cli: string; port: number; uiPort: number; namespace: string; dbFile?: string; log: (line: string) => void;
+  cli: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  dbFile?: string;
+  log: (line: string) => void;
 }): Promise<DevServerHandle> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort),
-    '--namespace', opts.namespace, '--log-level', 'warn',
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
     ...(opts.dbFile ? ['--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=WAL'] : []),
-    ...searchAttributeRegistrations.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`])];
+    ...searchAttributeRegistrations.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+  ];
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stopping = false; // its complaints while shutting down are noise
-  const forward = (chunk: Buffer) => { if (!stopping) for (const l of chunk.toString().split('\n')) if (l.trim()) opts.log(l.trim()); };
+  const forward = (chunk: Buffer) => {
+    if (!stopping) for (const l of chunk.toString().split('\n')) if (l.trim()) opts.log(l.trim());
+  };
   child.stdout.on('data', forward);
   child.stderr.on('data', forward);
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) =>
-    reject(new Error(`temporal dev server exited during start-up (code ${code}, signal ${signal}); is port ${opts.port} or ${opts.uiPort} taken?`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(
+          `temporal dev server exited during start-up (code ${code}, signal ${signal}); is port ${opts.port} or ${opts.uiPort} taken?`,
+        ),
+      ),
+    ),
+  );
   exited.catch(() => {});
   const address = `127.0.0.1:${opts.port}`;
   const stop = async () => {
@@ -66,7 +97,11 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 }
 
 /** Adds search attributes without listing first (the time-skipping test server cannot list). */
-export async function addSearchAttributes(connection: Connection, namespace: string, attributes = searchAttributeRegistrations): Promise<void> {
+export async function addSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  attributes = searchAttributeRegistrations,
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
     // 2 = INDEXED_VALUE_TYPE_KEYWORD in Temporal's API enum.

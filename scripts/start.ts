@@ -55,7 +55,12 @@ await runMain(async () => {
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'postgres');
       say(`starting embedded PostgreSQL (${dir}, port ${config.EMBEDDED_POSTGRES_PORT})`);
-      const pg = await startEmbeddedPostgres({ dir, port: config.EMBEDDED_POSTGRES_PORT, database: 'sportello', log: (l) => print(`[postgres] ${l}\n`) });
+      const pg = await startEmbeddedPostgres({
+        dir,
+        port: config.EMBEDDED_POSTGRES_PORT,
+        database: 'sportello',
+        log: (l) => print(`[postgres] ${l}\n`),
+      });
       lock.record({ name: 'postgres', pid: pg.process.pid!, match: dir, signal: 'SIGINT' });
       servers.push({ name: 'postgres', stop: pg.stop });
       databaseUrl = pg.url;
@@ -68,8 +73,12 @@ await runMain(async () => {
       const dbFile = path.join(config.DATA_DIR, 'temporal.db');
       say(`starting Temporal dev server (${path.relative(process.cwd(), cli) || cli}, ${dbFile})`);
       const temporal = await startTemporalDevServer({
-        cli, port: config.TEMPORAL_DEV_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE,
-        dbFile, log: (l) => print(`[temporal] ${l}\n`),
+        cli,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dbFile,
+        log: (l) => print(`[temporal] ${l}\n`),
       });
       lock.record({ name: 'temporal', pid: temporal.process.pid!, match: dbFile, signal: 'SIGTERM' });
       servers.push({ name: 'temporal', stop: temporal.stop });
@@ -92,7 +101,10 @@ await runMain(async () => {
         await seedDemoReferenceData(db);
         const t0 = Date.now();
         const history = await seedDemoHistory(db, { months: config.DEMO_HISTORY_MONTHS, scale: config.DEMO_HISTORY_SCALE });
-        if (history) say(`demo history: ${history.callsOffered} simulated calls and ${history.casesOpened} cases over ${config.DEMO_HISTORY_MONTHS} months, in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        if (history)
+          say(
+            `demo history: ${history.callsOffered} simulated calls and ${history.casesOpened} cases over ${config.DEMO_HISTORY_MONTHS} months, in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+          );
       }
     } finally {
       await db.destroy();
@@ -101,7 +113,11 @@ await runMain(async () => {
 
     // The API links the console to the dev server's UI when no other is configured.
     const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}) };
-    for (const [name, script] of [['api', 'workers/api.ts'], ['case-worker', 'workers/case-worker.ts'], ['telephony', 'workers/telephony-worker.ts']] as const) {
+    for (const [name, script] of [
+      ['api', 'workers/api.ts'],
+      ['case-worker', 'workers/case-worker.ts'],
+      ['telephony', 'workers/telephony-worker.ts'],
+    ] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();
       processes.push(proc);
@@ -110,19 +126,23 @@ await runMain(async () => {
     const base = publicUrl(config);
     await waitForReady(`${base}/ready`, 120_000);
     if (config.SEED_DEMO) await openDemoCases(base);
-    say([
-      '',
-      'Sportello is running.',
-      `  console       ${base}/admin/`,
-      `  API docs      ${base}/docs`,
-      `  readiness     ${base}/ready`,
-      ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
-      ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
-      `  data          ${config.DATA_DIR}`,
-      ...(config.SEED_DEMO ? [`  demo log-ins  password "${demoPassword}" for`, ...demoStaff.map((u) => `                ${u.email} (${u.role})`)] : []),
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'));
+    say(
+      [
+        '',
+        'Sportello is running.',
+        `  console       ${base}/admin/`,
+        `  API docs      ${base}/docs`,
+        `  readiness     ${base}/ready`,
+        ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
+        ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
+        `  data          ${config.DATA_DIR}`,
+        ...(config.SEED_DEMO
+          ? [`  demo log-ins  password "${demoPassword}" for`, ...demoStaff.map((u) => `                ${u.email} (${u.role})`)]
+          : []),
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
   } catch (err) {
     say(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown(1);
@@ -134,7 +154,9 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   for (;;) {
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`${url} was not ready within ${timeoutMs / 1000}s`);
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -16,7 +16,10 @@ function aptInstall(program: string, pkg: string, why: string): void {
   if (existsSync(program)) return;
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   log(`installing ${pkg} for ${why} (apt-get)`);
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', pkg]]) {
+  for (const args of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', pkg],
+  ]) {
     const cmd = [...sudo, ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (r.status !== 0) {

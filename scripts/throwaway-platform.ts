@@ -31,18 +31,27 @@ export async function withThrowawayPlatform<T>(
     const { db, stop } = await startThrowawayDatabase(ports.postgres);
     stops.unshift(stop);
     const temporal = await startTemporalDevServer({
-      cli: resolveTemporalCli(undefined), port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', log: () => {},
+      cli: resolveTemporalCli(undefined),
+      port: ports.temporal,
+      uiPort: ports.temporalUi,
+      namespace: 'default',
+      log: () => {},
     });
     stops.unshift(temporal.stop);
     const native = await NativeConnection.connect({ address: temporal.address });
     stops.unshift(() => native.close());
-    const workers = await Promise.all([
-      { taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 },
-      { taskQueue: 'telephony', activities: createTelephonyActivities({ db, dialer }) },
-      ...extraWorkers,
-    ].map((options) => Worker.create({ connection: native, ...options })));
+    const workers = await Promise.all(
+      [
+        { taskQueue: 'cases', workflowsPath, activities: createCaseActivities({ db }), maxConcurrentWorkflowTaskExecutions: 50 },
+        { taskQueue: 'telephony', activities: createTelephonyActivities({ db, dialer }) },
+        ...extraWorkers,
+      ].map((options) => Worker.create({ connection: native, ...options })),
+    );
     const running = Promise.all(workers.map((w) => w.run()));
-    stops.unshift(async () => { for (const w of workers) w.shutdown(); await running; });
+    stops.unshift(async () => {
+      for (const w of workers) w.shutdown();
+      await running;
+    });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
     stops.unshift(() => client.connection.close());
     return await run({ db, client });
@@ -56,7 +65,9 @@ export async function withThrowawayPlatform<T>(
 export async function startThrowawayDatabase(port: number): Promise<{ db: Db; stop: () => Promise<void> }> {
   const tmp = tempDirForServer('sportello-tool-');
   const stops: (() => Promise<unknown>)[] = [async () => rmSync(tmp, { recursive: true, force: true })];
-  const stop = async () => { for (const s of stops.splice(0)) await s(); };
+  const stop = async () => {
+    for (const s of stops.splice(0)) await s();
+  };
   try {
     const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port, database: 'sportello', log: () => {} });
     stops.unshift(pg.stop);

@@ -1,5 +1,10 @@
 import type { Db } from '../db/connection.ts';
-import { findCalendar, insertCalendar, listCalendars as calendarsIn, updateCalendar as updateCalendarRow } from '../db/calendars.repository.ts';
+import {
+  findCalendar,
+  insertCalendar,
+  listCalendars as calendarsIn,
+  updateCalendar as updateCalendarRow,
+} from '../db/calendars.repository.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { CalendarFilter, CalendarRecord, CalendarUpdate, NewCalendar } from '../contracts/administration.ts';
 import { idMatches } from '../contracts/list-query.ts';
@@ -7,13 +12,18 @@ import { assertServes, type Change, changeRecord, createRecord, getRecord, type 
 
 // A calendar's spec was checked by the same CalendarSchema the SLA arithmetic reads it with.
 const calendars: ReferenceKind<CalendarRecord> = {
-  collection: 'calendars', table: 'calendars', noun: 'calendar', targetType: 'calendar',
-  find: (db, id, p) => findCalendar(db, id, p.municipalities), chainOf: (c) => c.municipalityId,
+  collection: 'calendars',
+  table: 'calendars',
+  noun: 'calendar',
+  targetType: 'calendar',
+  find: (db, id, p) => findCalendar(db, id, p.municipalities),
+  chainOf: (c) => c.municipalityId,
 };
 
 export async function listCalendars(db: Db, p: Principal, f: CalendarFilter): Promise<CalendarRecord[]> {
-  return (await calendarsIn(db, p.municipalities))
-    .filter((c) => idMatches(f.id, c.id) && (!f.municipalityId || c.municipalityId === f.municipalityId));
+  return (await calendarsIn(db, p.municipalities)).filter(
+    (c) => idMatches(f.id, c.id) && (!f.municipalityId || c.municipalityId === f.municipalityId),
+  );
 }
 
 export const getCalendar = (db: Db, id: string, p: Principal): Promise<CalendarRecord> => getRecord(db, calendars, id, p);

@@ -11,7 +11,11 @@ import type { CaseIntake } from '../domain/case.ts';
 import { type IvrOption, type LineRecord, phoneVariants } from '../domain/line.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import type { Logger } from '../platform/logger.ts';
-import { type AbandonedCallbackInput, abandonedCallbackWorkflowId, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
+import {
+  type AbandonedCallbackInput,
+  abandonedCallbackWorkflowId,
+  abandonedCallbackWorkflowType,
+} from '../workflows/abandoned-callback.definitions.ts';
 import { type Actor, type CaseCall, callSignal } from '../workflows/case.definitions.ts';
 
 export type IngestionDeps = CaseServiceDeps & { log: Logger };
@@ -37,14 +41,17 @@ export function createIngestion(deps: IngestionDeps) {
   /** The IVR's service when a case can be opened on it from a call alone; else the general one, with the topic. */
   const intakeOf = async (call: Call, line: LineRecord, option: IvrOption | undefined): Promise<CaseIntake> => {
     const topic = option?.topic ?? 'Telefonata';
-    const chosen = option && await latestPublished(db, option.serviceCode);
+    const chosen = option && (await latestPublished(db, option.serviceCode));
     const fits = chosen && detailsIssues(chosen.document.intake.fields, { topic }).length === 0;
     const phone = phoneVariants(call.caller)[1];
     return {
-      municipalityId: line.municipalityId, serviceCode: fits ? option.serviceCode : callIntakeService, channel: 'phone',
+      municipalityId: line.municipalityId,
+      serviceCode: fits ? option.serviceCode : callIntakeService,
+      channel: 'phone',
       subject: `${line.config.name}: ${topic}`,
       description: `Telefonata ${call.id} da ${call.caller}${option && !fits ? ` (servizio scelto: ${option.serviceCode})` : ''}.`,
-      citizen: phone && /^\+[0-9]{6,15}$/.test(phone) ? { phone } : {}, details: { topic },
+      citizen: phone && /^\+[0-9]{6,15}$/.test(phone) ? { phone } : {},
+      details: { topic },
     };
   };
 
@@ -55,28 +62,40 @@ export function createIngestion(deps: IngestionDeps) {
   };
 
   const caseFor = async (call: Call, line: LineRecord, option: IvrOption | undefined) =>
-    await openCaseOf(call, line)
-      ?? (await openCase(deps, await intakeOf(call, line, option), `call:${call.id}`, await actorOf(call.agent), [line.municipalityId])).id;
+    (await openCaseOf(call, line)) ??
+    (await openCase(deps, await intakeOf(call, line, option), `call:${call.id}`, await actorOf(call.agent), [line.municipalityId])).id;
 
   const signal = async (caseId: string, payload: CaseCall) => {
-    await temporal.workflow.getHandle(caseId).signal(callSignal, payload).catch((err: unknown) => {
-      // Closed between the lookup and the signal: the call simply is not on it.
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    });
+    await temporal.workflow
+      .getHandle(caseId)
+      .signal(callSignal, payload)
+      .catch((err: unknown) => {
+        // Closed between the lookup and the signal: the call simply is not on it.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
   };
 
   const callBack = async (call: Call, line: LineRecord, at: number) => {
     const input: AbandonedCallbackInput = {
-      lineId: line.id, phone: call.caller, abandonedCallId: call.id, calendar: line.calendar, policy: line.config.callback,
+      lineId: line.id,
+      phone: call.caller,
+      abandonedCallId: call.id,
+      calendar: line.calendar,
+      policy: line.config.callback,
       telephonyTaskQueue: deps.telephonyTaskQueue,
     };
-    await temporal.workflow.start(abandonedCallbackWorkflowType, {
-      workflowId: abandonedCallbackWorkflowId(line.id, call.caller, at), taskQueue: deps.taskQueue, args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    }).catch((err: unknown) => {
-      // Today's callback for this number already ran: one is enough.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    });
+    await temporal.workflow
+      .start(abandonedCallbackWorkflowType, {
+        workflowId: abandonedCallbackWorkflowId(line.id, call.caller, at),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })
+      .catch((err: unknown) => {
+        // Today's callback for this number already ran: one is enough.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
   };
 
   return async function ingest(e: CallEvent): Promise<void> {
@@ -96,8 +115,10 @@ export function createIngestion(deps: IngestionDeps) {
     const caseId = await caseFor(call, line, option);
     const base = { callId: call.id, lineId: line.id, caller: call.caller, topic: option?.topic ?? null };
     if (e.type === 'connected') return signal(caseId, { kind: 'attached', ...base, agent: e.agent });
-    const officeId = option && 'transferTo' in option && option.transferTo === e.target ? option.officeId
-      : await officeIdByPhone(db, phoneVariants(e.target)) ?? null;
+    const officeId =
+      option && 'transferTo' in option && option.transferTo === e.target
+        ? option.officeId
+        : ((await officeIdByPhone(db, phoneVariants(e.target))) ?? null);
     deps.log.info({ caseId, callId: call.id, target: e.target, officeId }, 'call transferred to an office');
     return signal(caseId, { kind: 'transferred', ...base, target: e.target, officeId });
   };

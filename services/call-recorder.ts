@@ -14,7 +14,10 @@ export class CallEventRecorder {
   private readonly calls = new Map<string, { seq: number | null; chain: Promise<unknown> }>();
   onRecorded: ((e: CallEvent) => Promise<void>) | null = null;
 
-  constructor(private readonly db: Db, private readonly log: Logger) {}
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
 
   /** `last`: no more events will come for this call here (its end, or a contact another system follows). */
   record(input: CallEventInput, last = input.type === 'ended'): void {
@@ -34,27 +37,36 @@ export class CallEventRecorder {
     await Promise.all([...this.calls.values()].map((c) => c.chain));
   }
 
-  private enqueue(input: CallEventInput, last: boolean, applies: ((call: StoredCall | undefined) => boolean) | null): Promise<CallEvent | null> {
+  private enqueue(
+    input: CallEventInput,
+    last: boolean,
+    applies: ((call: StoredCall | undefined) => boolean) | null,
+  ): Promise<CallEvent | null> {
     const at = input.at ?? new Date().toISOString();
     const call = this.calls.get(input.callId) ?? { seq: null, chain: Promise.resolve() };
     this.calls.set(input.callId, call);
-    const stored = call.chain.then(async () => {
-      if (call.seq === null || applies) {
-        const row = await storedCall(this.db, input.callId);
-        if (applies && !applies(row)) return null;
-        call.seq = Math.max(call.seq ?? 0, row?.lastSeq ?? 0);
-      }
-      const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at });
-      await this.db.transaction().execute((trx) => recordCallEvent(trx, event));
-      await this.ingest(event);
-      return event;
-    }).catch((err: unknown) => {
-      this.log.error({ err, input }, 'call event not recorded');
-      return null;
-    });
+    const stored = call.chain
+      .then(async () => {
+        if (call.seq === null || applies) {
+          const row = await storedCall(this.db, input.callId);
+          if (applies && !applies(row)) return null;
+          call.seq = Math.max(call.seq ?? 0, row?.lastSeq ?? 0);
+        }
+        const event = CallEventSchema.parse({ ...input, seq: ++call.seq, at });
+        await this.db.transaction().execute((trx) => recordCallEvent(trx, event));
+        await this.ingest(event);
+        return event;
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err, input }, 'call event not recorded');
+        return null;
+      });
     call.chain = stored;
     // The numbering is no longer needed once the last event is stored.
-    if (last) void stored.then(() => { if (this.calls.get(input.callId)?.chain === stored) this.calls.delete(input.callId); });
+    if (last)
+      void stored.then(() => {
+        if (this.calls.get(input.callId)?.chain === stored) this.calls.delete(input.callId);
+      });
     return stored;
   }
 

@@ -1,13 +1,30 @@
 import {
-  type Client, ServiceError, type SignalDefinition, type UpdateDefinition, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
-  WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  ServiceError,
+  type SignalDefinition,
+  type UpdateDefinition,
+  type WorkflowHandle,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { type CaseIntake, formatCaseId } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
 import { type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate } from '../workflows/case.definitions.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import {
-  type CaseListFilter, type CaseRow, type CaseSort, type CaseTaskRow, caseEventRows, caseTaskRows, findCaseRow, listCaseRows, nextCaseNumber, type Scope,
+  type CaseListFilter,
+  type CaseRow,
+  type CaseSort,
+  type CaseTaskRow,
+  caseEventRows,
+  caseTaskRows,
+  findCaseRow,
+  listCaseRows,
+  nextCaseNumber,
+  type Scope,
 } from '../db/cases.repository.ts';
 import type { Page } from '../domain/page.ts';
 import { findTask } from '../db/tasks.repository.ts';
@@ -55,8 +72,15 @@ export function rowToCase(r: CaseRow): Case {
 /** A task as the API shows it (on its case, and as a queue's item). */
 export function rowToTask(t: CaseTaskRow): Task {
   return {
-    id: t.id, officeId: t.office_id, officeName: t.office_name, assignee: t.assignee, status: t.status,
-    warningAt: t.warning_at.toISOString(), dueAt: t.due_at.toISOString(), slaState: t.sla_state, escalated: t.escalated,
+    id: t.id,
+    officeId: t.office_id,
+    officeName: t.office_name,
+    assignee: t.assignee,
+    status: t.status,
+    warningAt: t.warning_at.toISOString(),
+    dueAt: t.due_at.toISOString(),
+    slaState: t.sla_state,
+    escalated: t.escalated,
     waitingSince: t.waiting_since?.toISOString() ?? null,
   };
 }
@@ -67,7 +91,13 @@ const findCase = async (db: Db, id: string, scope: Scope) => {
 };
 
 /** One page of the cases the caller's municipalities hold. */
-export async function listCases(db: Db, scope: Scope, filter: CaseListFilter, sort: CaseSort, page: Page): Promise<{ rows: Case[]; total: number }> {
+export async function listCases(
+  db: Db,
+  scope: Scope,
+  filter: CaseListFilter,
+  sort: CaseSort,
+  page: Page,
+): Promise<{ rows: Case[]; total: number }> {
   const { rows, total } = await listCaseRows(db, scope, filter, sort, page);
   return { rows: rows.map(rowToCase), total };
 }
@@ -87,13 +117,19 @@ export async function caseDetail(db: Db, id: string, scope: Scope): Promise<Case
 
 /** The definition the new case will run on, once the intake is known to fit it. */
 async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowInput['definition']> {
-  const definition = await findService(db, intake.municipalityId, intake.serviceCode) && await latestPublished(db, intake.serviceCode);
+  const definition = (await findService(db, intake.municipalityId, intake.serviceCode)) && (await latestPublished(db, intake.serviceCode));
   if (!definition) {
-    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" offers no service "${intake.serviceCode}"` }]);
+    throw new ApiError('unprocessable', 'unknown service', [
+      { path: 'body.serviceCode', message: `municipality "${intake.municipalityId}" offers no service "${intake.serviceCode}"` },
+    ]);
   }
   const issues = detailsIssues(definition.document.intake.fields, intake.details);
   if (issues.length > 0) {
-    throw new ApiError('unprocessable', `the details do not fit the service "${intake.serviceCode}"`, issues.map((i) => ({ ...i, path: `body.${i.path}` })));
+    throw new ApiError(
+      'unprocessable',
+      `the details do not fit the service "${intake.serviceCode}"`,
+      issues.map((i) => ({ ...i, path: `body.${i.path}` })),
+    );
   }
   return definition;
 }
@@ -108,11 +144,15 @@ async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Pro
   try {
     return await deps.temporal.withDeadline(Date.now() + deps.updateTimeoutMs, fn);
   } catch (err) {
-    const timedOut = err instanceof WorkflowUpdateRPCTimeoutOrCancelledError
-      || (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === grpcDeadlineExceeded);
+    const timedOut =
+      err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === grpcDeadlineExceeded);
     if (!timedOut) throw err;
-    throw new ApiError('unavailable', `the case engine did not answer within ${deps.updateTimeoutMs / 1000}s (is a case worker running?). `
-      + 'The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.');
+    throw new ApiError(
+      'unavailable',
+      `the case engine did not answer within ${deps.updateTimeoutMs / 1000}s (is a case worker running?). ` +
+        'The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.',
+    );
   }
 }
 
@@ -127,26 +167,38 @@ async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string
  * the workflow has written the case to the read model.
  * `actor` is null for a case the telephony opens from a call answered by no staff user it knows.
  */
-export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempotencyKey: string | undefined, actor: Actor | null, scope: Scope): Promise<Case> {
+export async function openCase(
+  deps: CaseServiceDeps,
+  intake: CaseIntake,
+  idempotencyKey: string | undefined,
+  actor: Actor | null,
+  scope: Scope,
+): Promise<Case> {
   if (!(await findMunicipality(deps.db, intake.municipalityId))) {
-    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` }]);
+    throw new ApiError('unprocessable', 'unknown municipality', [
+      { path: 'body.municipalityId', message: `no municipality "${intake.municipalityId}"` },
+    ]);
   }
   if (!scope.includes(intake.municipalityId)) {
-    throw new ApiError('forbidden', 'you do not serve this municipality', [{ path: 'body.municipalityId', message: `not one of ${scope.join(', ')}` }]);
+    throw new ApiError('forbidden', 'you do not serve this municipality', [
+      { path: 'body.municipalityId', message: `not one of ${scope.join(', ')}` },
+    ]);
   }
   const definition = await definitionFor(deps.db, intake);
   const caseId = await allocateCaseId(deps.db, intake, idempotencyKey);
   const input: CaseWorkflowInput = { caseId, intake, definition, actor, telephonyTaskQueue: deps.telephonyTaskQueue };
   try {
-    await withDeadline(deps, () => deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation(caseWorkflowType, {
-        workflowId: caseId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    await withDeadline(deps, () =>
+      deps.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(caseWorkflowType, {
+          workflowId: caseId,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
       }),
-    }));
+    );
   } catch (err) {
     // The key's case already ran to completion: nothing new starts, the stored case is the answer.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -161,7 +213,13 @@ export async function openCase(deps: CaseServiceDeps, intake: CaseIntake, idempo
  * read model is written; a refusal is a 409 with the workflow's reason. Most changes need an open
  * case; `untilClosed` ones (notes) are taken until the case is closed.
  */
-async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, update: (handle: WorkflowHandle) => Promise<unknown>, untilClosed = false): Promise<Case> {
+async function updateCase(
+  deps: CaseServiceDeps,
+  caseId: string,
+  scope: Scope,
+  update: (handle: WorkflowHandle) => Promise<unknown>,
+  untilClosed = false,
+): Promise<Case> {
   const current = await findCase(deps.db, caseId, scope);
   if (!current) throw notFound(`case ${caseId}`);
   if (untilClosed ? current.stage === 'closed' : current.status !== 'open') {
@@ -178,7 +236,13 @@ async function updateCase(deps: CaseServiceDeps, caseId: string, scope: Scope, u
 }
 
 /** Relays a citizen's event to the case's workflow (a signal): it is acted on, not answered. */
-export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, scope: Scope, signal: SignalDefinition<[T]>, payload: T): Promise<Case> {
+export async function signalCase<T>(
+  deps: CaseServiceDeps,
+  caseId: string,
+  scope: Scope,
+  signal: SignalDefinition<[T]>,
+  payload: T,
+): Promise<Case> {
   const current = await findCase(deps.db, caseId, scope);
   if (!current) throw notFound(`case ${caseId}`);
   if (current.stage === 'closed') throw new ApiError('conflict', `case ${caseId} is closed`);
@@ -196,8 +260,15 @@ export async function signalCase<T>(deps: CaseServiceDeps, caseId: string, scope
  * workflow's update validates it against the case's state and the caller. `untilClosed`: also
  * allowed after resolution, until the case closes (notes).
  */
-export function caseAction<C extends object, A extends Actor | null>(deps: CaseServiceDeps, caseId: string, scope: Scope,
-  update: UpdateDefinition<CaseSnapshot, [C & { actor: A }]>, command: C, actor: Actor & A, untilClosed = false): Promise<Case> {
+export function caseAction<C extends object, A extends Actor | null>(
+  deps: CaseServiceDeps,
+  caseId: string,
+  scope: Scope,
+  update: UpdateDefinition<CaseSnapshot, [C & { actor: A }]>,
+  command: C,
+  actor: Actor & A,
+  untilClosed = false,
+): Promise<Case> {
   return updateCase(deps, caseId, scope, (h) => h.executeUpdate(update, { args: [{ ...command, actor }] }), untilClosed);
 }
 
@@ -205,7 +276,13 @@ export function caseAction<C extends object, A extends Actor | null>(deps: CaseS
  * One of the office's actions on a task (claim, release, complete, reassign, ask the citizen): a
  * workflow update whose validator checks the actor, office and state.
  */
-export async function taskAction<A extends { actor: Actor }>(deps: CaseServiceDeps, taskId: string, scope: Scope, update: UpdateDefinition<CaseSnapshot, [A]>, args: A): Promise<Case> {
+export async function taskAction<A extends { actor: Actor }>(
+  deps: CaseServiceDeps,
+  taskId: string,
+  scope: Scope,
+  update: UpdateDefinition<CaseSnapshot, [A]>,
+  args: A,
+): Promise<Case> {
   const task = await findTask(deps.db, taskId, scope);
   if (!task) throw notFound(`task ${taskId}`);
   return updateCase(deps, task.caseId, scope, (h) => h.executeUpdate(update, { args: [args] }));

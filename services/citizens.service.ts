@@ -15,15 +15,24 @@ function eventText(type: string, data: Record<string, unknown>, subject: string)
   if (type === 'case.opened') return subject;
   if (type === 'survey.answered' && data.answers && typeof data.answers === 'object') {
     // jsonb keeps no key order: sorted, so the same answers always read alike.
-    return Object.entries(data.answers).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
+    return Object.entries(data.answers)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(', ');
   }
   return typeof data.text === 'string' ? data.text : null;
 }
 
 function callText(c: CallRow): string {
   const outcome = c.endCause ?? c.state;
-  return [`chiamata ${c.direction === 'inbound' ? `da ${c.caller}` : `a ${c.called}`}`, outcome,
-    c.waitSeconds != null ? `attesa ${Math.round(c.waitSeconds)} s` : null, c.queue ? `coda ${c.queue}` : null].filter(Boolean).join(' · ');
+  return [
+    `chiamata ${c.direction === 'inbound' ? `da ${c.caller}` : `a ${c.called}`}`,
+    outcome,
+    c.waitSeconds != null ? `attesa ${Math.round(c.waitSeconds)} s` : null,
+    c.queue ? `coda ${c.queue}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 async function contactsOf(db: Db, cases: Case[], calls: CallRow[]): Promise<Contact[]> {
@@ -32,16 +41,32 @@ async function contactsOf(db: Db, cases: Case[], calls: CallRow[]): Promise<Cont
   const [events, messages] = await Promise.all([inboundCaseEventRows(db, ids), citizenMessageRows(db, ids)]);
   const contacts: Contact[] = [
     ...events.map((e) => ({
-      at: e.at.toISOString(), caseId: e.case_id, callId: null, direction: 'inbound' as const,
-      channel: typeof e.data.channel === 'string' ? e.data.channel : null, type: e.type,
+      at: e.at.toISOString(),
+      caseId: e.case_id,
+      callId: null,
+      direction: 'inbound' as const,
+      channel: typeof e.data.channel === 'string' ? e.data.channel : null,
+      type: e.type,
       text: eventText(e.type, e.data, subjects.get(e.case_id) ?? ''),
     })),
     ...messages.map((m) => ({
-      at: m.created_at.toISOString(), caseId: m.case_id, callId: null, direction: 'outbound' as const, channel: m.channel, type: 'message', text: m.body,
+      at: m.created_at.toISOString(),
+      caseId: m.case_id,
+      callId: null,
+      direction: 'outbound' as const,
+      channel: m.channel,
+      type: 'message',
+      text: m.body,
     })),
     // Calls are contacts of their own: a caller who hung up in the queue has no case.
     ...calls.map((c) => ({
-      at: c.startedAt.toISOString(), caseId: null, callId: c.id, direction: c.direction, channel: 'phone', type: 'call', text: callText(c),
+      at: c.startedAt.toISOString(),
+      caseId: null,
+      callId: c.id,
+      direction: c.direction,
+      channel: 'phone',
+      type: 'call',
+      text: callText(c),
     })),
   ];
   return contacts.sort((a, b) => a.at.localeCompare(b.at) || (a.caseId ?? '').localeCompare(b.caseId ?? ''));

@@ -10,7 +10,13 @@ import { ApiError } from './errors.ts';
 
 /** What a hangup ends as, for a call nobody answered (an answered one ended normally unless the PBX says otherwise). */
 const endOf: Record<(typeof ctiCauses)[number], EndCause> = {
-  normalClearing: 'abandoned', cancel: 'abandoned', busy: 'busy', noAnswer: 'no-answer', congestion: 'failed', notFound: 'failed', forwarded: 'transferred',
+  normalClearing: 'abandoned',
+  cancel: 'abandoned',
+  busy: 'busy',
+  noAnswer: 'no-answer',
+  congestion: 'failed',
+  notFound: 'failed',
+  forwarded: 'transferred',
 };
 const waiting = (c: Pick<StoredCall, 'state'> | undefined) => !!c && ['initiated', 'ivr-choice', 'queued'].includes(c.state);
 
@@ -33,7 +39,7 @@ export function createCti(deps: IngestionDeps) {
   /** The line whose token the PBX presented; a wrong token is a 401 whatever it posts. */
   async function lineOf(lineId: string, token: unknown): Promise<LineRecord> {
     const line = typeof token === 'string' && token.length <= 200 ? await lineByCtiToken(deps.db, lineId, token) : undefined;
-    if (!line) throw new ApiError('unauthorized', 'unknown line or wrong token (give the line\'s token as ?token=)');
+    if (!line) throw new ApiError('unauthorized', "unknown line or wrong token (give the line's token as ?token=)");
     return line;
   }
 
@@ -41,17 +47,31 @@ export function createCti(deps: IngestionDeps) {
     if (e.event === 'newCall') {
       const inbound = e.direction === 'in';
       // A repeated newCall finds the call stored and records nothing.
-      await record({
-        type: 'initiated', callId: e.callId, direction: inbound ? 'inbound' : 'outbound', caller: e.from, called: e.to,
-        line: line.municipalityId, linkedCallId: null,
-      }, (c) => c === undefined);
+      await record(
+        {
+          type: 'initiated',
+          callId: e.callId,
+          direction: inbound ? 'inbound' : 'outbound',
+          caller: e.from,
+          called: e.to,
+          line: line.municipalityId,
+          linkedCallId: null,
+        },
+        (c) => c === undefined,
+      );
       if (inbound && e.queue) {
-        await record({ type: 'queued', callId: e.callId, queue: e.queue, position: 1, priority: profileOf(line, e.from) ? 'high' : 'normal' }, (c) => c?.state === 'initiated');
+        await record(
+          { type: 'queued', callId: e.callId, queue: e.queue, position: 1, priority: profileOf(line, e.from) ? 'high' : 'normal' },
+          (c) => c?.state === 'initiated',
+        );
       }
       return inbound ? routeOf(line, e.from) : {};
     }
     const stored = await findLineCall(deps.db, e.callId, line.municipalityId);
-    if (!stored) throw new ApiError('unprocessable', `no newCall was received for this call on line ${line.id}`, [{ path: 'body.callId', message: 'unknown call' }]);
+    if (!stored)
+      throw new ApiError('unprocessable', `no newCall was received for this call on line ${line.id}`, [
+        { path: 'body.callId', message: 'unknown call' },
+      ]);
     if (e.event === 'answer') {
       await record({ type: 'connected', callId: e.callId, agent: e.user ?? e.answeringNumber ?? null }, waiting);
       return {};
@@ -61,11 +81,17 @@ export function createCti(deps: IngestionDeps) {
       const cause = endOf[e.cause];
       if (cause === 'abandoned') {
         const phase = stored.state === 'queued' ? 'queued' : 'ringing';
-        await record({ type: 'abandoned', callId: e.callId, phase, waitSeconds: (Date.now() - stored.started_at.getTime()) / 1000 }, waiting);
+        await record(
+          { type: 'abandoned', callId: e.callId, phase, waitSeconds: (Date.now() - stored.started_at.getTime()) / 1000 },
+          waiting,
+        );
       }
       await record({ type: 'ended', callId: e.callId, cause }, (c) => c?.state !== 'ended');
     } else if (stored.state !== 'ended') {
-      await record({ type: 'ended', callId: e.callId, cause: e.cause === 'forwarded' ? 'transferred' : 'normal' }, (c) => c?.state !== 'ended');
+      await record(
+        { type: 'ended', callId: e.callId, cause: e.cause === 'forwarded' ? 'transferred' : 'normal' },
+        (c) => c?.state !== 'ended',
+      );
     }
     return {};
   }

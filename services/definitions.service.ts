@@ -8,19 +8,36 @@ import { appendAudit } from '../db/audit.repository.ts';
 import { listCases } from './cases.service.ts';
 import type { Database } from '../db/database.ts';
 import {
-  caseCountsByStatus, type DefinitionVersion, findDefinition, insertDraft, listDefinitions, lockDefinitions, municipalitiesOffering,
-  newestDefinition, publishDraft, updateDraft,
+  caseCountsByStatus,
+  type DefinitionVersion,
+  findDefinition,
+  insertDraft,
+  listDefinitions,
+  lockDefinitions,
+  municipalitiesOffering,
+  newestDefinition,
+  publishDraft,
+  updateDraft,
 } from '../db/definitions.repository.ts';
 import { ApiError, type FieldError, notFound } from './errors.ts';
 import type {
-  DefinitionCase, DefinitionCasesQuery, DefinitionListFilter, definitionSortFields, DefinitionVersion as DefinitionVersionItem,
-  DefinitionVersionDetail, DiffEntry, ValidationResult,
+  DefinitionCase,
+  DefinitionCasesQuery,
+  DefinitionListFilter,
+  definitionSortFields,
+  DefinitionVersion as DefinitionVersionItem,
+  DefinitionVersionDetail,
+  DiffEntry,
+  ValidationResult,
 } from '../contracts/definitions.ts';
 import { createOnce } from './idempotency.ts';
 
 type Executor = Db | Transaction<Database>;
 /** Who changes a definition, for the audit trail. */
-export interface Change { principal: Principal; requestId: string }
+export interface Change {
+  principal: Principal;
+  requestId: string;
+}
 
 export const definitionId = (serviceCode: string, version: number) => `${serviceCode}@${version}`;
 
@@ -45,34 +62,71 @@ export async function versionInScope(db: Executor, serviceCode: string, version:
 export async function versionDetail(db: Executor, v: DefinitionVersion, p: Principal): Promise<DefinitionVersionDetail> {
   const casesByStatus = await caseCountsByStatus(db, v.serviceCode, v.version, p.municipalities);
   return {
-    id: definitionId(v.serviceCode, v.version), serviceCode: v.serviceCode, serviceName: v.document.service.name, version: v.version,
-    status: v.status, createdAt: v.createdAt.toISOString(), publishedAt: v.publishedAt?.toISOString() ?? null,
-    caseCount: Object.values(casesByStatus).reduce((a, b) => a + b, 0), casesByStatus, document: v.document,
+    id: definitionId(v.serviceCode, v.version),
+    serviceCode: v.serviceCode,
+    serviceName: v.document.service.name,
+    version: v.version,
+    status: v.status,
+    createdAt: v.createdAt.toISOString(),
+    publishedAt: v.publishedAt?.toISOString() ?? null,
+    caseCount: Object.values(casesByStatus).reduce((a, b) => a + b, 0),
+    casesByStatus,
+    document: v.document,
   };
 }
 
 /** Versions of the services offered in the caller's municipalities, each with the number of the caller's cases on it. */
-export async function listVersions(db: Executor, p: Principal, filter: DefinitionListFilter,
-  sort: readonly [(typeof definitionSortFields)[number], 'ASC' | 'DESC'], page: Page): Promise<{ rows: DefinitionVersionItem[]; total: number }> {
+export async function listVersions(
+  db: Executor,
+  p: Principal,
+  filter: DefinitionListFilter,
+  sort: readonly [(typeof definitionSortFields)[number], 'ASC' | 'DESC'],
+  page: Page,
+): Promise<{ rows: DefinitionVersionItem[]; total: number }> {
   const { rows, total } = await listDefinitions(db, p.municipalities, filter, sort, page);
   return {
     total,
     rows: rows.map((r) => ({
-      id: definitionId(r.service_code, r.version), serviceCode: r.service_code, serviceName: r.service_name, version: r.version,
-      status: r.status, createdAt: r.created_at.toISOString(), publishedAt: r.published_at?.toISOString() ?? null, caseCount: r.case_count,
+      id: definitionId(r.service_code, r.version),
+      serviceCode: r.service_code,
+      serviceName: r.service_name,
+      version: r.version,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      publishedAt: r.published_at?.toISOString() ?? null,
+      caseCount: r.case_count,
     })),
   };
 }
 
 /** The caller's cases pinned to a version, as the designer sees them: no citizen data. */
-export async function versionCases(db: Executor, serviceCode: string, version: number, p: Principal, q: DefinitionCasesQuery, page: Page)
-  : Promise<{ rows: DefinitionCase[]; total: number }> {
+export async function versionCases(
+  db: Executor,
+  serviceCode: string,
+  version: number,
+  p: Principal,
+  q: DefinitionCasesQuery,
+  page: Page,
+): Promise<{ rows: DefinitionCase[]; total: number }> {
   await versionInScope(db, serviceCode, version, p);
-  const { rows, total } = await listCases(db, p.municipalities, { ...q.filter, serviceCode, definitionVersion: version }, q.sort ?? ['createdAt', 'DESC'], page);
+  const { rows, total } = await listCases(
+    db,
+    p.municipalities,
+    { ...q.filter, serviceCode, definitionVersion: version },
+    q.sort ?? ['createdAt', 'DESC'],
+    page,
+  );
   return {
     total,
-    rows: rows.map(({ id, municipalityId, municipalityName, subject, status, stage, createdAt }) =>
-      ({ id, municipalityId, municipalityName, subject, status, stage, createdAt })),
+    rows: rows.map(({ id, municipalityId, municipalityName, subject, status, stage, createdAt }) => ({
+      id,
+      municipalityId,
+      municipalityName,
+      subject,
+      status,
+      stage,
+      createdAt,
+    })),
   };
 }
 
@@ -99,10 +153,14 @@ export async function documentIssues(db: Executor, serviceCode: string, offering
   if (shape.length > 0) return shape.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', message: i.message }));
   const d = ServiceDefinitionSchema.parse(body);
   const issues: FieldError[] = [];
-  if (d.service.code !== serviceCode) issues.push({ path: 'body.service.code', message: `must be "${serviceCode}", the service this definition is for` });
-  const offices = new Map((await db.selectFrom('offices').select(['id', 'municipality_id']).execute()).map((o) => [o.id, o.municipality_id]));
+  if (d.service.code !== serviceCode)
+    issues.push({ path: 'body.service.code', message: `must be "${serviceCode}", the service this definition is for` });
+  const offices = new Map(
+    (await db.selectFrom('offices').select(['id', 'municipality_id']).execute()).map((o) => [o.id, o.municipality_id]),
+  );
   for (const m of offering) {
-    if (!d.transfer.offices[m]) issues.push({ path: `body.transfer.offices.${m}`, message: `"${m}" offers this service: name its competent office` });
+    if (!d.transfer.offices[m])
+      issues.push({ path: `body.transfer.offices.${m}`, message: `"${m}" offers this service: name its competent office` });
   }
   for (const [m, office] of Object.entries(d.transfer.offices)) {
     if (offices.get(office) !== m) issues.push({ path: `body.transfer.offices.${m}`, message: `"${m}" has no office "${office}"` });
@@ -128,37 +186,62 @@ function assertOwnOffices(p: Principal, base: DefinitionVersion | undefined, nex
   const municipalities = new Set([...Object.keys(before), ...Object.keys(next.transfer.offices)]);
   const touched = [...municipalities].filter((m) => !serves(p, m) && before[m] !== next.transfer.offices[m]);
   if (touched.length > 0) {
-    throw new ApiError('forbidden', "you may not change the competent office of a municipality you do not serve",
-      touched.map((m) => ({ path: `body.transfer.offices.${m}`, message: `you do not serve "${m}"; keep "${before[m] ?? '(none)'}"` })));
+    throw new ApiError(
+      'forbidden',
+      'you may not change the competent office of a municipality you do not serve',
+      touched.map((m) => ({ path: `body.transfer.offices.${m}`, message: `you do not serve "${m}"; keep "${before[m] ?? '(none)'}"` })),
+    );
   }
 }
 
-const openDraft = (v: DefinitionVersion) => new ApiError('conflict',
-  `version ${v.version} of "${v.serviceCode}" is an open draft: edit it (PUT /api/definitions/${v.serviceCode}/versions/${v.version}) or publish it first`);
-const alreadyPublished = (v: DefinitionVersion) => new ApiError('conflict',
-  `version ${v.version} of "${v.serviceCode}" is published and cannot change: create a new draft`);
+const openDraft = (v: DefinitionVersion) =>
+  new ApiError(
+    'conflict',
+    `version ${v.version} of "${v.serviceCode}" is an open draft: edit it (PUT /api/definitions/${v.serviceCode}/versions/${v.version}) or publish it first`,
+  );
+const alreadyPublished = (v: DefinitionVersion) =>
+  new ApiError('conflict', `version ${v.version} of "${v.serviceCode}" is published and cannot change: create a new draft`);
 
 /**
  * The next version of a service as a draft; one draft per service at a time. A repeated request
  * (same Idempotency-Key and body) answers with the draft it created.
  */
-export async function createDraft(db: Db, c: Change, serviceCode: string, body: unknown, idempotencyKey: string | undefined)
-  : Promise<{ draft: DefinitionVersion; created: boolean }> {
+export async function createDraft(
+  db: Db,
+  c: Change,
+  serviceCode: string,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<{ draft: DefinitionVersion; created: boolean }> {
   const offering = await serviceInScope(db, serviceCode, c.principal);
   const definition = await checkedDocument(db, serviceCode, offering, body);
   const next = ((await newestDefinition(db, serviceCode))?.version ?? 0) + 1;
-  const { id, created } = await createOnce(db, `definitions.draft:${serviceCode}`, idempotencyKey, body, definitionId(serviceCode, next), async (trx, id) => {
-    await lockDefinitions(trx, serviceCode);
-    const base = await newestDefinition(trx, serviceCode);
-    if (base?.status === 'draft') throw openDraft(base);
-    assertOwnOffices(c.principal, base, definition);
-    const version = await insertDraft(trx, definition);
-    if (definitionId(serviceCode, version) !== id) throw new ApiError('conflict', `another version of "${serviceCode}" was created meanwhile: try again`);
-    await appendAudit(trx, {
-      actor: c.principal.id, role: c.principal.role, municipalityId: null, action: 'service-definition.drafted',
-      targetType: 'service-definition', targetId: id, requestId: c.requestId, after: definition,
-    });
-  });
+  const { id, created } = await createOnce(
+    db,
+    `definitions.draft:${serviceCode}`,
+    idempotencyKey,
+    body,
+    definitionId(serviceCode, next),
+    async (trx, id) => {
+      await lockDefinitions(trx, serviceCode);
+      const base = await newestDefinition(trx, serviceCode);
+      if (base?.status === 'draft') throw openDraft(base);
+      assertOwnOffices(c.principal, base, definition);
+      const version = await insertDraft(trx, definition);
+      if (definitionId(serviceCode, version) !== id)
+        throw new ApiError('conflict', `another version of "${serviceCode}" was created meanwhile: try again`);
+      await appendAudit(trx, {
+        actor: c.principal.id,
+        role: c.principal.role,
+        municipalityId: null,
+        action: 'service-definition.drafted',
+        targetType: 'service-definition',
+        targetId: id,
+        requestId: c.requestId,
+        after: definition,
+      });
+    },
+  );
   const version = Number(id.slice(id.lastIndexOf('@') + 1));
   return { draft: (await findDefinition(db, serviceCode, version))!, created };
 }
@@ -174,9 +257,15 @@ export async function editDraft(db: Db, c: Change, serviceCode: string, version:
     assertOwnOffices(c.principal, current, definition);
     await updateDraft(trx, serviceCode, version, definition);
     await appendAudit(trx, {
-      actor: c.principal.id, role: c.principal.role, municipalityId: null, action: 'service-definition.draft-updated',
-      targetType: 'service-definition', targetId: definitionId(serviceCode, version), requestId: c.requestId,
-      before: current.document, after: definition,
+      actor: c.principal.id,
+      role: c.principal.role,
+      municipalityId: null,
+      action: 'service-definition.draft-updated',
+      targetType: 'service-definition',
+      targetId: definitionId(serviceCode, version),
+      requestId: c.requestId,
+      before: current.document,
+      after: definition,
     });
     return (await findDefinition(trx, serviceCode, version))!;
   });
@@ -191,9 +280,15 @@ export async function publish(db: Db, c: Change, serviceCode: string, version: n
     await publishDraft(trx, serviceCode, version);
     const published = (await findDefinition(trx, serviceCode, version))!;
     await appendAudit(trx, {
-      actor: c.principal.id, role: c.principal.role, municipalityId: null, action: 'service-definition.published',
-      targetType: 'service-definition', targetId: definitionId(serviceCode, version), requestId: c.requestId,
-      before: { status: current.status, document: current.document }, after: { status: published.status, publishedAt: published.publishedAt, document: published.document },
+      actor: c.principal.id,
+      role: c.principal.role,
+      municipalityId: null,
+      action: 'service-definition.published',
+      targetType: 'service-definition',
+      targetId: definitionId(serviceCode, version),
+      requestId: c.requestId,
+      before: { status: current.status, document: current.document },
+      after: { status: published.status, publishedAt: published.publishedAt, document: published.document },
     });
     return published;
   });

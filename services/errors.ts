@@ -17,10 +17,16 @@ export const problemTitles = {
 export type ProblemCode = keyof typeof problemTitles;
 
 export class ApiError extends Error {
-  constructor(readonly code: ProblemCode, detail: string, readonly errors?: FieldError[]) {
+  constructor(
+    readonly code: ProblemCode,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
     super(detail);
   }
-  get status(): number { return problemTitles[this.code][0]; }
+  get status(): number {
+    return problemTitles[this.code][0];
+  }
 }
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} was not found`);

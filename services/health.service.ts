@@ -6,7 +6,12 @@ import type { Readiness } from '../contracts/health.ts';
 async function check(probe: () => Promise<unknown>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([probe(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out after 3s')), 3000); })]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out after 3s')), 3000);
+      }),
+    ]);
     return 'ok';
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

@@ -7,8 +7,10 @@ import { ApiError } from './errors.ts';
 
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
-const reused = () => new ApiError('conflict', 'this Idempotency-Key was already used with a different request body',
-  [{ path: 'headers.idempotency-key', message: 'reused with another body' }]);
+const reused = () =>
+  new ApiError('conflict', 'this Idempotency-Key was already used with a different request body', [
+    { path: 'headers.idempotency-key', message: 'reused with another body' },
+  ]);
 
 /** Claims `key` for this body; `fresh` when this request claimed it, not an earlier one. */
 async function claim(db: Db | Transaction<Database>, scope: string, key: string, body: unknown, newId: string) {
@@ -23,7 +25,13 @@ async function claim(db: Db | Transaction<Database>, scope: string, key: string,
  * Claims `key` for this request body, or finds the resource an earlier request with the same key
  * and body created: the same body gets the same resource, another body a 409.
  */
-export async function claimIdempotencyKey(db: Db | Transaction<Database>, scope: string, key: string, body: unknown, newId: string): Promise<string> {
+export async function claimIdempotencyKey(
+  db: Db | Transaction<Database>,
+  scope: string,
+  key: string,
+  body: unknown,
+  newId: string,
+): Promise<string> {
   return (await claim(db, scope, key, body, newId)).resourceId;
 }
 
@@ -32,8 +40,14 @@ export async function claimIdempotencyKey(db: Db | Transaction<Database>, scope:
  * repeated request (even a concurrent one, which waits on the claim's row) creates nothing new.
  * Returns the id of the resource, new or earlier, and whether this request created it.
  */
-export async function createOnce(db: Db, scope: string, key: string | undefined, body: unknown, newId: string,
-  create: (trx: Transaction<Database>, id: string) => Promise<void>): Promise<{ id: string; created: boolean }> {
+export async function createOnce(
+  db: Db,
+  scope: string,
+  key: string | undefined,
+  body: unknown,
+  newId: string,
+  create: (trx: Transaction<Database>, id: string) => Promise<void>,
+): Promise<{ id: string; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     // Compared by the claim, not by id: a resource named by its client has the same id both times.
     const { resourceId, fresh } = key ? await claim(trx, scope, key, body, newId) : { resourceId: newId, fresh: true };

@@ -4,25 +4,57 @@ import type { Principal } from '../domain/principal.ts';
 import { appendAudit } from '../db/audit.repository.ts';
 import type { Page } from '../domain/page.ts';
 import {
-  archiveArticle as archiveArticleRow, type ArticleRow, type ArticleVersionRow, findArticle, findArticleVersion, insertArticle, insertVersion,
-  listArticles as listArticleRows, listVersions, lockArticle, searchKnowledge as searchArticles, setCurrentVersion, type VersionContent,
+  archiveArticle as archiveArticleRow,
+  type ArticleRow,
+  type ArticleVersionRow,
+  findArticle,
+  findArticleVersion,
+  insertArticle,
+  insertVersion,
+  listArticles as listArticleRows,
+  listVersions,
+  lockArticle,
+  searchKnowledge as searchArticles,
+  setCurrentVersion,
+  type VersionContent,
 } from '../db/knowledge.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from './errors.ts';
 import type {
-  Article, ArticleDetail, ArticleListFilter, ArticleRevision, articleSortFields, ArticleVersion, KnowledgeHit, KnowledgeSearchQuery, NewArticle,
+  Article,
+  ArticleDetail,
+  ArticleListFilter,
+  ArticleRevision,
+  articleSortFields,
+  ArticleVersion,
+  KnowledgeHit,
+  KnowledgeSearchQuery,
+  NewArticle,
 } from '../contracts/knowledge.ts';
 import { createOnce } from './idempotency.ts';
 
 /** Who is changing the knowledge base, and the request (for the audit trail). */
-export interface Editor { principal: Principal; requestId: string }
+export interface Editor {
+  principal: Principal;
+  requestId: string;
+}
 
 const targetType = 'knowledge-article';
 
 function rowToVersion(r: ArticleVersionRow): ArticleVersion {
   return {
-    articleId: r.article_id, version: r.version, title: r.title, audience: r.audience, place: r.place, hours: r.hours,
-    procedure: r.procedure, body: r.body, links: r.links, validFrom: r.valid_from, validTo: r.valid_to, author: r.author,
+    articleId: r.article_id,
+    version: r.version,
+    title: r.title,
+    audience: r.audience,
+    place: r.place,
+    hours: r.hours,
+    procedure: r.procedure,
+    body: r.body,
+    links: r.links,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    author: r.author,
     createdAt: r.created_at,
   };
 }
@@ -30,15 +62,27 @@ function rowToVersion(r: ArticleVersionRow): ArticleVersion {
 function rowToArticle(r: ArticleRow): Article {
   const { articleId: _, createdAt: __, ...content } = rowToVersion(r);
   return {
-    ...content, id: r.id, municipalityId: r.municipality_id, serviceCode: r.service_code, archivedAt: r.archived_at,
-    createdAt: r.article_created_at, updatedAt: r.updated_at,
+    ...content,
+    id: r.id,
+    municipalityId: r.municipality_id,
+    serviceCode: r.service_code,
+    archivedAt: r.archived_at,
+    createdAt: r.article_created_at,
+    updatedAt: r.updated_at,
   };
 }
 
 /** Articles valid today that answer a question, best first. */
-export const searchKnowledge = (db: Db, p: Principal, q: KnowledgeSearchQuery): Promise<KnowledgeHit[]> => searchArticles(db, p.municipalities, q);
+export const searchKnowledge = (db: Db, p: Principal, q: KnowledgeSearchQuery): Promise<KnowledgeHit[]> =>
+  searchArticles(db, p.municipalities, q);
 
-export async function listArticles(db: Db, p: Principal, filter: ArticleListFilter, sort: readonly [(typeof articleSortFields)[number], 'ASC' | 'DESC'], page: Page) {
+export async function listArticles(
+  db: Db,
+  p: Principal,
+  filter: ArticleListFilter,
+  sort: readonly [(typeof articleSortFields)[number], 'ASC' | 'DESC'],
+  page: Page,
+) {
   const { rows, total } = await listArticleRows(db, p.municipalities, filter, sort, page);
   return { rows: rows.map(rowToArticle), total };
 }
@@ -50,7 +94,14 @@ export async function articleDetail(db: Db, id: string, p: Principal): Promise<A
   const versions = await listVersions(db, id);
   return {
     ...rowToArticle(found),
-    versions: versions.map((v) => ({ version: v.version, title: v.title, author: v.author, createdAt: v.created_at, validFrom: v.valid_from, validTo: v.valid_to })),
+    versions: versions.map((v) => ({
+      version: v.version,
+      title: v.title,
+      author: v.author,
+      createdAt: v.created_at,
+      validFrom: v.valid_from,
+      validTo: v.valid_to,
+    })),
   };
 }
 
@@ -70,25 +121,38 @@ async function articleNow(db: Db, id: string, p: Principal): Promise<Article> {
 /** What a version stores of a request's article; absent optional fields are stored as null. */
 export function versionContent(input: NewArticle | ArticleRevision, author: string): VersionContent {
   return {
-    title: input.title, audience: input.audience ?? null, place: input.place ?? null, hours: input.hours ?? null,
-    procedure: input.procedure ?? null, body: input.body, links: input.links, validFrom: input.validFrom, validTo: input.validTo ?? null,
+    title: input.title,
+    audience: input.audience ?? null,
+    place: input.place ?? null,
+    hours: input.hours ?? null,
+    procedure: input.procedure ?? null,
+    body: input.body,
+    links: input.links,
+    validFrom: input.validFrom,
+    validTo: input.validTo ?? null,
     author,
   };
 }
 
 async function checkService(db: Db, municipalityId: string, serviceCode: string | null | undefined): Promise<void> {
   if (serviceCode && !(await findService(db, municipalityId, serviceCode))) {
-    throw new ApiError('unprocessable', 'unknown service', [{ path: 'body.serviceCode', message: `municipality "${municipalityId}" offers no service "${serviceCode}"` }]);
+    throw new ApiError('unprocessable', 'unknown service', [
+      { path: 'body.serviceCode', message: `municipality "${municipalityId}" offers no service "${serviceCode}"` },
+    ]);
   }
 }
 
 /** Version 1 of a new article; a repeated Idempotency-Key with the same body finds the first one. */
 export async function createArticle(db: Db, input: NewArticle, idempotencyKey: string | undefined, { principal: p, requestId }: Editor) {
   if (!(await findMunicipality(db, input.municipalityId))) {
-    throw new ApiError('unprocessable', 'unknown municipality', [{ path: 'body.municipalityId', message: `no municipality "${input.municipalityId}"` }]);
+    throw new ApiError('unprocessable', 'unknown municipality', [
+      { path: 'body.municipalityId', message: `no municipality "${input.municipalityId}"` },
+    ]);
   }
   if (!p.municipalities.includes(input.municipalityId)) {
-    throw new ApiError('forbidden', 'you do not serve this municipality', [{ path: 'body.municipalityId', message: `not one of ${p.municipalities.join(', ')}` }]);
+    throw new ApiError('forbidden', 'you do not serve this municipality', [
+      { path: 'body.municipalityId', message: `not one of ${p.municipalities.join(', ')}` },
+    ]);
   }
   await checkService(db, input.municipalityId, input.serviceCode);
   const { id, created } = await createOnce(db, 'knowledge.articles.create', idempotencyKey, input, randomUUID(), async (trx, newId) => {
@@ -96,8 +160,14 @@ export async function createArticle(db: Db, input: NewArticle, idempotencyKey: s
     const content = versionContent(input, p.id);
     await insertVersion(trx, newId, 1, content);
     await appendAudit(trx, {
-      actor: p.id, role: p.role, municipalityId: input.municipalityId, action: 'knowledge-article.created', targetType, targetId: newId,
-      requestId, after: { ...content, serviceCode: input.serviceCode ?? null, version: 1 },
+      actor: p.id,
+      role: p.role,
+      municipalityId: input.municipalityId,
+      action: 'knowledge-article.created',
+      targetType,
+      targetId: newId,
+      requestId,
+      after: { ...content, serviceCode: input.serviceCode ?? null, version: 1 },
     });
   });
   return { article: await articleNow(db, id, p), created };
@@ -113,8 +183,11 @@ export async function reviseArticle(db: Db, id: string, input: ArticleRevision, 
     if (!current) throw notFound(`article ${id}`);
     if (current.archived_at) throw new ApiError('conflict', `article ${id} is archived`);
     if (current.current_version !== input.expectedVersion) {
-      throw new ApiError('conflict', `article ${id} was changed since version ${input.expectedVersion}: reload it and apply your change again`,
-        [{ path: 'body.expectedVersion', message: `the article is at version ${current.current_version}` }]);
+      throw new ApiError(
+        'conflict',
+        `article ${id} was changed since version ${input.expectedVersion}: reload it and apply your change again`,
+        [{ path: 'body.expectedVersion', message: `the article is at version ${current.current_version}` }],
+      );
     }
     await checkService(trx, current.municipality_id, input.serviceCode);
     const version = current.current_version + 1;
@@ -122,8 +195,15 @@ export async function reviseArticle(db: Db, id: string, input: ArticleRevision, 
     await insertVersion(trx, id, version, content);
     await setCurrentVersion(trx, id, version, input.serviceCode ?? null);
     await appendAudit(trx, {
-      actor: p.id, role: p.role, municipalityId: current.municipality_id, action: 'knowledge-article.revised', targetType, targetId: id,
-      requestId, before: { version: current.current_version }, after: { ...content, serviceCode: input.serviceCode ?? null, version },
+      actor: p.id,
+      role: p.role,
+      municipalityId: current.municipality_id,
+      action: 'knowledge-article.revised',
+      targetType,
+      targetId: id,
+      requestId,
+      before: { version: current.current_version },
+      after: { ...content, serviceCode: input.serviceCode ?? null, version },
     });
   });
   return articleNow(db, id, p);
@@ -138,8 +218,15 @@ export async function archiveArticle(db: Db, id: string, { principal: p, request
     const now = new Date();
     await archiveArticleRow(trx, id, now);
     await appendAudit(trx, {
-      actor: p.id, role: p.role, municipalityId: current.municipality_id, action: 'knowledge-article.archived', targetType, targetId: id,
-      requestId, before: { archivedAt: null }, after: { archivedAt: now },
+      actor: p.id,
+      role: p.role,
+      municipalityId: current.municipality_id,
+      action: 'knowledge-article.archived',
+      targetType,
+      targetId: id,
+      requestId,
+      before: { archivedAt: null },
+      after: { archivedAt: now },
     });
   });
   return articleNow(db, id, p);

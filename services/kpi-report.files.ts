@@ -8,7 +8,12 @@ import type { MonthlyReport } from '../contracts/kpi.ts';
  */
 const it = new Intl.NumberFormat('it-IT', { maximumFractionDigits: 0 });
 const pct = new Intl.NumberFormat('it-IT', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const signedPct = new Intl.NumberFormat('it-IT', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+const signedPct = new Intl.NumberFormat('it-IT', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+});
 
 export function formatFigure(value: number | null, unit: string): string {
   if (value === null) return '–';
@@ -36,7 +41,8 @@ export function reportCsv(r: MonthlyReport): string {
   for (const k of r.kpis) rows.push(['kpi', k.id, k.label, k.value, k.lastYear, k.change]);
   for (const s of r.topServices) rows.push(['service', s.serviceCode, s.name, s.casesOpened, null, null]);
   for (const t of r.trends) {
-    for (const [key, value] of Object.entries(t)) if (key !== 'month') rows.push([`trend ${t.month}`, key, null, value as number | null, null, null]);
+    for (const [key, value] of Object.entries(t))
+      if (key !== 'month') rows.push([`trend ${t.month}`, key, null, value as number | null, null, null]);
   }
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
@@ -52,9 +58,27 @@ export async function reportXlsx(r: MonthlyReport): Promise<Buffer> {
   services.addRow(['Servizio', 'Codice', 'Pratiche aperte', 'Quota']);
   for (const s of r.topServices) services.addRow([s.name, s.serviceCode, s.casesOpened, s.share]);
   const trends = book.addWorksheet('Andamento');
-  trends.addRow(['Mese', 'Chiamate in ingresso', 'Chiamate risposte', 'Tasso di abbandono', "Tempo medio d'attesa (s)", 'Pratiche aperte', 'Pratiche chiuse', 'CSAT']);
+  trends.addRow([
+    'Mese',
+    'Chiamate in ingresso',
+    'Chiamate risposte',
+    'Tasso di abbandono',
+    "Tempo medio d'attesa (s)",
+    'Pratiche aperte',
+    'Pratiche chiuse',
+    'CSAT',
+  ]);
   for (const t of r.trends) {
-    trends.addRow([t.month, t.callsOffered, t.callsAnswered, t.abandonmentRate, t.averageSpeedOfAnswerSeconds, t.casesOpened, t.casesClosed, t.csat]);
+    trends.addRow([
+      t.month,
+      t.callsOffered,
+      t.callsAnswered,
+      t.abandonmentRate,
+      t.averageSpeedOfAnswerSeconds,
+      t.casesOpened,
+      t.casesClosed,
+      t.csat,
+    ]);
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }
@@ -79,31 +103,57 @@ function table(doc: PDFKit.PDFDocument, rows: string[][], widths: number[]) {
 
 export function reportPdf(r: MonthlyReport): Promise<Buffer> {
   // Uncompressed: the figures can be read back from the file (and searched by any tool).
-  const doc = new PDFDocument({ size: 'A4', margin: 50, compress: false, info: { Title: `Rapporto mensile ${r.month}`, Author: 'Sportello' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    compress: false,
+    info: { Title: `Rapporto mensile ${r.month}`, Author: 'Sportello' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
-  doc.font('Helvetica-Bold').fontSize(18).text(`Rapporto mensile — ${monthName(r.month)}`);
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(18)
+    .text(`Rapporto mensile — ${monthName(r.month)}`);
   doc.font('Helvetica').fontSize(11).text(r.title).moveDown();
   doc.font('Helvetica-Bold').fontSize(13).text('KPI del mese').moveDown(0.5).fontSize(9);
-  table(doc, [
-    ['KPI', monthName(r.month), monthName(lastYearMonth(r.month)), 'Variazione %'],
-    ...r.kpis.map((k) => [k.label, formatFigure(k.value, k.unit), formatFigure(k.lastYear, k.unit), formatChange(k.change)]),
-  ], [200, 100, 100, 95]);
+  table(
+    doc,
+    [
+      ['KPI', monthName(r.month), monthName(lastYearMonth(r.month)), 'Variazione %'],
+      ...r.kpis.map((k) => [k.label, formatFigure(k.value, k.unit), formatFigure(k.lastYear, k.unit), formatChange(k.change)]),
+    ],
+    [200, 100, 100, 95],
+  );
   doc.font('Helvetica-Bold').fontSize(13).text('Servizi più richiesti', doc.page.margins.left).moveDown(0.5).fontSize(9);
-  table(doc, [
-    ['Servizio', 'Pratiche aperte', 'Quota'],
-    ...r.topServices.map((s) => [s.name ?? s.serviceCode, it.format(s.casesOpened), pct.format(s.share)]),
-  ], [250, 120, 125]);
+  table(
+    doc,
+    [
+      ['Servizio', 'Pratiche aperte', 'Quota'],
+      ...r.topServices.map((s) => [s.name ?? s.serviceCode, it.format(s.casesOpened), pct.format(s.share)]),
+    ],
+    [250, 120, 125],
+  );
   doc.font('Helvetica-Bold').fontSize(13).text('Andamento degli ultimi dodici mesi', doc.page.margins.left).moveDown(0.5).fontSize(8);
-  table(doc, [
-    ['Mese', 'Chiamate', 'Risposte', 'Abbandono', 'Attesa media', 'Pratiche aperte', 'Chiuse', 'CSAT'],
-    ...r.trends.map((t) => [
-      t.month, it.format(t.callsOffered), it.format(t.callsAnswered), formatFigure(t.abandonmentRate, 'ratio'),
-      formatFigure(t.averageSpeedOfAnswerSeconds, 'seconds'), it.format(t.casesOpened), it.format(t.casesClosed), formatFigure(t.csat, 'ratio'),
-    ]),
-  ], [55, 65, 65, 60, 70, 70, 55, 55]);
+  table(
+    doc,
+    [
+      ['Mese', 'Chiamate', 'Risposte', 'Abbandono', 'Attesa media', 'Pratiche aperte', 'Chiuse', 'CSAT'],
+      ...r.trends.map((t) => [
+        t.month,
+        it.format(t.callsOffered),
+        it.format(t.callsAnswered),
+        formatFigure(t.abandonmentRate, 'ratio'),
+        formatFigure(t.averageSpeedOfAnswerSeconds, 'seconds'),
+        it.format(t.casesOpened),
+        it.format(t.casesClosed),
+        formatFigure(t.csat, 'ratio'),
+      ]),
+    ],
+    [55, 65, 65, 60, 70, 70, 55, 55],
+  );
   doc.end();
   return done;
 }

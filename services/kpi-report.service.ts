@@ -14,8 +14,22 @@ import { callKpis, caseKpis } from './kpi.service.ts';
  * Every figure is one the KPI endpoints answer for the same range (default thresholds).
  */
 const reportKpiIds = [
-  'callsOffered', 'callsAnswered', 'callsAbandoned', 'callsTransferred', 'averageSpeedOfAnswerSeconds', 'averageTalkSeconds', 'serviceLevel',
-  'abandonmentRate', 'casesOpened', 'casesClosed', 'firstContactResolution', 'backlog', 'slaCompliance', 'solicitations', 'complaints', 'csat',
+  'callsOffered',
+  'callsAnswered',
+  'callsAbandoned',
+  'callsTransferred',
+  'averageSpeedOfAnswerSeconds',
+  'averageTalkSeconds',
+  'serviceLevel',
+  'abandonmentRate',
+  'casesOpened',
+  'casesClosed',
+  'firstContactResolution',
+  'backlog',
+  'slaCompliance',
+  'solicitations',
+  'complaints',
+  'csat',
 ] as const;
 const definitionOf = new Map(kpiRegistry.map((k) => [k.id, k]));
 
@@ -33,17 +47,30 @@ const monthStart = (year: number, month: number) => {
 async function monthly(db: Executor, scope: Scope, municipalityId: string | undefined, from: Date, to: Date) {
   const range = { from: from.toISOString(), to: to.toISOString(), bucket: 'month', ...(municipalityId ? { municipalityId } : {}) };
   const [calls, cases] = await Promise.all([
-    callKpis(db, scope, CallKpiQuerySchema.parse(range), { heatMap: false }), caseKpis(db, scope, CaseKpiQuerySchema.parse(range), { ageing: false }),
+    callKpis(db, scope, CallKpiQuerySchema.parse(range), { heatMap: false }),
+    caseKpis(db, scope, CaseKpiQuerySchema.parse(range), { ageing: false }),
   ]);
   return { calls: calls.series, cases: cases.series };
 }
 
-export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyReportQuery, 'month' | 'municipalityId'>): Promise<MonthlyReport> {
+export async function monthlyReport(
+  db: Executor,
+  scope: Scope,
+  q: Pick<MonthlyReportQuery, 'month' | 'municipalityId'>,
+): Promise<MonthlyReport> {
   const [year, month] = q.month.split('-').map(Number) as [number, number];
   const [from, to] = [monthStart(year, month), monthStart(year, month + 1)];
   // Only the month's services are asked apart.
   const monthRange = { from, to, bucket: 'month' as const };
-  const [{ calls: [lastYearCalls, ...callTrend], cases: [lastYearCases, ...caseTrend] }, opened, municipalities, services] = await Promise.all([
+  const [
+    {
+      calls: [lastYearCalls, ...callTrend],
+      cases: [lastYearCases, ...caseTrend],
+    },
+    opened,
+    municipalities,
+    services,
+  ] = await Promise.all([
     monthly(db, scope, q.municipalityId, monthStart(year - 1, month), to),
     casesOpened(db, scope, q.municipalityId ? { municipalityId: q.municipalityId } : {}, monthRange, rollupGrain(monthRange)),
     listMunicipalities(db),
@@ -54,8 +81,11 @@ export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyR
   const served = municipalities.filter((m) => (q.municipalityId ? m.id === q.municipalityId : scope.includes(m.id)));
   const openedInMonth = opened.service.reduce((n, s) => n + s.casesOpened, 0);
   return {
-    month: q.month, municipalityId: q.municipalityId ?? null, title: served.map((m) => m.name).join(', '),
-    from: from.toISOString(), to: to.toISOString(),
+    month: q.month,
+    municipalityId: q.municipalityId ?? null,
+    title: served.map((m) => m.name).join(', '),
+    from: from.toISOString(),
+    to: to.toISOString(),
     kpis: reportKpiIds.map((id) => {
       const d = definitionOf.get(id) as KpiDefinition;
       const value = now[id] ?? null;
@@ -63,15 +93,23 @@ export async function monthlyReport(db: Executor, scope: Scope, q: Pick<MonthlyR
       return { id, label: d.label.it, unit: d.unit, value, lastYear, change: value !== null && lastYear ? value / lastYear - 1 : null };
     }),
     topServices: opened.service.slice(0, 10).map((s) => ({
-      serviceCode: s.key!, name: services.find((x) => x.code === s.key)?.name ?? null, casesOpened: s.casesOpened, share: s.casesOpened / openedInMonth,
+      serviceCode: s.key!,
+      name: services.find((x) => x.code === s.key)?.name ?? null,
+      casesOpened: s.casesOpened,
+      share: s.casesOpened / openedInMonth,
     })),
     trends: callTrend.map((c, i) => {
       const k = caseTrend[i]!;
       const local = new Date(Date.parse(c.start) + 12 * 3_600_000);
       return {
-        month: `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`, callsOffered: c.callsOffered, callsAnswered: c.callsAnswered,
-        abandonmentRate: c.abandonmentRate, averageSpeedOfAnswerSeconds: c.averageSpeedOfAnswerSeconds,
-        casesOpened: k.casesOpened, casesClosed: k.casesClosed, csat: k.csat,
+        month: `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`,
+        callsOffered: c.callsOffered,
+        callsAnswered: c.callsAnswered,
+        abandonmentRate: c.abandonmentRate,
+        averageSpeedOfAnswerSeconds: c.averageSpeedOfAnswerSeconds,
+        casesOpened: k.casesOpened,
+        casesClosed: k.casesClosed,
+        csat: k.csat,
       };
     }),
   };

@@ -1,7 +1,11 @@
 import type { Db } from '../db/connection.ts';
 import type { Executor } from '../db/database.ts';
 import {
-  findMunicipality, findMunicipalityByIstatCode, insertMunicipality, listMunicipalities as allMunicipalities, updateMunicipality as updateMunicipalityRow,
+  findMunicipality,
+  findMunicipalityByIstatCode,
+  insertMunicipality,
+  listMunicipalities as allMunicipalities,
+  updateMunicipality as updateMunicipalityRow,
 } from '../db/reference.repository.ts';
 import { addMunicipality } from '../db/staff-users.repository.ts';
 import { type Principal, serves } from '../domain/principal.ts';
@@ -11,12 +15,16 @@ import { alreadyExists } from './errors.ts';
 import { type Change, changeRecord, createRecord, getRecord, type ReferenceKind } from './reference-data.ts';
 
 const municipalities: ReferenceKind<Municipality> = {
-  collection: 'municipalities', table: 'municipalities', noun: 'municipality', targetType: 'municipality',
-  find: async (db, id, p) => (serves(p, id) ? findMunicipality(db, id) : undefined), chainOf: (m) => m.id,
+  collection: 'municipalities',
+  table: 'municipalities',
+  noun: 'municipality',
+  targetType: 'municipality',
+  find: async (db, id, p) => (serves(p, id) ? findMunicipality(db, id) : undefined),
+  chainOf: (m) => m.id,
 };
 
 async function assertIstatCodeFree(db: Executor, istatCode: string | undefined, municipalityId: string): Promise<void> {
-  const holder = istatCode && await findMunicipalityByIstatCode(db, istatCode);
+  const holder = istatCode && (await findMunicipalityByIstatCode(db, istatCode));
   if (holder && holder.id !== municipalityId) throw alreadyExists(`a municipality with ISTAT code ${istatCode}`, 'body.istatCode');
 }
 

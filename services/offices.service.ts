@@ -9,21 +9,31 @@ import { ApiError } from './errors.ts';
 import { assertServes, type Change, changeRecord, createRecord, getRecord, type ReferenceKind } from './reference-data.ts';
 
 const offices: ReferenceKind<Office> = {
-  collection: 'offices', table: 'offices', noun: 'office', targetType: 'office',
-  find: (db, id, p) => findOffice(db, id, p.municipalities), chainOf: (o) => o.municipalityId,
+  collection: 'offices',
+  table: 'offices',
+  noun: 'office',
+  targetType: 'office',
+  find: (db, id, p) => findOffice(db, id, p.municipalities),
+  chainOf: (o) => o.municipalityId,
 };
 
 /** An office's service-level clock runs on a calendar of its own municipality. */
 async function assertCalendarOf(db: Executor, calendarId: string | undefined, municipalityId: string): Promise<void> {
   if (calendarId && !(await findCalendar(db, calendarId, [municipalityId]))) {
-    throw new ApiError('unprocessable', 'the calendar is not one of the municipality', [{ path: 'body.calendarId', message: `no calendar "${calendarId}" in municipality "${municipalityId}"` }]);
+    throw new ApiError('unprocessable', 'the calendar is not one of the municipality', [
+      { path: 'body.calendarId', message: `no calendar "${calendarId}" in municipality "${municipalityId}"` },
+    ]);
   }
 }
 
 export async function listOffices(db: Db, p: Principal, f: OfficeFilter): Promise<Office[]> {
   const q = f.q?.toLowerCase();
-  return (await officesIn(db, p.municipalities)).filter((o) => idMatches(f.id, o.id)
-    && (!f.municipalityId || o.municipalityId === f.municipalityId) && (!q || `${o.id} ${o.name}`.toLowerCase().includes(q)));
+  return (await officesIn(db, p.municipalities)).filter(
+    (o) =>
+      idMatches(f.id, o.id) &&
+      (!f.municipalityId || o.municipalityId === f.municipalityId) &&
+      (!q || `${o.id} ${o.name}`.toLowerCase().includes(q)),
+  );
 }
 
 export const getOffice = (db: Db, id: string, p: Principal): Promise<Office> => getRecord(db, offices, id, p);

@@ -7,15 +7,28 @@ import type { RequestRow, ServiceRow } from '../db/open311.repository.ts';
 
 type Datatype = 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
 const datatypes: Record<IntakeField['type'], Datatype> = {
-  text: 'string', textarea: 'text', number: 'number', date: 'datetime', email: 'string', phone: 'string',
-  'fiscal-code': 'string', select: 'singlevaluelist', boolean: 'singlevaluelist',
+  text: 'string',
+  textarea: 'text',
+  number: 'number',
+  date: 'datetime',
+  email: 'string',
+  phone: 'string',
+  'fiscal-code': 'string',
+  select: 'singlevaluelist',
+  boolean: 'singlevaluelist',
 };
 // What an app shows under the field when the definition has no help text of its own.
 const hints: Partial<Record<IntakeField['type'], string>> = {
-  number: 'un numero', date: 'una data (AAAA-MM-GG)', email: 'un indirizzo e-mail',
-  phone: 'un numero di telefono', 'fiscal-code': 'un codice fiscale di 16 caratteri',
+  number: 'un numero',
+  date: 'una data (AAAA-MM-GG)',
+  email: 'un indirizzo e-mail',
+  phone: 'un numero di telefono',
+  'fiscal-code': 'un codice fiscale di 16 caratteri',
 };
-const yesNo = [{ key: 'true', name: 'Sì' }, { key: 'false', name: 'No' }];
+const yesNo = [
+  { key: 'true', name: 'Sì' },
+  { key: 'false', name: 'No' },
+];
 
 export function toService(s: ServiceRow, definition: ServiceDefinition | undefined) {
   return {
@@ -61,7 +74,10 @@ export function detailsFrom(fields: IntakeField[], attributes: Record<string, un
   const problems: string[] = [];
   for (const [code, values] of Object.entries(attributes)) {
     // No field of ours holds several values, so no attribute is a multivaluelist.
-    if (values.length > 1) { problems.push(`attribute[${code}]: takes one value`); continue; }
+    if (values.length > 1) {
+      problems.push(`attribute[${code}]: takes one value`);
+      continue;
+    }
     details[code] = convert(byKey.get(code), values[0]);
   }
   for (const i of detailsIssues(fields, details)) problems.push(`${i.path.replace(/^details\.(.*)$/, 'attribute[$1]')}: ${i.message}`);
@@ -72,11 +88,15 @@ function convert(field: IntakeField | undefined, value: unknown): DetailValue {
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   const text = String(value ?? '').trim();
   switch (field?.type) {
-    case 'number': return /^-?\d+(?:\.\d+)?$/.test(text) ? Number(text) : text;
-    case 'boolean': return /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : text;
+    case 'number':
+      return /^-?\d+(?:\.\d+)?$/.test(text) ? Number(text) : text;
+    case 'boolean':
+      return /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : text;
     // Open311's datetime carries a time; our date field keeps the calendar day the citizen wrote.
-    case 'date': return /^\d{4}-\d{2}-\d{2}T/.test(text) ? text.slice(0, 10) : text;
-    default: return text;
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}T/.test(text) ? text.slice(0, 10) : text;
+    default:
+      return text;
   }
 }
 
@@ -97,10 +117,14 @@ export const toOpen311Status = (s: CaseStatus) => (s === 'open' ? 'open' : 'clos
 export const toCaseStatus = (s: 'open' | 'closed'): CaseStatus => (s === 'open' ? 'open' : 'resolved');
 
 const outcomeNotes: Record<Outcome, string> = {
-  resolved: 'Richiesta risolta', rejected: 'Richiesta respinta', redirected: 'Richiesta inoltrata all’ente competente', withdrawn: 'Richiesta ritirata',
+  resolved: 'Richiesta risolta',
+  rejected: 'Richiesta respinta',
+  redirected: 'Richiesta inoltrata all’ente competente',
+  withdrawn: 'Richiesta ritirata',
 };
 const stageNotes: Record<string, string> = {
-  intake: 'Ricevuta dal contact center', office: 'In lavorazione presso l’ufficio competente',
+  intake: 'Ricevuta dal contact center',
+  office: 'In lavorazione presso l’ufficio competente',
   'waiting-citizen': 'In attesa di informazioni dal cittadino',
 };
 
@@ -108,7 +132,7 @@ export function toRequest(r: RequestRow) {
   return {
     service_request_id: r.id,
     status: toOpen311Status(r.status),
-    status_notes: r.outcome ? outcomeNotes[r.outcome] : stageNotes[r.stage] ?? null,
+    status_notes: r.outcome ? outcomeNotes[r.outcome] : (stageNotes[r.stage] ?? null),
     service_name: r.service_name,
     service_code: r.service_code,
     description: r.description,

@@ -14,7 +14,10 @@ import { createOnce } from './idempotency.ts';
  */
 
 /** Who makes a change, and in which request. */
-export interface Change { principal: Principal; requestId: string }
+export interface Change {
+  principal: Principal;
+  requestId: string;
+}
 
 /** The fields of an audit record that name who made the change. */
 export const auditedBy = ({ principal, requestId }: Change) => ({ actor: principal.id, role: principal.role, requestId });
@@ -27,9 +30,12 @@ export function assertServes(principal: Principal, municipalities: string | read
   const list = typeof municipalities === 'string' ? [municipalities] : municipalities;
   const outside = list.findIndex((m) => !serves(principal, m));
   if (outside < 0) return;
-  throw new ApiError('forbidden', 'you do not serve this municipality', [{
-    path: typeof municipalities === 'string' ? path : `${path}.${outside}`, message: `you do not serve "${list[outside]}"`,
-  }]);
+  throw new ApiError('forbidden', 'you do not serve this municipality', [
+    {
+      path: typeof municipalities === 'string' ? path : `${path}.${outside}`,
+      message: `you do not serve "${list[outside]}"`,
+    },
+  ]);
 }
 
 /** A kind of reference data, as its errors, audit records and Idempotency-Key scope name it. */
@@ -59,12 +65,25 @@ export async function getRecord<R>(db: Executor, kind: ReferenceKind<R>, id: str
  * checks what is particular to the kind and writes it; its audit record is written with it.
  * Returns the id of the record, new or earlier, and whether this request created it.
  */
-export async function createRecord<R>(db: Db, kind: ReferenceKind<R>, input: { id: string }, idempotencyKey: string | undefined, change: Change,
-  insert: (trx: Transaction<Database>) => Promise<R>): Promise<{ id: string; created: boolean }> {
+export async function createRecord<R>(
+  db: Db,
+  kind: ReferenceKind<R>,
+  input: { id: string },
+  idempotencyKey: string | undefined,
+  change: Change,
+  insert: (trx: Transaction<Database>) => Promise<R>,
+): Promise<{ id: string; created: boolean }> {
   return createOnce(db, `${kind.collection}.create`, idempotencyKey, input, input.id, async (trx) => {
     if (await idTaken(trx, kind.table, input.id)) throw alreadyExists(`${kind.noun} ${input.id}`, 'body.id');
     const after = await insert(trx);
-    await appendAudit(trx, { ...auditedBy(change), municipalityId: kind.chainOf(after), action: `${kind.targetType}.created`, targetType: kind.targetType, targetId: input.id, after });
+    await appendAudit(trx, {
+      ...auditedBy(change),
+      municipalityId: kind.chainOf(after),
+      action: `${kind.targetType}.created`,
+      targetType: kind.targetType,
+      targetId: input.id,
+      after,
+    });
   });
 }
 
@@ -72,13 +91,25 @@ export async function createRecord<R>(db: Db, kind: ReferenceKind<R>, input: { i
  * Changes a record of the caller's scope (`verb`: `updated`, `disabled`...) in one transaction with
  * its audit record, which keeps digests of the record before and after.
  */
-export async function changeRecord<R extends { id: string }>(db: Db, kind: ReferenceKind<R>, id: string, change: Change, verb: string,
-  apply: (trx: Transaction<Database>, before: R) => Promise<R>): Promise<R> {
+export async function changeRecord<R extends { id: string }>(
+  db: Db,
+  kind: ReferenceKind<R>,
+  id: string,
+  change: Change,
+  verb: string,
+  apply: (trx: Transaction<Database>, before: R) => Promise<R>,
+): Promise<R> {
   return db.transaction().execute(async (trx) => {
     const before = await getRecord(trx, kind, id, change.principal);
     const after = await apply(trx, before);
     await appendAudit(trx, {
-      ...auditedBy(change), municipalityId: kind.chainOf(before), action: `${kind.targetType}.${verb}`, targetType: kind.targetType, targetId: before.id, before, after,
+      ...auditedBy(change),
+      municipalityId: kind.chainOf(before),
+      action: `${kind.targetType}.${verb}`,
+      targetType: kind.targetType,
+      targetId: before.id,
+      before,
+      after,
     });
     return after;
   });

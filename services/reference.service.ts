@@ -18,12 +18,16 @@ export async function listServices(db: Db, p: Principal, municipalityId: string 
  */
 export async function serviceIntake(db: Db, p: Principal, serviceId: string): Promise<ServiceIntake> {
   const [municipalityId, code] = serviceId.split(':') as [string, string];
-  const published = serves(p, municipalityId) && await findService(db, municipalityId, code)
-    ? await latestPublished(db, code) : undefined;
+  const published =
+    serves(p, municipalityId) && (await findService(db, municipalityId, code)) ? await latestPublished(db, code) : undefined;
   if (!published) throw notFound(`a published service ${serviceId}`);
   const d = published.document;
   return {
-    serviceId, definitionVersion: published.version, fields: d.intake.fields,
-    operatorMayClose: d.firstLevel.operatorMayClose, outcomes: d.resolution.outcomes, knowledgeArticles: d.firstLevel.knowledgeArticles,
+    serviceId,
+    definitionVersion: published.version,
+    fields: d.intake.fields,
+    operatorMayClose: d.firstLevel.operatorMayClose,
+    outcomes: d.resolution.outcomes,
+    knowledgeArticles: d.firstLevel.knowledgeArticles,
   };
 }

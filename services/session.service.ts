@@ -1,6 +1,13 @@
 import type { Db } from '../db/connection.ts';
 import { appendAudit } from '../db/audit.repository.ts';
-import { apiKeyPrincipal, createSession, endSession, findLoginCandidate, sessionPrincipal, staffPrincipal } from '../db/credentials.repository.ts';
+import {
+  apiKeyPrincipal,
+  createSession,
+  endSession,
+  findLoginCandidate,
+  sessionPrincipal,
+  staffPrincipal,
+} from '../db/credentials.repository.ts';
 import { displayNameOf } from '../db/staff-users.repository.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Login, Session } from '../contracts/session.ts';
@@ -8,8 +15,14 @@ import { ApiError } from './errors.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 
 /** Log-ins and log-outs belong to no municipality: they go to the '*' chain. */
-const sessionAudit = (who: { id: string; role: string | null }, requestId: string) =>
-  ({ actor: who.id, role: who.role, municipalityId: null, targetType: 'staff-user', targetId: who.id, requestId });
+const sessionAudit = (who: { id: string; role: string | null }, requestId: string) => ({
+  actor: who.id,
+  role: who.role,
+  municipalityId: null,
+  targetType: 'staff-user',
+  targetId: who.id,
+  requestId,
+});
 
 /** Who presents this session token, with the session's CSRF token; null for an unknown or expired one. */
 export const callerOfSession = (db: Db, token: string) => sessionPrincipal(db, token);
@@ -24,10 +37,17 @@ export async function logIn(db: Db, { email, password }: Login, requestId: strin
   const candidate = await findLoginCandidate(db, email);
   const valid = await verifyPassword(password, candidate?.password_hash ?? decoyHash);
   if (!candidate || !valid || candidate.disabled_at) {
-    await db.transaction().execute((trx) => appendAudit(trx, {
-      actor: email.toLowerCase(), role: null, municipalityId: null, action: 'session.login-failed',
-      targetType: 'staff-user', targetId: candidate?.id ?? email.toLowerCase(), requestId,
-    }));
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        actor: email.toLowerCase(),
+        role: null,
+        municipalityId: null,
+        action: 'session.login-failed',
+        targetType: 'staff-user',
+        targetId: candidate?.id ?? email.toLowerCase(),
+        requestId,
+      }),
+    );
     throw new ApiError('unauthorized', 'wrong e-mail or password');
   }
   const principal = (await staffPrincipal(db, candidate.id))!;
@@ -41,7 +61,11 @@ export async function logIn(db: Db, { email, password }: Login, requestId: strin
 /** What the console is told of a session. */
 export async function sessionOf(db: Db, p: Principal, csrfToken: string, temporalUiUrl: string | null): Promise<Session> {
   const displayName = await displayNameOf(db, p.id);
-  return { user: { id: p.id, displayName, role: p.role, officeId: p.officeId, municipalities: p.municipalities }, csrfToken, temporalUiUrl };
+  return {
+    user: { id: p.id, displayName, role: p.role, officeId: p.officeId, municipalities: p.municipalities },
+    csrfToken,
+    temporalUiUrl,
+  };
 }
 
 /** Ends the session of this token, if it is still open, with its audit record. */

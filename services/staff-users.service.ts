@@ -3,7 +3,14 @@ import type { Executor } from '../db/database.ts';
 import { appendAudit } from '../db/audit.repository.ts';
 import { findOffice } from '../db/offices.repository.ts';
 import {
-  endSessionsOf, findStaffUser, findUserIdByEmail, insertStaffUser, listStaffUsers, setDisabled, setPasswordHash, updateStaffUser,
+  endSessionsOf,
+  findStaffUser,
+  findUserIdByEmail,
+  insertStaffUser,
+  listStaffUsers,
+  setDisabled,
+  setPasswordHash,
+  updateStaffUser,
 } from '../db/staff-users.repository.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { NewStaffUser, StaffUser, StaffUserFilter, StaffUserUpdate } from '../contracts/administration.ts';
@@ -14,8 +21,12 @@ import { assertServes, auditedBy, type Change, changeRecord, createRecord, getRe
 
 // An account may serve several municipalities: its records go to the '*' chain.
 const accounts: ReferenceKind<StaffUser> = {
-  collection: 'users', table: 'staff_users', noun: 'user', targetType: 'staff-user',
-  find: (db, id, p) => findStaffUser(db, id, p.municipalities), chainOf: () => null,
+  collection: 'users',
+  table: 'staff_users',
+  noun: 'user',
+  targetType: 'staff-user',
+  find: (db, id, p) => findStaffUser(db, id, p.municipalities),
+  chainOf: () => null,
 };
 type Account = Pick<StaffUser, 'role' | 'officeId' | 'municipalities'>;
 
@@ -35,18 +46,22 @@ async function assertAccountRules(db: Executor, p: Principal, a: Account): Promi
 }
 
 async function assertEmailFree(db: Executor, email: string | undefined, userId: string): Promise<void> {
-  const holder = email && await findUserIdByEmail(db, email);
+  const holder = email && (await findUserIdByEmail(db, email));
   if (holder && holder.id !== userId) throw alreadyExists(`an account with e-mail ${email}`, 'body.email');
 }
 
 /** Staff accounts all of whose municipalities the caller serves. */
 export async function listUsers(db: Db, p: Principal, f: StaffUserFilter): Promise<StaffUser[]> {
   const q = f.q?.toLowerCase();
-  return (await listStaffUsers(db, p.municipalities)).filter((u) => idMatches(f.id, u.id)
-    && (!f.role || u.role === f.role) && (!f.officeId || u.officeId === f.officeId)
-    && (!f.municipalityId || u.municipalities.includes(f.municipalityId))
-    && (f.disabled === undefined || (u.disabledAt !== null) === f.disabled)
-    && (!q || `${u.id} ${u.displayName} ${u.email}`.toLowerCase().includes(q)));
+  return (await listStaffUsers(db, p.municipalities)).filter(
+    (u) =>
+      idMatches(f.id, u.id) &&
+      (!f.role || u.role === f.role) &&
+      (!f.officeId || u.officeId === f.officeId) &&
+      (!f.municipalityId || u.municipalities.includes(f.municipalityId)) &&
+      (f.disabled === undefined || (u.disabledAt !== null) === f.disabled) &&
+      (!q || `${u.id} ${u.displayName} ${u.email}`.toLowerCase().includes(q)),
+  );
 }
 
 export const getUser = (db: Db, id: string, p: Principal): Promise<StaffUser> => getRecord(db, accounts, id, p);
@@ -66,7 +81,8 @@ export async function createUser(db: Db, input: NewStaffUser, idempotencyKey: st
 export const updateUser = (db: Db, id: string, input: StaffUserUpdate, change: Change): Promise<StaffUser> =>
   changeRecord(db, accounts, id, change, 'updated', async (trx, before) => {
     await assertAccountRules(trx, change.principal, {
-      role: input.role ?? before.role, officeId: input.officeId === undefined ? before.officeId : input.officeId,
+      role: input.role ?? before.role,
+      officeId: input.officeId === undefined ? before.officeId : input.officeId,
       municipalities: input.municipalities ?? before.municipalities,
     });
     await assertEmailFree(trx, input.email, before.id);
@@ -76,7 +92,8 @@ export const updateUser = (db: Db, id: string, input: StaffUserUpdate, change: C
 
 /** Disabling also ends the account's sessions: it is out at once, not when its cookie expires. */
 export async function setUserDisabled(db: Db, id: string, disable: boolean, change: Change): Promise<StaffUser> {
-  if (disable && id === change.principal.id) throw new ApiError('conflict', 'you cannot disable your own account: ask another administrator');
+  if (disable && id === change.principal.id)
+    throw new ApiError('conflict', 'you cannot disable your own account: ask another administrator');
   return changeRecord(db, accounts, id, change, disable ? 'disabled' : 'enabled', async (trx, before) => {
     await setDisabled(trx, before.id, disable);
     if (disable) await endSessionsOf(trx, before.id);
@@ -95,6 +112,12 @@ export async function setUserPassword(db: Db, id: string, password: string, chan
     await setPasswordHash(trx, user.id, hash);
     if (user.id !== p.id) await endSessionsOf(trx, user.id);
     // The record says only that a password was set: no digest of it.
-    await appendAudit(trx, { ...auditedBy(change), municipalityId: null, action: 'staff-user.password-set', targetType: 'staff-user', targetId: user.id });
+    await appendAudit(trx, {
+      ...auditedBy(change),
+      municipalityId: null,
+      action: 'staff-user.password-set',
+      targetType: 'staff-user',
+      targetId: user.id,
+    });
   });
 }

@@ -8,8 +8,13 @@ import type { Page } from '../domain/page.ts';
 export async function listSurveyAnswers(db: Db, scope: Scope, filter: SurveyAnswerFilter, sort: 'ASC' | 'DESC', page: Page) {
   const { rows, total } = await listSurveyAnswerRows(db, scope, filter, sort, page);
   const answers: SurveyAnswerRecord[] = rows.map((r) => ({
-    id: `${r.case_id}:${r.seq}`, caseId: r.case_id, municipalityId: r.municipality_id, serviceCode: r.service_code, outcome: r.outcome,
-    answeredAt: r.at.toISOString(), answers: (r.data.answers ?? {}) as SurveyAnswerRecord['answers'],
+    id: `${r.case_id}:${r.seq}`,
+    caseId: r.case_id,
+    municipalityId: r.municipality_id,
+    serviceCode: r.service_code,
+    outcome: r.outcome,
+    answeredAt: r.at.toISOString(),
+    answers: (r.data.answers ?? {}) as SurveyAnswerRecord['answers'],
   }));
   return { rows: answers, total };
 }

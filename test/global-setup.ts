@@ -32,7 +32,9 @@ export default async function setup(project: TestProject) {
   };
   try {
     // Bundling is CPU, starting the servers mostly waiting: side by side, both done before any teardown.
-    const failed = (await Promise.allSettled([startServers(project, stops), bundleWorkflows(project, stops)])).find((r) => r.status === 'rejected');
+    const failed = (await Promise.allSettled([startServers(project, stops), bundleWorkflows(project, stops)])).find(
+      (r) => r.status === 'rejected',
+    );
     if (failed) throw failed.reason;
   } catch (err) {
     await teardown();
@@ -54,8 +56,13 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = tempDirForServer('sportello-test-pg-');
-    const pg = await retryOnPortTaken(1, ([port]) => startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: port!, database: 'postgres', log: quiet }));
-    stops.push(async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); });
+    const pg = await retryOnPortTaken(1, ([port]) =>
+      startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: port!, database: 'postgres', log: quiet }),
+    );
+    stops.push(async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
     serverUrl = pg.url;
   }
   const template = new URL(serverUrl);
@@ -66,7 +73,9 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   await db.destroy();
 
   const cli = resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m));
-  const temporal = await retryOnPortTaken(2, ([port, uiPort]) => startTemporalDevServer({ cli, port: port!, uiPort: uiPort!, namespace: 'default', log: quiet }));
+  const temporal = await retryOnPortTaken(2, ([port, uiPort]) =>
+    startTemporalDevServer({ cli, port: port!, uiPort: uiPort!, namespace: 'default', log: quiet }),
+  );
   stops.push(temporal.stop);
 
   project.provide('templateDatabaseUrl', template.toString());

@@ -4,8 +4,10 @@ import { runWorkerProcess } from './worker-process.ts';
 import { createCaseActivities } from '../activities/case-activities.ts';
 
 // The case worker: every case workflow and the activities that write the read model.
-await runMain(() => runWorkerProcess('case-worker', (config, db) => ({
-  taskQueue: config.CASE_TASK_QUEUE,
-  workflowsPath,
-  activities: createCaseActivities({ db }),
-})));
+await runMain(() =>
+  runWorkerProcess('case-worker', (config, db) => ({
+    taskQueue: config.CASE_TASK_QUEUE,
+    workflowsPath,
+    activities: createCaseActivities({ db }),
+  })),
+);

@@ -14,34 +14,46 @@ const catchUpEveryMs = 60_000;
 // The telephony worker: outbound messages and the calls the workflows ask for; with SIP, also the
 // user agent answering the lines. In both cases it acts on the call events recorded but not yet
 // acted on (after a crash, or a webhook's event whose workflow could not be started).
-await runMain(() => runWorkerProcess('telephony', async (config, db) => {
-  const log = createLogger(config, 'telephony');
-  const temporal = await connectClient(config, config.TEMPORAL_ADDRESS!);
-  const ingest = createIngestion({
-    db, temporal, log, taskQueue: config.CASE_TASK_QUEUE, telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
-    updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
-  });
-  const sip = config.TELEPHONY_DIALER === 'sip' ? await startSipAdapter(config, db, log, await allLines(db)) : null;
-  const recorder = sip?.recorder ?? new CallEventRecorder(db, log);
-  recorder.onRecorded = ingest;
-  const catchUp = () => recorder.catchUp()
-    .then((n) => { if (n > 0) log.info({ events: n }, 'acted on call events left over'); })
-    .catch((err: unknown) => log.error({ err }, 'call events catch-up failed'));
-  await catchUp();
-  const timer = setInterval(() => void catchUp(), catchUpEveryMs);
-  if (sip) {
-    log.info({ address: sip.ua.address }, 'SIP user agent answering');
-  } else {
-    log.warn({ TELEPHONY_DIALER: config.TELEPHONY_DIALER },
-      'no dialer configured: citizens are not called back, each callback goes straight to the written fallback (SMS or e-mail)');
-  }
-  return {
-    taskQueue: config.TELEPHONY_TASK_QUEUE,
-    activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? noDialer }),
-    stop: async () => {
-      clearInterval(timer);
-      await sip?.stop();
-      await temporal.connection.close();
-    },
-  };
-}));
+await runMain(() =>
+  runWorkerProcess('telephony', async (config, db) => {
+    const log = createLogger(config, 'telephony');
+    const temporal = await connectClient(config, config.TEMPORAL_ADDRESS!);
+    const ingest = createIngestion({
+      db,
+      temporal,
+      log,
+      taskQueue: config.CASE_TASK_QUEUE,
+      telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
+      updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
+    });
+    const sip = config.TELEPHONY_DIALER === 'sip' ? await startSipAdapter(config, db, log, await allLines(db)) : null;
+    const recorder = sip?.recorder ?? new CallEventRecorder(db, log);
+    recorder.onRecorded = ingest;
+    const catchUp = () =>
+      recorder
+        .catchUp()
+        .then((n) => {
+          if (n > 0) log.info({ events: n }, 'acted on call events left over');
+        })
+        .catch((err: unknown) => log.error({ err }, 'call events catch-up failed'));
+    await catchUp();
+    const timer = setInterval(() => void catchUp(), catchUpEveryMs);
+    if (sip) {
+      log.info({ address: sip.ua.address }, 'SIP user agent answering');
+    } else {
+      log.warn(
+        { TELEPHONY_DIALER: config.TELEPHONY_DIALER },
+        'no dialer configured: citizens are not called back, each callback goes straight to the written fallback (SMS or e-mail)',
+      );
+    }
+    return {
+      taskQueue: config.TELEPHONY_TASK_QUEUE,
+      activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? noDialer }),
+      stop: async () => {
+        clearInterval(timer);
+        await sip?.stop();
+        await temporal.connection.close();
+      },
+    };
+  }),
+);

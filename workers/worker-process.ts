@@ -6,9 +6,18 @@ import { connectWorker } from '../platform/temporal.ts';
 import { stopWhenSupervisorGoes } from '../platform/process.ts';
 
 const temporalLevel = {
-  trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
 } as const satisfies Record<Config['LOG_LEVEL'], LogLevel>;
-const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
+const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<
+  LogLevel,
+  string
+>;
 
 /** What a worker runs; `stop`: what it started beside the worker (the SIP adapter), stopped after it. */
 type WorkerParts = Pick<WorkerOptions, 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'> & { stop?: () => Promise<void> };

@@ -18,7 +18,13 @@ export async function abandonedCallbackWorkflow(input: AbandonedCallbackInput): 
   const { attempts: maxAttempts, spacingMinutes, fallbackSms } = input.policy;
   const attempts: AbandonedCallbackResult['attempts'] = [];
   // A line whose calendar never opens cannot call anyone back: the caller gets the text at once.
-  const openFrom = (instant: number) => { try { return nextOpen(input.calendar, instant); } catch { return null; } };
+  const openFrom = (instant: number) => {
+    try {
+      return nextOpen(input.calendar, instant);
+    } catch {
+      return null;
+    }
+  };
   let at = openFrom(Date.now());
   for (let attempt = 1; attempt <= maxAttempts && at !== null; attempt++) {
     if (at > Date.now()) await sleep(at - Date.now());
@@ -26,7 +32,12 @@ export async function abandonedCallbackWorkflow(input: AbandonedCallbackInput): 
     const callId = `${workflowId}:${attempt}`;
     // A dialer that keeps erring (after the activity's retries) counts as a call that could not be placed.
     const { outcome } = await callCitizen({
-      caseId: null, attempt, phone: input.phone, purpose: 'abandoned-call', dedupKey: callId, linkedCallId: input.abandonedCallId,
+      caseId: null,
+      attempt,
+      phone: input.phone,
+      purpose: 'abandoned-call',
+      dedupKey: callId,
+      linkedCallId: input.abandonedCallId,
     }).catch((): CallResult => ({ outcome: 'failed', callId: null }));
     attempts.push({ attempt, callId, outcome });
     if (outcome === 'answered') return { attempts, result: 'answered' };

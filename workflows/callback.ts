@@ -26,7 +26,10 @@ export interface Caller {
 export function callbackWindow(policy: Policy): Calendar {
   const { days, from, to } = policy.window;
   return {
-    timeZone: 'Europe/Rome', localHolidays: [], closures: [], observeHolidays: true,
+    timeZone: 'Europe/Rome',
+    localHolidays: [],
+    closures: [],
+    observeHolidays: true,
     weekly: Object.fromEntries(weekdays.map((d) => [d, days.includes(d) ? [`${from}-${to}`] : []])) as Calendar['weekly'],
   };
 }
@@ -44,7 +47,8 @@ function nextAttemptAt(policy: Policy, attempt: number, outcome: CallOutcome, st
 
 /** One recorded attempt; a dialer that keeps erring (after the activity's retries) counts as a failed call. */
 async function attempt(c: Caller, purpose: CallCitizen['purpose'], n: number, key: string): Promise<CallOutcome> {
-  const { outcome, callId } = await c.callCitizen({ caseId: c.caseId, attempt: n, phone: c.phone, purpose, dedupKey: `${c.caseId}:call:${key}:${n}` })
+  const { outcome, callId } = await c
+    .callCitizen({ caseId: c.caseId, attempt: n, phone: c.phone, purpose, dedupKey: `${c.caseId}:call:${key}:${n}` })
     .catch((): CallResult => ({ outcome: 'failed', callId: null }));
   await c.record('callback.attempted', null, { purpose, attempt: n, outcome, callId });
   return outcome;
@@ -71,7 +75,11 @@ export async function placeScheduledCall(c: Caller, scheduled: ScheduledCallback
   const startedAt = Date.now();
   const outcome = await attempt(c, 'scheduled', scheduled.attempt, scheduled.at);
   const next = nextAttemptAt(c.policy, scheduled.attempt, outcome, startedAt);
-  if (outcome !== 'answered' && next !== undefined) return { ...scheduled, at: new Date(next).toISOString(), attempt: scheduled.attempt + 1 };
-  await c.record(outcome === 'answered' ? 'callback.answered' : 'callback.failed', null, { purpose: 'scheduled', attempts: scheduled.attempt });
+  if (outcome !== 'answered' && next !== undefined)
+    return { ...scheduled, at: new Date(next).toISOString(), attempt: scheduled.attempt + 1 };
+  await c.record(outcome === 'answered' ? 'callback.answered' : 'callback.failed', null, {
+    purpose: 'scheduled',
+    attempts: scheduled.attempt,
+  });
   return null;
 }

@@ -11,7 +11,10 @@ import { type RemindersDone, remainingBusinessMs } from './office-task.ts';
 const caseActivities = proxyActivities<CaseActivities>(durable);
 
 /** Information or a complaint from the citizen, waiting for the office stage to take it up. */
-export interface Inbound { text: string; channel: Channel }
+export interface Inbound {
+  text: string;
+  channel: Channel;
+}
 
 /** One run of a case workflow: the case's state, and what its stages and handlers share of it. */
 export interface CaseRun {
@@ -56,11 +59,24 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
   const telephony = proxyActivities<TelephonyActivities>({ ...durable, taskQueue: input.telephonyTaskQueue });
   const { callCitizen } = proxyActivities<TelephonyActivities>({ ...calls, taskQueue: input.telephonyTaskQueue });
   const state: CaseSnapshot = resumed?.state ?? {
-    caseId, status: 'open', stage: 'intake', outcome: null, lastSeq: 0, definitionVersion: input.definition.version,
-    task: null, solicitations: 0, complaints: [], remainingBusinessMs: null, scheduledCallback: null,
+    caseId,
+    status: 'open',
+    stage: 'intake',
+    outcome: null,
+    lastSeq: 0,
+    definitionVersion: input.definition.version,
+    task: null,
+    solicitations: 0,
+    complaints: [],
+    remainingBusinessMs: null,
+    scheduledCallback: null,
   };
   const run: CaseRun = {
-    input, caseId, def: input.definition.document, lifecycle, state,
+    input,
+    caseId,
+    def: input.definition.document,
+    lifecycle,
+    state,
     calendar: resumed?.calendar ?? undefined,
     opened: resumed !== undefined,
     changes: 0,
@@ -82,29 +98,48 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
       // Cases opened before authentication carry the actor as a bare id.
       if (typeof actor === 'string') actor = { id: actor, role: 'operator', officeId: null };
       return caseActivities.recordCaseEvent({
-        caseId, seq: state.lastSeq, type, at: new Date().toISOString(), actor: actor?.id ?? null, data,
-        municipalityId: input.intake.municipalityId, actorRole: actor?.role ?? null, requestId: actor?.requestId ?? null,
-        status: state.status, stage: state.stage, outcome: state.outcome, definitionVersion: input.definition.version,
+        caseId,
+        seq: state.lastSeq,
+        type,
+        at: new Date().toISOString(),
+        actor: actor?.id ?? null,
+        data,
+        municipalityId: input.intake.municipalityId,
+        actorRole: actor?.role ?? null,
+        requestId: actor?.requestId ?? null,
+        status: state.status,
+        stage: state.stage,
+        outcome: state.outcome,
+        definitionVersion: input.definition.version,
         intake: state.lastSeq === 1 ? input.intake : undefined,
-        ...(lifecycle ? { officeId: state.task?.officeId ?? null, task: state.task && { ...state.task }, solicitations: state.solicitations } : {}),
+        ...(lifecycle
+          ? { officeId: state.task?.officeId ?? null, task: state.task && { ...state.task }, solicitations: state.solicitations }
+          : {}),
       });
     },
-    stageAttributes: () => upsertSearchAttributes([
-      { key: caseSearchAttributes.stage, value: state.stage },
-      { key: caseSearchAttributes.status, value: state.status },
-      ...(state.task ? [
-        { key: caseSearchAttributes.office, value: state.task.officeId },
-        { key: caseSearchAttributes.slaState, value: state.task.slaState },
-      ] : []),
-    ]),
+    stageAttributes: () =>
+      upsertSearchAttributes([
+        { key: caseSearchAttributes.stage, value: state.stage },
+        { key: caseSearchAttributes.status, value: state.status },
+        ...(state.task
+          ? [
+              { key: caseSearchAttributes.office, value: state.task.officeId },
+              { key: caseSearchAttributes.slaState, value: state.task.slaState },
+            ]
+          : []),
+      ]),
     snapshot: () => ({
       ...state,
       task: state.task && { ...state.task },
       complaints: [...state.complaints],
       ...(state.calls ? { calls: [...state.calls] } : {}),
-      remainingBusinessMs: state.task && run.calendar && state.task.status !== 'done' ? remainingBusinessMs(state.task, run.calendar, Date.now()) : null,
+      remainingBusinessMs:
+        state.task && run.calendar && state.task.status !== 'done' ? remainingBusinessMs(state.task, run.calendar, Date.now()) : null,
     }),
-    changed: () => { run.changes++; run.stageAttributes(); },
+    changed: () => {
+      run.changes++;
+      run.stageAttributes();
+    },
   };
   const phone = input.intake.citizen.phone;
   if (phone) run.caller = { caseId, phone, policy: run.def.callback, callCitizen, record: run.record };
@@ -112,6 +147,10 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
 }
 
 /** Refuses an update from its validator: the request changes nothing and the caller reads why. */
-export const reject = (reason: string): never => { throw new Error(reason); };
+export const reject = (reason: string): never => {
+  throw new Error(reason);
+};
 
-export const mustBeLifecycle = (run: CaseRun): void => { if (!run.lifecycle) reject('this case predates office tasks: resolve it directly'); };
+export const mustBeLifecycle = (run: CaseRun): void => {
+  if (!run.lifecycle) reject('this case predates office tasks: resolve it directly');
+};

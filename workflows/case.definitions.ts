@@ -34,7 +34,11 @@ export interface CaseResume {
 }
 
 /** A callback an operator scheduled; `attempt` counts the definition's attempts. */
-export interface ScheduledCallback { at: string; attempt: number; by: string }
+export interface ScheduledCallback {
+  at: string;
+  attempt: number;
+  by: string;
+}
 
 /** Who asks for a change: the workflow checks that they may, and the audit trail names them. */
 export interface Actor {
@@ -103,15 +107,42 @@ export interface CaseCall {
 /** `actor` is null in cases resolved before authentication. */
 export type ResolveCaseArgs = ResolveCommand & { actor: Actor | null };
 /** `live`: the call is being handed to the office now (only when the definition allows it and the office is open). */
-export interface TransferArgs { actor: Actor | null; note?: string; live?: true }
-export interface TaskActionArgs { actor: Actor }
-export interface CompleteTaskArgs { actor: Actor; answer: string; outcome: Outcome }
-export interface RequestInformationArgs { actor: Actor; question: string }
-export interface ReassignTaskArgs { actor: Actor; toOffice: string; reason?: string }
-export interface AddNoteArgs { actor: Actor; text: string }
-export interface WithdrawArgs { actor: Actor; note?: string }
+export interface TransferArgs {
+  actor: Actor | null;
+  note?: string;
+  live?: true;
+}
+export interface TaskActionArgs {
+  actor: Actor;
+}
+export interface CompleteTaskArgs {
+  actor: Actor;
+  answer: string;
+  outcome: Outcome;
+}
+export interface RequestInformationArgs {
+  actor: Actor;
+  question: string;
+}
+export interface ReassignTaskArgs {
+  actor: Actor;
+  toOffice: string;
+  reason?: string;
+}
+export interface AddNoteArgs {
+  actor: Actor;
+  text: string;
+}
+export interface WithdrawArgs {
+  actor: Actor;
+  note?: string;
+}
 /** `at`: an ISO instant, in the future and inside the definition's callback window. */
-export interface ScheduleCallbackArgs { actor: Actor; at: string; note?: string }
+export interface ScheduleCallbackArgs {
+  actor: Actor;
+  at: string;
+  note?: string;
+}
 
 /** Returns once the case's opening is in the read model, so the caller can read its own write. */
 export const openedUpdate = defineUpdate<CaseSnapshot>('opened');

@@ -8,9 +8,13 @@ import type { CaseRun } from './case-run.ts';
  */
 export function registerCitizenSignals(run: CaseRun): void {
   const { state } = run;
-  setHandler(citizenInformationSignal, (info) => { if (state.status === 'open') run.information.push(info); });
+  setHandler(citizenInformationSignal, (info) => {
+    if (state.status === 'open') run.information.push(info);
+  });
   // Complaints are taken until the case closes, also after its resolution.
-  setHandler(complainSignal, (complaint) => { if (run.lifecycle && state.stage !== 'closed') run.complaints.push(complaint); });
+  setHandler(complainSignal, (complaint) => {
+    if (run.lifecycle && state.stage !== 'closed') run.complaints.push(complaint);
+  });
   setHandler(solicitSignal, () => {
     if (state.status !== 'open') return;
     state.solicitations += 1;
@@ -25,5 +29,7 @@ export function registerCitizenSignals(run: CaseRun): void {
     await run.record(`call.${call.kind}`, null, { ...call });
   });
   // An answer can overtake the survey's own delivery report; before resolution there is no survey to answer.
-  setHandler(surveyAnswerSignal, ({ answers }) => { if (state.status === 'resolved') run.surveyAnswers ??= answers; });
+  setHandler(surveyAnswerSignal, ({ answers }) => {
+    if (state.status === 'resolved') run.surveyAnswers ??= answers;
+  });
 }

@@ -10,18 +10,31 @@ export async function openComplaint(run: CaseRun, { text, channel }: Inbound): P
   const started = await startChild<typeof caseWorkflow>(caseWorkflowType, {
     workflowId: complaintId,
     parentClosePolicy: 'ABANDON',
-    args: [{
-      caseId: complaintId, definition, actor: null, telephonyTaskQueue: input.telephonyTaskQueue,
-      intake: {
-        municipalityId: input.intake.municipalityId, serviceCode: 'complaint', channel, subject: `Reclamo sulla pratica ${caseId}`,
-        description: text, citizen: input.intake.citizen, details: { relatedCase: caseId },
+    args: [
+      {
+        caseId: complaintId,
+        definition,
+        actor: null,
+        telephonyTaskQueue: input.telephonyTaskQueue,
+        intake: {
+          municipalityId: input.intake.municipalityId,
+          serviceCode: 'complaint',
+          channel,
+          subject: `Reclamo sulla pratica ${caseId}`,
+          description: text,
+          citizen: input.intake.citizen,
+          details: { relatedCase: caseId },
+        },
       },
-    }],
-  }).then(() => true, (err: Error) => {
-    // Only a case-number clash (two databases on one namespace) gets here; the case must go on.
-    log.error('complaint case not started', { complaintId, error: err.message });
-    return false;
-  });
+    ],
+  }).then(
+    () => true,
+    (err: Error) => {
+      // Only a case-number clash (two databases on one namespace) gets here; the case must go on.
+      log.error('complaint case not started', { complaintId, error: err.message });
+      return false;
+    },
+  );
   if (!started) {
     await run.record('complaint.not_opened', null, { complaintCase: complaintId, reason: 'case number already in use' });
     return;

@@ -10,9 +10,10 @@ import { type ClockEvent, nextClockEvent, resume } from './office-task.ts';
 // Past this many history events a case at the office continues as a new run (Temporal warns at 10,240).
 const defaultHistoryLimit = 2_000;
 
-const remindOffice = (run: CaseRun, key: string, message: OfficeMessage) => run.state.task
-  ? run.telephony.notifyOffice({ caseId: run.caseId, dedupKey: `${run.caseId}:${key}`, officeId: run.state.task.officeId, message })
-  : Promise.resolve(null);
+const remindOffice = (run: CaseRun, key: string, message: OfficeMessage) =>
+  run.state.task
+    ? run.telephony.notifyOffice({ caseId: run.caseId, dedupKey: `${run.caseId}:${key}`, officeId: run.state.task.officeId, message })
+    : Promise.resolve(null);
 
 /**
  * First level, then the office's task under its service-level clock, until the case is resolved:
@@ -21,7 +22,8 @@ const remindOffice = (run: CaseRun, key: string, message: OfficeMessage) => run.
 export async function untilResolved(run: CaseRun): Promise<void> {
   const { caseId, def, state, input } = run;
   // A long case (reminders, solicitations) continues as a new run at the office, its whole state carried.
-  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= (input.historyLimit ?? defaultHistoryLimit);
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= (input.historyLimit ?? defaultHistoryLimit);
   while (state.status === 'open') {
     if (state.task && historyFull() && patched('continue-as-new')) {
       await condition(allHandlersFinished); // no update is cut off; signals wait in the carried queues
@@ -29,7 +31,8 @@ export async function untilResolved(run: CaseRun): Promise<void> {
         log.info('case continues as new', { caseId, historyLength: workflowInfo().historyLength });
         const { calendar, remindersDone, solicitationsToHandle, information, complaints } = run;
         await continueAsNew<typeof caseWorkflow>({
-          ...input, resume: { state: run.snapshot(), calendar: calendar ?? null, remindersDone, solicitationsToHandle, information, complaints },
+          ...input,
+          resume: { state: run.snapshot(), calendar: calendar ?? null, remindersDone, solicitationsToHandle, information, complaints },
         });
       }
       continue;
@@ -38,7 +41,12 @@ export async function untilResolved(run: CaseRun): Promise<void> {
     const next = state.task && run.calendar ? nextClockEvent(state.task, run.calendar, def.reminders, run.remindersDone) : undefined;
     const callAt = state.scheduledCallback ? Date.parse(state.scheduledCallback.at) : undefined;
     const until = Math.min(next?.at ?? Infinity, callAt ?? Infinity);
-    const wake = () => state.status !== 'open' || run.solicitationsToHandle > 0 || run.information.length > 0 || run.complaints.length > 0 || run.changes !== seen;
+    const wake = () =>
+      state.status !== 'open' ||
+      run.solicitationsToHandle > 0 ||
+      run.information.length > 0 ||
+      run.complaints.length > 0 ||
+      run.changes !== seen;
     let woken = true;
     if (until < Infinity) woken = await condition(wake, Math.max(1, until - Date.now()));
     else await condition(wake);
@@ -75,7 +83,11 @@ async function onClock(run: CaseRun, event: ClockEvent, task: TaskSnapshot): Pro
     await remindOffice(run, `reminder:${remindersDone.office}`, { event: 'task.reminded', data: { dueAt: task.dueAt } });
   } else if (event.kind === 'citizen-reminder') {
     remindersDone.citizen += 1;
-    const sent = await run.telephony.messageCitizen({ caseId, dedupKey: `${caseId}:citizen-reminder:${remindersDone.citizen}`, message: { event: 'citizen.reminded', data: {} } });
+    const sent = await run.telephony.messageCitizen({
+      caseId,
+      dedupKey: `${caseId}:citizen-reminder:${remindersDone.citizen}`,
+      message: { event: 'citizen.reminded', data: {} },
+    });
     await run.record('citizen.reminded', null, sent ? { ...sent } : { reason: 'no phone or e-mail on file' });
   } else if (event.kind === 'warning') {
     task.slaState = 'warning';
@@ -91,9 +103,14 @@ async function onClock(run: CaseRun, event: ClockEvent, task: TaskSnapshot): Pro
     }
     Object.assign(task, { slaState: 'breached', escalated: true });
     run.stageAttributes();
-    await run.record('sla.breached', null, { action: action.type, from, ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}) });
+    await run.record('sla.breached', null, {
+      action: action.type,
+      from,
+      ...(action.type === 'transfer-to-third-level' ? { to: action.office } : {}),
+    });
     await remindOffice(run, 'sla-breach', {
-      event: 'sla.breached', data: action.type === 'escalate-to-supervisors' ? { action: action.type } : { action: action.type, from },
+      event: 'sla.breached',
+      data: action.type === 'escalate-to-supervisors' ? { action: action.type } : { action: action.type, from },
     });
   }
 }

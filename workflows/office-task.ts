@@ -16,8 +16,17 @@ const after = (task: TaskSnapshot, calendar: Calendar, hours: number) =>
 
 export function openTask(id: string, officeId: string, now: number, calendar: Calendar, sla: Sla): TaskSnapshot {
   const task: TaskSnapshot = {
-    id, officeId, assignee: null, status: 'open', createdAt: new Date(now).toISOString(), warningAt: '', dueAt: '',
-    slaState: 'on-track', escalated: false, waitingSince: null, pausedBusinessMs: 0,
+    id,
+    officeId,
+    assignee: null,
+    status: 'open',
+    createdAt: new Date(now).toISOString(),
+    warningAt: '',
+    dueAt: '',
+    slaState: 'on-track',
+    escalated: false,
+    waitingSince: null,
+    pausedBusinessMs: 0,
   };
   return { ...task, ...slaInstants(task, calendar, sla) };
 }
@@ -42,10 +51,18 @@ export function resume(task: TaskSnapshot, calendar: Calendar, now: number, sla:
 }
 
 export type ClockEvent = { kind: 'warning' } | { kind: 'breach' } | { kind: 'office-reminder' } | { kind: 'citizen-reminder' };
-export interface RemindersDone { office: number; citizen: number }
+export interface RemindersDone {
+  office: number;
+  citizen: number;
+}
 
 /** The next thing the clock must do, and when; nothing while the clock is stopped or all is done. */
-export function nextClockEvent(task: TaskSnapshot, calendar: Calendar, reminders: Reminders, done: RemindersDone): { at: number; event: ClockEvent } | undefined {
+export function nextClockEvent(
+  task: TaskSnapshot,
+  calendar: Calendar,
+  reminders: Reminders,
+  done: RemindersDone,
+): { at: number; event: ClockEvent } | undefined {
   if (task.waitingSince) return undefined;
   const candidates: { at: number; event: ClockEvent }[] = [];
   if (task.slaState === 'on-track') candidates.push({ at: Date.parse(task.warningAt), event: { kind: 'warning' } });

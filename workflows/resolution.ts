@@ -8,7 +8,11 @@ const hour = 3_600_000;
 const noContact = { reason: 'no phone or e-mail on file' };
 
 /** Tells the citizen in writing how the case ended. */
-export async function notifyOutcome(run: CaseRun, events: [sent: string, notSent: string], preferred?: NotifyCitizen['preferred']): Promise<void> {
+export async function notifyOutcome(
+  run: CaseRun,
+  events: [sent: string, notSent: string],
+  preferred?: NotifyCitizen['preferred'],
+): Promise<void> {
   const { caseId, state } = run;
   const notice = await run.telephony.notifyCitizen({ caseId, dedupKey: `${caseId}:resolution`, outcome: state.outcome, preferred });
   await run.record(notice ? events[0] : events[1], null, notice ? { ...notice } : noContact);
@@ -30,7 +34,12 @@ export async function afterResolution(run: CaseRun): Promise<void> {
     run.stageAttributes();
     const answered = run.caller ? await callBackWithAnswer(run.caller) : false;
     if (!run.caller) await run.record('callback.failed', null, { purpose: 'answer-ready', attempts: 0, reason: 'no phone number on file' });
-    if (!answered) await notifyOutcome(run, ['callback.fallback_sent', 'callback.fallback_not_sent'], def.callback.fallback === 'email' ? 'email' : 'sms');
+    if (!answered)
+      await notifyOutcome(
+        run,
+        ['callback.fallback_sent', 'callback.fallback_not_sent'],
+        def.callback.fallback === 'email' ? 'email' : 'sms',
+      );
   } else {
     await notifyOutcome(run, ['citizen.notified', 'citizen.not_notified']);
   }
@@ -40,7 +49,10 @@ export async function afterResolution(run: CaseRun): Promise<void> {
     state.stage = 'survey';
     run.stageAttributes();
     const sent = await run.telephony.sendSurvey({
-      caseId: run.caseId, dedupKey: `${run.caseId}:survey`, channel: def.survey.channel, questions: def.survey.questions.map((q) => q.text),
+      caseId: run.caseId,
+      dedupKey: `${run.caseId}:survey`,
+      channel: def.survey.channel,
+      questions: def.survey.questions.map((q) => q.text),
     });
     await run.record(sent ? 'survey.sent' : 'survey.not_sent', null, sent ? { ...sent } : noContact);
     if (sent) {

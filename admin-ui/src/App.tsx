@@ -24,7 +24,11 @@ const theme = {
   ...defaultTheme,
   palette: {
     ...defaultTheme.palette,
-    primary: { main: '#1559a8' }, secondary: { main: '#1a4f8b' }, warning: { main: '#a84b00' }, success: { main: '#1b6e20' }, error: { main: '#c62828' },
+    primary: { main: '#1559a8' },
+    secondary: { main: '#1a4f8b' },
+    warning: { main: '#a84b00' },
+    success: { main: '#1b6e20' },
+    error: { main: '#c62828' },
   },
   components: {
     ...defaultTheme.components,
@@ -46,8 +50,17 @@ const theme = {
 
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} i18nProvider={i18nProvider} layout={Layout} dashboard={Dashboard}
-      theme={theme} requireAuth title="Sportello" disableTelemetry>
+    <Admin
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      i18nProvider={i18nProvider}
+      layout={Layout}
+      dashboard={Dashboard}
+      theme={theme}
+      requireAuth
+      title="Sportello"
+      disableTelemetry
+    >
       <Resource name="cases" {...cases} />
       <Resource name="tasks" {...tasks} />
       <Resource name="definitions" {...definitions} />

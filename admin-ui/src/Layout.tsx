@@ -11,13 +11,29 @@ import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
 import { type ReactElement, type ReactNode, useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
 import {
-  AppBar, Layout as RaLayout, LoadingIndicator, LocalesMenuButton, Menu as RaMenu, useGetIdentity, usePermissions, UserMenu, useTranslate,
+  AppBar,
+  Layout as RaLayout,
+  LoadingIndicator,
+  LocalesMenuButton,
+  Menu as RaMenu,
+  useGetIdentity,
+  usePermissions,
+  UserMenu,
+  useTranslate,
 } from 'react-admin';
 import { allows, pages } from './roles.ts';
 
 const icons: Record<string, ReactElement> = {
-  '/': <DashboardIcon />, '/contact': <PhoneInTalkIcon />, '/my-tasks': <AssignmentIcon />, '/tasks': <InboxIcon />, '/cases': <ListAltIcon />,
-  '/queues': <MonitorHeartIcon />, '/calls': <CallIcon />, '/definitions': <AccountTreeIcon />, '/audit': <VerifiedUserIcon />, '/kpi': <InsightsIcon />,
+  '/': <DashboardIcon />,
+  '/contact': <PhoneInTalkIcon />,
+  '/my-tasks': <AssignmentIcon />,
+  '/tasks': <InboxIcon />,
+  '/cases': <ListAltIcon />,
+  '/queues': <MonitorHeartIcon />,
+  '/calls': <CallIcon />,
+  '/definitions': <AccountTreeIcon />,
+  '/audit': <VerifiedUserIcon />,
+  '/kpi': <InsightsIcon />,
 };
 
 /** Each role's menu (roles.ts); the locale switcher is react-admin's, shown since there are two locales. */
@@ -25,8 +41,11 @@ const Menu = () => {
   const { permissions: role } = usePermissions<string>();
   return (
     <RaMenu>
-      {pages.filter((p) => p.roles.includes(role as never)).map((p) =>
-        <RaMenu.Item key={p.path} to={p.path} primaryText={p.label} leftIcon={icons[p.path]} />)}
+      {pages
+        .filter((p) => p.roles.includes(role as never))
+        .map((p) => (
+          <RaMenu.Item key={p.path} to={p.path} primaryText={p.label} leftIcon={icons[p.path]} />
+        ))}
     </RaMenu>
   );
 };
@@ -40,8 +59,15 @@ const NamedAppBar = () => {
   const { identity } = useGetIdentity();
   const spinner = { 'aria-label': translate('ra.page.loading') } as object;
   return (
-    <AppBar userMenu={<UserMenu label={identity?.fullName} />}
-      toolbar={<><LocalesMenuButton /><LoadingIndicator {...spinner} /></>} />
+    <AppBar
+      userMenu={<UserMenu label={identity?.fullName} />}
+      toolbar={
+        <>
+          <LocalesMenuButton />
+          <LoadingIndicator {...spinner} />
+        </>
+      }
+    />
   );
 };
 
@@ -52,7 +78,10 @@ function useNewContactShortcut() {
   useEffect(() => {
     if (!allows(role, '/contact')) return undefined;
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && e.code === 'KeyN') { e.preventDefault(); void navigate('/contact', { state: { fresh: Date.now() } }); }
+      if (e.altKey && e.code === 'KeyN') {
+        e.preventDefault();
+        void navigate('/contact', { state: { fresh: Date.now() } });
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -61,5 +90,9 @@ function useNewContactShortcut() {
 
 export const Layout = ({ children }: { children: ReactNode }) => {
   useNewContactShortcut();
-  return <RaLayout menu={Menu} appBar={NamedAppBar}>{children}</RaLayout>;
+  return (
+    <RaLayout menu={Menu} appBar={NamedAppBar}>
+      {children}
+    </RaLayout>
+  );
 };

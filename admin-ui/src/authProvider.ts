@@ -18,12 +18,14 @@ export function sessionHeaders(): Record<string, string> {
 
 /** Where a case's workflow history is in the Temporal web UI, when the API knows one. */
 export const temporalWorkflowUrl = (caseId: string) =>
-  (session?.temporalUiUrl ? `${session.temporalUiUrl}/${encodeURIComponent(caseId)}` : undefined);
+  session?.temporalUiUrl ? `${session.temporalUiUrl}/${encodeURIComponent(caseId)}` : undefined;
 
 export const authProvider: AuthProvider = {
   async login({ username, password }: { username: string; password: string }) {
     const res = await fetch('/api/session', {
-      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: username, password }),
     });
     const body = await res.json().catch(() => ({}));

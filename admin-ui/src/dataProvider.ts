@@ -29,7 +29,8 @@ export function fieldErrors(error: unknown): Record<string, string> {
  */
 async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(`/api/${path}`, {
-    method, credentials: 'same-origin',
+    method,
+    credentials: 'same-origin',
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...sessionHeaders(), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

@@ -2,7 +2,11 @@ import { can } from '../../domain/principal.ts';
 import type { StaffRole } from '../../domain/case.ts';
 
 /** A page of the console: its path, its menu label key and the roles whose menu shows it. */
-export interface Page { path: string; label: string; roles: readonly StaffRole[] }
+export interface Page {
+  path: string;
+  label: string;
+  roles: readonly StaffRole[];
+}
 
 // The API's role sets: a page shows only where its calls are allowed.
 const { anyone, readCases, frontOffice, officeWork, readDefinitions, audit, readKpis } = can;

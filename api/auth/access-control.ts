@@ -9,9 +9,15 @@ import type { Access, Principal } from '../../domain/principal.ts';
 export const sessionCookie = 'sportello_session';
 
 /** Who may call each `/api` route, as declared: the access matrix test is generated from it. */
-export interface RouteAccess { method: string; url: string; access: Access }
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
 declare module 'fastify' {
-  interface FastifyInstance { routeAccess: readonly RouteAccess[] }
+  interface FastifyInstance {
+    routeAccess: readonly RouteAccess[];
+  }
 }
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,8 +27,7 @@ function presentedApiKey(req: FastifyRequest): string | undefined {
   return bearer ?? (typeof header === 'string' ? header : undefined);
 }
 
-const sameSecret = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Who calls, and whether they may: every `/api` route must declare its `access`, each request's
@@ -56,12 +61,13 @@ export async function registerAccessControl(app: FastifyInstance, db: Db): Promi
     } else if (token) {
       const session = await callerOfSession(db, token);
       const presented = req.headers['x-csrf-token'];
-      const csrfHolds = safeMethods.has(req.method) || (typeof presented === 'string' && !!session && sameSecret(presented, session.csrfToken));
+      const csrfHolds =
+        safeMethods.has(req.method) || (typeof presented === 'string' && !!session && sameSecret(presented, session.csrfToken));
       // On a public route (log in, log out) a session without its token just counts as no session.
       if (session && !csrfHolds && access !== 'public') {
         throw new ApiError('forbidden', 'a change made with a session needs its CSRF token in the X-CSRF-Token header');
       }
-      principal = csrfHolds ? session?.principal ?? null : null;
+      principal = csrfHolds ? (session?.principal ?? null) : null;
       req.csrfToken = principal ? session!.csrfToken : null;
     }
     req.principal = principal;

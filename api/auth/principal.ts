@@ -5,7 +5,9 @@ import { ApiError } from '../../services/errors.ts';
 import type { Change } from '../../services/reference-data.ts';
 
 declare module 'fastify' {
-  interface FastifyContextConfig { access?: Access }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
   interface FastifyRequest {
     principal: Principal | null;
     /** The session's CSRF token, when the caller came with a valid session cookie. */
@@ -27,4 +29,3 @@ export const actorOf = (req: FastifyRequest): Actor => {
   const p = principalOf(req);
   return { id: p.id, role: p.role, officeId: p.officeId, requestId: req.id };
 };
-

@@ -7,7 +7,10 @@ export type Format = 'json' | 'xml';
 
 /** An error as GeoReport v2 reports it: an HTTP status and a description for the app's user. */
 export class Open311Error extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 500 | 503, description: string) {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
+    description: string,
+  ) {
     super(description);
   }
 }
@@ -28,13 +31,16 @@ function describe(error: FastifyError): Open311Error {
   if (error instanceof Open311Error) return error;
   if (error instanceof ApiError) {
     // The case service's 422 (the request does not fit the service) is a 400 in GeoReport's vocabulary.
-    const status = error.status === 422 ? 400 : error.status as Open311Error['status'];
+    const status = error.status === 422 ? 400 : (error.status as Open311Error['status']);
     return new Open311Error(status, [error.message, ...(error.errors ?? []).map((e) => e.message)].join(': '));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
-    return new Open311Error(400, error.validation
-      .map((v) => `${String(v.instancePath).split('/').filter(Boolean).join('.') || error.validationContext}: ${v.message ?? 'invalid'}`)
-      .join('; '));
+    return new Open311Error(
+      400,
+      error.validation
+        .map((v) => `${String(v.instancePath).split('/').filter(Boolean).join('.') || error.validationContext}: ${v.message ?? 'invalid'}`)
+        .join('; '),
+    );
   }
   // Fastify's own client errors: unparsable body, body too large, unsupported content type.
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -51,5 +57,6 @@ export function registerOpen311Errors(app: FastifyInstance): void {
     return sendAs(reply, formatOf(request), 'errors', [{ code: e.status, description: e.message }], e.status);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendAs(reply, formatOf(request), 'errors', [{ code: 404, description: `no Open311 resource ${request.url.split('?')[0]}` }], 404));
+    sendAs(reply, formatOf(request), 'errors', [{ code: 404, description: `no Open311 resource ${request.url.split('?')[0]}` }], 404),
+  );
 }

@@ -4,7 +4,11 @@ import { FormatParams, JurisdictionQuery, RequestParams, RequestsQuery, ServiceP
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
-  open311Request, open311Requests, open311ServiceDefinition, open311Services, submitRequest,
+  open311Request,
+  open311Requests,
+  open311ServiceDefinition,
+  open311Services,
+  submitRequest,
 } from '../../services/open311.service.ts';
 import { Open311Error, registerOpen311Errors, sendAs } from './errors.ts';
 
@@ -39,12 +43,22 @@ export const open311Routes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app,
   const hide = true;
 
   app.get('/services.:format', { schema: { hide, params: FormatParams, querystring: JurisdictionQuery } }, async (req, reply) =>
-    sendAs(reply, req.params.format, 'services', await open311Services(deps.db, req.query.jurisdiction_id)));
+    sendAs(reply, req.params.format, 'services', await open311Services(deps.db, req.query.jurisdiction_id)),
+  );
 
-  app.get('/services/:service_code.:format', {
-    schema: { hide, params: ServiceParams, querystring: JurisdictionQuery },
-  }, async (req, reply) => sendAs(reply, req.params.format, 'service_definition',
-    await open311ServiceDefinition(deps.db, req.query.jurisdiction_id, req.params.service_code)));
+  app.get(
+    '/services/:service_code.:format',
+    {
+      schema: { hide, params: ServiceParams, querystring: JurisdictionQuery },
+    },
+    async (req, reply) =>
+      sendAs(
+        reply,
+        req.params.format,
+        'service_definition',
+        await open311ServiceDefinition(deps.db, req.query.jurisdiction_id, req.params.service_code),
+      ),
+  );
 
   app.post('/requests.:format', { schema: { hide, params: FormatParams, headers: IdempotencyHeadersSchema } }, async (req, reply) => {
     const { params, attributes } = readBody(req.body);
@@ -54,10 +68,20 @@ export const open311Routes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app,
   });
 
   app.get('/requests.:format', { schema: { hide, params: FormatParams, querystring: RequestsQuery } }, async (req, reply) =>
-    sendAs(reply, req.params.format, 'service_requests', await open311Requests(deps.db, req.query)));
+    sendAs(reply, req.params.format, 'service_requests', await open311Requests(deps.db, req.query)),
+  );
 
-  app.get('/requests/:service_request_id.:format', {
-    schema: { hide, params: RequestParams, querystring: JurisdictionQuery },
-  }, async (req, reply) => sendAs(reply, req.params.format, 'service_requests',
-    await open311Request(deps.db, req.query.jurisdiction_id, req.params.service_request_id)));
+  app.get(
+    '/requests/:service_request_id.:format',
+    {
+      schema: { hide, params: RequestParams, querystring: JurisdictionQuery },
+    },
+    async (req, reply) =>
+      sendAs(
+        reply,
+        req.params.format,
+        'service_requests',
+        await open311Request(deps.db, req.query.jurisdiction_id, req.params.service_request_id),
+      ),
+  );
 };

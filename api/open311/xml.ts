@@ -3,7 +3,11 @@
  * as its plural element holding one singular element per item, as the GeoReport v2 examples show.
  */
 const itemNames: Record<string, string> = {
-  services: 'service', service_requests: 'request', attributes: 'attribute', values: 'value', errors: 'error',
+  services: 'service',
+  service_requests: 'request',
+  attributes: 'attribute',
+  values: 'value',
+  errors: 'error',
 };
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -22,7 +26,9 @@ function element(name: string, value: unknown): string {
     return `<${name}>${value.map((v) => element(item, v)).join('')}</${name}>`;
   }
   if (typeof value === 'object') {
-    return `<${name}>${Object.entries(value).map(([k, v]) => element(k, v)).join('')}</${name}>`;
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => element(k, v))
+      .join('')}</${name}>`;
   }
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }

@@ -10,23 +10,37 @@ import { callDetail, listCalls } from '../../services/calls.service.ts';
 
 // Read only: calls are recorded by the telephony adapters, never edited.
 export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/calls', {
-    config: { access: can.readCases },
-    schema: {
-      operationId: 'listCalls', tags: ['calls'], summary: 'Calls on the lines of the municipalities you serve, newest first',
-      querystring: CallListQuerySchema, response: { 200: z.array(CallSchema), ...problems(400) },
+  app.get(
+    '/calls',
+    {
+      config: { access: can.readCases },
+      schema: {
+        operationId: 'listCalls',
+        tags: ['calls'],
+        summary: 'Calls on the lines of the municipalities you serve, newest first',
+        querystring: CallListQuerySchema,
+        response: { 200: z.array(CallSchema), ...problems(400) },
+      },
     },
-  }, async (req, reply) => {
-    const page = pageOf(req.query.range);
-    const { rows, total } = await listCalls(db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'DESC', page);
-    return reply.header('content-range', contentRange('calls', page, rows.length, total)).send(rows);
-  });
+    async (req, reply) => {
+      const page = pageOf(req.query.range);
+      const { rows, total } = await listCalls(db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'DESC', page);
+      return reply.header('content-range', contentRange('calls', page, rows.length, total)).send(rows);
+    },
+  );
 
-  app.get('/calls/:id', {
-    config: { access: can.readCases },
-    schema: {
-      operationId: 'getCall', tags: ['calls'], summary: 'A call with every event the adapter recorded',
-      params: CallParams, response: { 200: CallDetailSchema, ...problems(404) },
+  app.get(
+    '/calls/:id',
+    {
+      config: { access: can.readCases },
+      schema: {
+        operationId: 'getCall',
+        tags: ['calls'],
+        summary: 'A call with every event the adapter recorded',
+        params: CallParams,
+        response: { 200: CallDetailSchema, ...problems(404) },
+      },
     },
-  }, async (req) => callDetail(db, principalOf(req), req.params.id));
+    async (req) => callDetail(db, principalOf(req), req.params.id),
+  );
 };

@@ -19,16 +19,24 @@ export const ctiRoutes: FastifyPluginAsyncZod<CtiRouteDeps> = async (app, { logg
 
   // The line whose token the request presented, found before the body is validated: a wrong token is a 401 whatever it posts.
   const lines = new WeakMap<object, LineRecord>();
-  app.post('/cti/:lineId', {
-    // Outside the staff session model: the PBX authenticates with the line's token.
-    config: { access: 'public' },
-    preValidation: async (req) => {
-      lines.set(req, await cti.lineOf((req.params as { lineId: string }).lineId, (req.query as { token?: unknown }).token));
+  app.post(
+    '/cti/:lineId',
+    {
+      // Outside the staff session model: the PBX authenticates with the line's token.
+      config: { access: 'public' },
+      preValidation: async (req) => {
+        lines.set(req, await cti.lineOf((req.params as { lineId: string }).lineId, (req.query as { token?: unknown }).token));
+      },
+      schema: {
+        operationId: 'ctiEvent',
+        tags: ['telephony'],
+        summary: "A PBX's call event, as Zammad's generic CTI API (newCall, answer, hangup)",
+        params: CtiParams,
+        querystring: CtiQuery,
+        body: CtiEventSchema,
+        response: { 200: CtiAnswerSchema, ...problems(400, 401, 422) },
+      },
     },
-    schema: {
-      operationId: 'ctiEvent', tags: ['telephony'], summary: "A PBX's call event, as Zammad's generic CTI API (newCall, answer, hangup)",
-      params: CtiParams, querystring: CtiQuery, body: CtiEventSchema,
-      response: { 200: CtiAnswerSchema, ...problems(400, 401, 422) },
-    },
-  }, async (req) => cti.onEvent(lines.get(req)!, req.body));
+    async (req) => cti.onEvent(lines.get(req)!, req.body),
+  );
 };

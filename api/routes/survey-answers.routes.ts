@@ -8,17 +8,28 @@ import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../con
 import { listSurveyAnswers } from '../../services/survey-answers.service.ts';
 
 export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/survey-answers', {
-    config: { access: can.review },
-    schema: {
-      operationId: 'listSurveyAnswers', tags: ['survey answers'],
-      summary: "Citizens' answers to the satisfaction survey in the municipalities you serve, newest first",
-      querystring: SurveyAnswerListQuerySchema,
-      response: { 200: SurveyAnswerRecordSchema.array(), ...problems(400, 401, 403) },
+  app.get(
+    '/survey-answers',
+    {
+      config: { access: can.review },
+      schema: {
+        operationId: 'listSurveyAnswers',
+        tags: ['survey answers'],
+        summary: "Citizens' answers to the satisfaction survey in the municipalities you serve, newest first",
+        querystring: SurveyAnswerListQuerySchema,
+        response: { 200: SurveyAnswerRecordSchema.array(), ...problems(400, 401, 403) },
+      },
     },
-  }, async (req, reply) => {
-    const page = pageOf(req.query.range);
-    const { rows, total } = await listSurveyAnswers(db, principalOf(req).municipalities, req.query.filter ?? {}, req.query.sort?.[1] ?? 'DESC', page);
-    return reply.header('content-range', contentRange('survey-answers', page, rows.length, total)).send(rows);
-  });
+    async (req, reply) => {
+      const page = pageOf(req.query.range);
+      const { rows, total } = await listSurveyAnswers(
+        db,
+        principalOf(req).municipalities,
+        req.query.filter ?? {},
+        req.query.sort?.[1] ?? 'DESC',
+        page,
+      );
+      return reply.header('content-range', contentRange('survey-answers', page, rows.length, total)).send(rows);
+    },
+  );
 };

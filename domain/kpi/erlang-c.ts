@@ -52,7 +52,9 @@ function performance(agents: number, a: number, pw: number, ahtSeconds: number, 
   if (a <= 0) return { agents, erlangs: 0, probabilityOfWaiting: 0, serviceLevel: 1, asaSeconds: 0, occupancy: 0 };
   if (agents <= a) return { agents, erlangs: a, probabilityOfWaiting: 1, serviceLevel: 0, asaSeconds: Infinity, occupancy: 1 };
   return {
-    agents, erlangs: a, probabilityOfWaiting: pw,
+    agents,
+    erlangs: a,
+    probabilityOfWaiting: pw,
     serviceLevel: 1 - pw * Math.exp(-((agents - a) * thresholdSeconds) / ahtSeconds),
     asaSeconds: (pw * ahtSeconds) / (agents - a),
     occupancy: a / agents,

@@ -60,8 +60,8 @@ export function forecastHourly({ history, from, weeks, historyWeeks }: ForecastI
   for (const { at, count } of used) weekTotals[weekOf(at)]! += count;
   const first = weekTotals[0]!;
   const last = weekTotals[historyWeeks - 1]!;
-  const trendPerWeek = historyWeeks > 1 && first > 0 && last > 0
-    ? clamp((last / first) ** (1 / (historyWeeks - 1)), trendLimits.min, trendLimits.max) : 1;
+  const trendPerWeek =
+    historyWeeks > 1 && first > 0 && last > 0 ? clamp((last / first) ** (1 / (historyWeeks - 1)), trendLimits.min, trendLimits.max) : 1;
   const levels = new Array<number>(168).fill(0);
   for (const { at, count } of used) levels[slotOf(at)]! += count / trendPerWeek ** weekOf(at) / historyWeeks;
   const hours: HourCount[] = [];

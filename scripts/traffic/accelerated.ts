@@ -55,9 +55,10 @@ export class SimulatedPhones implements Dialer {
 
   async call(_to: string, { callId }: DialOptions): Promise<CallOutcome> {
     const caseId = /^(C-[0-9]{4}-[0-9]+):call:/.exec(callId)?.[1] ?? null;
-    const answers = caseId ? this.answers.get(caseId) ?? false : unitHash(callId) < this.answeredShare;
+    const answers = caseId ? (this.answers.get(caseId) ?? false) : unitHash(callId) < this.answeredShare;
     const outcome = answers ? 'answered' : 'no-answer';
-    if (!this.attempts.has(callId)) this.attempts.set(callId, { caseId, attempt: Number(callId.split(':').at(-1)), outcome, at: await this.clock() });
+    if (!this.attempts.has(callId))
+      this.attempts.set(callId, { caseId, attempt: Number(callId.split(':').at(-1)), outcome, at: await this.clock() });
     return outcome;
   }
 }
@@ -82,14 +83,25 @@ function plansOf(b: TrafficBatch): Map<string, CasePlan> {
   const plans = new Map<string, CasePlan>();
   for (const c of b.cases) {
     const events = b.events.filter((e) => e.case_id === c.id);
-    const at = (type: string) => { const e = events.find((x) => x.type === type); return e ? new Date(e.at).getTime() : undefined; };
+    const at = (type: string) => {
+      const e = events.find((x) => x.type === type);
+      return e ? new Date(e.at).getTime() : undefined;
+    };
     const office = b.tasks.some((t) => t.case_id === c.id);
     const survey = events.find((e) => e.type === 'survey.answered');
     plans.set(c.id!, {
-      channel: c.channel as Channel, service: c.service_code, at: new Date(c.created_at!).getTime(), office,
+      channel: c.channel as Channel,
+      service: c.service_code,
+      at: new Date(c.created_at!).getTime(),
+      office,
       doneAt: office ? at('task.completed') : c.resolved_at ? new Date(c.resolved_at).getTime() : undefined,
-      outcome: (c.outcome ?? 'resolved') as Outcome, solicitedAt: at('citizen.solicited'), complaintAt: at('complaint.opened'),
-      survey: survey && { at: new Date(survey.at).getTime(), satisfaction: (JSON.parse(survey.data as string) as { answers: { satisfaction: number } }).answers.satisfaction },
+      outcome: (c.outcome ?? 'resolved') as Outcome,
+      solicitedAt: at('citizen.solicited'),
+      complaintAt: at('complaint.opened'),
+      survey: survey && {
+        at: new Date(survey.at).getTime(),
+        satisfaction: (JSON.parse(survey.data as string) as { answers: { satisfaction: number } }).answers.satisfaction,
+      },
       callbackAnswered: events.some((e) => e.type === 'callback.answered'),
     });
   }
@@ -100,7 +112,13 @@ function plansOf(b: TrafficBatch): Map<string, CasePlan> {
 function asPlayedBefore(call: Insertable<CallsTable>, end: number): Insertable<CallsTable> {
   const before = (d: Date | string | null | undefined) => (d && new Date(d).getTime() < end ? d : null);
   const ended = before(call.ended_at);
-  return { ...call, connected_at: before(call.connected_at), ended_at: ended, end_cause: ended ? call.end_cause : null, wait_seconds: ended ? call.wait_seconds : null };
+  return {
+    ...call,
+    connected_at: before(call.connected_at),
+    ended_at: ended,
+    end_cause: ended ? call.end_cause : null,
+    wait_seconds: ended ? call.wait_seconds : null,
+  };
 }
 
 /** The details each written request's service requires, plausibly filled. */
@@ -124,7 +142,9 @@ class Timeline {
     while (i > 0 && this.steps[i - 1]!.at > at) i--;
     this.steps.splice(i, 0, step);
   }
-  next() { return this.steps.shift(); }
+  next() {
+    return this.steps.shift();
+  }
 }
 
 /** One request; anything but a 2xx stops the run, saying why. */
@@ -148,16 +168,31 @@ export interface AcceleratedRun {
  * and leaves the clock at the range's end. `phones` must be the platform's dialer.
  */
 export async function driveAccelerated(o: {
-  platform: TimeSkippingPlatform; baseUrl: string; phones: SimulatedPhones; profile: TrafficProfile; seed: number; log: (line: string) => void;
+  platform: TimeSkippingPlatform;
+  baseUrl: string;
+  phones: SimulatedPhones;
+  profile: TrafficProfile;
+  seed: number;
+  log: (line: string) => void;
 }): Promise<AcceleratedRun> {
   const { platform: p, baseUrl, phones, profile } = o;
   const { db } = p;
   const range = rangeOf(profile);
-  if (await p.now() >= range.from) throw new Error(`the simulated range must start after the clock's now (${new Date(await p.now()).toISOString()}): give a later --from`);
+  if ((await p.now()) >= range.from)
+    throw new Error(`the simulated range must start after the clock's now (${new Date(await p.now()).toISOString()}): give a later --from`);
   phones.clock = p.now;
   const municipalities = [profile.municipalityId];
   const key = async (role: 'operator' | 'supervisor') =>
-    withApiKey(baseUrl, await insertApiKey(db, newApiKeyId(), { name: `traffic simulator (${role})`, role, municipalities, expiresAt: null, createdBy: 'simulator' }));
+    withApiKey(
+      baseUrl,
+      await insertApiKey(db, newApiKeyId(), {
+        name: `traffic simulator (${role})`,
+        role,
+        municipalities,
+        expiresAt: null,
+        createdBy: 'simulator',
+      }),
+    );
   const operator = await key('operator');
   const supervisor = await key('supervisor');
   // One back-office clerk per office of the municipality, logged in like the console.
@@ -166,7 +201,17 @@ export async function driveAccelerated(o: {
   const clerks = new Map<string, ApiFetch>();
   for (const { id: officeId } of offices) {
     const id = `sim.${officeId}.${randomBytes(3).toString('hex')}`;
-    await db.insertInto('staff_users').values({ id, display_name: `Simulated clerk ${officeId}`, email: `${id}@simulator.example`, role: 'backoffice', office_id: officeId, password_hash: await hashPassword(password) }).execute();
+    await db
+      .insertInto('staff_users')
+      .values({
+        id,
+        display_name: `Simulated clerk ${officeId}`,
+        email: `${id}@simulator.example`,
+        role: 'backoffice',
+        office_id: officeId,
+        password_hash: await hashPassword(password),
+      })
+      .execute();
     await db.insertInto('staff_user_municipalities').values({ user_id: id, municipality_id: profile.municipalityId }).execute();
     clerks.set(officeId, await logIn(baseUrl, `${id}@simulator.example`, password));
   }
@@ -177,7 +222,12 @@ export async function driveAccelerated(o: {
   const log = pino({ level: 'error' });
   const recorder = new CallEventRecorder(db, log);
   recorder.onRecorded = createIngestion({
-    db, temporal: p.env.client, log, taskQueue: p.taskQueues.cases, telephonyTaskQueue: p.taskQueues.telephony, updateTimeoutMs: 30_000,
+    db,
+    temporal: p.env.client,
+    log,
+    taskQueue: p.taskQueues.cases,
+    telephonyTaskQueue: p.taskQueues.telephony,
+    updateTimeoutMs: 30_000,
   });
   const record = async (e: CallEventInput, at: number) => {
     const stored = await recorder.recordIf({ ...e, at: new Date(at).toISOString() } as CallEventInput, () => true);
@@ -233,31 +283,51 @@ export async function driveAccelerated(o: {
     }
     if (plan.complaintAt !== undefined) {
       timeline.add(plan.complaintAt, async () => {
-        if ((await caseOf(caseId)).stage === 'closed') { stats.complaintsRefused++; return; }
-        await send(operator, 'POST', `/api/cases/${caseId}/complaints`, { channel: plan.channel, text: 'Reclamo simulato sulla gestione della pratica.' });
+        if ((await caseOf(caseId)).stage === 'closed') {
+          stats.complaintsRefused++;
+          return;
+        }
+        await send(operator, 'POST', `/api/cases/${caseId}/complaints`, {
+          channel: plan.channel,
+          text: 'Reclamo simulato sulla gestione della pratica.',
+        });
         complaints.push(caseId);
       });
     }
-    const answerSurvey = (at: number, satisfaction: number) => timeline.add(at, async () => {
-      const { stage } = await caseOf(caseId);
-      if (stage === 'survey') {
-        await send(operator, 'POST', `/api/cases/${caseId}/survey-answers`, { answers: { satisfaction } });
-        tally.surveyAnswers++;
-        if (satisfaction >= 4) tally.satisfied++;
-        surveyAnswered.set(caseId, at);
-      } else if (stage !== 'closed') {
-        answerSurvey(at + hour, satisfaction); // not sent yet: the answer's callback is still under way
-      }
-    });
+    const answerSurvey = (at: number, satisfaction: number) =>
+      timeline.add(at, async () => {
+        const { stage } = await caseOf(caseId);
+        if (stage === 'survey') {
+          await send(operator, 'POST', `/api/cases/${caseId}/survey-answers`, { answers: { satisfaction } });
+          tally.surveyAnswers++;
+          if (satisfaction >= 4) tally.satisfied++;
+          surveyAnswered.set(caseId, at);
+        } else if (stage !== 'closed') {
+          answerSurvey(at + hour, satisfaction); // not sent yet: the answer's callback is still under way
+        }
+      });
     if (plan.survey) answerSurvey(plan.survey.at, plan.survey.satisfaction);
   };
 
   /** A call's events at their instants; an answered one's case, opened by the ingestion, is then followed. */
   const play = (call: Insertable<CallsTable>, plan: CasePlan | undefined) => {
     const id = call.id;
-    const [start, connected, ended] = [call.started_at, call.connected_at, call.ended_at].map((d) => (d ? new Date(d).getTime() : undefined));
+    const [start, connected, ended] = [call.started_at, call.connected_at, call.ended_at].map((d) =>
+      d ? new Date(d).getTime() : undefined,
+    );
     timeline.add(start!, async () => {
-      await record({ type: 'initiated', callId: id, direction: 'inbound', caller: call.caller, called: call.called, line: call.municipality_id ?? null, linkedCallId: null }, start!);
+      await record(
+        {
+          type: 'initiated',
+          callId: id,
+          direction: 'inbound',
+          caller: call.caller,
+          called: call.called,
+          line: call.municipality_id ?? null,
+          linkedCallId: null,
+        },
+        start!,
+      );
       if (call.ivr_choice) await record({ type: 'ivr-choice', callId: id, menu: 'principale', digits: call.ivr_choice }, start!);
       if (call.queue) await record({ type: 'queued', callId: id, queue: call.queue, position: 1 }, start!);
     });
@@ -265,13 +335,28 @@ export async function driveAccelerated(o: {
       timeline.add(connected, async () => {
         await record({ type: 'connected', callId: id, agent: call.agent ?? null }, connected);
         // The operator finds the caller's case, as the console shows it.
-        const [found] = await send<{ id: string; serviceCode: string }[]>(operator, 'GET',
-          `/api/cases?${new URLSearchParams({ filter: JSON.stringify({ citizen: call.caller, status: 'open' }) })}`);
+        const [found] = await send<{ id: string; serviceCode: string }[]>(
+          operator,
+          'GET',
+          `/api/cases?${new URLSearchParams({ filter: JSON.stringify({ citizen: call.caller, status: 'open' }) })}`,
+        );
         if (!found) throw new Error(`call ${id} was answered but the ingestion opened no case`);
         stats.casesFromCalls++;
         tally.casesOpened++;
         // An answered call the model opened no case for: the operator answers it there and then.
-        follow(found.id, found.serviceCode, plan ?? { channel: 'phone', service: found.serviceCode, at: connected, office: false, doneAt: ended, outcome: 'resolved', callbackAnswered: false });
+        follow(
+          found.id,
+          found.serviceCode,
+          plan ?? {
+            channel: 'phone',
+            service: found.serviceCode,
+            at: connected,
+            office: false,
+            doneAt: ended,
+            outcome: 'resolved',
+            callbackAnswered: false,
+          },
+        );
       });
     }
     timeline.add(ended!, async () => {
@@ -279,11 +364,23 @@ export async function driveAccelerated(o: {
         const leg = `${id};transfer`;
         const legEnd = ended! + (ended! - connected!) / 2;
         await record({ type: 'transferred', callId: id, mode: 'blind', target: '0288451', newCallId: leg }, ended!);
-        await record({ type: 'initiated', callId: leg, direction: 'inbound', caller: call.caller, called: '0288451', line: call.municipality_id ?? null, linkedCallId: id }, ended!);
+        await record(
+          {
+            type: 'initiated',
+            callId: leg,
+            direction: 'inbound',
+            caller: call.caller,
+            called: '0288451',
+            line: call.municipality_id ?? null,
+            linkedCallId: id,
+          },
+          ended!,
+        );
         await record({ type: 'connected', callId: leg, agent: null }, ended!);
         timeline.add(legEnd, () => record({ type: 'ended', callId: leg, cause: 'normal' }, legEnd));
       }
-      if (call.end_cause === 'abandoned') await record({ type: 'abandoned', callId: id, phase: 'queued', waitSeconds: call.wait_seconds! }, ended!);
+      if (call.end_cause === 'abandoned')
+        await record({ type: 'abandoned', callId: id, phase: 'queued', waitSeconds: call.wait_seconds! }, ended!);
       await record({ type: 'ended', callId: id, cause: call.end_cause! }, ended!);
     });
   };
@@ -306,9 +403,13 @@ export async function driveAccelerated(o: {
       const n = ++citizenN;
       timeline.add(plan.at, async () => {
         const intake: CaseIntake = {
-          municipalityId: profile.municipalityId, serviceCode: plan.service, channel: plan.channel,
-          subject: `Richiesta simulata (${plan.service})`, description: 'Contatto generato dal simulatore di traffico (modalità accelerata).',
-          citizen: { email: `cittadino.${n}@simulator.example` }, details: detailsOf[plan.service] ?? {},
+          municipalityId: profile.municipalityId,
+          serviceCode: plan.service,
+          channel: plan.channel,
+          subject: `Richiesta simulata (${plan.service})`,
+          description: 'Contatto generato dal simulatore di traffico (modalità accelerata).',
+          citizen: { email: `cittadino.${n}@simulator.example` },
+          details: detailsOf[plan.service] ?? {},
         };
         const opened = await send<{ id: string }>(operator, 'POST', '/api/cases', intake);
         tally.casesOpened++;
@@ -331,7 +432,10 @@ export async function driveAccelerated(o: {
   // What the workflows did on their own, as predicted or seen at the edge.
   for (const t of tasks.values()) if (t.dueAt < range.to && !(t.finishedAt !== undefined && t.finishedAt <= t.dueAt)) tally.slaBreaches++;
   for (const a of phones.attempts.values()) {
-    if (a.caseId === null) { stats.abandonedCallbackAttempts++; continue; }
+    if (a.caseId === null) {
+      stats.abandonedCallbackAttempts++;
+      continue;
+    }
     const policy = definitions.get('general-information')!.callback;
     if (a.at < range.to && (a.outcome === 'answered' || a.attempt >= policy.attempts)) {
       tally.callbacksAttempted++;
@@ -342,15 +446,22 @@ export async function driveAccelerated(o: {
     // The complaint case opens when its case closes: at the survey's answer, or at its expiry.
     const detail = await caseOf(caseId);
     const sent = detail.events.find((e) => e.type === 'survey.sent');
-    const closesAt = surveyAnswered.get(caseId) ?? (sent ? Date.parse(sent.at) + definitions.get(detail.serviceCode)!.survey.waitHours * hour : Infinity);
-    if (closesAt < range.to) { tally.complaints++; tally.casesOpened++; }
+    const closesAt =
+      surveyAnswered.get(caseId) ?? (sent ? Date.parse(sent.at) + definitions.get(detail.serviceCode)!.survey.waitHours * hour : Infinity);
+    if (closesAt < range.to) {
+      tally.complaints++;
+      tally.casesOpened++;
+    }
   }
   return { tally, range, supervisor, stats };
 }
 
 /** The totals of GET /api/kpi/calls and /api/kpi/cases over the run's range, read as its supervisor. */
-export async function readKpis(run: AcceleratedRun): Promise<{ calls: Record<string, number | null>; cases: Record<string, number | null> }> {
+export async function readKpis(
+  run: AcceleratedRun,
+): Promise<{ calls: Record<string, number | null>; cases: Record<string, number | null> }> {
   const range = new URLSearchParams({ from: new Date(run.range.from).toISOString(), to: new Date(run.range.to).toISOString() });
-  const totals = async (path: string) => (await send<{ totals: Record<string, number | null> }>(run.supervisor, 'GET', `/api/kpi/${path}?${range}`)).totals;
+  const totals = async (path: string) =>
+    (await send<{ totals: Record<string, number | null> }>(run.supervisor, 'GET', `/api/kpi/${path}?${range}`)).totals;
   return { calls: await totals('calls'), cases: await totals('cases') };
 }

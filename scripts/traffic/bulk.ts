@@ -11,21 +11,67 @@ import { addToTally, emptyTally, type Tally } from './tally.ts';
  */
 const columns = {
   calls: {
-    id: 'text', linked_call_id: 'text', direction: 'text', caller: 'text', called: 'text', municipality_id: 'text', state: 'text', queue: 'text',
-    agent: 'text', ivr_choice: 'text', end_cause: 'text', wait_seconds: 'float8', started_at: 'timestamptz', connected_at: 'timestamptz',
-    ended_at: 'timestamptz', last_seq: 'int',
+    id: 'text',
+    linked_call_id: 'text',
+    direction: 'text',
+    caller: 'text',
+    called: 'text',
+    municipality_id: 'text',
+    state: 'text',
+    queue: 'text',
+    agent: 'text',
+    ivr_choice: 'text',
+    end_cause: 'text',
+    wait_seconds: 'float8',
+    started_at: 'timestamptz',
+    connected_at: 'timestamptz',
+    ended_at: 'timestamptz',
+    last_seq: 'int',
   },
   cases: {
-    id: 'text', municipality_id: 'text', service_code: 'text', channel: 'text', subject: 'text', description: 'text', citizen: 'jsonb', status: 'text',
-    stage: 'text', outcome: 'text', created_at: 'timestamptz', updated_at: 'timestamptz', resolved_at: 'timestamptz', last_seq: 'int',
-    definition_version: 'int', details: 'jsonb', office_id: 'text', solicitations: 'int',
+    id: 'text',
+    municipality_id: 'text',
+    service_code: 'text',
+    channel: 'text',
+    subject: 'text',
+    description: 'text',
+    citizen: 'jsonb',
+    status: 'text',
+    stage: 'text',
+    outcome: 'text',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    resolved_at: 'timestamptz',
+    last_seq: 'int',
+    definition_version: 'int',
+    details: 'jsonb',
+    office_id: 'text',
+    solicitations: 'int',
   },
   tasks: {
-    id: 'text', case_id: 'text', office_id: 'text', assignee: 'text', status: 'text', warning_at: 'timestamptz', due_at: 'timestamptz',
-    sla_state: 'text', escalated: 'bool', waiting_since: 'timestamptz', created_at: 'timestamptz', updated_at: 'timestamptz', last_seq: 'int',
+    id: 'text',
+    case_id: 'text',
+    office_id: 'text',
+    assignee: 'text',
+    status: 'text',
+    warning_at: 'timestamptz',
+    due_at: 'timestamptz',
+    sla_state: 'text',
+    escalated: 'bool',
+    waiting_since: 'timestamptz',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    last_seq: 'int',
   },
   case_events: {
-    case_id: 'text', seq: 'int', type: 'text', at: 'timestamptz', stage: 'text', actor: 'text', data: 'jsonb', definition_version: 'int',
+    case_id: 'text',
+    seq: 'int',
+    type: 'text',
+    at: 'timestamptz',
+    stage: 'text',
+    actor: 'text',
+    data: 'jsonb',
+    definition_version: 'int',
   },
 } as const;
 
@@ -39,7 +85,9 @@ async function insertRows(db: Executor, table: keyof typeof columns, rows: objec
   });
   const select = cols.map(([name, type], i) => sql`${sql.ref(`u.c${i}`)}${sql.raw(type === 'jsonb' ? '::jsonb' : '')} as ${sql.ref(name)}`);
   await sql`insert into ${sql.table(table)} (${sql.join(cols.map(([name]) => sql.ref(name)))})
-            select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${sql.join(cols.map((_, i) => sql.ref(`c${i}`)))})`.execute(db);
+            select ${sql.join(select)} from unnest(${sql.join(arrays)}) as u(${sql.join(cols.map((_, i) => sql.ref(`c${i}`)))})`.execute(
+    db,
+  );
 }
 
 export interface BulkOptions {
@@ -50,11 +98,16 @@ export interface BulkOptions {
 }
 
 const rollupTriggers = [
-  ['calls', 'calls_kpi_rollup'], ['cases', 'cases_kpi_rollup'], ['tasks', 'tasks_kpi_rollup'], ['case_events', 'case_events_kpi_rollup'],
-  ['cases', 'cases_kpi_events_rekey'], ['tasks', 'tasks_kpi_events_rekey'],
+  ['calls', 'calls_kpi_rollup'],
+  ['cases', 'cases_kpi_rollup'],
+  ['tasks', 'tasks_kpi_rollup'],
+  ['case_events', 'case_events_kpi_rollup'],
+  ['cases', 'cases_kpi_events_rekey'],
+  ['tasks', 'tasks_kpi_events_rekey'],
 ] as const;
 async function setRollupTriggers(db: Executor, on: boolean) {
-  for (const [table, trigger] of rollupTriggers) await sql`alter table ${sql.table(table)} ${sql.raw(on ? 'enable' : 'disable')} trigger ${sql.ref(trigger)}`.execute(db);
+  for (const [table, trigger] of rollupTriggers)
+    await sql`alter table ${sql.table(table)} ${sql.raw(on ? 'enable' : 'disable')} trigger ${sql.ref(trigger)}`.execute(db);
 }
 
 /**

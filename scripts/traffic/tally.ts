@@ -7,15 +7,34 @@ import type { CityFigures, TrafficBatch } from './model.ts';
  */
 export function emptyTally() {
   return {
-    callsOffered: 0, callsAnswered: 0, abandonedAll: 0, shortAbandoned: 0, callsTransferred: 0, answeredWithinThreshold: 0,
-    waitSum: 0, talked: 0, talkSum: 0,
-    casesOpened: 0, casesResolved: 0, casesClosed: 0, resolvedFirstLevel: 0, tasksDone: 0, tasksOnTime: 0, slaBreaches: 0,
-    solicitations: 0, complaints: 0, callbacksAttempted: 0, callbacksAnswered: 0, surveyAnswers: 0, satisfied: 0,
+    callsOffered: 0,
+    callsAnswered: 0,
+    abandonedAll: 0,
+    shortAbandoned: 0,
+    callsTransferred: 0,
+    answeredWithinThreshold: 0,
+    waitSum: 0,
+    talked: 0,
+    talkSum: 0,
+    casesOpened: 0,
+    casesResolved: 0,
+    casesClosed: 0,
+    resolvedFirstLevel: 0,
+    tasksDone: 0,
+    tasksOnTime: 0,
+    slaBreaches: 0,
+    solicitations: 0,
+    complaints: 0,
+    callbacksAttempted: 0,
+    callbacksAnswered: 0,
+    surveyAnswers: 0,
+    satisfied: 0,
   };
 }
 export type Tally = ReturnType<typeof emptyTally>;
 
-const seconds = (a: Date | string | null | undefined, b: Date | string | null | undefined) => (new Date(b!).getTime() - new Date(a!).getTime()) / 1000;
+const seconds = (a: Date | string | null | undefined, b: Date | string | null | undefined) =>
+  (new Date(b!).getTime() - new Date(a!).getTime()) / 1000;
 
 export function addToTally(t: Tally, b: TrafficBatch): void {
   for (const c of b.calls) {
@@ -26,7 +45,10 @@ export function addToTally(t: Tally, b: TrafficBatch): void {
       t.callsAnswered++;
       t.waitSum += wait;
       if (wait <= 20) t.answeredWithinThreshold++;
-      if (c.ended_at) { t.talked++; t.talkSum += seconds(c.connected_at, c.ended_at); }
+      if (c.ended_at) {
+        t.talked++;
+        t.talkSum += seconds(c.connected_at, c.ended_at);
+      }
     } else if (c.end_cause === 'abandoned') {
       t.abandonedAll++;
       if (c.wait_seconds! < 5) t.shortAbandoned++;
@@ -45,13 +67,30 @@ export function addToTally(t: Tally, b: TrafficBatch): void {
   for (const e of b.events) {
     const data = JSON.parse(e.data as string) as { attempts?: number; answers?: { satisfaction?: number } };
     switch (e.type) {
-      case 'task.completed': t.tasksDone++; if (new Date(e.at).getTime() <= dueOf.get(e.case_id)!) t.tasksOnTime++; break;
-      case 'sla.breached': t.slaBreaches++; break;
-      case 'citizen.solicited': t.solicitations++; break;
-      case 'complaint.opened': t.complaints++; break;
-      case 'callback.answered': t.callbacksAttempted++; t.callbacksAnswered++; break;
-      case 'callback.failed': if ((data.attempts ?? 0) > 0) t.callbacksAttempted++; break;
-      case 'survey.answered': t.surveyAnswers++; if ((data.answers?.satisfaction ?? 0) >= 4) t.satisfied++; break;
+      case 'task.completed':
+        t.tasksDone++;
+        if (new Date(e.at).getTime() <= dueOf.get(e.case_id)!) t.tasksOnTime++;
+        break;
+      case 'sla.breached':
+        t.slaBreaches++;
+        break;
+      case 'citizen.solicited':
+        t.solicitations++;
+        break;
+      case 'complaint.opened':
+        t.complaints++;
+        break;
+      case 'callback.answered':
+        t.callbacksAttempted++;
+        t.callbacksAnswered++;
+        break;
+      case 'callback.failed':
+        if ((data.attempts ?? 0) > 0) t.callbacksAttempted++;
+        break;
+      case 'survey.answered':
+        t.surveyAnswers++;
+        if ((data.answers?.satisfaction ?? 0) >= 4) t.satisfied++;
+        break;
     }
   }
 }

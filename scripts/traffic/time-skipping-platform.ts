@@ -38,7 +38,9 @@ export async function startTimeSkippingPlatform(o: { db: Db; dialer: Dialer }): 
     runtimeInstalled = true;
   }
   const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => { for (const s of stops.splice(0)) await s(); };
+  const stop = async () => {
+    for (const s of stops.splice(0)) await s();
+  };
   try {
     const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: resolveTemporalTestServer() } },
@@ -47,22 +49,42 @@ export async function startTimeSkippingPlatform(o: { db: Db; dialer: Dialer }): 
     await addSearchAttributes(env.connection, env.namespace ?? 'default');
     const taskQueues = { cases: 'cases', telephony: 'telephony' };
     const workers = [
-      await Worker.create({ connection: env.nativeConnection, taskQueue: taskQueues.cases, workflowsPath, activities: createCaseActivities({ db: o.db }) }),
-      await Worker.create({ connection: env.nativeConnection, taskQueue: taskQueues.telephony, activities: createTelephonyActivities({ db: o.db, dialer: o.dialer }) }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: taskQueues.cases,
+        workflowsPath,
+        activities: createCaseActivities({ db: o.db }),
+      }),
+      await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: taskQueues.telephony,
+        activities: createTelephonyActivities({ db: o.db, dialer: o.dialer }),
+      }),
     ];
     const running = Promise.all(workers.map((w) => w.run()));
-    stops.unshift(async () => { for (const w of workers) w.shutdown(); await running; });
+    stops.unshift(async () => {
+      for (const w of workers) w.shutdown();
+      await running;
+    });
     const config = loadConfig({
-      NODE_ENV: 'test', CASE_TASK_QUEUE: taskQueues.cases, TELEPHONY_TASK_QUEUE: taskQueues.telephony, RATE_LIMIT_PER_MINUTE: '1000000',
+      NODE_ENV: 'test',
+      CASE_TASK_QUEUE: taskQueues.cases,
+      TELEPHONY_TASK_QUEUE: taskQueues.telephony,
+      RATE_LIMIT_PER_MINUTE: '1000000',
       LOGIN_ATTEMPTS_PER_MINUTE: '1000',
     });
     const app = await buildApp({ config, db: o.db, temporal: env.client, logger: pino({ level: 'error' }) });
     stops.unshift(() => app.close());
     const now = () => env.currentTimeMs();
     return {
-      db: o.db, env, app, taskQueues, now, stop,
+      db: o.db,
+      env,
+      app,
+      taskQueues,
+      now,
+      stop,
       sleepUntil: async (instant) => {
-        const ms = instant - await now();
+        const ms = instant - (await now());
         if (ms >= 1) await env.sleep(ms);
       },
     };

@@ -6,13 +6,16 @@ import { render } from './render.ts';
 import { type CitizenMessage, defaultLanguage, type OfficeMessage } from './templates.ts';
 
 /** Where a message went. */
-export interface Notice { channel: 'sms' | 'email'; recipient: string }
+export interface Notice {
+  channel: 'sms' | 'email';
+  recipient: string;
+}
 
 /** The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. */
 function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email'): Notice | null {
   const sms = citizen.phone ? { channel: 'sms' as const, recipient: citizen.phone } : null;
   const email = citizen.email ? { channel: 'email' as const, recipient: citizen.email } : null;
-  return preferred === 'email' ? email ?? sms : sms ?? email;
+  return preferred === 'email' ? (email ?? sms) : (sms ?? email);
 }
 
 /**
@@ -20,7 +23,10 @@ function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email'): Notice |
  * e-mail gateways deliver, worded by the templates in the recipient's language (cases carry none
  * yet: Italian) and their municipality's wording. Null when there is no contact to write to.
  */
-export async function messageCitizen(db: Executor, m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' }): Promise<Notice | null> {
+export async function messageCitizen(
+  db: Executor,
+  m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' },
+): Promise<Notice | null> {
   const { citizen, municipalityId } = await caseRecipient(db, m.caseId);
   const notice = citizenChannel(citizen, m.preferred);
   if (notice) {
@@ -31,11 +37,19 @@ export async function messageCitizen(db: Executor, m: { caseId: string; dedupKey
 }
 
 /** To the office's mailbox; null when it has none. */
-export async function messageOffice(db: Executor, m: { caseId: string; dedupKey: string; officeId: string; message: OfficeMessage }): Promise<Notice | null> {
+export async function messageOffice(
+  db: Executor,
+  m: { caseId: string; dedupKey: string; officeId: string; message: OfficeMessage },
+): Promise<Notice | null> {
   const { email, municipalityId } = await officeRecipient(db, m.officeId);
   if (!email) return null;
   const notice = { channel: 'email' as const, recipient: email };
-  await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, body: render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId }) });
+  await enqueueMessage(db, {
+    caseId: m.caseId,
+    dedupKey: m.dedupKey,
+    ...notice,
+    body: render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId }),
+  });
   return notice;
 }
 

@@ -35,8 +35,18 @@ export type Templates = { [E in MessageEvent]: Record<Language, Template<E>> };
 export type MunicipalTemplates = { [E in MessageEvent]?: Partial<Record<Language, Template<E>>> };
 
 const outcomeText: Record<Language, Record<Outcome, string>> = {
-  it: { resolved: 'è stata risolta', rejected: 'è stata respinta', redirected: "è stata inoltrata all'ente competente", withdrawn: 'è stata ritirata' },
-  en: { resolved: 'has been resolved', rejected: 'has been rejected', redirected: 'has been passed to the competent authority', withdrawn: 'has been withdrawn' },
+  it: {
+    resolved: 'è stata risolta',
+    rejected: 'è stata respinta',
+    redirected: "è stata inoltrata all'ente competente",
+    withdrawn: 'è stata ritirata',
+  },
+  en: {
+    resolved: 'has been resolved',
+    rejected: 'has been rejected',
+    redirected: 'has been passed to the competent authority',
+    withdrawn: 'has been withdrawn',
+  },
 };
 
 // The citizen's messages name the sender and the request; the office's name the case.
@@ -76,8 +86,20 @@ export const defaultTemplates: Templates = {
     en: ({ dueAt }, caseId) => office.en(caseId, `the case is nearly due (${dueAt})`),
   },
   'sla.breached': {
-    it: (d, caseId) => office.it(caseId, d.action === 'escalate-to-supervisors' ? 'pratica scaduta: segnalata ai supervisori' : `pratica scaduta: trasferita dall'ufficio ${d.from}`),
-    en: (d, caseId) => office.en(caseId, d.action === 'escalate-to-supervisors' ? 'case overdue: reported to the supervisors' : `case overdue: transferred from office ${d.from}`),
+    it: (d, caseId) =>
+      office.it(
+        caseId,
+        d.action === 'escalate-to-supervisors'
+          ? 'pratica scaduta: segnalata ai supervisori'
+          : `pratica scaduta: trasferita dall'ufficio ${d.from}`,
+      ),
+    en: (d, caseId) =>
+      office.en(
+        caseId,
+        d.action === 'escalate-to-supervisors'
+          ? 'case overdue: reported to the supervisors'
+          : `case overdue: transferred from office ${d.from}`,
+      ),
   },
   'citizen.solicited': {
     it: ({ count }, caseId) => office.it(caseId, `il cittadino ha sollecitato la pratica (${count}° sollecito)`),

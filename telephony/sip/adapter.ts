@@ -8,7 +8,12 @@ import { SipCallEvents } from './call-events.ts';
 import { SipDialer } from './dialer.ts';
 import { type IvrMenu, SipUserAgent } from './user-agent.ts';
 
-export interface SipAdapter { ua: SipUserAgent; dialer: Dialer; recorder: CallEventRecorder; stop: () => Promise<void> }
+export interface SipAdapter {
+  ua: SipUserAgent;
+  dialer: Dialer;
+  recorder: CallEventRecorder;
+  stop: () => Promise<void>;
+}
 
 /** A line's IVR as the user agent plays it: each key to a queue, or to the office number it transfers to. */
 export function ivrOf(line: Line): IvrMenu {
@@ -49,7 +54,12 @@ export async function startSipAdapter(
     log,
   });
   return {
-    ua, recorder, dialer: new SipDialer(ua),
-    stop: async () => { await ua.close(); await recorder.flush(); },
+    ua,
+    recorder,
+    dialer: new SipDialer(ua),
+    stop: async () => {
+      await ua.close();
+      await recorder.flush();
+    },
   };
 }

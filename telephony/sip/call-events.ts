@@ -12,22 +12,45 @@ export function outcomeOf(status: number): CallOutcome {
 }
 const causeOf: Record<Exclude<CallOutcome, 'answered'>, EndCause> = { busy: 'busy', 'no-answer': 'no-answer', failed: 'failed' };
 
-export interface CallParties { callId: string; caller: string; called: string }
+export interface CallParties {
+  callId: string;
+  caller: string;
+  called: string;
+}
 
 /**
  * The SIP user agent's steps as neutral call events. The line (municipality) is found from the
  * number of ours on the call: the dialled one inbound, the presented one outbound.
  */
 export class SipCallEvents {
-  constructor(private readonly recorder: CallEventRecorder, private readonly lineOf: (ourNumber: string) => string | null) {}
+  constructor(
+    private readonly recorder: CallEventRecorder,
+    private readonly lineOf: (ourNumber: string) => string | null,
+  ) {}
 
   offered(c: CallParties) {
-    this.recorder.record({ type: 'initiated', direction: 'inbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.called), linkedCallId: null });
+    this.recorder.record({
+      type: 'initiated',
+      direction: 'inbound',
+      callId: c.callId,
+      caller: c.caller,
+      called: c.called,
+      line: this.lineOf(c.called),
+      linkedCallId: null,
+    });
   }
 
   /** `linkedCallId`: the contact this call follows up (a callback to a caller who hung up in the queue). */
   dialled(c: CallParties, linkedCallId: string | null) {
-    this.recorder.record({ type: 'initiated', direction: 'outbound', callId: c.callId, caller: c.caller, called: c.called, line: this.lineOf(c.caller), linkedCallId });
+    this.recorder.record({
+      type: 'initiated',
+      direction: 'outbound',
+      callId: c.callId,
+      caller: c.caller,
+      called: c.called,
+      line: this.lineOf(c.caller),
+      linkedCallId,
+    });
   }
 
   dtmf(callId: string, menu: string, digits: string) {
@@ -73,9 +96,18 @@ export class SipCallEvents {
     const newCallId = `${c.callId};transfer=${target}`;
     this.recorder.record({ type: 'transferred', callId: c.callId, mode: 'blind', target, newCallId });
     // On the original's line; what becomes of it is the PBX's to report.
-    this.recorder.record({
-      type: 'initiated', direction: 'inbound', callId: newCallId, caller: c.caller, called: target, line: this.lineOf(c.called), linkedCallId: c.callId,
-    }, true);
+    this.recorder.record(
+      {
+        type: 'initiated',
+        direction: 'inbound',
+        callId: newCallId,
+        caller: c.caller,
+        called: target,
+        line: this.lineOf(c.called),
+        linkedCallId: c.callId,
+      },
+      true,
+    );
   }
 
   transferCompleted(callId: string) {

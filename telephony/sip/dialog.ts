@@ -19,30 +19,63 @@ const peerOf = (uri: string, fallback: Peer): Peer => {
   return u ? { address: u.host, port: u.port } : fallback;
 };
 
-function build(callId: string, local: string, remote: string, contact: string | undefined, routeSet: string[], from: Peer, localSeq: number): Dialog {
+function build(
+  callId: string,
+  local: string,
+  remote: string,
+  contact: string | undefined,
+  routeSet: string[],
+  from: Peer,
+  localSeq: number,
+): Dialog {
   const remoteTarget = contact ? uriOf(contact) : uriOf(remote);
   return { callId, local, remote, remoteTarget, routeSet, localSeq, next: peerOf(routeSet[0] ? uriOf(routeSet[0]) : remoteTarget, from) };
 }
 
 /** The dialog an inbound INVITE creates when we answer it with `localTag`. */
 export function dialogAsCallee(invite: SipRequest, localTag: string, from: Peer): Dialog {
-  return build(header(invite.headers, 'call-id')!, `${header(invite.headers, 'to')!};tag=${localTag}`, header(invite.headers, 'from')!,
-    header(invite.headers, 'contact'), invite.headers.get('record-route') ?? [], from, 1);
+  return build(
+    header(invite.headers, 'call-id')!,
+    `${header(invite.headers, 'to')!};tag=${localTag}`,
+    header(invite.headers, 'from')!,
+    header(invite.headers, 'contact'),
+    invite.headers.get('record-route') ?? [],
+    from,
+    1,
+  );
 }
 
 /** The dialog a 2xx to our INVITE creates. */
 export function dialogAsCaller(invite: SipRequest, ok: SipResponse, from: Peer): Dialog {
-  return build(header(invite.headers, 'call-id')!, header(invite.headers, 'from')!, header(ok.headers, 'to')!,
-    header(ok.headers, 'contact'), [...(ok.headers.get('record-route') ?? [])].reverse(), from,
-    parseCSeq(header(invite.headers, 'cseq')!)!.seq);
+  return build(
+    header(invite.headers, 'call-id')!,
+    header(invite.headers, 'from')!,
+    header(ok.headers, 'to')!,
+    header(ok.headers, 'contact'),
+    [...(ok.headers.get('record-route') ?? [])].reverse(),
+    from,
+    parseCSeq(header(invite.headers, 'cseq')!)!.seq,
+  );
 }
 
 /** A request inside the dialog; ACK reuses the INVITE's CSeq number, others take the next one. */
-export function inDialog(d: Dialog, t: SipTransport, method: string, extra: [string, string][] = [], body = '', ackOf?: number): SipRequest {
+export function inDialog(
+  d: Dialog,
+  t: SipTransport,
+  method: string,
+  extra: [string, string][] = [],
+  body = '',
+  ackOf?: number,
+): SipRequest {
   const seq = ackOf ?? ++d.localSeq;
   const headers = new Map<string, string[]>([
-    ['via', [t.via(newBranch())]], ['max-forwards', ['70']], ['from', [d.local]], ['to', [d.remote]],
-    ['call-id', [d.callId]], ['cseq', [`${seq} ${method}`]], ['contact', [`<sip:sportello@${t.local.address}:${t.local.port}>`]],
+    ['via', [t.via(newBranch())]],
+    ['max-forwards', ['70']],
+    ['from', [d.local]],
+    ['to', [d.remote]],
+    ['call-id', [d.callId]],
+    ['cseq', [`${seq} ${method}`]],
+    ['contact', [`<sip:sportello@${t.local.address}:${t.local.port}>`]],
   ]);
   if (d.routeSet.length) headers.set('route', d.routeSet);
   for (const [name, value] of extra) headers.set(name, [...(headers.get(name) ?? []), value]);

@@ -9,7 +9,8 @@ export function parseRtpEvent(packet: Buffer, payloadType: number): { key: strin
   if (packet.length < 12 || packet[0]! >> 6 !== 2) return null;
   if ((packet[1]! & 0x7f) !== payloadType) return null;
   let offset = 12 + (packet[0]! & 0x0f) * 4; // CSRC list
-  if (packet[0]! & 0x10) { // header extension
+  if (packet[0]! & 0x10) {
+    // header extension
     if (packet.length < offset + 4) return null;
     offset += 4 + packet.readUInt16BE(offset + 2) * 4;
   }
@@ -20,7 +21,7 @@ export function parseRtpEvent(packet: Buffer, payloadType: number): { key: strin
 
 /** The key of an application/dtmf-relay body (`Signal=5\r\nDuration=160`). */
 export function parseDtmfRelay(body: string): string | null {
-  const signal = /^\s*Signal\s*=\s*(\S+)\s*$/mi.exec(body)?.[1]?.toUpperCase();
+  const signal = /^\s*Signal\s*=\s*(\S+)\s*$/im.exec(body)?.[1]?.toUpperCase();
   if (signal === undefined) return null;
   if (/^1[0-5]$/.test(signal)) return keys[Number(signal)]!; // some phones send 10 for * and 11 for #
   return signal.length === 1 && keys.includes(signal) ? signal : null;

@@ -3,24 +3,54 @@
  * request or response, serialise one back. Header names are kept lower-case and long-form.
  */
 export type Headers = Map<string, string[]>;
-export interface SipRequest { kind: 'request'; method: string; uri: string; headers: Headers; body: string }
-export interface SipResponse { kind: 'response'; status: number; reason: string; headers: Headers; body: string }
+export interface SipRequest {
+  kind: 'request';
+  method: string;
+  uri: string;
+  headers: Headers;
+  body: string;
+}
+export interface SipResponse {
+  kind: 'response';
+  status: number;
+  reason: string;
+  headers: Headers;
+  body: string;
+}
 export type SipMessage = SipRequest | SipResponse;
 
 /** A message that cannot be understood; `partial` has what was read, enough to answer 400 when it is a request with its Via. */
 export class SipParseError extends Error {
-  constructor(message: string, readonly partial: Partial<SipRequest> & { headers: Headers }) {
+  constructor(
+    message: string,
+    readonly partial: Partial<SipRequest> & { headers: Headers },
+  ) {
     super(message);
     this.name = 'SipParseError';
   }
 }
 
 const compact: Record<string, string> = {
-  v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type',
-  k: 'supported', r: 'refer-to', o: 'event', b: 'referred-by', e: 'content-encoding', s: 'subject', u: 'allow-events',
+  v: 'via',
+  f: 'from',
+  t: 'to',
+  i: 'call-id',
+  m: 'contact',
+  l: 'content-length',
+  c: 'content-type',
+  k: 'supported',
+  r: 'refer-to',
+  o: 'event',
+  b: 'referred-by',
+  e: 'content-encoding',
+  s: 'subject',
+  u: 'allow-events',
 };
 const canonical: Record<string, string> = {
-  'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'max-forwards': 'Max-Forwards',
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  'max-forwards': 'Max-Forwards',
 };
 // Headers whose values may be comma-separated lists of several entries.
 const listHeaders = new Set(['via', 'route', 'record-route', 'contact', 'allow', 'supported']);
@@ -34,12 +64,17 @@ export function parseSip(data: Buffer | string): SipMessage {
   const lines = head.split(/\r?\n/);
   const start = lines.shift() ?? '';
   const partial: Partial<SipRequest> & { headers: Headers } = { headers };
-  const fail = (why: string): never => { throw new SipParseError(why, partial); };
+  const fail = (why: string): never => {
+    throw new SipParseError(why, partial);
+  };
 
   const req = /^([A-Za-z]+) (\S+) SIP\/2\.0$/.exec(start);
   const res = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/.exec(start);
-  if (req) { partial.kind = 'request'; partial.method = req[1]!.toUpperCase(); partial.uri = req[2]!; }
-  else if (!res) fail('not a SIP start line');
+  if (req) {
+    partial.kind = 'request';
+    partial.method = req[1]!.toUpperCase();
+    partial.uri = req[2]!;
+  } else if (!res) fail('not a SIP start line');
 
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
@@ -82,7 +117,10 @@ function splitList(value: string): string[] {
     if (ch === '"' && value[i - 1] !== '\\') quoted = !quoted;
     else if (!quoted && ch === '<') depth++;
     else if (!quoted && ch === '>') depth--;
-    else if (!quoted && depth === 0 && ch === ',') { out.push(value.slice(from, i).trim()); from = i + 1; }
+    else if (!quoted && depth === 0 && ch === ',') {
+      out.push(value.slice(from, i).trim());
+      from = i + 1;
+    }
   }
   out.push(value.slice(from).trim());
   return out.filter(Boolean);

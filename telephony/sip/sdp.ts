@@ -3,7 +3,11 @@
  * (RFC 4733) so the peer can send DTMF as RTP. Nothing is played; the media port is where DTMF
  * arrives.
  */
-export interface MediaOffer { address: string; port: number; telephoneEvent: number | null }
+export interface MediaOffer {
+  address: string;
+  port: number;
+  telephoneEvent: number | null;
+}
 
 export const defaultTelephoneEvent = 101;
 
@@ -11,7 +15,7 @@ export function parseSdp(body: string): MediaOffer | null {
   const address = /^c=IN IP4 (\S+)/m.exec(body)?.[1];
   const media = /^m=audio (\d+) RTP\/AVP([ \d]*)/m.exec(body);
   if (!address || !media) return null;
-  const event = /^a=rtpmap:(\d+) telephone-event\/8000/mi.exec(body);
+  const event = /^a=rtpmap:(\d+) telephone-event\/8000/im.exec(body);
   return { address, port: Number(media[1]), telephoneEvent: event ? Number(event[1]) : null };
 }
 
@@ -19,8 +23,16 @@ export function parseSdp(body: string): MediaOffer | null {
 export function buildSdp(address: string, port: number, telephoneEvent = defaultTelephoneEvent): string {
   const session = Date.now() % 1e9;
   return [
-    'v=0', `o=sportello ${session} ${session} IN IP4 ${address}`, 's=sportello', `c=IN IP4 ${address}`, 't=0 0',
-    `m=audio ${port} RTP/AVP 0 ${telephoneEvent}`, 'a=rtpmap:0 PCMU/8000',
-    `a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} 0-15`, 'a=sendrecv', '',
+    'v=0',
+    `o=sportello ${session} ${session} IN IP4 ${address}`,
+    's=sportello',
+    `c=IN IP4 ${address}`,
+    't=0 0',
+    `m=audio ${port} RTP/AVP 0 ${telephoneEvent}`,
+    'a=rtpmap:0 PCMU/8000',
+    `a=rtpmap:${telephoneEvent} telephone-event/8000`,
+    `a=fmtp:${telephoneEvent} 0-15`,
+    'a=sendrecv',
+    '',
   ].join('\r\n');
 }

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import type { Logger } from '../../platform/logger.ts';
-import { header, param, parseCSeq, parseSip, SipParseError, type SipMessage, type SipRequest, type SipResponse, serializeSip } from './message.ts';
+import {
+  header,
+  param,
+  parseCSeq,
+  parseSip,
+  SipParseError,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  serializeSip,
+} from './message.ts';
 
 /**
  * SIP over UDP with the transaction layer of RFC 3261 §17, simplified for one user agent:
@@ -10,20 +20,49 @@ import { header, param, parseCSeq, parseSip, SipParseError, type SipMessage, typ
  * until their ACK (timer G; for a 2xx the dialog layer confirms the ACK), non-2xx final responses
  * to our INVITEs acknowledged here. Malformed requests get a 400, other garbage is dropped.
  */
-export interface Peer { address: string; port: number }
-export interface ResponseOptions { toTag?: string; headers?: [string, string][]; body?: string; contentType?: string }
+export interface Peer {
+  address: string;
+  port: number;
+}
+export interface ResponseOptions {
+  toTag?: string;
+  headers?: [string, string][];
+  body?: string;
+  contentType?: string;
+}
 
 const T1 = 500;
 const T2 = 4000;
 const lifetime = 64 * T1;
 const reasons: Record<number, string> = {
-  100: 'Trying', 180: 'Ringing', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 481: 'Call/Transaction Does Not Exist', 486: 'Busy Here', 487: 'Request Terminated',
-  488: 'Not Acceptable Here', 500: 'Server Internal Error', 501: 'Not Implemented',
+  100: 'Trying',
+  180: 'Ringing',
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  481: 'Call/Transaction Does Not Exist',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  488: 'Not Acceptable Here',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
 };
 
-interface ServerTxn { response: Buffer | null; to: Peer; timer?: NodeJS.Timeout }
-interface ClientTxn { request: SipRequest; to: Peer; onResponse: (r: SipResponse) => void; final: boolean; timer?: NodeJS.Timeout; ack?: Buffer }
+interface ServerTxn {
+  response: Buffer | null;
+  to: Peer;
+  timer?: NodeJS.Timeout;
+}
+interface ClientTxn {
+  request: SipRequest;
+  to: Peer;
+  onResponse: (r: SipResponse) => void;
+  final: boolean;
+  timer?: NodeJS.Timeout;
+  ack?: Buffer;
+}
 
 export const newBranch = () => `z9hG4bK${randomBytes(8).toString('hex')}`;
 export const newTag = () => randomBytes(6).toString('hex');
@@ -33,7 +72,11 @@ export class SipTransport {
   private readonly client = new Map<string, ClientTxn>();
   onRequest: (req: SipRequest, from: Peer) => void = () => {};
 
-  private constructor(private readonly socket: dgram.Socket, readonly local: Peer, private readonly log: Logger) {
+  private constructor(
+    private readonly socket: dgram.Socket,
+    readonly local: Peer,
+    private readonly log: Logger,
+  ) {
     socket.on('message', (data, rinfo) => this.receive(data, { address: rinfo.address, port: rinfo.port }));
     socket.on('error', (err) => log.error({ err }, 'SIP socket error'));
   }
@@ -63,9 +106,11 @@ export class SipTransport {
     const txn = this.server.get(serverKey(req));
     const to = header(req.headers, 'to')!;
     const headers = new Map<string, string[]>([
-      ['via', req.headers.get('via')!], ['from', [header(req.headers, 'from')!]],
+      ['via', req.headers.get('via')!],
+      ['from', [header(req.headers, 'from')!]],
       ['to', [opts.toTag && !param(to, 'tag') ? `${to};tag=${opts.toTag}` : to]],
-      ['call-id', [header(req.headers, 'call-id')!]], ['cseq', [header(req.headers, 'cseq')!]],
+      ['call-id', [header(req.headers, 'call-id')!]],
+      ['cseq', [header(req.headers, 'cseq')!]],
     ]);
     for (const [name, value] of opts.headers ?? []) headers.set(name, [...(headers.get(name) ?? []), value]);
     if (opts.body) headers.set('content-type', [opts.contentType ?? 'application/sdp']);
@@ -75,7 +120,10 @@ export class SipTransport {
     this.send(txn.response, txn.to);
     if (status >= 200) {
       if (req.method === 'INVITE') this.repeatUntilAcked(txn);
-      setTimeout(() => { clearTimeout(txn.timer); this.server.delete(serverKey(req)); }, lifetime).unref();
+      setTimeout(() => {
+        clearTimeout(txn.timer);
+        this.server.delete(serverKey(req));
+      }, lifetime).unref();
     }
     return res;
   }
@@ -139,8 +187,14 @@ export class SipTransport {
   private receiveRequest(req: SipRequest, from: Peer): void {
     const key = serverKey(req);
     const txn = this.server.get(key);
-    if (req.method === 'ACK' && txn) { clearTimeout(txn.timer); return; } // ACK of our non-2xx final answer
-    if (txn) { if (txn.response) this.send(txn.response, txn.to); return; } // a retransmission
+    if (req.method === 'ACK' && txn) {
+      clearTimeout(txn.timer);
+      return;
+    } // ACK of our non-2xx final answer
+    if (txn) {
+      if (txn.response) this.send(txn.response, txn.to);
+      return;
+    } // a retransmission
     if (req.method !== 'ACK') this.server.set(key, { response: null, to: from });
     this.onRequest(req, from);
   }
@@ -149,7 +203,10 @@ export class SipTransport {
     const key = `${param(header(res.headers, 'via')!, 'branch')}|${parseCSeq(header(res.headers, 'cseq')!)!.method}`;
     const txn = this.client.get(key);
     if (!txn || (txn.final && res.status < 200)) return;
-    if (txn.ack) { this.send(txn.ack, txn.to); return; } // a repeated failure: our ACK was lost
+    if (txn.ack) {
+      this.send(txn.ack, txn.to);
+      return;
+    } // a repeated failure: our ACK was lost
     if (res.status < 200) {
       // INVITE stops retransmitting once the peer is known to be working on it; others wait for a final answer.
       if (txn.request.method === 'INVITE') clearTimeout(txn.timer);
@@ -191,7 +248,8 @@ export class SipTransport {
 
 const serverKey = (req: SipRequest) => {
   const method = req.method === 'ACK' ? 'INVITE' : req.method;
-  const branch = param(header(req.headers, 'via')!, 'branch') ?? `${header(req.headers, 'call-id')}:${parseCSeq(header(req.headers, 'cseq')!)!.seq}`;
+  const branch =
+    param(header(req.headers, 'via')!, 'branch') ?? `${header(req.headers, 'call-id')}:${parseCSeq(header(req.headers, 'cseq')!)!.seq}`;
   return `${branch}|${method}`;
 };
 const clientKey = (req: SipRequest) => `${param(header(req.headers, 'via')!, 'branch')}|${req.method}`;
@@ -204,8 +262,11 @@ function timeoutResponse(req: SipRequest): SipResponse {
 /** The ACK of a failed INVITE belongs to the INVITE's transaction: same branch, the response's To tag (§17.1.1.3). */
 function ackForFailure(invite: SipRequest, res: SipResponse): SipRequest {
   const headers = new Map<string, string[]>([
-    ['via', [header(invite.headers, 'via')!]], ['max-forwards', ['70']], ['from', [header(invite.headers, 'from')!]],
-    ['to', [header(res.headers, 'to')!]], ['call-id', [header(invite.headers, 'call-id')!]],
+    ['via', [header(invite.headers, 'via')!]],
+    ['max-forwards', ['70']],
+    ['from', [header(invite.headers, 'from')!]],
+    ['to', [header(res.headers, 'to')!]],
+    ['call-id', [header(invite.headers, 'call-id')!]],
     ['cseq', [`${parseCSeq(header(invite.headers, 'cseq')!)!.seq} ACK`]],
   ]);
   if (invite.headers.get('route')) headers.set('route', invite.headers.get('route')!);

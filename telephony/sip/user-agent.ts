@@ -67,7 +67,10 @@ export class SipUserAgent {
   /** Callers waiting per queue, in the order they are taken: high priority first, then by arrival. */
   private readonly queues = new Map<string, Call[]>();
 
-  private constructor(private readonly transport: SipTransport, private readonly o: SipUserAgentOptions) {
+  private constructor(
+    private readonly transport: SipTransport,
+    private readonly o: SipUserAgentOptions,
+  ) {
     transport.onRequest = (req, from) => this.onRequest(req, from);
   }
 
@@ -75,11 +78,17 @@ export class SipUserAgent {
     return new SipUserAgent(await SipTransport.bind(o.bind.address, o.bind.port, o.log), o);
   }
 
-  get address(): Peer { return this.transport.local; }
-  get activeCalls(): number { return this.calls.size; }
+  get address(): Peer {
+    return this.transport.local;
+  }
+  get activeCalls(): number {
+    return this.calls.size;
+  }
 
   /** How many callers wait in a queue. */
-  waiting(queue: string): number { return this.queues.get(queue)?.length ?? 0; }
+  waiting(queue: string): number {
+    return this.queues.get(queue)?.length ?? 0;
+  }
 
   /** An operator takes the next caller of a queue (the operator's desk or ACD calls this); the call's id, or null when nobody waits. */
   pickUp(queue: string, agent: string): string | null {
@@ -91,31 +100,45 @@ export class SipUserAgent {
   }
 
   /** Places a call to `to` through the PBX and settles when it is answered or has failed. */
-  originate(to: string, { callId, ringSeconds, linkedCallId = null }: { callId: string; ringSeconds: number; linkedCallId?: string | null }): Promise<CallOutcome> {
+  originate(
+    to: string,
+    { callId, ringSeconds, linkedCallId = null }: { callId: string; ringSeconds: number; linkedCallId?: string | null },
+  ): Promise<CallOutcome> {
     const pbx = this.o.pbx;
     if (!pbx) throw new Error('no PBX configured for outbound calls');
-    return new Promise((resolve) => void this.withMedia().then((media) => {
-      const local = this.transport.local;
-      const target = `sip:${to}@${pbx.address}:${pbx.port}`;
-      const invite: SipRequest = {
-        kind: 'request', method: 'INVITE', uri: target, body: buildSdp(local.address, media.address().port),
-        headers: new Map([
-          ['via', [this.transport.via(newBranch())]], ['max-forwards', ['70']],
-          ['from', [`<sip:${this.o.callerId}@${local.address}:${local.port}>;tag=${newTag()}`]], ['to', [`<${target}>`]],
-          ['call-id', [callId]], ['cseq', ['1 INVITE']], ['contact', [`<sip:sportello@${local.address}:${local.port}>`]],
-          ['allow', [allow]], ['content-type', ['application/sdp']],
-        ]),
-      };
-      const call = this.addCall({ callId, caller: this.o.callerId, called: to, invite, media, settle: resolve });
-      this.o.events.dialled(call, linkedCallId);
-      let ringing = false;
-      call.timer = setTimeout(() => this.ringTimeout(call, ringing), ringSeconds * 1000);
-      this.transport.request(invite, pbx, (res) => {
-        if (res.status < 200) ringing = true;
-        else if (res.status < 300) this.outboundAnswered(call, res, pbx);
-        else this.outboundFailed(call, res.status);
-      });
-    }));
+    return new Promise(
+      (resolve) =>
+        void this.withMedia().then((media) => {
+          const local = this.transport.local;
+          const target = `sip:${to}@${pbx.address}:${pbx.port}`;
+          const invite: SipRequest = {
+            kind: 'request',
+            method: 'INVITE',
+            uri: target,
+            body: buildSdp(local.address, media.address().port),
+            headers: new Map([
+              ['via', [this.transport.via(newBranch())]],
+              ['max-forwards', ['70']],
+              ['from', [`<sip:${this.o.callerId}@${local.address}:${local.port}>;tag=${newTag()}`]],
+              ['to', [`<${target}>`]],
+              ['call-id', [callId]],
+              ['cseq', ['1 INVITE']],
+              ['contact', [`<sip:sportello@${local.address}:${local.port}>`]],
+              ['allow', [allow]],
+              ['content-type', ['application/sdp']],
+            ]),
+          };
+          const call = this.addCall({ callId, caller: this.o.callerId, called: to, invite, media, settle: resolve });
+          this.o.events.dialled(call, linkedCallId);
+          let ringing = false;
+          call.timer = setTimeout(() => this.ringTimeout(call, ringing), ringSeconds * 1000);
+          this.transport.request(invite, pbx, (res) => {
+            if (res.status < 200) ringing = true;
+            else if (res.status < 300) this.outboundAnswered(call, res, pbx);
+            else this.outboundFailed(call, res.status);
+          });
+        }),
+    );
   }
 
   /** Blind transfer (REFER): true once the transferee reports the target answered. */
@@ -125,9 +148,16 @@ export class SipUserAgent {
     const host = this.o.pbx ?? call.dialog.next;
     const local = this.transport.local;
     return new Promise((done) => {
-      call.transfer = { target, done: (ok) => { call.transfer = undefined; done(ok); } };
+      call.transfer = {
+        target,
+        done: (ok) => {
+          call.transfer = undefined;
+          done(ok);
+        },
+      };
       const refer = inDialog(call.dialog!, this.transport, 'REFER', [
-        ['refer-to', `<sip:${target}@${host.address}:${host.port}>`], ['referred-by', `<sip:${this.o.callerId}@${local.address}:${local.port}>`],
+        ['refer-to', `<sip:${target}@${host.address}:${host.port}>`],
+        ['referred-by', `<sip:${this.o.callerId}@${local.address}:${local.port}>`],
       ]);
       this.transport.request(refer, call.dialog!.next, (res) => {
         if (res.status === 202 || res.status === 200) this.o.events.transferred(call, target);
@@ -168,17 +198,24 @@ export class SipUserAgent {
       return;
     }
     switch (req.method) {
-      case 'ACK': return this.onAck(call, req);
+      case 'ACK':
+        return this.onAck(call, req);
       case 'BYE':
         this.transport.respond(req, 200);
         if (call.queued) this.o.events.abandonedInQueue(call.callId, call.queued.since);
         else this.o.events.hungUp(call.callId);
         return this.end(call);
-      case 'INFO': return this.onInfo(call, req);
-      case 'NOTIFY': return this.onNotify(call, req);
+      case 'INFO':
+        return this.onInfo(call, req);
+      case 'NOTIFY':
+        return this.onNotify(call, req);
       case 'INVITE': // a re-INVITE (hold, refresh): same media as before
-        return void this.transport.respond(req, 200, { body: buildSdp(this.transport.local.address, call.media.address().port), headers: [this.contact()] });
-      default: this.transport.respond(req, 405, { headers: [['allow', allow]] });
+        return void this.transport.respond(req, 200, {
+          body: buildSdp(this.transport.local.address, call.media.address().port),
+          headers: [this.contact()],
+        });
+      default:
+        this.transport.respond(req, 405, { headers: [['allow', allow]] });
     }
   }
 
@@ -189,7 +226,13 @@ export class SipUserAgent {
     this.transport.respond(req, 100);
     const media = await this.withMedia();
     const localTag = newTag();
-    const call = this.addCall({ callId: header(req.headers, 'call-id')!, caller: userOf(header(req.headers, 'from')!), called: userOf(req.uri), invite: req, media });
+    const call = this.addCall({
+      callId: header(req.headers, 'call-id')!,
+      caller: userOf(header(req.headers, 'from')!),
+      called: userOf(req.uri),
+      invite: req,
+      media,
+    });
     call.localTag = localTag;
     call.dialog = dialogAsCallee(req, localTag, from);
     this.o.events.offered(call);
@@ -202,7 +245,10 @@ export class SipUserAgent {
     media.on('message', (packet) => {
       const event = parseRtpEvent(packet, offer?.telephoneEvent ?? defaultTelephoneEvent);
       // One key press arrives as several packets sharing its RTP timestamp.
-      if (event && event.timestamp !== call.lastDtmf) { call.lastDtmf = event.timestamp; this.onKey(call, event.key); }
+      if (event && event.timestamp !== call.lastDtmf) {
+        call.lastDtmf = event.timestamp;
+        this.onKey(call, event.key);
+      }
     });
   }
 
@@ -217,7 +263,8 @@ export class SipUserAgent {
   }
 
   private onAck(call: Call, req: SipRequest): void {
-    if (parseCSeq(header(req.headers, 'cseq')!)!.seq === parseCSeq(header(call.invite.headers, 'cseq')!)!.seq) this.transport.confirmed(call.invite);
+    if (parseCSeq(header(req.headers, 'cseq')!)!.seq === parseCSeq(header(call.invite.headers, 'cseq')!)!.seq)
+      this.transport.confirmed(call.invite);
   }
 
   private onInfo(call: Call, req: SipRequest): void {
@@ -260,12 +307,14 @@ export class SipUserAgent {
   }
 
   private outboundAnswered(call: Call, ok: SipResponse, pbx: Peer): void {
-    if (call.dialog) { // a repeated 2xx: our ACK was lost
+    if (call.dialog) {
+      // a repeated 2xx: our ACK was lost
       return this.transport.send(inDialog(call.dialog, this.transport, 'ACK', [], '', 1), call.dialog.next);
     }
     call.dialog = dialogAsCaller(call.invite, ok, pbx);
     this.transport.send(inDialog(call.dialog, this.transport, 'ACK', [], '', 1), call.dialog.next);
-    if (call.state === 'ended') { // answered as we gave up ringing: hang up at once
+    if (call.state === 'ended') {
+      // answered as we gave up ringing: hang up at once
       this.transport.request(inDialog(call.dialog, this.transport, 'BYE'), call.dialog.next, () => {});
       return;
     }
@@ -294,7 +343,10 @@ export class SipUserAgent {
     call.cancelled = true;
     const invite = call.invite;
     const cancel: SipRequest = {
-      kind: 'request', method: 'CANCEL', uri: invite.uri, body: '',
+      kind: 'request',
+      method: 'CANCEL',
+      uri: invite.uri,
+      body: '',
       headers: new Map(['via', 'max-forwards', 'from', 'to', 'call-id'].map((h) => [h, [header(invite.headers, h)!]])),
     };
     cancel.headers.set('cseq', [`${parseCSeq(header(invite.headers, 'cseq')!)!.seq} CANCEL`]);
@@ -304,7 +356,14 @@ export class SipUserAgent {
   }
 
   private addCall(c: CallParties & Pick<Call, 'invite' | 'media' | 'settle'>): Call {
-    const call: Call = { ...c, direction: c.settle ? 'outbound' : 'inbound', state: 'ringing', dialog: null, lastDtmf: null, startedAt: Date.now() };
+    const call: Call = {
+      ...c,
+      direction: c.settle ? 'outbound' : 'inbound',
+      state: 'ringing',
+      dialog: null,
+      lastDtmf: null,
+      startedAt: Date.now(),
+    };
     this.calls.set(c.callId, call);
     return call;
   }
@@ -314,7 +373,11 @@ export class SipUserAgent {
     call.state = 'ended';
     clearTimeout(call.timer);
     call.transfer?.done(false);
-    if (call.queued) this.queues.set(call.queued.queue, this.queues.get(call.queued.queue)!.filter((c) => c !== call));
+    if (call.queued)
+      this.queues.set(
+        call.queued.queue,
+        this.queues.get(call.queued.queue)!.filter((c) => c !== call),
+      );
     call.media.close();
     this.calls.delete(call.callId);
   }

@@ -7,10 +7,11 @@ const transferred: string[] = [];
 /** Three TARI refunds at the tax office: the demo one first (most urgent), then two more. */
 beforeAll(async () => {
   p = await startConsolePlatform();
-  transferred.push(...await taxRefundsAtTheOffice(p));
+  transferred.push(...(await taxRefundsAtTheOffice(p)));
 });
-afterAll(async () => { await p?.stop(); });
-
+afterAll(async () => {
+  await p?.stop();
+});
 
 describe('back-office journey in the console', () => {
   it('works the office queue: claims, asks the citizen, answers and resolves, hands on; each refusal shows its reason', async () => {
@@ -23,9 +24,14 @@ describe('back-office journey in the console', () => {
     // The queue, most urgent first, each with its due time in words and colour.
     await page.getByRole('menuitem', { name: 'Coda dell’ufficio' }).click();
     await row(page, transferred[2]!).waitFor();
-    const cases = await page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).evaluateAll((rows) => rows.map((r) => r.textContent!.match(/C-\d{4}-\d{6}/)![0]));
+    const cases = await page
+      .getByRole('row')
+      .filter({ hasText: /C-\d{4}-\d{6}/ })
+      .evaluateAll((rows) => rows.map((r) => r.textContent!.match(/C-\d{4}-\d{6}/)![0]));
     expect(cases).toEqual(transferred);
-    await row(page, transferred[0]!).getByText(/^Nei tempi · Scade tra \d+/).waitFor();
+    await row(page, transferred[0]!)
+      .getByText(/^Nei tempi · Scade tra \d+/)
+      .waitFor();
     await checkPage(page, 'console-office-queue');
 
     await row(page, transferred[0]!).getByRole('button', { name: 'Prendi in carico' }).click();
@@ -61,10 +67,14 @@ describe('back-office journey in the console', () => {
     await dialog.getByRole('textbox', { name: /Risposta al cittadino/ }).fill('Il rimborso sarà accreditato entro 60 giorni');
     await dialog.getByRole('button', { name: 'Conferma' }).click();
     await page.getByText('Risposta inviata, pratica risolta').waitFor();
-    const [resolved] = await p.query<{ status: string; outcome: string }>('select status, outcome from cases where id = $1', [transferred[0]]);
+    const [resolved] = await p.query<{ status: string; outcome: string }>('select status, outcome from cases where id = $1', [
+      transferred[0],
+    ]);
     expect(resolved).toEqual({ status: 'resolved', outcome: 'resolved' });
     const events = await p.query<{ type: string; data: Record<string, unknown> }>(
-      "select type, data from case_events where case_id = $1 and type in ('information.requested', 'task.completed') order by seq", [transferred[0]]);
+      "select type, data from case_events where case_id = $1 and type in ('information.requested', 'task.completed') order by seq",
+      [transferred[0]],
+    );
     expect(events).toEqual([
       { type: 'information.requested', data: { question: 'Ci invii la ricevuta del secondo pagamento' } },
       { type: 'task.completed', data: { answer: 'Il rimborso sarà accreditato entro 60 giorni', outcome: 'resolved' } },
@@ -81,8 +91,9 @@ describe('back-office journey in the console', () => {
     await dialog.getByRole('textbox', { name: /Motivo/ }).fill('Riguarda la residenza, non la TARI');
     await dialog.getByRole('button', { name: 'Conferma' }).click();
     await page.getByText('Pratica passata all’ufficio').waitFor();
-    expect(await p.query('select office_id, status from tasks where case_id = $1', [transferred[1]]))
-      .toEqual([{ office_id: 'mi-anagrafe', status: 'open' }]);
+    expect(await p.query('select office_id, status from tasks where case_id = $1', [transferred[1]])).toEqual([
+      { office_id: 'mi-anagrafe', status: 'open' },
+    ]);
     await page.close();
   }, 240_000);
 
@@ -101,8 +112,9 @@ describe('back-office journey in the console', () => {
     await checkPage(page, 'console-bulk-reassign');
     await dialog.getByRole('button', { name: 'Conferma' }).click();
     await page.getByText('2 riassegnate').waitFor();
-    expect(await p.query('select case_id, office_id from tasks where case_id = any($1) order by case_id', [transferred.slice(1)]))
-      .toEqual(transferred.slice(1).map((id) => ({ case_id: id, office_id: 'mi-urp' })));
+    expect(await p.query('select case_id, office_id from tasks where case_id = any($1) order by case_id', [transferred.slice(1)])).toEqual(
+      transferred.slice(1).map((id) => ({ case_id: id, office_id: 'mi-urp' })),
+    );
     await page.close();
   }, 120_000);
 });

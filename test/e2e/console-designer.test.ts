@@ -9,12 +9,19 @@ beforeAll(async () => {
   p = await startConsolePlatform();
   page = await p.newPage();
 });
-afterAll(async () => { await p?.stop(); });
+afterAll(async () => {
+  await p?.stop();
+});
 
 const editor = () => page.getByRole('textbox', { name: 'Documento della definizione (JSON)' });
 const section = (name: string | RegExp) => page.getByRole('region', { name });
-const stored = async (version: number) => (await p.query<{ status: string; document: { sla: { office: { targetHours: number; warningHours: number } } } }>(
-  "select status, document from service_definitions where service_code = 'tari-refund' and version = $1", [version]))[0];
+const stored = async (version: number) =>
+  (
+    await p.query<{ status: string; document: { sla: { office: { targetHours: number; warningHours: number } } } }>(
+      "select status, document from service_definitions where service_code = 'tari-refund' and version = $1",
+      [version],
+    )
+  )[0];
 
 describe('process designer journey in the console', () => {
   it('reads a published definition: its stages, its document and the cases running on it', async () => {
@@ -51,7 +58,9 @@ describe('process designer journey in the console', () => {
     document.sla.office.warningHours = 130;
     await editor().fill(JSON.stringify(document, null, 2));
     await page.getByText('1 problema da correggere').waitFor();
-    const issue = page.getByRole('list', { name: 'Problemi, per percorso' }).getByRole('button', { name: /sla\.office\.warningHours: must come before the target \(120 business hours\)/ });
+    const issue = page
+      .getByRole('list', { name: 'Problemi, per percorso' })
+      .getByRole('button', { name: /sla\.office\.warningHours: must come before the target \(120 business hours\)/ });
     await checkPage(page, 'console-definition-editor');
     await issue.click();
     const selected = await editor().evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd));
@@ -68,7 +77,12 @@ describe('process designer journey in the console', () => {
     expect((await stored(2))!.document.sla.office).toMatchObject({ targetHours: 150, warningHours: 130 });
 
     const diff = section('Modifiche dalla versione 1 alla 2');
-    await diff.getByRole('row').filter({ hasText: 'sla.office.targetHours' }).filter({ hasText: '120' }).filter({ hasText: '150' }).waitFor();
+    await diff
+      .getByRole('row')
+      .filter({ hasText: 'sla.office.targetHours' })
+      .filter({ hasText: '120' })
+      .filter({ hasText: '150' })
+      .waitFor();
     await diff.getByRole('row').filter({ hasText: 'sla.office.warningHours' }).filter({ hasText: 'modificato' }).waitFor();
     await page.getByRole('list', { name: 'Fasi' }).getByText('Scadenza 150 ore lavorative (preavviso a 130)').waitFor();
 
@@ -84,9 +98,14 @@ describe('process designer journey in the console', () => {
   it('shows which cases run on which version', async () => {
     const operator = await p.api('giulia.rossi@020202.example');
     const res = await operator('/api/cases', {
-      method: 'POST', body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI 2024',
-        citizen: { name: 'Carlo Neri', fiscalCode: 'NRECRL75B12F205Y' }, details: { taxYear: 2024, taxpayerFiscalCode: 'NRECRL75B12F205Y' },
+      method: 'POST',
+      body: JSON.stringify({
+        municipalityId: 'milano',
+        serviceCode: 'tari-refund',
+        channel: 'phone',
+        subject: 'Rimborso TARI 2024',
+        citizen: { name: 'Carlo Neri', fiscalCode: 'NRECRL75B12F205Y' },
+        details: { taxYear: 2024, taxpayerFiscalCode: 'NRECRL75B12F205Y' },
       }),
     });
     expect(res.status).toBe(201);

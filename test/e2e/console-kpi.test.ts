@@ -8,17 +8,29 @@ let page: Page;
 let days: { from: string; to: string };
 let range: { from: string; to: string };
 
-interface CaseKpis { totals: Record<string, number | null>; series: unknown[]; breakdowns: { channel: { key: string; casesOpened: number }[] } }
+interface CaseKpis {
+  totals: Record<string, number | null>;
+  series: unknown[];
+  breakdowns: { channel: { key: string; casesOpened: number }[] };
+}
 
 beforeAll(async () => {
   p = await startConsolePlatform();
   // Two more cases beside Milan's three demo ones: one on the web, handed to the tax office.
   const supervisor = await p.api('paolo.greco@020202.example');
-  for (const [name, fiscalCode, channel] of [['Carlo Neri', 'NRECRL75B12F205Y', 'web'], ['Anna Galli', 'GLLNNA82C45F205Q', 'phone']] as const) {
+  for (const [name, fiscalCode, channel] of [
+    ['Carlo Neri', 'NRECRL75B12F205Y', 'web'],
+    ['Anna Galli', 'GLLNNA82C45F205Q', 'phone'],
+  ] as const) {
     const res = await supervisor('/api/cases', {
-      method: 'POST', body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'tari-refund', channel, subject: `Rimborso TARI di ${name}`,
-        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
+      method: 'POST',
+      body: JSON.stringify({
+        municipalityId: 'milano',
+        serviceCode: 'tari-refund',
+        channel,
+        subject: `Rimborso TARI di ${name}`,
+        citizen: { name, fiscalCode },
+        details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
       }),
     });
     expect(res.status).toBe(201);
@@ -54,7 +66,9 @@ beforeAll(async () => {
   // A step that does not come fails with its locator well within the test's time.
   page.setDefaultTimeout(15_000);
 });
-afterAll(async () => { await p?.stop(); });
+afterAll(async () => {
+  await p?.stop();
+});
 
 async function caseKpis(bucket: string): Promise<CaseKpis> {
   const api = await p.api('paolo.greco@020202.example');
@@ -78,11 +92,19 @@ describe('KPI dashboard in the console', () => {
     await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
 
     // Each tile shows the API's figure under the registry's label, its formula one focus away.
-    for (const [label, id] of [['Pratiche aperte', 'casesOpened'], ['Pratiche chiuse', 'casesClosed'], ['Arretrato', 'backlog'], ['Violazioni dello SLA', 'slaBreaches']] as const) {
+    for (const [label, id] of [
+      ['Pratiche aperte', 'casesOpened'],
+      ['Pratiche chiuse', 'casesClosed'],
+      ['Arretrato', 'backlog'],
+      ['Violazioni dello SLA', 'slaBreaches'],
+    ] as const) {
       await expect.poll(() => tile(label).locator(`[data-kpi="${id}"]`).textContent()).toBe(String(byDay.totals[id]));
     }
     await tile('Pratiche aperte').getByRole('button', { name: 'Come si calcola “Pratiche aperte”' }).hover();
-    await page.getByRole('tooltip').getByText(/created_at falls in the bucket/).waitFor();
+    await page
+      .getByRole('tooltip')
+      .getByText(/created_at falls in the bucket/)
+      .waitFor();
     await page.keyboard.press('Escape');
     // Breakdowns as tables too: the web case is one of the cases opened by channel.
     const web = byDay.breakdowns.channel.find((b) => b.key === 'web')!.casesOpened;
@@ -109,13 +131,22 @@ describe('KPI dashboard in the console', () => {
     await page.goto(p.url(`/admin/#/kpi?from=${days.from}&to=${days.to}`));
 
     // Drill down: the figure opens the cases list filtered to the cases it counts.
-    await tile('Pratiche aperte').getByRole('link', { name: /mostra le pratiche/ }).click();
+    await tile('Pratiche aperte')
+      .getByRole('link', { name: /mostra le pratiche/ })
+      .click();
     await page.waitForURL(/#\/cases\?/);
     const filter = JSON.parse(new URL(page.url().replace('#/', '')).searchParams.get('filter')!) as Record<string, string>;
     expect(Date.parse(filter.createdFrom!)).toBe(Date.parse(range.from));
     expect(Date.parse(filter.createdTo!)).toBe(Date.parse(range.to));
     await settled(page);
-    await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(5);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row')
+          .filter({ hasText: /C-\d{4}-\d{6}/ })
+          .count(),
+      )
+      .toBe(5);
     await checkPage(page, 'console-kpi-drill-down');
 
     // The backlog's figure opens the open cases.
@@ -124,8 +155,14 @@ describe('KPI dashboard in the console', () => {
     await page.waitForURL(/#\/cases\?/);
     expect(decodeURIComponent(page.url())).toContain('"status":"open"');
     await settled(page);
-    await expect.poll(() => page.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(byDay.totals.backlog);
-
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row')
+          .filter({ hasText: /C-\d{4}-\d{6}/ })
+          .count(),
+      )
+      .toBe(byDay.totals.backlog);
   });
 
   it('switches bucket, kept in the URL', async () => {
@@ -142,13 +179,15 @@ describe('KPI dashboard in the console', () => {
     await volumes.getByRole('columnheader', { name: 'Settimana' }).waitFor();
     expect(await volumes.getByRole('row').count()).toBe(byWeek.series.length + 1);
     await checkPage(page, 'console-kpi-by-week');
-
   });
 
   it('shows calls, staffing and the monthly report tabs', async () => {
     // Calls: the call KPIs, or "not available" on a server that does not compute them yet.
     await page.getByRole('tab', { name: 'Chiamate' }).click();
-    await page.getByText(/Non disponibile|Chiamate offerte per giorno della settimana e ora/).first().waitFor();
+    await page
+      .getByText(/Non disponibile|Chiamate offerte per giorno della settimana e ora/)
+      .first()
+      .waitFor();
     await checkPage(page, 'console-kpi-calls');
 
     // Staffing: forecast and agents per hour for today, next to the contacts that came.
@@ -157,9 +196,17 @@ describe('KPI dashboard in the console', () => {
     await page.getByRole('button', { name: 'Calcola', exact: true }).click();
     await page.waitForURL(/sl=90/);
     await tile('Operatori necessari').waitFor();
-    await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByText('Mostra i valori in tabella').click();
+    await page
+      .getByRole('region', { name: /Contatti e operatori necessari per ora/ })
+      .getByText('Mostra i valori in tabella')
+      .click();
     await page.getByRole('columnheader', { name: 'Contatti effettivi' }).waitFor();
-    expect(await page.getByRole('region', { name: /Contatti e operatori necessari per ora/ }).getByRole('row').count()).toBeGreaterThanOrEqual(24);
+    expect(
+      await page
+        .getByRole('region', { name: /Contatti e operatori necessari per ora/ })
+        .getByRole('row')
+        .count(),
+    ).toBeGreaterThanOrEqual(24);
     await checkPage(page, 'console-kpi-staffing');
 
     // The monthly report: a month, its figures on the page and its downloads.
@@ -170,10 +217,15 @@ describe('KPI dashboard in the console', () => {
     const pdf = page.getByRole('link', { name: 'Report (PDF)' });
     await expect.poll(() => pdf.getAttribute('href')).toBe(`/api/kpi/report?month=${month}&format=pdf`);
     // This month's five cases, none the same month a year before: no change to compute.
-    const monthName = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T12:00:00Z`));
+    const monthName = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${month}-01T12:00:00Z`),
+    );
     const kpis = page.getByRole('region', { name: `KPI di ${monthName}` });
     await expect.poll(() => kpis.getByRole('row', { name: /^Pratiche aperte / }).innerText()).toMatch(/^Pratiche aperte\s+5\s+0\s+—$/);
-    await page.getByRole('region', { name: 'Servizi più richiesti' }).getByRole('row', { name: /^Rimborso TARI\s+3\s+60%$/ }).waitFor();
+    await page
+      .getByRole('region', { name: 'Servizi più richiesti' })
+      .getByRole('row', { name: /^Rimborso TARI\s+3\s+60%$/ })
+      .waitFor();
     await checkPage(page, 'console-kpi-report');
   });
   it('drills down from a call figure and a heat-map cell to the calls it counts', async () => {
@@ -185,11 +237,15 @@ describe('KPI dashboard in the console', () => {
 
     // The abandoned calls' figure opens the calls list with exactly those calls, its filters said in words.
     await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}`));
-    await tile('Chiamate abbandonate').getByRole('link', { name: `${k.totals.callsAbandoned} Chiamate abbandonate: mostra le chiamate` }).click();
+    await tile('Chiamate abbandonate')
+      .getByRole('link', { name: `${k.totals.callsAbandoned} Chiamate abbandonate: mostra le chiamate` })
+      .click();
     await page.waitForURL(/#\/calls\?/);
     await settled(page);
     const drill = page.getByRole('region', { name: `Filtri dal cruscotto KPI: ${k.totals.callsAbandoned} chiamate` });
-    await drill.getByText('Contate in “Chiamate abbandonate” (in arrivo, tratte dei trasferimenti escluse); attesa di almeno 5 s').waitFor();
+    await drill
+      .getByText('Contate in “Chiamate abbandonate” (in arrivo, tratte dei trasferimenti escluse); attesa di almeno 5 s')
+      .waitFor();
     await expect.poll(() => callRows().count()).toBe(k.totals.callsAbandoned);
     await checkPage(page, 'console-kpi-calls-drill-down');
 
@@ -203,7 +259,9 @@ describe('KPI dashboard in the console', () => {
     const day = new Intl.DateTimeFormat('it-IT', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, cell.weekday)));
     const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
     await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano`));
-    await page.getByRole('link', { name: `3 chiamate di ${day} dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)}: mostra le chiamate` }).click();
+    await page
+      .getByRole('link', { name: `3 chiamate di ${day} dalle ${hour(cell.hour)} alle ${hour(cell.hour + 1)}: mostra le chiamate` })
+      .click();
     await page.waitForURL(/#\/calls\?/);
     await settled(page);
     const cellDrill = page.getByRole('region', { name: 'Filtri dal cruscotto KPI: 3 chiamate' });
@@ -215,8 +273,12 @@ describe('KPI dashboard in the console', () => {
   });
 
   it('keeps the call figures per line when the dashboard is filtered by a case-only dimension', async () => {
-    await page.goto(p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano&serviceCode=tari-refund&channel=phone`));
-    await page.getByText('Le chiamate si contano per linea (comune): i filtri per servizio, ufficio e canale valgono solo per le pratiche.').waitFor();
+    await page.goto(
+      p.url(`/admin/#/kpi?tab=calls&from=${days.from}&to=${days.to}&municipalityId=milano&serviceCode=tari-refund&channel=phone`),
+    );
+    await page
+      .getByText('Le chiamate si contano per linea (comune): i filtri per servizio, ufficio e canale valgono solo per le pratiche.')
+      .waitFor();
     await tile('Chiamate in ingresso').getByRole('link', { name: '5 Chiamate in ingresso: mostra le chiamate' }).waitFor();
   });
 });

@@ -9,12 +9,15 @@ beforeAll(async () => {
   p = await startConsolePlatform();
   page = await p.newPage();
 });
-afterAll(async () => { await p?.stop(); });
-
-const focusedLabel = () => page.evaluate(() => {
-  const el = document.activeElement as HTMLInputElement | null;
-  return el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? null;
+afterAll(async () => {
+  await p?.stop();
 });
+
+const focusedLabel = () =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLInputElement | null;
+    return el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? null;
+  });
 
 describe('operator journey in the console', () => {
   it('takes a call from the keyboard: finds the citizen, fills the intake form, searches the knowledge base, resolves at the first level', async () => {
@@ -83,13 +86,22 @@ describe('operator journey in the console', () => {
     await checkPage(page, 'console-new-contact-resolved');
 
     const [stored] = await p.query<Record<string, unknown>>(
-      'select status, outcome, channel, subject, citizen, details, municipality_id from cases where id = $1', [caseId]);
+      'select status, outcome, channel, subject, citizen, details, municipality_id from cases where id = $1',
+      [caseId],
+    );
     expect(stored).toMatchObject({
-      status: 'resolved', outcome: 'resolved', channel: 'phone', subject: 'Anagrafe aperta il sabato?', municipality_id: 'milano',
+      status: 'resolved',
+      outcome: 'resolved',
+      channel: 'phone',
+      subject: 'Anagrafe aperta il sabato?',
+      municipality_id: 'milano',
       details: { topic: 'orari anagrafe' },
       citizen: { name: 'Maria Bianchi', phone: '+393331234567', email: 'maria.bianchi@example.org', fiscalCode: 'BNCMRA70A41F205X' },
     });
-    const events = await p.query<{ type: string; actor: string | null }>('select type, actor from case_events where case_id = $1 order by seq', [caseId]);
+    const events = await p.query<{ type: string; actor: string | null }>(
+      'select type, actor from case_events where case_id = $1 order by seq',
+      [caseId],
+    );
     // Then the workflow tells the citizen and sends the survey.
     expect(events.map((e) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
     expect(events[1]!.actor).toBe('giulia.operatrice');

@@ -17,7 +17,7 @@ let infoCase: string;
  */
 beforeAll(async () => {
   p = await startConsolePlatform();
-  tasks.push(...await taxRefundsAtTheOffice(p));
+  tasks.push(...(await taxRefundsAtTheOffice(p)));
   // 120 business hours do not pass in a test: the tasks' projection is set as the SLA timer would leave it.
   await p.query("update tasks set sla_state = 'breached', escalated = true where case_id = any($1)", [tasks.slice(0, 2)]);
   await p.query("update tasks set sla_state = 'warning' where case_id = $1", [tasks[2]]);
@@ -26,7 +26,9 @@ beforeAll(async () => {
     ('call-2', 'inbound', '+393407654321', '020202', 'milano', 'ended', 'abandoned', 95, now() - interval '10 minutes', null, now() - interval '8 minutes', 3)`);
   infoCase = (await p.query<{ id: string }>("select id from cases where subject = 'Orari dell’anagrafe di via Larga'"))[0]!.id;
 });
-afterAll(async () => { await p?.stop(); });
+afterAll(async () => {
+  await p?.stop();
+});
 
 const confirm = (page: Page, title: RegExp) => page.getByRole('dialog', { name: title }).getByRole('button', { name: 'Conferma' }).click();
 
@@ -37,7 +39,10 @@ describe.sequential('supervision and audit in the console', () => {
     await page.goto(p.url(`/admin/#/cases/${infoCase}/show`));
 
     await page.getByRole('button', { name: 'Aggiungi una nota' }).click();
-    await page.getByRole('dialog', { name: /Nota sulla pratica/ }).getByRole('textbox', { name: /Nota/ }).fill('La cittadina richiama dopo le 17');
+    await page
+      .getByRole('dialog', { name: /Nota sulla pratica/ })
+      .getByRole('textbox', { name: /Nota/ })
+      .fill('La cittadina richiama dopo le 17');
     await confirm(page, /Nota sulla pratica/);
     await page.getByText('Nota aggiunta alla cronologia').waitFor();
     await page.getByRole('cell', { name: 'note.added' }).waitFor();
@@ -61,20 +66,29 @@ describe.sequential('supervision and audit in the console', () => {
     await page.getByRole('cell', { name: 'callback.scheduled' }).waitFor();
 
     await page.getByRole('button', { name: 'Ritirata' }).click();
-    await page.getByRole('dialog', { name: /Il cittadino ritira la pratica/ }).getByRole('textbox', { name: 'Nota' }).fill('Ha trovato gli orari sul sito');
+    await page
+      .getByRole('dialog', { name: /Il cittadino ritira la pratica/ })
+      .getByRole('textbox', { name: 'Nota' })
+      .fill('Ha trovato gli orari sul sito');
     await confirm(page, /Il cittadino ritira la pratica/);
     await page.getByText('Pratica ritirata').waitFor();
     await page.getByRole('cell', { name: 'case.withdrawn' }).waitFor();
     expect(await page.getByRole('button', { name: 'Programma una richiamata' }).count()).toBe(0);
     await checkPage(page, 'console-case-withdrawn');
 
-    expect(await p.query('select status, outcome from cases where id = $1', [infoCase])).toEqual([{ status: 'resolved', outcome: 'withdrawn' }]);
-    expect(await p.query("select type, actor, data from case_events where case_id = $1 and type in ('note.added', 'callback.scheduled', 'case.withdrawn') order by seq", [infoCase]))
-      .toEqual([
-        { type: 'note.added', actor: 'giulia.operatrice', data: { text: 'La cittadina richiama dopo le 17' } },
-        { type: 'callback.scheduled', actor: 'giulia.operatrice', data: { at, note: 'Preferisce il mattino' } },
-        { type: 'case.withdrawn', actor: 'giulia.operatrice', data: { note: 'Ha trovato gli orari sul sito' } },
-      ]);
+    expect(await p.query('select status, outcome from cases where id = $1', [infoCase])).toEqual([
+      { status: 'resolved', outcome: 'withdrawn' },
+    ]);
+    expect(
+      await p.query(
+        "select type, actor, data from case_events where case_id = $1 and type in ('note.added', 'callback.scheduled', 'case.withdrawn') order by seq",
+        [infoCase],
+      ),
+    ).toEqual([
+      { type: 'note.added', actor: 'giulia.operatrice', data: { text: 'La cittadina richiama dopo le 17' } },
+      { type: 'callback.scheduled', actor: 'giulia.operatrice', data: { at, note: 'Preferisce il mattino' } },
+      { type: 'case.withdrawn', actor: 'giulia.operatrice', data: { note: 'Ha trovato gli orari sul sito' } },
+    ]);
     await page.close();
   }, 180_000);
 
@@ -92,7 +106,12 @@ describe.sequential('supervision and audit in the console', () => {
     await page.getByText(/si aggiorna ogni 15 secondi/).waitFor();
     const escalations = page.getByRole('region', { name: 'Escalation da gestire' });
     await row(page, tasks[0]!).getByText('In escalation').waitFor();
-    expect(await escalations.getByRole('row').filter({ hasText: /C-\d{4}-\d{6}/ }).count()).toBe(2);
+    expect(
+      await escalations
+        .getByRole('row')
+        .filter({ hasText: /C-\d{4}-\d{6}/ })
+        .count(),
+    ).toBe(2);
     await checkPage(page, 'console-live-queues');
 
     // Polled: a case transferred elsewhere meanwhile shows up without a reload.
@@ -114,7 +133,9 @@ describe.sequential('supervision and audit in the console', () => {
 
     // The tax office's breaches, from its count; then the whole queue and a bulk reassign.
     await tributi.getByRole('link', { name: /Area Tributi: Scadute/ }).click();
-    await row(page, tasks[1]!).getByText(/^Scaduta/).waitFor();
+    await row(page, tasks[1]!)
+      .getByText(/^Scaduta/)
+      .waitFor();
     await settled(page);
     expect(await page.getByRole('row').filter({ hasText: tasks[2]! }).count()).toBe(0);
     // A search worth keeping: saved under a name, listed beside the queue.
@@ -134,8 +155,9 @@ describe.sequential('supervision and audit in the console', () => {
     await page.getByRole('option', { name: 'Ufficio Relazioni con il Pubblico' }).click();
     await dialog.getByRole('button', { name: 'Conferma' }).click();
     await page.getByText('2 riassegnate').waitFor();
-    expect(await p.query('select case_id, office_id from tasks where case_id = any($1) order by case_id', [tasks.slice(1)]))
-      .toEqual(tasks.slice(1).map((id) => ({ case_id: id, office_id: 'mi-urp' })));
+    expect(await p.query('select case_id, office_id from tasks where case_id = any($1) order by case_id', [tasks.slice(1)])).toEqual(
+      tasks.slice(1).map((id) => ({ case_id: id, office_id: 'mi-urp' })),
+    );
 
     await page.getByRole('menuitem', { name: 'Chiamate' }).click();
     await row(page, '+393407654321').getByText('Abbandonata').waitFor();
@@ -159,14 +181,24 @@ describe.sequential('supervision and audit in the console', () => {
     expect(await withdrawn.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining([rome, 'giulia.operatrice', '1']));
     expect(await page.getByRole('button', { name: 'Aggiungi una nota' }).count()).toBe(0);
     const panel = page.getByRole('complementary', { name: 'Workflow e audit' });
-    expect(await panel.getByRole('link', { name: 'Apri il workflow in Temporal UI' }).getAttribute('href'))
-      .toBe(`http://127.0.0.1:${p.ports.temporalUi}/namespaces/default/workflows/${infoCase}`);
+    expect(await panel.getByRole('link', { name: 'Apri il workflow in Temporal UI' }).getAttribute('href')).toBe(
+      `http://127.0.0.1:${p.ports.temporalUi}/namespaces/default/workflows/${infoCase}`,
+    );
     await checkPage(page, 'console-auditor-case');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Esporta la storia (JSON)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Esporta la storia (JSON)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`${infoCase}.json`);
-    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { case: { id: string; events: unknown[] }; audit: { action: string }[] };
-    const audited = await p.query<{ action: string }>("select action from audit_log where target_type = 'case' and target_id = $1 order by at, id", [infoCase]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+      case: { id: string; events: unknown[] };
+      audit: { action: string }[];
+    };
+    const audited = await p.query<{ action: string }>(
+      "select action from audit_log where target_type = 'case' and target_id = $1 order by at, id",
+      [infoCase],
+    );
     expect(exported.case.id).toBe(infoCase);
     expect(exported.case.events.length).toBeGreaterThanOrEqual(4);
     expect(exported.audit.map((a) => a.action)).toEqual(audited.map((a) => a.action));
@@ -178,7 +210,9 @@ describe.sequential('supervision and audit in the console', () => {
     await expect.poll(() => page.getByRole('row').filter({ hasText: infoCase }).count()).toBe(audited.length);
     await page.getByRole('textbox', { name: 'Su' }).fill('');
     await page.getByRole('textbox', { name: 'Chi' }).fill('paolo.supervisore');
-    await expect.poll(async () => new Set(await page.getByRole('row').locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['paolo.supervisore']));
+    await expect
+      .poll(async () => new Set(await page.getByRole('row').locator('td:nth-child(2)').allTextContents()))
+      .toEqual(new Set(['paolo.supervisore']));
 
     await page.getByRole('button', { name: 'Verifica le catene' }).click();
     await page.getByText(/^Catene integre: \d+ registrazioni in \d+ catene\.$/).waitFor();
@@ -190,7 +224,9 @@ describe.sequential('supervision and audit in the console', () => {
       update audit_log set actor = 'someone.else' where chain = 'milano' and seq = ${victim!.seq};
       alter table audit_log enable trigger audit_log_append_only`);
     await page.getByRole('button', { name: 'Verifica le catene' }).click();
-    await page.getByText(new RegExp(`^Catena interrotta: primo anello rotto nella catena milano alla registrazione ${victim!.seq} `)).waitFor();
+    await page
+      .getByText(new RegExp(`^Catena interrotta: primo anello rotto nella catena milano alla registrazione ${victim!.seq} `))
+      .waitFor();
     await page.close();
   }, 180_000);
 });

@@ -16,7 +16,9 @@ beforeAll(async () => {
   p = await startConsolePlatform();
   page = await p.newPage();
 });
-afterAll(async () => { await p?.stop(); });
+afterAll(async () => {
+  await p?.stop();
+});
 
 describe.sequential('admin console in Chromium', () => {
   let caseId: string;
@@ -56,7 +58,9 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('menuitem', { name: 'Cases' }).waitFor();
     const opened = await page.getByRole('row').nth(1).getByRole('cell').nth(1).textContent();
     const [stored] = await p.query<{ created_at: Date }>('select created_at from cases where id = $1', [caseId]);
-    const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' }).format(stored!.created_at);
+    const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' }).format(
+      stored!.created_at,
+    );
     expect(opened).toBe(rome);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Italiano' }).click();
@@ -85,7 +89,10 @@ describe.sequential('admin console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Risolvi' }).count()).toBe(0);
     const stored = await caseRow(caseId);
     expect(stored).toMatchObject({ status: 'resolved', outcome: 'redirected' });
-    expect(stored.events[1]).toEqual({ type: 'case.resolved', data: { outcome: 'redirected', note: 'Domanda da presentare al nido convenzionato' } });
+    expect(stored.events[1]).toEqual({
+      type: 'case.resolved',
+      data: { outcome: 'redirected', note: 'Domanda da presentare al nido convenzionato' },
+    });
   });
 
   it("shows the server's reason when a service may not be closed at the first level", async () => {
@@ -112,8 +119,9 @@ describe.sequential('admin console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Trasferisci all’ufficio' }).count()).toBe(0);
     await checkPage(page, 'console-case-transferred');
     const id = decodeURIComponent(page.url().match(/cases\/([^/]+)\/show/)![1]!);
-    expect(await p.query('select office_id, status, sla_state from tasks where case_id = $1', [id]))
-      .toEqual([{ office_id: 'mi-strade', status: 'open', sla_state: 'on-track' }]);
+    expect(await p.query('select office_id, status, sla_state from tasks where case_id = $1', [id])).toEqual([
+      { office_id: 'mi-strade', status: 'open', sla_state: 'on-track' },
+    ]);
   });
 
   it("shows the server's refusal when the case was resolved meanwhile", async () => {
@@ -122,7 +130,9 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Risolvi' }).waitFor();
     const id = decodeURIComponent(page.url().match(/cases\/([^/]+)\/show/)![1]!);
     // Someone else resolves it first, through the API.
-    const other = await (await p.api('giulia.rossi@020202.example'))(`/api/cases/${id}/resolve`, { method: 'POST', body: '{"outcome":"resolved"}' });
+    const other = await (
+      await p.api('giulia.rossi@020202.example')
+    )(`/api/cases/${id}/resolve`, { method: 'POST', body: '{"outcome":"resolved"}' });
     expect(other.status).toBe(200);
 
     await page.getByRole('button', { name: 'Risolvi' }).click();

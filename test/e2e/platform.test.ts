@@ -14,12 +14,20 @@ let dataDir: string;
 let run: NodeScript;
 const runs: NodeScript[] = [];
 const api = (p: string) => `http://127.0.0.1:${ports.api}${p}`;
-const startRun = (extra: NodeJS.ProcessEnv = {}) => { const r = startPlatform({ ...env, ...extra }); runs.push(r); return r; };
+const startRun = (extra: NodeJS.ProcessEnv = {}) => {
+  const r = startPlatform({ ...env, ...extra });
+  runs.push(r);
+  return r;
+};
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
   await client.connect();
-  try { return (await client.query<T>(text, values)).rows; } finally { await client.end(); }
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The demo administrator's session (it serves both demo cities); a restart keeps it valid. */
@@ -27,10 +35,16 @@ let admin: ApiFetch;
 const asAdmin = async () => (admin ??= await logIn(api(''), 'admin@sportello.example', demoPassword));
 
 async function openCase(subject: string) {
-  const res = await (await asAdmin())('/api/cases', {
+  const res = await (
+    await asAdmin()
+  )('/api/cases', {
     method: 'POST',
     body: JSON.stringify({
-      municipalityId: 'milano', serviceCode: 'general-information', channel: 'phone', subject, citizen: { phone: '+393401234567' },
+      municipalityId: 'milano',
+      serviceCode: 'general-information',
+      channel: 'phone',
+      subject,
+      citizen: { phone: '+393401234567' },
       details: { topic: 'tributi' },
     }),
   });
@@ -53,18 +67,26 @@ async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, tim
 
 /** Processes of a run: its servers name the data directory on their command line, its Node processes in DATA_DIR. */
 function processesOf(dir: string): string[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      return cmd.includes(dir) || environ.includes(`DATA_DIR=${dir}`) ? [cmd] : [];
-    } catch { return []; }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        return cmd.includes(dir) || environ.includes(`DATA_DIR=${dir}`) ? [cmd] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 beforeAll(async () => {
   // A generous grace, so that Ctrl-C on a loaded machine is still an orderly stop, not a kill.
-  ({ run, env, ports, dataDir } = await startRunningPlatform({ DEMO_HISTORY_MONTHS: '2', DEMO_HISTORY_SCALE: '0.001', SHUTDOWN_GRACE_SECONDS: '120' }));
+  ({ run, env, ports, dataDir } = await startRunningPlatform({
+    DEMO_HISTORY_MONTHS: '2',
+    DEMO_HISTORY_SCALE: '0.001',
+    SHUTDOWN_GRACE_SECONDS: '120',
+  }));
   runs.push(run);
 });
 afterAll(async () => {
@@ -98,7 +120,8 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
     // Two months of simulated history, every case of it closed.
     expect(run.output).toMatch(/demo history: \d+ simulated calls and \d+ cases over 2 months/);
     const [history] = await sql<{ calls: number; open: number }>(
-      "select (select count(*)::int from calls where id like 'sim-%') as calls, (select count(*)::int from cases where id like 'SIM-%' and status = 'open') as open");
+      "select (select count(*)::int from calls where id like 'sim-%') as calls, (select count(*)::int from cases where id like 'SIM-%' and status = 'open') as open",
+    );
     expect(history!.calls).toBeGreaterThan(50);
     expect(history!.open).toBe(0);
   });
@@ -112,21 +135,37 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
 
   it('opens and resolves a case over HTTP; PostgreSQL and Temporal both show it resolved', async () => {
     const opened = await openCase('Scadenza della seconda rata TARI');
-    const resolved = await (await asAdmin())(`/api/cases/${opened.id}/resolve`, {
-      method: 'POST', body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
+    const resolved = await (
+      await asAdmin()
+    )(`/api/cases/${opened.id}/resolve`, {
+      method: 'POST',
+      body: JSON.stringify({ outcome: 'resolved', note: 'Rimborso disposto' }),
     });
     expect(resolved.status).toBe(200);
     // The citizen is informed and asked for feedback; the case waits for the answer.
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [opened.id]),
-      (rows) => rows.length === 4);
+      (rows) => rows.length === 4,
+    );
     expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
-    expect(await sql('select status, outcome from cases where id = $1', [opened.id])).toEqual([{ status: 'resolved', outcome: 'resolved' }]);
+    expect(await sql('select status, outcome from cases where id = $1', [opened.id])).toEqual([
+      { status: 'resolved', outcome: 'resolved' },
+    ]);
 
-    const listed = execFileSync(resolveTemporalCli(process.env.TEMPORAL_CLI), [
-      'workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--output', 'json',
-      '--query', `WorkflowId = '${opened.id}' AND CaseStatus = 'resolved' AND CaseStage = 'survey' AND CaseMunicipality = 'milano'`,
-    ], { encoding: 'utf8' });
+    const listed = execFileSync(
+      resolveTemporalCli(process.env.TEMPORAL_CLI),
+      [
+        'workflow',
+        'list',
+        '--address',
+        `127.0.0.1:${ports.temporal}`,
+        '--output',
+        'json',
+        '--query',
+        `WorkflowId = '${opened.id}' AND CaseStatus = 'resolved' AND CaseStage = 'survey' AND CaseMunicipality = 'milano'`,
+      ],
+      { encoding: 'utf8' },
+    );
     const workflows = JSON.parse(listed) as { execution: { workflowId: string } }[];
     expect(workflows.map((w) => w.execution.workflowId)).toEqual([opened.id]);
   });
@@ -139,15 +178,19 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
     run = startRun();
     await platformReady(run);
     expect(run.output).toMatch(/previous run ended without stopping/);
-    const after = await (await (await asAdmin())(`/api/cases/${inFlight.id}`)).json() as { status: string };
+    const after = (await (await (await asAdmin())(`/api/cases/${inFlight.id}`)).json()) as { status: string };
     expect(after.status).toBe('open');
-    const resolved = await (await asAdmin())(`/api/cases/${inFlight.id}/resolve`, {
-      method: 'POST', body: JSON.stringify({ outcome: 'redirected' }),
+    const resolved = await (
+      await asAdmin()
+    )(`/api/cases/${inFlight.id}/resolve`, {
+      method: 'POST',
+      body: JSON.stringify({ outcome: 'redirected' }),
     });
     expect(resolved.status).toBe(200);
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [inFlight.id]),
-      (rows) => rows.length === 4);
+      (rows) => rows.length === 4,
+    );
     expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     // The demo cases were not opened a second time.
     expect(await sql("select count(*)::int as n from cases where id not like 'SIM-%'")).toEqual([{ n: 6 }]);

@@ -20,7 +20,10 @@ const start = (script: string, extra: NodeJS.ProcessEnv = {}) => {
 let apiKey: string;
 /** An integration's calls: its API key instead of a session. */
 const api = (p: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${apiPort}${p}`, { ...init, headers: { ...init.headers as Record<string, string>, authorization: `Bearer ${apiKey}` } });
+  fetch(`http://127.0.0.1:${apiPort}${p}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${apiKey}` },
+  });
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -28,8 +31,12 @@ beforeAll(async () => {
   ({ key: apiKey } = await testApiKey(t.db, 'operator', ['milano']));
   apiPort = await freePort();
   env = {
-    DATABASE_URL: t.url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: await createTestNamespace(),
-    PORT: String(apiPort), NODE_ENV: 'production', SHUTDOWN_GRACE_SECONDS: '30',
+    DATABASE_URL: t.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: await createTestNamespace(),
+    PORT: String(apiPort),
+    NODE_ENV: 'production',
+    SHUTDOWN_GRACE_SECONDS: '30',
   };
 });
 afterAll(async () => {
@@ -48,16 +55,20 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const apiProc = start('workers/api.ts', { CASE_UPDATE_TIMEOUT_SECONDS: '2' });
     await apiProc.waitFor('API listening');
     const request = {
-      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'sms-3401234567-1' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'sms-3401234567-1' },
       body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'social', subject: 'Tombino rotto in via Tortona',
+        municipalityId: 'milano',
+        serviceCode: 'pothole-report',
+        channel: 'social',
+        subject: 'Tombino rotto in via Tortona',
         details: { address: 'Via Tortona 27', danger: true },
       }),
     };
     const refused = await api('/api/cases', request);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await refused.json() as { detail: string }).detail).toMatch(/did not answer within 2s .*same Idempotency-Key/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/did not answer within 2s .*same Idempotency-Key/);
 
     const worker = start('workers/case-worker.ts');
     await worker.waitFor('case-worker polling');
@@ -73,20 +84,29 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const apiProc = start('workers/api.ts');
     let caseWorker = start('workers/case-worker.ts');
     const telephony = start('workers/telephony-worker.ts');
-    await Promise.all([apiProc.waitFor('API listening'), caseWorker.waitFor('case-worker polling'), telephony.waitFor('telephony polling')]);
+    await Promise.all([
+      apiProc.waitFor('API listening'),
+      caseWorker.waitFor('case-worker polling'),
+      telephony.waitFor('telephony polling'),
+    ]);
     // Production logs are JSON lines.
     expect(apiProc.output.split('\n').find((l) => l.includes('API listening'))).toMatch(/^\{".*"msg":"API listening/);
     expect((await api('/ready')).status).toBe(200);
 
     const opened = await api('/api/cases', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'general-information', channel: 'web', subject: 'Documenti per il cambio di residenza',
-        citizen: { email: 'a@example.org' }, details: { topic: 'residenza' },
+        municipalityId: 'milano',
+        serviceCode: 'general-information',
+        channel: 'web',
+        subject: 'Documenti per il cambio di residenza',
+        citizen: { email: 'a@example.org' },
+        details: { topic: 'residenza' },
       }),
     });
     expect(opened.status).toBe(201);
-    const { id } = await opened.json() as { id: string };
+    const { id } = (await opened.json()) as { id: string };
 
     // Hold the case row so the resolution's read-model write stays in flight.
     const blocker = new pg.Client({ connectionString: t.url });
@@ -94,10 +114,16 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     await blocker.query('begin');
     await blocker.query('select id from cases where id = $1 for update', [id]);
     const resolving = api(`/api/cases/${id}/resolve`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"outcome":"resolved"}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"outcome":"resolved"}',
     });
-    const waitingOnLock = async () => (await blocker.query(
-      "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()")).rows[0].n;
+    const waitingOnLock = async () =>
+      (
+        await blocker.query(
+          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+        )
+      ).rows[0].n;
     await expect.poll(waitingOnLock).toBe(1);
 
     caseWorker.child.kill('SIGTERM');
@@ -114,7 +140,10 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const answer = await resolving;
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ id, status: 'resolved' });
-    await expect.poll(async () => (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type))
+    await expect
+      .poll(async () =>
+        (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type),
+      )
       .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
 
     for (const p of [apiProc, caseWorker, telephony]) p.child.kill('SIGTERM');

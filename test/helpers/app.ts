@@ -14,26 +14,40 @@ import { connectWithoutWorkers, startTestWorkers, type TestWorkers } from './tem
 /** The API as `npm run api` builds it, on a test database and the test workers' task queues. */
 export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string> = {}): Promise<FastifyInstance> {
   const config = loadConfig({
-    NODE_ENV: 'test', CASE_TASK_QUEUE: w.taskQueue, TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue, BODY_LIMIT_BYTES: String(64 * 1024),
-    RATE_LIMIT_PER_MINUTE: '100000', ...env,
+    NODE_ENV: 'test',
+    CASE_TASK_QUEUE: w.taskQueue,
+    TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue,
+    BODY_LIMIT_BYTES: String(64 * 1024),
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
   });
   // A 500 shows its cause in the test output.
   return buildApp({ config, db, temporal: w.client, logger: pino({ level: 'error' }) });
 }
 
-export interface TestApi { t: TestDatabase; w: TestWorkers; app: FastifyInstance; stop: () => Promise<void> }
+export interface TestApi {
+  t: TestDatabase;
+  w: TestWorkers;
+  app: FastifyInstance;
+  stop: () => Promise<void>;
+}
 
 /**
  * This test file's own database with the demo data, its Temporal workers (or only a client, for
  * files that start no workflow) and the API on them.
  */
-export async function startTestApi({ env = {}, workers = true }: { env?: Record<string, string>; workers?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi({
+  env = {},
+  workers = true,
+}: { env?: Record<string, string>; workers?: boolean } = {}): Promise<TestApi> {
   const t = await createTestDatabase();
   await seedDemoReferenceData(t.db);
   const w = workers ? await startTestWorkers(t.db) : await connectWithoutWorkers();
   const app = await buildTestApp(t.db, w, env);
   return {
-    t, w, app,
+    t,
+    w,
+    app,
     stop: async () => {
       await app.close();
       await w.stop();
@@ -43,7 +57,11 @@ export async function startTestApi({ env = {}, workers = true }: { env?: Record<
 }
 
 /** A refused request: problem+json with its status, and (when given) exactly these failing field paths. */
-export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => any }, status: number, paths?: string[]) {
+export function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; json: () => any },
+  status: number,
+  paths?: string[],
+) {
   expect(res.statusCode, res.statusCode === status ? undefined : JSON.stringify(res.json())).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = res.json();
@@ -64,13 +82,28 @@ let created = 0;
  * A staff member made for the test, logged in through `POST /api/session` like the console: its
  * requests carry the session cookie and the CSRF token.
  */
-export async function staffClient(app: FastifyInstance, db: Db, who: { role: StaffRole; municipalities: string[]; officeId?: string | null }): Promise<StaffClient> {
+export async function staffClient(
+  app: FastifyInstance,
+  db: Db,
+  who: { role: StaffRole; municipalities: string[]; officeId?: string | null },
+): Promise<StaffClient> {
   const id = `test.${who.role}.${process.pid}.${++created}`;
   const email = `${id}@test.example`;
-  await db.insertInto('staff_users').values({
-    id, display_name: id, email, role: who.role, office_id: who.officeId ?? null, password_hash: await hashPassword(password),
-  }).execute();
-  await db.insertInto('staff_user_municipalities').values(who.municipalities.map((m) => ({ user_id: id, municipality_id: m }))).execute();
+  await db
+    .insertInto('staff_users')
+    .values({
+      id,
+      display_name: id,
+      email,
+      role: who.role,
+      office_id: who.officeId ?? null,
+      password_hash: await hashPassword(password),
+    })
+    .execute();
+  await db
+    .insertInto('staff_user_municipalities')
+    .values(who.municipalities.map((m) => ({ user_id: id, municipality_id: m })))
+    .execute();
   const login = await app.inject({ method: 'POST', url: '/api/session', payload: { email, password } });
   if (login.statusCode !== 200) throw new Error(`test login failed: ${login.body}`);
   const cookie = login.cookies.find((c) => c.name === 'sportello_session')!;

@@ -28,16 +28,25 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
     ports: setup.ports,
     url,
     browser,
-    newPage: async () => (await browser.newContext({
-      viewport: { width: 1366, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome',
-      // The API's Content-Security-Policy forbids inline scripts, axe-core's injection included.
-      bypassCSP: true,
-    })).newPage(),
+    newPage: async () =>
+      (
+        await browser.newContext({
+          viewport: { width: 1366, height: 900 },
+          locale: 'it-IT',
+          timezoneId: 'Europe/Rome',
+          // The API's Content-Security-Policy forbids inline scripts, axe-core's injection included.
+          bypassCSP: true,
+        })
+      ).newPage(),
     api: (email) => logIn(url(''), email, demoPassword),
     async query(sql, params = []) {
       const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${setup.ports.postgres}/sportello` });
       await client.connect();
-      try { return (await client.query(sql, params)).rows; } finally { await client.end(); }
+      try {
+        return (await client.query(sql, params)).rows;
+      } finally {
+        await client.end();
+      }
     },
     async stop() {
       await browser.close();
@@ -61,8 +70,12 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   // Notifications and transitions settle before axe looks at colours (a spinner's endless animation is no transition).
   await page.evaluate(async () => {
     for (let frame = 0; frame < 2; frame++) await new Promise(requestAnimationFrame); // what was just rendered starts its transitions
-    await Promise.all(document.getAnimations()
-      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {})));
+    await Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    );
   });
   expect(await accessibilityViolations(page), name).toEqual([]);
   await screenshot(page, name);
@@ -76,11 +89,19 @@ export async function taxRefundsAtTheOffice(p: ConsolePlatform): Promise<string[
   const operator = await p.api('giulia.rossi@020202.example');
   const [demo] = await p.query<{ id: string }>("select id from cases where subject = 'Rimborso TARI 2025 pagata due volte'");
   const opened = [demo!.id];
-  for (const [name, fiscalCode] of [['Carlo Neri', 'NRECRL75B12F205Y'], ['Anna Galli', 'GLLNNA82C45F205Q']] as const) {
+  for (const [name, fiscalCode] of [
+    ['Carlo Neri', 'NRECRL75B12F205Y'],
+    ['Anna Galli', 'GLLNNA82C45F205Q'],
+  ] as const) {
     const res = await operator('/api/cases', {
-      method: 'POST', body: JSON.stringify({
-        municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: `Rimborso TARI di ${name}`,
-        citizen: { name, fiscalCode }, details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
+      method: 'POST',
+      body: JSON.stringify({
+        municipalityId: 'milano',
+        serviceCode: 'tari-refund',
+        channel: 'phone',
+        subject: `Rimborso TARI di ${name}`,
+        citizen: { name, fiscalCode },
+        details: { taxYear: 2025, taxpayerFiscalCode: fiscalCode },
       }),
     });
     expect(res.status).toBe(201);

@@ -3,14 +3,22 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connection.ts';
 
-export interface TestDatabase { db: Db; url: string; drop: () => Promise<void> }
+export interface TestDatabase {
+  db: Db;
+  url: string;
+  drop: () => Promise<void>;
+}
 
 async function admin<T>(templateUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const url = new URL(templateUrl);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
-  try { return await run(client); } finally { await client.end(); }
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh, migrated database of this test file's own, copied from the run's template. */

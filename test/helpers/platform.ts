@@ -13,15 +13,21 @@ export class NodeScript {
 
   constructor(script: string, env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script)], {
-      cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const collect = (c: Buffer) => { this.output += c.toString(); };
+    const collect = (c: Buffer) => {
+      this.output += c.toString();
+    };
     this.child.stdout!.on('data', collect);
     this.child.stderr!.on('data', collect);
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 
-  get running(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   /** Resolves once the output shows `text`; rejects if the process exits first, or its output matches `failOn`. */
   async waitFor(text: string, { timeoutMs = 180_000, failOn }: { timeoutMs?: number; failOn?: RegExp } = {}): Promise<void> {
@@ -40,13 +46,23 @@ export class NodeScript {
   }
 }
 
-export interface PlatformPorts { api: number; postgres: number; temporal: number; temporalUi: number }
+export interface PlatformPorts {
+  api: number;
+  postgres: number;
+  temporal: number;
+  temporalUi: number;
+}
 
 /** `npm start` as a user runs it. */
 export const startPlatform = (env: NodeJS.ProcessEnv) => new NodeScript('scripts/start.ts', { LOG_LEVEL: 'warn', ...env });
 export const platformReady = (run: NodeScript) => run.waitFor('Sportello is running.');
 
-export interface RunningPlatform { run: NodeScript; env: NodeJS.ProcessEnv; ports: PlatformPorts; dataDir: string }
+export interface RunningPlatform {
+  run: NodeScript;
+  env: NodeJS.ProcessEnv;
+  ports: PlatformPorts;
+  dataDir: string;
+}
 
 /**
  * `npm start` on a data directory and ports of its own (with `extra` settings), once it is running.
@@ -77,9 +93,13 @@ async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformP
     dataDir,
     ports,
     env: {
-      DATA_DIR: dataDir, PORT: String(ports.api), EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-      TEMPORAL_DEV_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.temporalUi),
-      DATABASE_URL: '', TEMPORAL_ADDRESS: '',
+      DATA_DIR: dataDir,
+      PORT: String(ports.api),
+      EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+      TEMPORAL_DEV_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.temporalUi),
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
       // The console's tests count the demo cases; the simulated history is platform.test.ts's to check.
       DEMO_HISTORY_MONTHS: '0',
     },

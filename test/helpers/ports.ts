@@ -8,7 +8,8 @@ import net from 'node:net';
 // (the suite opens thousands) ports from the same ephemeral range listen(0) picks from. So these
 // ports come from below that range, and starts go through `retryOnPortTaken`.
 const low = 10_000;
-const high = (() => { // the lowest ephemeral port; Linux's default where it cannot be read
+const high = (() => {
+  // the lowest ephemeral port; Linux's default where it cannot be read
   try {
     return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
   } catch {
@@ -25,14 +26,20 @@ function bindable(port: number, address: string, protocol: 'tcp' | 'udp'): Promi
       server.listen(port, address, () => server.close(() => resolve(true)));
     } else {
       const socket = dgram.createSocket('udp4');
-      socket.once('error', () => { socket.close(); resolve(false); });
+      socket.once('error', () => {
+        socket.close();
+        resolve(false);
+      });
       socket.bind(port, address, () => socket.close(() => resolve(true)));
     }
   });
 }
 
 /** A port that was free a moment ago on `address`, for a program that must be told which port to bind. */
-export async function freePort({ address = '127.0.0.1', protocol = 'tcp' }: { address?: string; protocol?: 'tcp' | 'udp' } = {}): Promise<number> {
+export async function freePort({
+  address = '127.0.0.1',
+  protocol = 'tcp',
+}: { address?: string; protocol?: 'tcp' | 'udp' } = {}): Promise<number> {
   for (;;) {
     const port = low + Math.floor(Math.random() * (high - low));
     if (await bindable(port, address, protocol)) return port;

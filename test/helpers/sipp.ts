@@ -13,7 +13,11 @@ const scenarios = fileURLToPath(new URL('../sipp/', import.meta.url));
 const running = new Set<ChildProcess>();
 
 /** SIPp's exit code (0: every call succeeded), the end of its screen, and the folder with its trace files. */
-export interface SippRun { code: number | null; output: string; dir: string }
+export interface SippRun {
+  code: number | null;
+  output: string;
+  dir: string;
+}
 
 /** A UDP port that was free a moment ago on `address`, for SIPp. */
 export const freeUdpPort = (address = sippAddress) => freePort({ address, protocol: 'udp' });
@@ -34,20 +38,28 @@ function bound(address: string, port: number): Promise<boolean> {
  */
 export function runSipp(scenario: string, args: string[], timeoutMs = 30_000): { done: Promise<SippRun>; listening: Promise<void> } {
   const cwd = mkdtempSync(path.join(tmpdir(), 'sipp-'));
-  const child = spawn('sipp', ['-sf', path.join(scenarios, scenario), '-i', sippAddress, '-mi', sippAddress, '-nostdin', '-trace_err', ...args], { cwd });
+  const child = spawn(
+    'sipp',
+    ['-sf', path.join(scenarios, scenario), '-i', sippAddress, '-mi', sippAddress, '-nostdin', '-trace_err', ...args],
+    { cwd },
+  );
   running.add(child);
   let output = '';
-  const collect = (d: Buffer) => { output = (output + d.toString()).slice(-100_000); };
+  const collect = (d: Buffer) => {
+    output = (output + d.toString()).slice(-100_000);
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let exited = false;
-  const done = new Promise<SippRun>((resolve) => child.on('exit', (code) => {
-    exited = true;
-    clearTimeout(timer);
-    running.delete(child);
-    resolve({ code, output: `${output}\n(SIPp's error log in ${cwd})`, dir: cwd });
-  }));
+  const done = new Promise<SippRun>((resolve) =>
+    child.on('exit', (code) => {
+      exited = true;
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code, output: `${output}\n(SIPp's error log in ${cwd})`, dir: cwd });
+    }),
+  );
   const port = Number(args[args.indexOf('-p') + 1]);
   const listening = (async () => {
     while (!exited && !(await bound(sippAddress, port))) await new Promise((r) => setTimeout(r, 50));

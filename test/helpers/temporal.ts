@@ -50,7 +50,10 @@ export interface TestWorkers {
 export async function connectWithoutWorkers(): Promise<TestWorkers> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   return {
-    client: new Client({ connection }), namespace: 'default', taskQueue: 'cases', telephonyTaskQueue: 'telephony',
+    client: new Client({ connection }),
+    namespace: 'default',
+    taskQueue: 'cases',
+    telephonyTaskQueue: 'telephony',
     stop: () => connection.close(),
   };
 }
@@ -67,10 +70,17 @@ export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?:
   const telephonyTaskQueue = 'telephony';
   const nativeConnection = await NativeConnection.connect({ address });
   const caseWorker = await Worker.create({
-    connection: nativeConnection, namespace, taskQueue, workflowBundle: workflowBundle(), activities: createCaseActivities({ db }),
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    activities: createCaseActivities({ db }),
   });
   const telephonyWorker = await Worker.create({
-    connection: nativeConnection, namespace, taskQueue: telephonyTaskQueue, activities: createTelephonyActivities({ db, dialer }),
+    connection: nativeConnection,
+    namespace,
+    taskQueue: telephonyTaskQueue,
+    activities: createTelephonyActivities({ db, dialer }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });

@@ -18,9 +18,22 @@ import type { TestDatabase } from '../helpers/db.ts';
  * municipality data (the session, the audit verification).
  */
 type Scope = 'path' | 'body' | 'list' | 'none';
-interface Call { url: string; body?: unknown }
-interface Expectation { access: Access; scope: Scope; own: (f: Fixtures) => Call; other?: (f: Fixtures) => Call }
-interface Fixtures { milanCase: string; florenceCase: string; milanKey: string; florenceKey: string }
+interface Call {
+  url: string;
+  body?: unknown;
+}
+interface Expectation {
+  access: Access;
+  scope: Scope;
+  own: (f: Fixtures) => Call;
+  other?: (f: Fixtures) => Call;
+}
+interface Fixtures {
+  milanCase: string;
+  florenceCase: string;
+  milanKey: string;
+  florenceKey: string;
+}
 
 const anyone = [...staffRoles];
 const readCases = ['operator', 'backoffice', 'supervisor', 'auditor', 'admin'] as const;
@@ -36,36 +49,70 @@ const readKpis = ['supervisor', 'auditor', 'admin'] as const;
 const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
 const pothole = (municipalityId: string) => ({
-  municipalityId, serviceCode: 'general-information', channel: 'phone', subject: 'Orari degli uffici', citizen: { phone: '+393401112233' },
+  municipalityId,
+  serviceCode: 'general-information',
+  channel: 'phone',
+  subject: 'Orari degli uffici',
+  citizen: { phone: '+393401112233' },
   details: { topic: 'orari' },
 });
-const article = (municipalityId: string) => ({ municipalityId, title: 'Orari estivi degli uffici', body: 'Dal 1 luglio gli uffici chiudono alle 13.', validFrom: '2026-01-01' });
+const article = (municipalityId: string) => ({
+  municipalityId,
+  title: 'Orari estivi degli uffici',
+  body: 'Dal 1 luglio gli uffici chiudono alle 13.',
+  validFrom: '2026-01-01',
+});
 const areaC = demoDefinitions.find((d) => d.service.code === 'area-c-fine-dispute')!;
 const nursery = demoDefinitions.find((d) => d.service.code === 'nursery-enrolment')!;
-const calendar = (municipalityId: string) => ({ id: `${municipalityId}-estate`, municipalityId, name: 'Orario estivo', spec: demoCalendars[0]!.spec });
+const calendar = (municipalityId: string) => ({
+  id: `${municipalityId}-estate`,
+  municipalityId,
+  name: 'Orario estivo',
+  spec: demoCalendars[0]!.spec,
+});
 
 // Case and task routes: own = a Milan case, other = a Florence case.
 const onCase = (path: string, body: unknown): Pick<Expectation, 'own' | 'other'> => ({
-  own: (f) => ({ url: `/api/cases/${f.milanCase}${path}`, body }), other: (f) => ({ url: `/api/cases/${f.florenceCase}${path}`, body }),
+  own: (f) => ({ url: `/api/cases/${f.milanCase}${path}`, body }),
+  other: (f) => ({ url: `/api/cases/${f.florenceCase}${path}`, body }),
 });
 const onTask = (action: string, body: unknown): Pick<Expectation, 'own' | 'other'> => ({
-  own: (f) => ({ url: `/api/tasks/${f.milanCase}:1/${action}`, body }), other: (f) => ({ url: `/api/tasks/${f.florenceCase}:1/${action}`, body }),
+  own: (f) => ({ url: `/api/tasks/${f.milanCase}:1/${action}`, body }),
+  other: (f) => ({ url: `/api/tasks/${f.florenceCase}:1/${action}`, body }),
 });
 const byId = (base: string, own: string, other: string, suffix = '', body?: unknown): Pick<Expectation, 'own' | 'other'> => ({
-  own: () => ({ url: `${base}/${own}${suffix}`, body }), other: () => ({ url: `${base}/${other}${suffix}`, body }),
+  own: () => ({ url: `${base}/${own}${suffix}`, body }),
+  other: () => ({ url: `${base}/${other}${suffix}`, body }),
 });
 const list = (url: string): Pick<Expectation, 'own'> => ({ own: () => ({ url }) });
 
 const expectations: Record<string, Expectation> = {
-  'POST /api/cases': { access: frontOffice, scope: 'body', own: () => ({ url: '/api/cases', body: pothole('milano') }), other: () => ({ url: '/api/cases', body: pothole('firenze') }) },
+  'POST /api/cases': {
+    access: frontOffice,
+    scope: 'body',
+    own: () => ({ url: '/api/cases', body: pothole('milano') }),
+    other: () => ({ url: '/api/cases', body: pothole('firenze') }),
+  },
   'GET /api/cases': { access: readCases, scope: 'list', ...list('/api/cases?range=[0,999]') },
   'GET /api/cases/:id': { access: readCases, scope: 'path', ...onCase('', undefined) },
   'POST /api/cases/:id/resolve': { access: frontOffice, scope: 'path', ...onCase('/resolve', { outcome: 'redirected' }) },
   'POST /api/cases/:id/transfer': { access: frontOffice, scope: 'path', ...onCase('/transfer', {}) },
   'POST /api/cases/:id/solicitations': { access: frontOffice, scope: 'path', ...onCase('/solicitations', { channel: 'phone' }) },
-  'POST /api/cases/:id/complaints': { access: frontOffice, scope: 'path', ...onCase('/complaints', { channel: 'phone', text: 'Nessuna risposta' }) },
-  'POST /api/cases/:id/information': { access: frontOffice, scope: 'path', ...onCase('/information', { channel: 'email', text: 'Allegato' }) },
-  'POST /api/cases/:id/survey-answers': { access: frontOffice, scope: 'path', ...onCase('/survey-answers', { answers: { satisfaction: 5 } }) },
+  'POST /api/cases/:id/complaints': {
+    access: frontOffice,
+    scope: 'path',
+    ...onCase('/complaints', { channel: 'phone', text: 'Nessuna risposta' }),
+  },
+  'POST /api/cases/:id/information': {
+    access: frontOffice,
+    scope: 'path',
+    ...onCase('/information', { channel: 'email', text: 'Allegato' }),
+  },
+  'POST /api/cases/:id/survey-answers': {
+    access: frontOffice,
+    scope: 'path',
+    ...onCase('/survey-answers', { answers: { satisfaction: 5 } }),
+  },
   'POST /api/cases/:id/notes': { access: caseWork, scope: 'path', ...onCase('/notes', { text: 'Richiamare dopo le 15' }) },
   'POST /api/cases/:id/callbacks': { access: frontOffice, scope: 'path', ...onCase('/callbacks', { at: '2030-01-08T10:00:00+01:00' }) },
   'POST /api/cases/:id/withdraw': { access: frontOffice, scope: 'path', ...onCase('/withdraw', { note: 'Ritirata al telefono' }) },
@@ -74,117 +121,239 @@ const expectations: Record<string, Expectation> = {
   'POST /api/tasks/:id/release': { access: officeWork, scope: 'path', ...onTask('release', {}) },
   'POST /api/tasks/:id/complete': { access: officeWork, scope: 'path', ...onTask('complete', { answer: 'Fatto', outcome: 'resolved' }) },
   'POST /api/tasks/:id/reassign': { access: officeWork, scope: 'path', ...onTask('reassign', { toOffice: 'mi-urp' }) },
-  'POST /api/tasks/:id/request-information': { access: officeWork, scope: 'path', ...onTask('request-information', { question: 'Il numero del verbale' }) },
+  'POST /api/tasks/:id/request-information': {
+    access: officeWork,
+    scope: 'path',
+    ...onTask('request-information', { question: 'Il numero del verbale' }),
+  },
   'GET /api/services': { access: anyone, scope: 'list', ...list('/api/services?range=[0,999]') },
-  'GET /api/services/:id/intake': { access: anyone, scope: 'path', ...byId('/api/services', 'milano:tari-refund', 'firenze:tari-refund', '/intake') },
+  'GET /api/services/:id/intake': {
+    access: anyone,
+    scope: 'path',
+    ...byId('/api/services', 'milano:tari-refund', 'firenze:tari-refund', '/intake'),
+  },
   'GET /api/definitions': { access: readDefinitions, scope: 'list', ...list('/api/definitions?range=[0,999]') },
-  'GET /api/definitions/:serviceCode/versions/:version': { access: readDefinitions, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1') },
-  'GET /api/definitions/:serviceCode/versions/:version/cases': { access: readDefinitions, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1/cases') },
-  'GET /api/definitions/:serviceCode/diff': { access: readDefinitions, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/diff?from=1&to=1') },
+  'GET /api/definitions/:serviceCode/versions/:version': {
+    access: readDefinitions,
+    scope: 'path',
+    ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1'),
+  },
+  'GET /api/definitions/:serviceCode/versions/:version/cases': {
+    access: readDefinitions,
+    scope: 'path',
+    ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/1/cases'),
+  },
+  'GET /api/definitions/:serviceCode/diff': {
+    access: readDefinitions,
+    scope: 'path',
+    ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/diff?from=1&to=1'),
+  },
   'POST /api/definitions/:serviceCode/validate': {
-    access: design, scope: 'path',
-    own: () => ({ url: '/api/definitions/area-c-fine-dispute/validate', body: areaC }), other: () => ({ url: '/api/definitions/nursery-enrolment/validate', body: nursery }),
+    access: design,
+    scope: 'path',
+    own: () => ({ url: '/api/definitions/area-c-fine-dispute/validate', body: areaC }),
+    other: () => ({ url: '/api/definitions/nursery-enrolment/validate', body: nursery }),
   },
   'POST /api/definitions/:serviceCode/drafts': {
-    access: design, scope: 'path',
-    own: () => ({ url: '/api/definitions/area-c-fine-dispute/drafts', body: areaC }), other: () => ({ url: '/api/definitions/nursery-enrolment/drafts', body: nursery }),
+    access: design,
+    scope: 'path',
+    own: () => ({ url: '/api/definitions/area-c-fine-dispute/drafts', body: areaC }),
+    other: () => ({ url: '/api/definitions/nursery-enrolment/drafts', body: nursery }),
   },
   'PUT /api/definitions/:serviceCode/versions/:version': {
-    access: design, scope: 'path',
-    own: () => ({ url: '/api/definitions/area-c-fine-dispute/versions/2', body: areaC }), other: () => ({ url: '/api/definitions/nursery-enrolment/versions/1', body: nursery }),
+    access: design,
+    scope: 'path',
+    own: () => ({ url: '/api/definitions/area-c-fine-dispute/versions/2', body: areaC }),
+    other: () => ({ url: '/api/definitions/nursery-enrolment/versions/1', body: nursery }),
   },
-  'POST /api/definitions/:serviceCode/versions/:version/publish': { access: design, scope: 'path', ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/2/publish', {}) },
-  'POST /api/session': { access: 'public', scope: 'none', own: () => ({ url: '/api/session', body: { email: 'nobody@example.org', password: 'x' } }) },
+  'POST /api/definitions/:serviceCode/versions/:version/publish': {
+    access: design,
+    scope: 'path',
+    ...byId('/api/definitions', 'area-c-fine-dispute', 'nursery-enrolment', '/versions/2/publish', {}),
+  },
+  'POST /api/session': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/api/session', body: { email: 'nobody@example.org', password: 'x' } }),
+  },
   'GET /api/session': { access: anyone, scope: 'none', own: () => ({ url: '/api/session' }) },
   'DELETE /api/session': { access: 'public', scope: 'none', own: () => ({ url: '/api/session' }) },
   'GET /api/audit': { access: audit, scope: 'list', ...list('/api/audit?range=[0,999]') },
   'GET /api/audit/verify': { access: audit, scope: 'none', own: () => ({ url: '/api/audit/verify' }) },
   'GET /api/api-keys': { access: admin, scope: 'list', ...list('/api/api-keys') },
   'POST /api/api-keys': {
-    access: admin, scope: 'body',
+    access: admin,
+    scope: 'body',
     own: () => ({ url: '/api/api-keys', body: { name: 'Portale', role: 'operator', municipalities: ['milano'] } }),
     other: () => ({ url: '/api/api-keys', body: { name: 'Portale', role: 'operator', municipalities: ['firenze'] } }),
   },
   'POST /api/api-keys/:id/revoke': {
-    access: admin, scope: 'path',
-    own: (f) => ({ url: `/api/api-keys/${f.milanKey}/revoke`, body: {} }), other: (f) => ({ url: `/api/api-keys/${f.florenceKey}/revoke`, body: {} }),
+    access: admin,
+    scope: 'path',
+    own: (f) => ({ url: `/api/api-keys/${f.milanKey}/revoke`, body: {} }),
+    other: (f) => ({ url: `/api/api-keys/${f.florenceKey}/revoke`, body: {} }),
   },
   'GET /api/knowledge/search': { access: anyone, scope: 'list', ...list('/api/knowledge/search?q=rimborso%20tari') },
   'GET /api/knowledge/articles': { access: anyone, scope: 'list', ...list('/api/knowledge/articles?range=[0,999]') },
-  'GET /api/knowledge/articles/:id': { access: anyone, scope: 'path', ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari') },
-  'GET /api/knowledge/articles/:id/versions/:version': { access: anyone, scope: 'path', ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari', '/versions/1') },
+  'GET /api/knowledge/articles/:id': {
+    access: anyone,
+    scope: 'path',
+    ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari'),
+  },
+  'GET /api/knowledge/articles/:id/versions/:version': {
+    access: anyone,
+    scope: 'path',
+    ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari', '/versions/1'),
+  },
   'POST /api/knowledge/articles': {
-    access: editKnowledge, scope: 'body',
-    own: () => ({ url: '/api/knowledge/articles', body: article('milano') }), other: () => ({ url: '/api/knowledge/articles', body: article('firenze') }),
+    access: editKnowledge,
+    scope: 'body',
+    own: () => ({ url: '/api/knowledge/articles', body: article('milano') }),
+    other: () => ({ url: '/api/knowledge/articles', body: article('firenze') }),
   },
   'PUT /api/knowledge/articles/:id': {
-    access: editKnowledge, scope: 'path',
-    ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari', '', { ...article('milano'), municipalityId: undefined, expectedVersion: 1 }),
+    access: editKnowledge,
+    scope: 'path',
+    ...byId('/api/knowledge/articles', 'mi-rimborso-tari', 'fi-rimborso-tari', '', {
+      ...article('milano'),
+      municipalityId: undefined,
+      expectedVersion: 1,
+    }),
   },
-  'POST /api/knowledge/articles/:id/archive': { access: editKnowledge, scope: 'path', ...byId('/api/knowledge/articles', 'mi-cambio-residenza', 'fi-cambio-residenza', '/archive', {}) },
+  'POST /api/knowledge/articles/:id/archive': {
+    access: editKnowledge,
+    scope: 'path',
+    ...byId('/api/knowledge/articles', 'mi-cambio-residenza', 'fi-cambio-residenza', '/archive', {}),
+  },
   'GET /api/municipalities': { access: anyone, scope: 'list', ...list('/api/municipalities') },
   'GET /api/municipalities/:id': { access: anyone, scope: 'path', ...byId('/api/municipalities', 'milano', 'firenze') },
-  'POST /api/municipalities': { access: admin, scope: 'none', own: () => ({ url: '/api/municipalities', body: { id: 'bergamo', name: 'Comune di Bergamo', istatCode: '016024' } }) },
-  'PUT /api/municipalities/:id': { access: admin, scope: 'path', ...byId('/api/municipalities', 'milano', 'firenze', '', { name: 'Comune di Milano' }) },
+  'POST /api/municipalities': {
+    access: admin,
+    scope: 'none',
+    own: () => ({ url: '/api/municipalities', body: { id: 'bergamo', name: 'Comune di Bergamo', istatCode: '016024' } }),
+  },
+  'PUT /api/municipalities/:id': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/municipalities', 'milano', 'firenze', '', { name: 'Comune di Milano' }),
+  },
   'GET /api/offices': { access: anyone, scope: 'list', ...list('/api/offices?range=[0,999]') },
   'GET /api/offices/:id': { access: anyone, scope: 'path', ...byId('/api/offices', 'mi-tributi', 'fi-tributi') },
   'POST /api/offices': {
-    access: admin, scope: 'body',
-    own: () => ({ url: '/api/offices', body: { id: 'mi-verde', municipalityId: 'milano', name: 'Verde pubblico', calendarId: 'mi-uffici' } }),
-    other: () => ({ url: '/api/offices', body: { id: 'fi-verde', municipalityId: 'firenze', name: 'Verde pubblico', calendarId: 'fi-uffici' } }),
+    access: admin,
+    scope: 'body',
+    own: () => ({
+      url: '/api/offices',
+      body: { id: 'mi-verde', municipalityId: 'milano', name: 'Verde pubblico', calendarId: 'mi-uffici' },
+    }),
+    other: () => ({
+      url: '/api/offices',
+      body: { id: 'fi-verde', municipalityId: 'firenze', name: 'Verde pubblico', calendarId: 'fi-uffici' },
+    }),
   },
-  'PUT /api/offices/:id': { access: admin, scope: 'path', ...byId('/api/offices', 'mi-tributi', 'fi-tributi', '', { name: 'Area Tributi' }) },
+  'PUT /api/offices/:id': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/offices', 'mi-tributi', 'fi-tributi', '', { name: 'Area Tributi' }),
+  },
   'GET /api/calendars': { access: anyone, scope: 'list', ...list('/api/calendars?range=[0,999]') },
   'GET /api/calendars/:id': { access: anyone, scope: 'path', ...byId('/api/calendars', 'mi-uffici', 'fi-uffici') },
   'POST /api/calendars': {
-    access: admin, scope: 'body',
-    own: () => ({ url: '/api/calendars', body: calendar('milano') }), other: () => ({ url: '/api/calendars', body: calendar('firenze') }),
+    access: admin,
+    scope: 'body',
+    own: () => ({ url: '/api/calendars', body: calendar('milano') }),
+    other: () => ({ url: '/api/calendars', body: calendar('firenze') }),
   },
-  'PUT /api/calendars/:id': { access: admin, scope: 'path', ...byId('/api/calendars', 'mi-uffici', 'fi-uffici', '', { name: 'Uffici comunali' }) },
+  'PUT /api/calendars/:id': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/calendars', 'mi-uffici', 'fi-uffici', '', { name: 'Uffici comunali' }),
+  },
   'GET /api/users': { access: admin, scope: 'list', ...list('/api/users?range=[0,999]') },
   'GET /api/users/:id': { access: admin, scope: 'path', ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore') },
   'POST /api/users': {
-    access: admin, scope: 'body',
-    own: () => ({ url: '/api/users', body: { id: 'nuova.operatrice', displayName: 'Nuova', email: 'nuova@020202.example', role: 'operator', municipalities: ['milano'] } }),
-    other: () => ({ url: '/api/users', body: { id: 'nuovo.operatore', displayName: 'Nuovo', email: 'nuovo@055055.example', role: 'operator', municipalities: ['firenze'] } }),
+    access: admin,
+    scope: 'body',
+    own: () => ({
+      url: '/api/users',
+      body: { id: 'nuova.operatrice', displayName: 'Nuova', email: 'nuova@020202.example', role: 'operator', municipalities: ['milano'] },
+    }),
+    other: () => ({
+      url: '/api/users',
+      body: { id: 'nuovo.operatore', displayName: 'Nuovo', email: 'nuovo@055055.example', role: 'operator', municipalities: ['firenze'] },
+    }),
   },
-  'PUT /api/users/:id': { access: admin, scope: 'path', ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '', { displayName: 'Giulia Rossi' }) },
-  'POST /api/users/:id/disable': { access: admin, scope: 'path', ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/disable', {}) },
-  'POST /api/users/:id/enable': { access: admin, scope: 'path', ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/enable', {}) },
-  'POST /api/users/:id/password': { access: admin, scope: 'path', ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/password', { password: 'una password lunga' }) },
+  'PUT /api/users/:id': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '', { displayName: 'Giulia Rossi' }),
+  },
+  'POST /api/users/:id/disable': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/disable', {}),
+  },
+  'POST /api/users/:id/enable': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/enable', {}),
+  },
+  'POST /api/users/:id/password': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/users', 'giulia.operatrice', 'lorenzo.operatore', '/password', { password: 'una password lunga' }),
+  },
   'GET /api/citizens/lookup': {
-    access: readCases, scope: 'path',
-    own: () => ({ url: '/api/citizens/lookup?phone=%2B393401112233' }), other: () => ({ url: '/api/citizens/lookup?phone=%2B393409998877' }),
+    access: readCases,
+    scope: 'path',
+    own: () => ({ url: '/api/citizens/lookup?phone=%2B393401112233' }),
+    other: () => ({ url: '/api/citizens/lookup?phone=%2B393409998877' }),
   },
   'GET /api/calls': { access: readCases, scope: 'list', ...list('/api/calls?range=[0,999]') },
   'GET /api/calls/:id': { access: readCases, scope: 'path', ...byId('/api/calls', 'call-milano', 'call-firenze') },
   // A PBX's webhook, authenticated by the line's token, not a session: anonymous with no token is a 401.
-  'POST /api/cti/:lineId': { access: 'public', scope: 'none', own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }) },
+  'POST /api/cti/:lineId': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }),
+  },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
   'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
   // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.
   'GET /api/kpi/cases': {
-    access: readKpis, scope: 'path',
-    own: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=milano` }), other: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=firenze` }),
+    access: readKpis,
+    scope: 'path',
+    own: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=milano` }),
+    other: () => ({ url: `/api/kpi/cases?${kpiRange}&municipalityId=firenze` }),
   },
   'GET /api/kpi/staffing': {
-    access: readKpis, scope: 'path',
-    own: () => ({ url: '/api/kpi/staffing?municipalityId=milano' }), other: () => ({ url: '/api/kpi/staffing?municipalityId=firenze' }),
+    access: readKpis,
+    scope: 'path',
+    own: () => ({ url: '/api/kpi/staffing?municipalityId=milano' }),
+    other: () => ({ url: '/api/kpi/staffing?municipalityId=firenze' }),
   },
   'GET /api/kpi/calls': {
-    access: readKpis, scope: 'path',
-    own: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=milano` }), other: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=firenze` }),
+    access: readKpis,
+    scope: 'path',
+    own: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=milano` }),
+    other: () => ({ url: `/api/kpi/calls?${kpiRange}&municipalityId=firenze` }),
   },
   'GET /api/kpi/report': {
-    access: readKpis, scope: 'path',
-    own: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=milano&format=csv' }), other: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=firenze' }),
+    access: readKpis,
+    scope: 'path',
+    own: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=milano&format=csv' }),
+    other: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=firenze' }),
   },
 };
 
 /** A row of Florence's in a Milan caller's answer. */
 function leaksFlorence(item: Record<string, unknown>): boolean {
-  return item.municipalityId === 'firenze' || item.id === 'firenze' || item.serviceCode === 'nursery-enrolment'
-    || (Array.isArray(item.municipalities) && item.municipalities.includes('firenze'));
+  return (
+    item.municipalityId === 'firenze' ||
+    item.id === 'firenze' ||
+    item.serviceCode === 'nursery-enrolment' ||
+    (Array.isArray(item.municipalities) && item.municipalities.includes('firenze'))
+  );
 }
 
 let t: TestDatabase;
@@ -197,7 +366,10 @@ beforeAll(async () => {
   ({ t, app } = api);
   await app.ready();
   for (const role of staffRoles) {
-    clients.set(role, await staffClient(app, t.db, { role, municipalities: ['milano'], officeId: role === 'backoffice' ? 'mi-anagrafe' : null }));
+    clients.set(
+      role,
+      await staffClient(app, t.db, { role, municipalities: ['milano'], officeId: role === 'backoffice' ? 'mi-anagrafe' : null }),
+    );
   }
   const both = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano', 'firenze'] });
   const open = async (body: unknown) => {
@@ -207,8 +379,15 @@ beforeAll(async () => {
   };
   for (const line of ['milano', 'firenze']) {
     await recordCallEvent(t.db, {
-      callId: `call-${line}`, seq: 1, at: '2026-11-20T09:15:00+01:00', type: 'initiated', direction: 'inbound', caller: '+393401112233',
-      called: '020202', line, linkedCallId: null,
+      callId: `call-${line}`,
+      seq: 1,
+      at: '2026-11-20T09:15:00+01:00',
+      type: 'initiated',
+      direction: 'inbound',
+      caller: '+393401112233',
+      called: '020202',
+      line,
+      linkedCallId: null,
     });
   }
   fixtures = {

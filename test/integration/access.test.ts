@@ -23,8 +23,12 @@ beforeAll(async () => {
 afterAll(() => api?.stop());
 
 const potholeIntake = {
-  municipalityId: 'milano', serviceCode: 'pothole-report', channel: 'phone', subject: 'Buca in viale Monza 40',
-  citizen: { phone: '+393401112233' }, details: { address: 'Viale Monza 40', danger: false },
+  municipalityId: 'milano',
+  serviceCode: 'pothole-report',
+  channel: 'phone',
+  subject: 'Buca in viale Monza 40',
+  citizen: { phone: '+393401112233' },
+  details: { address: 'Viale Monza 40', danger: false },
 };
 async function openMilanCase(client = milanOperator): Promise<string> {
   const res = await client.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake });
@@ -51,7 +55,12 @@ describe('sessions', () => {
     // Logged out, the cookie opens nothing.
     await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: `sportello_session=${cookie.value}` } });
     expect((await app.inject({ url: '/api/cases', headers: { cookie: `sportello_session=${cookie.value}` } })).statusCode).toBe(401);
-    const trail = await t.db.selectFrom('audit_log').select(['action', 'role', 'chain']).where('actor', '=', 'giulia.operatrice').orderBy('id').execute();
+    const trail = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'role', 'chain'])
+      .where('actor', '=', 'giulia.operatrice')
+      .orderBy('id')
+      .execute();
     expect(trail).toEqual([
       { action: 'session.login', role: 'operator', chain: '*' },
       { action: 'session.logout', role: null, chain: '*' },
@@ -62,7 +71,9 @@ describe('sessions', () => {
     const withUi = await buildTestApp(t.db, api.w, { TEMPORAL_UI_URL: 'https://temporal.example/', TEMPORAL_NAMESPACE: 'sportello' });
     try {
       const someone = await staffClient(withUi, t.db, { role: 'auditor', municipalities: ['milano'] });
-      expect((await someone.inject({ url: '/api/session' })).json().temporalUiUrl).toBe('https://temporal.example/namespaces/sportello/workflows');
+      expect((await someone.inject({ url: '/api/session' })).json().temporalUiUrl).toBe(
+        'https://temporal.example/namespaces/sportello/workflows',
+      );
     } finally {
       await withUi.close();
     }
@@ -73,8 +84,12 @@ describe('sessions', () => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toMatchObject({ status: 401, detail: 'wrong e-mail or password' });
     expect((await login('nobody@example.org', 'whatever')).json().detail).toBe('wrong e-mail or password');
-    const failures = await t.db.selectFrom('audit_log').select(['actor', 'action', 'target_id', 'chain'])
-      .where('action', '=', 'session.login-failed').orderBy('id').execute();
+    const failures = await t.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'target_id', 'chain'])
+      .where('action', '=', 'session.login-failed')
+      .orderBy('id')
+      .execute();
     expect(failures).toEqual([
       { actor: 'paolo.greco@020202.example', action: 'session.login-failed', target_id: 'paolo.supervisore', chain: '*' },
       { actor: 'nobody@example.org', action: 'session.login-failed', target_id: 'nobody@example.org', chain: '*' },
@@ -100,7 +115,12 @@ describe('sessions', () => {
     const forged = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: { cookie } });
     expect(forged.statusCode).toBe(403);
     expect(forged.json().detail).toMatch(/CSRF/);
-    const wrongToken = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: { cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    const wrongToken = await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      payload: potholeIntake,
+      headers: { cookie, 'x-csrf-token': 'x'.repeat(43) },
+    });
     expect(wrongToken.statusCode).toBe(403);
   });
 });
@@ -149,15 +169,23 @@ describe('office tasks', () => {
     // Escalated by the SLA timer (set on the projection here): the supervisors' list of escalations.
     await t.db.updateTable('tasks').set({ sla_state: 'breached', escalated: true }).where('case_id', '=', second).execute();
     const supervisor = await staffClient(app, t.db, { role: 'supervisor', municipalities: ['milano'] });
-    expect((await supervisor.inject({ url: '/api/tasks?filter={"escalated":true}' })).json().map((q: { caseId: string }) => q.caseId)).toEqual([second]);
+    expect(
+      (await supervisor.inject({ url: '/api/tasks?filter={"escalated":true}' })).json().map((q: { caseId: string }) => q.caseId),
+    ).toEqual([second]);
     expect((await supervisor.inject({ url: '/api/tasks?filter={"escalated":"yes"}' })).statusCode).toBe(400);
     const notTheirs = await taxes.inject({ method: 'POST', url: `/api/tasks/${first}:1/claim`, payload: {} });
     expect(notTheirs.statusCode).toBe(409);
     expect(notTheirs.json().detail).toBe('the task belongs to office mi-strade');
 
     expect((await roads.inject({ method: 'POST', url: `/api/tasks/${first}:1/claim`, payload: {} })).statusCode).toBe(200);
-    expect((await roads.inject({ url: '/api/tasks?filter={"mine":true}' })).json().map((q: { caseId: string }) => q.caseId)).toEqual([first]);
-    const done = await roads.inject({ method: 'POST', url: `/api/tasks/${first}:1/complete`, payload: { answer: 'Buca chiusa il 25/11', outcome: 'resolved' } });
+    expect((await roads.inject({ url: '/api/tasks?filter={"mine":true}' })).json().map((q: { caseId: string }) => q.caseId)).toEqual([
+      first,
+    ]);
+    const done = await roads.inject({
+      method: 'POST',
+      url: `/api/tasks/${first}:1/complete`,
+      payload: { answer: 'Buca chiusa il 25/11', outcome: 'resolved' },
+    });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ id: first, status: 'resolved', outcome: 'resolved' });
 
@@ -165,14 +193,27 @@ describe('office tasks', () => {
     const elsewhere = await roads.inject({ method: 'POST', url: `/api/tasks/${second}:1/reassign`, payload: { toOffice: 'fi-urp' } });
     expect(elsewhere.statusCode).toBe(422);
     expect(elsewhere.json().errors[0].path).toBe('body.toOffice');
-    expect((await roads.inject({ method: 'POST', url: `/api/tasks/${second}:1/reassign`, payload: { toOffice: 'mi-pronto-intervento', reason: 'urgente' } })).statusCode).toBe(200);
+    expect(
+      (
+        await roads.inject({
+          method: 'POST',
+          url: `/api/tasks/${second}:1/reassign`,
+          payload: { toOffice: 'mi-pronto-intervento', reason: 'urgente' },
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await florenceOperator.inject({ url: '/api/tasks' })).statusCode).toBe(403);
   });
 });
 
 describe('API keys', () => {
   it('are shown once, work as Bearer tokens within their scope, and stop working when revoked', async () => {
-    const request = { method: 'POST' as const, url: '/api/api-keys', payload: { name: 'Centralino IVR', role: 'operator', municipalities: ['milano'] }, headers: { 'idempotency-key': 'ivr-key-1' } };
+    const request = {
+      method: 'POST' as const,
+      url: '/api/api-keys',
+      payload: { name: 'Centralino IVR', role: 'operator', municipalities: ['milano'] },
+      headers: { 'idempotency-key': 'ivr-key-1' },
+    };
     const created = await admin.inject(request);
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json();
@@ -192,8 +233,13 @@ describe('API keys', () => {
     const bearer = { authorization: `Bearer ${key}` };
     const opened = await app.inject({ method: 'POST', url: '/api/cases', payload: potholeIntake, headers: bearer });
     expect(opened.statusCode).toBe(201);
-    expect((await app.inject({ url: `/api/cases/${opened.json().id}`, headers: { 'x-api-key': key } })).json().events[0].actor).toBe(`api-key:${id}`);
-    expect((await app.inject({ method: 'POST', url: '/api/cases', payload: { ...potholeIntake, municipalityId: 'firenze' }, headers: bearer })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/cases/${opened.json().id}`, headers: { 'x-api-key': key } })).json().events[0].actor).toBe(
+      `api-key:${id}`,
+    );
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/cases', payload: { ...potholeIntake, municipalityId: 'firenze' }, headers: bearer }))
+        .statusCode,
+    ).toBe(403);
 
     expect((await admin.inject({ method: 'POST', url: `/api/api-keys/${id}/revoke`, payload: {} })).statusCode).toBe(200);
     const revoked = await app.inject({ url: '/api/cases', headers: bearer });
@@ -202,11 +248,23 @@ describe('API keys', () => {
   });
 
   it('cannot reach further than their creator, nor be admin keys, nor be born expired', async () => {
-    const wider = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Portale', role: 'operator', municipalities: ['milano', 'firenze'] } });
+    const wider = await admin.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      payload: { name: 'Portale', role: 'operator', municipalities: ['milano', 'firenze'] },
+    });
     expect(wider.statusCode).toBe(403);
     expect(wider.json().errors).toEqual([{ path: 'body.municipalities.1', message: 'you do not serve "firenze"' }]);
-    expect((await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Tutto', role: 'admin', municipalities: ['milano'] } })).json().errors[0].path).toBe('body.role');
-    const expired = await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Scaduta', role: 'operator', municipalities: ['milano'], expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(
+      (
+        await admin.inject({ method: 'POST', url: '/api/api-keys', payload: { name: 'Tutto', role: 'admin', municipalities: ['milano'] } })
+      ).json().errors[0].path,
+    ).toBe('body.role');
+    const expired = await admin.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      payload: { name: 'Scaduta', role: 'operator', municipalities: ['milano'], expiresAt: '2020-01-01T00:00:00Z' },
+    });
     expect(expired.statusCode).toBe(422);
     expect((await milanOperator.inject({ url: '/api/api-keys' })).statusCode).toBe(403);
   });
@@ -216,14 +274,37 @@ describe('audit trail', () => {
   it('records who changed a case, with role and request, in the same transaction as the change', async () => {
     const id = await openMilanCase();
     const transfer = await milanOperator.inject({ method: 'POST', url: `/api/cases/${id}/transfer`, payload: { note: 'urgente' } });
-    const records = (await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}&sort=["at","ASC"]` })).json();
+    const records = (
+      await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}&sort=["at","ASC"]` })
+    ).json();
     expect(records.slice(0, 2)).toEqual([
-      expect.objectContaining({ action: 'case.opened', actor: milanOperator.id, role: 'operator', municipalityId: 'milano', targetType: 'case', chain: 'milano' }),
-      expect.objectContaining({ action: 'case.transferred', actor: milanOperator.id, role: 'operator', requestId: transfer.headers['request-id'] ?? expect.any(String) }),
+      expect.objectContaining({
+        action: 'case.opened',
+        actor: milanOperator.id,
+        role: 'operator',
+        municipalityId: 'milano',
+        targetType: 'case',
+        chain: 'milano',
+      }),
+      expect.objectContaining({
+        action: 'case.transferred',
+        actor: milanOperator.id,
+        role: 'operator',
+        requestId: transfer.headers['request-id'] ?? expect.any(String),
+      }),
     ]);
     // Each case event has exactly one audit record.
-    const { n } = await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', id).executeTakeFirstOrThrow();
-    await expect.poll(async () => (await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}` })).json().length).toBeGreaterThanOrEqual(Number(n));
+    const { n } = await t.db
+      .selectFrom('case_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
+    await expect
+      .poll(
+        async () =>
+          (await auditor.inject({ url: `/api/audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}` })).json().length,
+      )
+      .toBeGreaterThanOrEqual(Number(n));
     expect((await milanOperator.inject({ url: '/api/audit' })).statusCode).toBe(403);
   });
 
@@ -232,7 +313,14 @@ describe('audit trail', () => {
     expect(before).toMatchObject({ ok: true, firstBreak: null });
     expect(before.records).toBeGreaterThan(5);
 
-    const victim = await t.db.selectFrom('audit_log').select(['id', 'seq']).where('chain', '=', 'milano').orderBy('seq').offset(2).limit(1).executeTakeFirstOrThrow();
+    const victim = await t.db
+      .selectFrom('audit_log')
+      .select(['id', 'seq'])
+      .where('chain', '=', 'milano')
+      .orderBy('seq')
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     // The trail refuses changes; someone with the database's superuser powers gets round that.
     await expect(sql`update audit_log set actor = 'someone-else' where id = ${victim.id}`.execute(t.db)).rejects.toThrow(/append-only/);
     await sql`alter table audit_log disable trigger audit_log_append_only`.execute(t.db);
@@ -240,7 +328,10 @@ describe('audit trail', () => {
     await sql`alter table audit_log enable trigger audit_log_append_only`.execute(t.db);
 
     const after = (await auditor.inject({ url: '/api/audit/verify' })).json();
-    expect(after).toMatchObject({ ok: false, firstBreak: { chain: 'milano', seq: victim.seq, id: victim.id, reason: 'its content does not match its hash' } });
+    expect(after).toMatchObject({
+      ok: false,
+      firstBreak: { chain: 'milano', seq: victim.seq, id: victim.id, reason: 'its content does not match its hash' },
+    });
   });
 });
 

@@ -33,13 +33,31 @@ let supervisor: StaffClient; // Milan only
 let both: StaffClient; // an auditor of Milan and Florence
 
 type Step = { at: string } & (
-  | { type: 'connected' } | { type: 'ended'; cause: EndCause } | { type: 'abandoned'; waitSeconds: number } | { type: 'transferred'; leg: string }
+  | { type: 'connected' }
+  | { type: 'ended'; cause: EndCause }
+  | { type: 'abandoned'; waitSeconds: number }
+  | { type: 'transferred'; leg: string }
 );
-async function call(id: string, started: string, steps: Step[], o: { line?: string; queue?: string; direction?: 'inbound' | 'outbound' } = {}) {
+async function call(
+  id: string,
+  started: string,
+  steps: Step[],
+  o: { line?: string; queue?: string; direction?: 'inbound' | 'outbound' } = {},
+) {
   const at = (local: string) => rome(local).toISOString();
   let seq = 0;
   const events: CallEvent[] = [
-    { type: 'initiated', callId: id, seq: ++seq, at: at(started), direction: o.direction ?? 'inbound', caller: '+393401112233', called: '020202', line: o.line ?? 'milano', linkedCallId: null },
+    {
+      type: 'initiated',
+      callId: id,
+      seq: ++seq,
+      at: at(started),
+      direction: o.direction ?? 'inbound',
+      caller: '+393401112233',
+      called: '020202',
+      line: o.line ?? 'milano',
+      linkedCallId: null,
+    },
     { type: 'queued', callId: id, seq: ++seq, at: at(started), queue: o.queue ?? 'generale', position: 1 },
   ];
   for (const s of steps) {
@@ -49,7 +67,17 @@ async function call(id: string, started: string, steps: Step[], o: { line?: stri
     else if (s.type === 'abandoned') events.push({ ...base, type: 'abandoned', phase: 'queued', waitSeconds: s.waitSeconds });
     else {
       events.push({ ...base, type: 'transferred', mode: 'blind', target: '0288451', newCallId: s.leg });
-      events.push({ type: 'initiated', callId: s.leg, seq: 1, at: at(s.at), direction: 'inbound', caller: '+393401112233', called: '0288451', line: o.line ?? 'milano', linkedCallId: id });
+      events.push({
+        type: 'initiated',
+        callId: s.leg,
+        seq: 1,
+        at: at(s.at),
+        direction: 'inbound',
+        caller: '+393401112233',
+        called: '0288451',
+        line: o.line ?? 'milano',
+        linkedCallId: id,
+      });
     }
   }
   for (const e of events) await t.db.transaction().execute((trx) => recordCallEvent(trx, e));
@@ -61,20 +89,64 @@ beforeAll(async () => {
   supervisor = await staffClient(app, t.db, { role: 'supervisor', municipalities: ['milano'] });
   both = await staffClient(app, t.db, { role: 'auditor', municipalities: ['milano', 'firenze'] });
 
-  await call('C1', '03-03T09:00:00', [{ type: 'connected', at: '03-03T09:00:10' }, { type: 'ended', cause: 'normal', at: '03-03T09:05:10' }]);
-  await call('C2', '03-03T09:30:00', [
-    { type: 'connected', at: '03-03T09:30:30' }, { type: 'transferred', leg: 'C2T', at: '03-03T09:34:30' }, { type: 'ended', cause: 'transferred', at: '03-03T09:34:30' },
-  ], { queue: 'tributi' });
-  await call('C3', '03-03T10:00:00', [{ type: 'abandoned', waitSeconds: 3, at: '03-03T10:00:03' }, { type: 'ended', cause: 'abandoned', at: '03-03T10:00:03' }]);
-  await call('C4', '03-03T10:15:00', [{ type: 'abandoned', waitSeconds: 45, at: '03-03T10:15:45' }, { type: 'ended', cause: 'abandoned', at: '03-03T10:15:45' }]);
-  await call('C11', '03-04T00:30:00', [{ type: 'abandoned', waitSeconds: 5, at: '03-04T00:30:05' }, { type: 'ended', cause: 'abandoned', at: '03-04T00:30:05' }]);
-  await call('C5', '03-04T14:00:00', [{ type: 'connected', at: '03-04T14:00:20' }, { type: 'ended', cause: 'normal', at: '03-04T14:10:20' }]);
+  await call('C1', '03-03T09:00:00', [
+    { type: 'connected', at: '03-03T09:00:10' },
+    { type: 'ended', cause: 'normal', at: '03-03T09:05:10' },
+  ]);
+  await call(
+    'C2',
+    '03-03T09:30:00',
+    [
+      { type: 'connected', at: '03-03T09:30:30' },
+      { type: 'transferred', leg: 'C2T', at: '03-03T09:34:30' },
+      { type: 'ended', cause: 'transferred', at: '03-03T09:34:30' },
+    ],
+    { queue: 'tributi' },
+  );
+  await call('C3', '03-03T10:00:00', [
+    { type: 'abandoned', waitSeconds: 3, at: '03-03T10:00:03' },
+    { type: 'ended', cause: 'abandoned', at: '03-03T10:00:03' },
+  ]);
+  await call('C4', '03-03T10:15:00', [
+    { type: 'abandoned', waitSeconds: 45, at: '03-03T10:15:45' },
+    { type: 'ended', cause: 'abandoned', at: '03-03T10:15:45' },
+  ]);
+  await call('C11', '03-04T00:30:00', [
+    { type: 'abandoned', waitSeconds: 5, at: '03-04T00:30:05' },
+    { type: 'ended', cause: 'abandoned', at: '03-04T00:30:05' },
+  ]);
+  await call('C5', '03-04T14:00:00', [
+    { type: 'connected', at: '03-04T14:00:20' },
+    { type: 'ended', cause: 'normal', at: '03-04T14:10:20' },
+  ]);
   await call('C6', '03-04T14:20:00', [{ type: 'connected', at: '03-04T14:21:00' }]);
   await call('C7', '03-05T08:00:00', [{ type: 'ended', cause: 'no-answer', at: '03-05T08:00:30' }]);
-  await call('C8', '03-05T08:30:00', [{ type: 'connected', at: '03-05T08:30:05' }, { type: 'ended', cause: 'normal', at: '03-05T08:31:00' }], { direction: 'outbound' });
-  await call('C9', '03-05T09:00:00', [{ type: 'connected', at: '03-05T09:00:15' }, { type: 'ended', cause: 'normal', at: '03-05T09:01:55' }], { line: 'firenze' });
-  await call('C10', '03-06T09:00:00', [{ type: 'connected', at: '03-06T09:00:05' }, { type: 'ended', cause: 'normal', at: '03-06T09:02:00' }]);
-  await call('C12', '03-10T09:10:00', [{ type: 'connected', at: '03-10T09:10:05' }, { type: 'ended', cause: 'normal', at: '03-10T09:12:00' }]);
+  await call(
+    'C8',
+    '03-05T08:30:00',
+    [
+      { type: 'connected', at: '03-05T08:30:05' },
+      { type: 'ended', cause: 'normal', at: '03-05T08:31:00' },
+    ],
+    { direction: 'outbound' },
+  );
+  await call(
+    'C9',
+    '03-05T09:00:00',
+    [
+      { type: 'connected', at: '03-05T09:00:15' },
+      { type: 'ended', cause: 'normal', at: '03-05T09:01:55' },
+    ],
+    { line: 'firenze' },
+  );
+  await call('C10', '03-06T09:00:00', [
+    { type: 'connected', at: '03-06T09:00:05' },
+    { type: 'ended', cause: 'normal', at: '03-06T09:02:00' },
+  ]);
+  await call('C12', '03-10T09:10:00', [
+    { type: 'connected', at: '03-10T09:10:05' },
+    { type: 'ended', cause: 'normal', at: '03-10T09:12:00' },
+  ]);
 });
 afterAll(() => api?.stop());
 
@@ -93,44 +165,95 @@ describe('call KPIs by day', () => {
     // Monday: C1, C2, C3, C4. Answered C1 (10 s), C2 (30 s): ASA 20, talk (300 + 240) ÷ 2. C3 is a short abandon.
     // Within 20 s: C1. Service level 1 ÷ (2 answered + 1 abandoned); abandonment 1 ÷ (4 − 1 short).
     expect(mon).toMatchObject({
-      start: '2025-03-02T23:00:00.000Z', callsOffered: 4, callsAnswered: 2, callsAbandoned: 1, shortAbandoned: 1, callsTransferred: 1,
-      answeredWithinThreshold: 1, averageSpeedOfAnswerSeconds: 20, averageTalkSeconds: 270, serviceLevel: 1 / 3, abandonmentRate: 1 / 3,
+      start: '2025-03-02T23:00:00.000Z',
+      callsOffered: 4,
+      callsAnswered: 2,
+      callsAbandoned: 1,
+      shortAbandoned: 1,
+      callsTransferred: 1,
+      answeredWithinThreshold: 1,
+      averageSpeedOfAnswerSeconds: 20,
+      averageTalkSeconds: 270,
+      serviceLevel: 1 / 3,
+      abandonmentRate: 1 / 3,
     });
     // Tuesday: C11 (abandoned at 5 s), C5 (20 s, within), C6 (60 s, still talking: no talk time yet).
     expect(tue).toMatchObject({
-      callsOffered: 3, callsAnswered: 2, callsAbandoned: 1, shortAbandoned: 0, callsTransferred: 0,
-      answeredWithinThreshold: 1, averageSpeedOfAnswerSeconds: 40, averageTalkSeconds: 600, serviceLevel: 1 / 3, abandonmentRate: 1 / 3,
+      callsOffered: 3,
+      callsAnswered: 2,
+      callsAbandoned: 1,
+      shortAbandoned: 0,
+      callsTransferred: 0,
+      answeredWithinThreshold: 1,
+      averageSpeedOfAnswerSeconds: 40,
+      averageTalkSeconds: 600,
+      serviceLevel: 1 / 3,
+      abandonmentRate: 1 / 3,
     });
     // Wednesday: C7 only (C8 outbound, C9 Florence's).
     expect(wed).toMatchObject({
-      callsOffered: 1, callsAnswered: 0, callsAbandoned: 0, shortAbandoned: 0, callsTransferred: 0,
-      answeredWithinThreshold: 0, averageSpeedOfAnswerSeconds: null, averageTalkSeconds: null, serviceLevel: null, abandonmentRate: 0,
+      callsOffered: 1,
+      callsAnswered: 0,
+      callsAbandoned: 0,
+      shortAbandoned: 0,
+      callsTransferred: 0,
+      answeredWithinThreshold: 0,
+      averageSpeedOfAnswerSeconds: null,
+      averageTalkSeconds: null,
+      serviceLevel: null,
+      abandonmentRate: 0,
     });
     // ASA (10 + 30 + 20 + 60) ÷ 4; talk (300 + 240 + 600) ÷ 3; SL 2 ÷ (4 + 2); abandonment 2 ÷ (8 − 1).
     expect(k.totals).toEqual({
-      callsOffered: 8, callsAnswered: 4, callsAbandoned: 2, shortAbandoned: 1, callsTransferred: 1,
-      answeredWithinThreshold: 2, averageSpeedOfAnswerSeconds: 30, averageTalkSeconds: 380, serviceLevel: 1 / 3, abandonmentRate: 2 / 7,
+      callsOffered: 8,
+      callsAnswered: 4,
+      callsAbandoned: 2,
+      shortAbandoned: 1,
+      callsTransferred: 1,
+      answeredWithinThreshold: 2,
+      averageSpeedOfAnswerSeconds: 30,
+      averageTalkSeconds: 380,
+      serviceLevel: 1 / 3,
+      abandonmentRate: 2 / 7,
     });
     // Weekday 1 = Monday, local hours.
     expect(k.heatMap).toEqual([
-      { weekday: 1, hour: 9, callsOffered: 2 }, { weekday: 1, hour: 10, callsOffered: 2 },
-      { weekday: 2, hour: 0, callsOffered: 1 }, { weekday: 2, hour: 14, callsOffered: 2 }, { weekday: 3, hour: 8, callsOffered: 1 },
+      { weekday: 1, hour: 9, callsOffered: 2 },
+      { weekday: 1, hour: 10, callsOffered: 2 },
+      { weekday: 2, hour: 0, callsOffered: 1 },
+      { weekday: 2, hour: 14, callsOffered: 2 },
+      { weekday: 3, hour: 8, callsOffered: 1 },
     ]);
   });
 
   it('moves the service-level and short-abandon thresholds', async () => {
     // 30 s: C1, C2, C5 within; no short abandons: C3, C4, C11 all count.
     const loose = await get(supervisor, { ...range, serviceLevelSeconds: '30', shortAbandonSeconds: '0' });
-    expect(loose.totals).toMatchObject({ answeredWithinThreshold: 3, callsAbandoned: 3, shortAbandoned: 0, serviceLevel: 3 / 7, abandonmentRate: 3 / 8 });
+    expect(loose.totals).toMatchObject({
+      answeredWithinThreshold: 3,
+      callsAbandoned: 3,
+      shortAbandoned: 0,
+      serviceLevel: 3 / 7,
+      abandonmentRate: 3 / 8,
+    });
     // Under 50 s every abandon is short.
     const strict = await get(supervisor, { ...range, serviceLevelSeconds: '10', shortAbandonSeconds: '50' });
-    expect(strict.totals).toMatchObject({ answeredWithinThreshold: 1, callsAbandoned: 0, shortAbandoned: 3, serviceLevel: 1 / 4, abandonmentRate: 0 });
+    expect(strict.totals).toMatchObject({
+      answeredWithinThreshold: 1,
+      callsAbandoned: 0,
+      shortAbandoned: 3,
+      serviceLevel: 1 / 4,
+      abandonmentRate: 0,
+    });
   });
 
   it('reads the raw calls for short or ragged ranges, the hourly rollup for whole hours, with the same figures', async () => {
     const k = await get(supervisor, { bucket: 'hour', from: '2025-03-03T09:00:00+01:00', to: '2025-03-03T11:00:00+01:00' });
     expect(k.source).toBe('raw');
-    expect(k.series.map((p: { callsOffered: number; callsAnswered: number }) => [p.callsOffered, p.callsAnswered])).toEqual([[2, 2], [2, 0]]);
+    expect(k.series.map((p: { callsOffered: number; callsAnswered: number }) => [p.callsOffered, p.callsAnswered])).toEqual([
+      [2, 2],
+      [2, 0],
+    ]);
     const ragged = await get(supervisor, { ...range, from: '2025-03-03T00:00:30+01:00' });
     expect(ragged.source).toBe('raw');
     const byDays = await get(supervisor, range);
@@ -143,16 +266,26 @@ describe('call KPIs by day', () => {
   });
 
   it('filters by queue and municipality, and counts only the lines of the caller', async () => {
-    expect((await get(supervisor, { ...range, queue: 'tributi' })).totals).toMatchObject({ callsOffered: 1, callsAnswered: 1, callsTransferred: 1 });
+    expect((await get(supervisor, { ...range, queue: 'tributi' })).totals).toMatchObject({
+      callsOffered: 1,
+      callsAnswered: 1,
+      callsTransferred: 1,
+    });
     const all = await get(both, range);
     expect(all.totals).toMatchObject({ callsOffered: 9, callsAnswered: 5, averageSpeedOfAnswerSeconds: 27 });
     expect((await get(both, { ...range, municipalityId: 'firenze' })).totals).toMatchObject({ callsOffered: 1, averageTalkSeconds: 100 });
-    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, municipalityId: 'firenze' })}` }), 404, ['querystring.municipalityId']);
+    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, municipalityId: 'firenze' })}` }), 404, [
+      'querystring.municipalityId',
+    ]);
   });
 
   it('refuses thresholds the rollups do not keep, and callers who may not read KPIs', async () => {
-    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, serviceLevelSeconds: '121' })}` }), 400, ['querystring.serviceLevelSeconds']);
-    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, shortAbandonSeconds: '-1' })}` }), 400, ['querystring.shortAbandonSeconds']);
+    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, serviceLevelSeconds: '121' })}` }), 400, [
+      'querystring.serviceLevelSeconds',
+    ]);
+    expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ ...range, shortAbandonSeconds: '-1' })}` }), 400, [
+      'querystring.shortAbandonSeconds',
+    ]);
     expectProblem(await supervisor.inject({ url: `/api/kpi/calls?${query({ from: range.to, to: range.from })}` }), 400, ['querystring.to']);
     const operator = await staffClient(app, t.db, { role: 'operator', municipalities: ['milano'] });
     expectProblem(await operator.inject({ url: `/api/kpi/calls?${query(range)}` }), 403);
@@ -166,7 +299,14 @@ describe('drill-down from a call KPI to its calls', () => {
     expect(res.statusCode, res.body).toBe(200);
     return Number(/\/(\d+)$/.exec(String(res.headers['content-range']))![1]);
   };
-  const counted = ['callsOffered', 'callsAnswered', 'callsAbandoned', 'shortAbandoned', 'callsTransferred', 'answeredWithinThreshold'] as const;
+  const counted = [
+    'callsOffered',
+    'callsAnswered',
+    'callsAbandoned',
+    'shortAbandoned',
+    'callsTransferred',
+    'answeredWithinThreshold',
+  ] as const;
 
   it('lists for every countable KPI as many calls as its figure, in any range, scope and thresholds', async () => {
     const cases: [StaffClient, Record<string, string>][] = [
@@ -196,7 +336,10 @@ describe('drill-down from a call KPI to its calls', () => {
   });
 
   it('lists for each heat-map cell the calls that arrived that local weekday and hour', async () => {
-    for (const [client, params] of [[supervisor, range], [both, { ...range, bucket: 'hour' }]] as const) {
+    for (const [client, params] of [
+      [supervisor, range],
+      [both, { ...range, bucket: 'hour' }],
+    ] as const) {
       const k = await get(client, params);
       expect(k.heatMap.length).toBeGreaterThan(0);
       for (const cell of k.heatMap as { weekday: number; hour: number; callsOffered: number }[]) {
@@ -244,7 +387,9 @@ describe('staffing from calls', () => {
     const nine = s.intervals.find((i: { start: string }) => i.start === '2025-03-10T08:00:00.000Z');
     expect(nine).toMatchObject({ forecastContacts: 2, actualContacts: 1 });
     // A service filter has no calls to learn from: the cases (none here) are used.
-    expect((await get(supervisor, { from: '2025-03-10T00:00:00+01:00', weeks: '1', historyWeeks: '1', serviceCode: 'tari-refund' }, 'staffing')).history)
-      .toMatchObject({ source: 'cases', contacts: 0 });
+    expect(
+      (await get(supervisor, { from: '2025-03-10T00:00:00+01:00', weeks: '1', historyWeeks: '1', serviceCode: 'tari-refund' }, 'staffing'))
+        .history,
+    ).toMatchObject({ source: 'cases', contacts: 0 });
   });
 });

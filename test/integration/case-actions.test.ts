@@ -23,11 +23,16 @@ beforeAll(async () => {
 afterAll(() => api?.stop());
 
 const tari = {
-  municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI 2025',
-  citizen: { name: 'Anna Riva', phone: '+393471112223' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+  municipalityId: 'milano',
+  serviceCode: 'tari-refund',
+  channel: 'phone',
+  subject: 'Rimborso TARI 2025',
+  citizen: { name: 'Anna Riva', phone: '+393471112223' },
+  details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
 };
 const openTari = async () => (await operator.inject({ method: 'POST', url: '/api/cases', payload: tari })).json().id as string;
-const act = (who: StaffClient, id: string, action: string, payload: object) => who.inject({ method: 'POST', url: `/api/cases/${id}/${action}`, payload });
+const act = (who: StaffClient, id: string, action: string, payload: object) =>
+  who.inject({ method: 'POST', url: `/api/cases/${id}/${action}`, payload });
 const detail = async (id: string) => (await operator.inject({ url: `/api/cases/${id}` })).json();
 
 /** 10:00 in Rome on the first day from tomorrow that `ok` accepts (the demo window is Monday to Saturday, 09:00-19:00). */
@@ -47,14 +52,29 @@ describe('notes', () => {
     const res = await act(operator, id, 'notes', { text: 'Il cittadino richiamerà con la ricevuta' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: 'open' });
-    expect((await detail(id)).events.at(-1)).toMatchObject({ type: 'note.added', actor: operator.id, data: { text: 'Il cittadino richiamerà con la ricevuta' } });
+    expect((await detail(id)).events.at(-1)).toMatchObject({
+      type: 'note.added',
+      actor: operator.id,
+      data: { text: 'Il cittadino richiamerà con la ricevuta' },
+    });
     expect((await act(clerk, id, 'notes', { text: 'Visto' })).statusCode).toBe(200);
-    const audit = await t.db.selectFrom('audit_log').select(['actor', 'role', 'action']).where('target_id', '=', id).where('action', '=', 'note.added').orderBy('seq').execute();
-    expect(audit).toEqual([{ actor: operator.id, role: 'operator', action: 'note.added' }, { actor: clerk.id, role: 'backoffice', action: 'note.added' }]);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['actor', 'role', 'action'])
+      .where('target_id', '=', id)
+      .where('action', '=', 'note.added')
+      .orderBy('seq')
+      .execute();
+    expect(audit).toEqual([
+      { actor: operator.id, role: 'operator', action: 'note.added' },
+      { actor: clerk.id, role: 'backoffice', action: 'note.added' },
+    ]);
 
     expectProblem(await act(auditor, id, 'notes', { text: 'x' }), 403);
     expectProblem(await act(florence, id, 'notes', { text: 'x' }), 404);
-    expect(expectProblem(await act(operator, id, 'notes', { text: ' ' }), 400).errors.map((e: { path: string }) => e.path)).toEqual(['body.text']);
+    expect(expectProblem(await act(operator, id, 'notes', { text: ' ' }), 400).errors.map((e: { path: string }) => e.path)).toEqual([
+      'body.text',
+    ]);
 
     // Withdrawn: no survey, the case closes at once; a note is then refused.
     await act(operator, id, 'withdraw', {});
@@ -67,18 +87,30 @@ describe('scheduled callbacks and withdrawal', () => {
   it('books a call inside the window, refuses one outside it or in the past, and cancels it when the citizen withdraws', async () => {
     const id = await openTari();
     expect((await act(operator, id, 'transfer', {})).statusCode).toBe(200);
-    expect(expectProblem(await act(operator, id, 'callbacks', { at: '2020-01-06T09:00:00Z' }), 409).detail).toBe('the callback must be in the future');
+    expect(expectProblem(await act(operator, id, 'callbacks', { at: '2020-01-06T09:00:00Z' }), 409).detail).toBe(
+      'the callback must be in the future',
+    );
     const sunday = tenAm((weekday) => weekday === 0);
-    expect(expectProblem(await act(operator, id, 'callbacks', { at: sunday }), 409).detail)
-      .toBe(`${sunday} is outside the callback window: mon, tue, wed, thu, fri, sat 09:00-19:00 (Europe/Rome, not on national holidays)`);
-    expect(expectProblem(await act(operator, id, 'callbacks', { at: 'domani' }), 400).errors.map((e: { path: string }) => e.path)).toEqual(['body.at']);
+    expect(expectProblem(await act(operator, id, 'callbacks', { at: sunday }), 409).detail).toBe(
+      `${sunday} is outside the callback window: mon, tue, wed, thu, fri, sat 09:00-19:00 (Europe/Rome, not on national holidays)`,
+    );
+    expect(expectProblem(await act(operator, id, 'callbacks', { at: 'domani' }), 400).errors.map((e: { path: string }) => e.path)).toEqual([
+      'body.at',
+    ]);
     const weekday = tenAm((d) => d >= 1 && d <= 5);
     expectProblem(await act(clerk, id, 'callbacks', { at: weekday }), 403);
     expectProblem(await act(florence, id, 'callbacks', { at: weekday }), 404);
     const booked = await act(operator, id, 'callbacks', { at: weekday, note: 'dopo le 10' });
     expect(booked.statusCode).toBe(200);
-    expect((await detail(id)).events.at(-1)).toMatchObject({ type: 'callback.scheduled', actor: operator.id, stage: 'office', data: { at: weekday, note: 'dopo le 10' } });
-    expect(expectProblem(await act(operator, id, 'callbacks', { at: weekday }), 409).detail).toBe(`a callback is already scheduled at ${weekday}`);
+    expect((await detail(id)).events.at(-1)).toMatchObject({
+      type: 'callback.scheduled',
+      actor: operator.id,
+      stage: 'office',
+      data: { at: weekday, note: 'dopo le 10' },
+    });
+    expect(expectProblem(await act(operator, id, 'callbacks', { at: weekday }), 409).detail).toBe(
+      `a callback is already scheduled at ${weekday}`,
+    );
 
     expectProblem(await act(clerk, id, 'withdraw', {}), 403);
     expectProblem(await act(florence, id, 'withdraw', {}), 404);
@@ -88,8 +120,14 @@ describe('scheduled callbacks and withdrawal', () => {
     expect(expectProblem(await act(operator, id, 'withdraw', {}), 409).detail).toBe(`case ${id} is already resolved`);
     await expect.poll(async () => (await detail(id)).stage).toBe('closed');
     const { events, tasks } = await detail(id);
-    expect(events.slice(-6).map((e: { type: string }) => e.type))
-      .toEqual(['callback.scheduled', 'case.withdrawn', 'case.resolved', 'callback.cancelled', 'citizen.notified', 'case.closed']);
+    expect(events.slice(-6).map((e: { type: string }) => e.type)).toEqual([
+      'callback.scheduled',
+      'case.withdrawn',
+      'case.resolved',
+      'callback.cancelled',
+      'citizen.notified',
+      'case.closed',
+    ]);
     expect(tasks[0]).toMatchObject({ status: 'done' });
   });
 });
@@ -97,9 +135,12 @@ describe('scheduled callbacks and withdrawal', () => {
 describe('live transfer', () => {
   it('is refused for a service transferred as a task only, changing nothing', async () => {
     const id = await openTari();
-    expect(expectProblem(await act(operator, id, 'transfer', { live: true }), 409).detail)
-      .toBe('"Rimborso TARI" is transferred as a task only: its definition allows no live transfer');
-    expect(expectProblem(await act(operator, id, 'transfer', { live: false }), 400).errors.map((e: { path: string }) => e.path)).toEqual(['body.live']);
+    expect(expectProblem(await act(operator, id, 'transfer', { live: true }), 409).detail).toBe(
+      '"Rimborso TARI" is transferred as a task only: its definition allows no live transfer',
+    );
+    expect(expectProblem(await act(operator, id, 'transfer', { live: false }), 400).errors.map((e: { path: string }) => e.path)).toEqual([
+      'body.live',
+    ]);
     expect((await detail(id)).stage).toBe('intake');
   });
 });

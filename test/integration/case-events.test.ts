@@ -12,16 +12,37 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const opened = (caseId: string): RecordCaseEvent => ({
-  caseId, seq: 1, type: 'case.opened', at: '2026-11-24T08:00:00.000Z', actor: 'giulia.operatrice', data: { channel: 'phone' },
-  status: 'open', stage: 'intake', outcome: null, definitionVersion: 1,
+  caseId,
+  seq: 1,
+  type: 'case.opened',
+  at: '2026-11-24T08:00:00.000Z',
+  actor: 'giulia.operatrice',
+  data: { channel: 'phone' },
+  status: 'open',
+  stage: 'intake',
+  outcome: null,
+  definitionVersion: 1,
   intake: {
-    municipalityId: 'milano', serviceCode: 'tari-refund', channel: 'phone', subject: 'Rimborso TARI', description: '',
-    citizen: { phone: '+393331112222' }, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+    municipalityId: 'milano',
+    serviceCode: 'tari-refund',
+    channel: 'phone',
+    subject: 'Rimborso TARI',
+    description: '',
+    citizen: { phone: '+393331112222' },
+    details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
   },
 });
 const resolved = (caseId: string): RecordCaseEvent => ({
-  caseId, seq: 2, type: 'case.resolved', at: '2026-11-24T09:00:00.000Z', actor: 'marco.tributi', data: { outcome: 'resolved' },
-  status: 'resolved', stage: 'resolved', outcome: 'resolved', definitionVersion: 1,
+  caseId,
+  seq: 2,
+  type: 'case.resolved',
+  at: '2026-11-24T09:00:00.000Z',
+  actor: 'marco.tributi',
+  data: { outcome: 'resolved' },
+  status: 'resolved',
+  stage: 'resolved',
+  outcome: 'resolved',
+  definitionVersion: 1,
 });
 
 describe('recordCaseEvent (the read model writer)', () => {
@@ -31,8 +52,13 @@ describe('recordCaseEvent (the read model writer)', () => {
     await recordCaseEvent(resolved('C-2026-000001'));
     const row = await t.db.selectFrom('cases').selectAll().where('id', '=', 'C-2026-000001').executeTakeFirstOrThrow();
     expect(row).toMatchObject({
-      status: 'resolved', stage: 'resolved', outcome: 'resolved', last_seq: 2, municipality_id: 'milano',
-      definition_version: 1, details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+      status: 'resolved',
+      stage: 'resolved',
+      outcome: 'resolved',
+      last_seq: 2,
+      municipality_id: 'milano',
+      definition_version: 1,
+      details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
     });
     expect(row.resolved_at?.toISOString()).toBe('2026-11-24T09:00:00.000Z');
     expect(row.created_at.toISOString()).toBe('2026-11-24T08:00:00.000Z');
@@ -44,8 +70,16 @@ describe('recordCaseEvent (the read model writer)', () => {
     await recordCaseEvent(opened('C-2026-000002'));
     await recordCaseEvent(resolved('C-2026-000002'));
     await recordCaseEvent(resolved('C-2026-000002'));
-    const events = await t.db.selectFrom('case_events').select(['seq', 'type']).where('case_id', '=', 'C-2026-000002').orderBy('seq').execute();
-    expect(events).toEqual([{ seq: 1, type: 'case.opened' }, { seq: 2, type: 'case.resolved' }]);
+    const events = await t.db
+      .selectFrom('case_events')
+      .select(['seq', 'type'])
+      .where('case_id', '=', 'C-2026-000002')
+      .orderBy('seq')
+      .execute();
+    expect(events).toEqual([
+      { seq: 1, type: 'case.opened' },
+      { seq: 2, type: 'case.resolved' },
+    ]);
   });
 
   it('never lets a late, older write move the case back', async () => {
@@ -61,9 +95,7 @@ describe('recordCaseEvent (the read model writer)', () => {
   it('refuses to rewrite or delete history', async () => {
     const { recordCaseEvent } = createCaseActivities({ db: t.db });
     await recordCaseEvent(opened('C-2026-000004'));
-    await expect(sql`update case_events set type = 'forged' where case_id = 'C-2026-000004'`.execute(t.db))
-      .rejects.toThrow(/append-only/);
-    await expect(sql`delete from case_events where case_id = 'C-2026-000004'`.execute(t.db))
-      .rejects.toThrow(/append-only/);
+    await expect(sql`update case_events set type = 'forged' where case_id = 'C-2026-000004'`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from case_events where case_id = 'C-2026-000004'`.execute(t.db)).rejects.toThrow(/append-only/);
   });
 });

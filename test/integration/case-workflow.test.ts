@@ -5,7 +5,13 @@ import type { CaseIntake } from '../../domain/case.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import type { caseWorkflow } from '../../workflows/case.ts';
 import {
-  type CaseWorkflowInput, caseWorkflowType, openedUpdate, resolveUpdate, snapshotQuery, surveyAnswerSignal, transferUpdate,
+  type CaseWorkflowInput,
+  caseWorkflowType,
+  openedUpdate,
+  resolveUpdate,
+  snapshotQuery,
+  surveyAnswerSignal,
+  transferUpdate,
 } from '../../workflows/case.definitions.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
@@ -25,8 +31,12 @@ afterAll(async () => {
 });
 
 const intake: CaseIntake = {
-  municipalityId: 'firenze', serviceCode: 'general-information', channel: 'counter', subject: 'Orari dell’anagrafe',
-  description: 'Chiede gli orari di apertura del sabato', citizen: { name: 'Chiara Neri', email: 'chiara.neri@example.org' },
+  municipalityId: 'firenze',
+  serviceCode: 'general-information',
+  channel: 'counter',
+  subject: 'Orari dell’anagrafe',
+  description: 'Chiede gli orari di apertura del sabato',
+  citizen: { name: 'Chiara Neri', email: 'chiara.neri@example.org' },
   details: { topic: 'orari anagrafe' },
 };
 
@@ -36,71 +46,128 @@ async function openCase(overrides: Partial<CaseIntake> = {}) {
   const caseId = `C-2026-${String(900000 + ++counter)}`;
   const caseIntake = { ...intake, ...overrides };
   const input: CaseWorkflowInput = {
-    caseId, intake: caseIntake, definition: demoDefinition(caseIntake.serviceCode), actor: lorenzo, telephonyTaskQueue: w.telephonyTaskQueue,
+    caseId,
+    intake: caseIntake,
+    definition: demoDefinition(caseIntake.serviceCode),
+    actor: lorenzo,
+    telephonyTaskQueue: w.telephonyTaskQueue,
   };
   const snapshot = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
     startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
-      workflowId: caseId, taskQueue: w.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowId: caseId,
+      taskQueue: w.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
   return { caseId, input, snapshot, handle: w.client.workflow.getHandle<typeof caseWorkflow>(caseId) };
 }
-const eventsOf = (caseId: string) => t.db.selectFrom('case_events').select(['seq', 'type', 'actor', 'data', 'stage']).where('case_id', '=', caseId).orderBy('seq').execute();
-const rejection = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => {
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return String((err as WorkflowUpdateFailedError).cause?.message);
-});
+const eventsOf = (caseId: string) =>
+  t.db.selectFrom('case_events').select(['seq', 'type', 'actor', 'data', 'stage']).where('case_id', '=', caseId).orderBy('seq').execute();
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => {
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      return String((err as WorkflowUpdateFailedError).cause?.message);
+    },
+  );
 
 describe('case workflow', () => {
   it('answers the opening update only once the case is in the read model', async () => {
     const { caseId, snapshot } = await openCase();
     expect(snapshot).toMatchObject({ caseId, status: 'open', stage: 'intake', lastSeq: 1, definitionVersion: 1, task: null });
-    const row = await t.db.selectFrom('cases').select(['status', 'last_seq', 'municipality_id', 'definition_version']).where('id', '=', caseId).executeTakeFirst();
+    const row = await t.db
+      .selectFrom('cases')
+      .select(['status', 'last_seq', 'municipality_id', 'definition_version'])
+      .where('id', '=', caseId)
+      .executeTakeFirst();
     expect(row).toEqual({ status: 'open', last_seq: 1, municipality_id: 'firenze', definition_version: 1 });
   });
 
   it('closes at the first level: informs the citizen, sends the survey, records the answer, in order', async () => {
     const { caseId, handle } = await openCase();
-    const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: lorenzo }] });
+    const resolved = await handle.executeUpdate(resolveUpdate, {
+      args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: lorenzo }],
+    });
     expect(resolved).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', lastSeq: 2 });
     // The update answered after its write: the read model already shows it.
-    expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow())
-      .toEqual({ status: 'resolved', outcome: 'resolved' });
+    expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow()).toEqual({
+      status: 'resolved',
+      outcome: 'resolved',
+    });
 
-    await expect.poll(async () => (await eventsOf(caseId)).map((e) => e.type))
+    await expect
+      .poll(async () => (await eventsOf(caseId)).map((e) => e.type))
       .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect((await handle.query(snapshotQuery)).stage).toBe('survey');
     await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
     expect(await handle.result()).toMatchObject({ status: 'resolved', stage: 'closed', lastSeq: 6 });
     const events = await eventsOf(caseId);
     expect(events.slice(1)).toEqual([
-      { seq: 2, type: 'case.resolved', actor: 'lorenzo.operatore', stage: 'resolved', data: { outcome: 'resolved', note: 'Sabato 8:30-12:30' } },
-      { seq: 3, type: 'citizen.notified', actor: null, stage: 'resolved', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
+      {
+        seq: 2,
+        type: 'case.resolved',
+        actor: 'lorenzo.operatore',
+        stage: 'resolved',
+        data: { outcome: 'resolved', note: 'Sabato 8:30-12:30' },
+      },
+      {
+        seq: 3,
+        type: 'citizen.notified',
+        actor: null,
+        stage: 'resolved',
+        data: { channel: 'email', recipient: 'chiara.neri@example.org' },
+      },
       { seq: 4, type: 'survey.sent', actor: null, stage: 'survey', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
       { seq: 5, type: 'survey.answered', actor: null, stage: 'survey', data: { answers: { satisfaction: 5, solved: true } } },
       { seq: 6, type: 'case.closed', actor: null, stage: 'closed', data: {} },
     ]);
-    const outbox = await t.db.selectFrom('outbound_messages').select(['dedup_key', 'channel']).where('case_id', '=', caseId).orderBy('id').execute();
-    expect(outbox).toEqual([{ dedup_key: `${caseId}:resolution`, channel: 'email' }, { dedup_key: `${caseId}:survey`, channel: 'email' }]);
+    const outbox = await t.db
+      .selectFrom('outbound_messages')
+      .select(['dedup_key', 'channel'])
+      .where('case_id', '=', caseId)
+      .orderBy('id')
+      .execute();
+    expect(outbox).toEqual([
+      { dedup_key: `${caseId}:resolution`, channel: 'email' },
+      { dedup_key: `${caseId}:survey`, channel: 'email' },
+    ]);
   });
 
   it('records that a citizen without contacts could be neither informed nor surveyed', async () => {
     const { caseId, handle } = await openCase({ citizen: {} });
     await handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'withdrawn', actor: null }] });
     await handle.result();
-    expect((await eventsOf(caseId)).map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.not_notified', 'survey.not_sent', 'case.closed']);
+    expect((await eventsOf(caseId)).map((e) => e.type)).toEqual([
+      'case.opened',
+      'case.resolved',
+      'citizen.not_notified',
+      'survey.not_sent',
+      'case.closed',
+    ]);
   });
 
   it('rejects in the validator what is not allowed, changing nothing', async () => {
     const { caseId, handle } = await openCase();
-    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'approved' as never, actor: null }] }))).toMatch(/outcome must be one of/);
+    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'approved' as never, actor: null }] }))).toMatch(
+      /outcome must be one of/,
+    );
     // General information cannot end "rejected".
-    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'rejected', actor: null }] })))
-      .toBe('outcome must be one of resolved, redirected, withdrawn');
+    expect(await rejection(handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'rejected', actor: null }] }))).toBe(
+      'outcome must be one of resolved, redirected, withdrawn',
+    );
 
-    const tari = await openCase({ municipalityId: 'milano', serviceCode: 'tari-refund', details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' } });
-    expect(await rejection(tari.handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', actor: null }] })))
-      .toBe('"Rimborso TARI" cannot be closed at the first level: transfer it to the competent office');
+    const tari = await openCase({
+      municipalityId: 'milano',
+      serviceCode: 'tari-refund',
+      details: { taxYear: 2025, taxpayerFiscalCode: 'RSSMRA85T10A562S' },
+    });
+    expect(await rejection(tari.handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'resolved', actor: null }] }))).toBe(
+      '"Rimborso TARI" cannot be closed at the first level: transfer it to the competent office',
+    );
 
     const [first, second] = await Promise.allSettled([
       handle.executeUpdate(resolveUpdate, { args: [{ outcome: 'redirected', actor: null }] }),
@@ -109,8 +176,9 @@ describe('case workflow', () => {
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
     const refused = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
     expect(String(refused.reason.cause?.message)).toMatch(/already resolved/);
-    expect(await rejection(handle.executeUpdate(transferUpdate, { args: [{ actor: { id: 'x', role: 'operator', officeId: null } }] })))
-      .toMatch(/the case is resolved/);
+    expect(
+      await rejection(handle.executeUpdate(transferUpdate, { args: [{ actor: { id: 'x', role: 'operator', officeId: null } }] })),
+    ).toMatch(/the case is resolved/);
     expect((await eventsOf(caseId)).filter((e) => e.type === 'case.resolved')).toHaveLength(1);
     expect((await eventsOf(tari.caseId)).map((e) => e.type)).toEqual(['case.opened']);
   });
@@ -119,7 +187,10 @@ describe('case workflow', () => {
     const { caseId, input } = await openCase();
     const again = await w.client.workflow.executeUpdateWithStart(openedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof caseWorkflow>(caseWorkflowType, {
-        workflowId: caseId, taskQueue: w.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [input],
+        workflowId: caseId,
+        taskQueue: w.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [input],
       }),
     });
     expect(again.lastSeq).toBe(1);

@@ -12,7 +12,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
  * coarse kind (string, number, boolean, Date, array, object) compared with information_schema.
  */
 type Kind = 'string' | 'number' | 'boolean' | 'Date' | 'array' | 'object';
-interface Column { nullable: boolean; kinds: Kind[] }
+interface Column {
+  nullable: boolean;
+  kinds: Kind[];
+}
 type Schema = Map<string, Map<string, Column>>;
 
 const databaseTs = fileURLToPath(new URL('../../db/database.ts', import.meta.url));
@@ -20,18 +23,24 @@ const databaseTs = fileURLToPath(new URL('../../db/database.ts', import.meta.url
 /** The tables and columns `Database` declares in the given file. */
 function declaredSchema(file: string): Schema {
   const program = ts.createProgram([file], {
-    strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true,
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    allowImportingTsExtensions: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
   const database = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'Database');
   if (!database) throw new Error(`${file} declares no Database interface`);
   // A column's type as selected: ColumnType<S, I, U> (and Generated<S>) is S, distributed over unions like Kysely's Selectable.
-  const selected = (t: ts.Type): ts.Type[] => (t.isUnion() ? t.types : [t]).flatMap((m) => {
-    const select = m.getProperty('__select__');
-    return select ? selected(checker.getTypeOfSymbol(select)) : [m];
-  });
+  const selected = (t: ts.Type): ts.Type[] =>
+    (t.isUnion() ? t.types : [t]).flatMap((m) => {
+      const select = m.getProperty('__select__');
+      return select ? selected(checker.getTypeOfSymbol(select)) : [m];
+    });
   const kindOf = (t: ts.Type): Kind | null => {
     if (t.flags & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral | ts.TypeFlags.TemplateLiteral)) return 'string';
     if (t.flags & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral)) return 'number';
@@ -70,12 +79,20 @@ function differences(declared: Schema, live: Schema): string[] {
   const found: string[] = [];
   for (const [table, columns] of live) {
     const mine = declared.get(table);
-    if (!mine) { found.push(`table ${table} is in the database but not in db/database.ts`); continue; }
+    if (!mine) {
+      found.push(`table ${table} is in the database but not in db/database.ts`);
+      continue;
+    }
     for (const [name, column] of columns) {
       const d = mine.get(name);
-      if (!d) { found.push(`${table}.${name} is in the database but not in db/database.ts`); continue; }
+      if (!d) {
+        found.push(`${table}.${name} is in the database but not in db/database.ts`);
+        continue;
+      }
       if (d.nullable !== column.nullable) {
-        found.push(`${table}.${name} is ${column.nullable ? 'nullable' : 'not null'} in the database but declared ${d.nullable ? 'nullable' : 'not null'}`);
+        found.push(
+          `${table}.${name} is ${column.nullable ? 'nullable' : 'not null'} in the database but declared ${d.nullable ? 'nullable' : 'not null'}`,
+        );
       }
       if (d.kinds.length === 0 || d.kinds.some((k) => !column.kinds.includes(k))) {
         found.push(`${table}.${name} is ${column.kinds.join(' or ')} in the database but declared ${d.kinds.join(' | ') || 'never'}`);
@@ -88,7 +105,9 @@ function differences(declared: Schema, live: Schema): string[] {
 }
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
 afterAll(() => t?.drop());
 
 it('declares in db/database.ts exactly the tables and columns the migrations make', async () => {

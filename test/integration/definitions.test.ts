@@ -15,7 +15,11 @@ afterAll(() => t.drop());
 describe('definition versions', () => {
   it('are seeded as published version 1, and seeding again changes nothing', async () => {
     await seedDemoReferenceData(t.db);
-    const rows = await t.db.selectFrom('service_definitions').select(['service_code', 'version', 'status']).orderBy('service_code').execute();
+    const rows = await t.db
+      .selectFrom('service_definitions')
+      .select(['service_code', 'version', 'status'])
+      .orderBy('service_code')
+      .execute();
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.version === 1 && r.status === 'published')).toBe(true);
     const office = await t.db.selectFrom('offices').select('calendar_id').where('id', '=', 'fi-istruzione').executeTakeFirstOrThrow();
@@ -36,10 +40,12 @@ describe('definition versions', () => {
   });
 
   it('are immutable once published', async () => {
-    await expect(sql`update service_definitions set document = '{}' where service_code = 'tari-refund' and version = 1`.execute(t.db))
-      .rejects.toThrow(/tari-refund version 1 is published and cannot change/);
-    await expect(sql`delete from service_definitions where service_code = 'tari-refund'`.execute(t.db))
-      .rejects.toThrow(/is published and cannot change/);
+    await expect(
+      sql`update service_definitions set document = '{}' where service_code = 'tari-refund' and version = 1`.execute(t.db),
+    ).rejects.toThrow(/tari-refund version 1 is published and cannot change/);
+    await expect(sql`delete from service_definitions where service_code = 'tari-refund'`.execute(t.db)).rejects.toThrow(
+      /is published and cannot change/,
+    );
     // A draft may still be edited.
     const draft = await insertDraft(t.db, demoDefinition('tari-refund').document);
     await sql`update service_definitions set document = document where service_code = 'tari-refund' and version = ${draft}`.execute(t.db);

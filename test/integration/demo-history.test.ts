@@ -30,12 +30,24 @@ describe('the demo history', () => {
 
   it('is settled: no simulated case or task is left open, none is dated today or later', async () => {
     expect(tally!.casesOpened).toBeGreaterThan(1_000);
-    const open = await api.t.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('id', 'like', 'SIM-%').where('status', '=', 'open').executeTakeFirstOrThrow();
-    const openTasks = await api.t.db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('case_id', 'like', 'SIM-%').where('status', '!=', 'done').executeTakeFirstOrThrow();
+    const open = await api.t.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('id', 'like', 'SIM-%')
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    const openTasks = await api.t.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('case_id', 'like', 'SIM-%')
+      .where('status', '!=', 'done')
+      .executeTakeFirstOrThrow();
     expect([Number(open.n), Number(openTasks.n)]).toEqual([0, 0]);
-    const latest = await api.t.db.selectFrom('case_events').select((eb) => eb.fn.max('at').as('at')).where('case_id', 'like', 'SIM-%').executeTakeFirstOrThrow();
+    const latest = await api.t.db
+      .selectFrom('case_events')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('case_id', 'like', 'SIM-%')
+      .executeTakeFirstOrThrow();
     expect(new Date(latest.at!).getTime()).toBeLessThan(Date.parse('2026-11-24T23:00:00Z'));
   });
 
@@ -50,7 +62,15 @@ describe('the demo history', () => {
   });
 
   it('is written once: a second start adds nothing', async () => {
-    const count = async () => Number((await api.t.db.selectFrom('calls').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await api.t.db
+            .selectFrom('calls')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     expect(await seedDemoHistory(api.t.db, { months: 13, scale: 0.002, now: now + 40 * 86_400_000 })).toBeNull();
     expect(await count()).toBe(before);

@@ -23,22 +23,41 @@ afterAll(() => api?.stop());
 
 /** Rows in every table of the schema: any write shows as a change. */
 async function footprint(): Promise<Record<string, number>> {
-  const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'`.execute(t.db);
-  const counts = await Promise.all(tables.rows.map(async ({ name }) =>
-    [name, (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(t.db)).rows[0]!.n] as const));
+  const tables = await sql<{
+    name: string;
+  }>`select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'`.execute(t.db);
+  const counts = await Promise.all(
+    tables.rows.map(
+      async ({ name }) =>
+        [name, (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(t.db)).rows[0]!.n] as const,
+    ),
+  );
   return Object.fromEntries(counts);
 }
 
 // Path segments and query values that are wrong in every way: empty, huge, unicode, traversal, SQL, JSON.
 const segment = fc.oneof(
-  fc.string({ maxLength: 300 }), fc.constantFrom('', '..', '%00', "1' or '1'='1", 'C-2026-', 'C-9999-999999', '{}', '[]', 'null', '-1', '1e309', '😀'),
+  fc.string({ maxLength: 300 }),
+  fc.constantFrom('', '..', '%00', "1' or '1'='1", 'C-2026-', 'C-9999-999999', '{}', '[]', 'null', '-1', '1e309', '😀'),
   fc.integer().map(String),
 );
-const queryValue = fc.oneof(fc.json({ maxDepth: 3 }), fc.string({ maxLength: 200 }), fc.constantFrom('[0,99999]', '["x","UP"]', '{"__proto__":{"x":1}}', '[', ''));
+const queryValue = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('[0,99999]', '["x","UP"]', '{"__proto__":{"x":1}}', '[', ''),
+);
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 500 }),
-  fc.constantFrom('{', '{"a":', 'null', '[]', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{}}}', `"${'x'.repeat(10_000)}"`),
+  fc.constantFrom(
+    '{',
+    '{"a":',
+    'null',
+    '[]',
+    '{"__proto__":{"polluted":true}}',
+    '{"constructor":{"prototype":{}}}',
+    `"${'x'.repeat(10_000)}"`,
+  ),
 );
 
 describe('fuzzing every route', () => {
@@ -47,23 +66,30 @@ describe('fuzzing every route', () => {
     const routes = app.routeAccess.filter((r) => r.url !== '/api/session');
     expect(routes.length).toBeGreaterThan(40);
     const before = await footprint();
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(...routes), fc.array(segment, { minLength: 3, maxLength: 3 }), fc.dictionary(fc.constantFrom('filter', 'range', 'sort', 'q', 'phone', 'from', 'to', 'x'), queryValue), body,
-      async (route, segments, query, payload) => {
-        let i = 0;
-        const url = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(segments[i++]!));
-        const qs = new URLSearchParams(query).toString();
-        const res = await admin.inject({
-          method: route.method as 'GET', url: qs ? `${url}?${qs}` : url,
-          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload, headers: { 'content-type': 'application/json' } }),
-        });
-        const seen = `${route.method} ${url}?${qs} ${payload.slice(0, 200)} → ${res.body.slice(0, 300)}`;
-        expect(res.statusCode, seen).toBeLessThan(500);
-        // The CTI webhook authenticates the PBX by the line's token, not the session: without it, 401 is the answer.
-        if (route.url !== '/api/cti/:lineId') expect(res.statusCode, seen).not.toBe(401);
-        if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      },
-    ), { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? 20261125) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(segment, { minLength: 3, maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('filter', 'range', 'sort', 'q', 'phone', 'from', 'to', 'x'), queryValue),
+        body,
+        async (route, segments, query, payload) => {
+          let i = 0;
+          const url = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(segments[i++]!));
+          const qs = new URLSearchParams(query).toString();
+          const res = await admin.inject({
+            method: route.method as 'GET',
+            url: qs ? `${url}?${qs}` : url,
+            ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload, headers: { 'content-type': 'application/json' } }),
+          });
+          const seen = `${route.method} ${url}?${qs} ${payload.slice(0, 200)} → ${res.body.slice(0, 300)}`;
+          expect(res.statusCode, seen).toBeLessThan(500);
+          // The CTI webhook authenticates the PBX by the line's token, not the session: without it, 401 is the answer.
+          if (route.url !== '/api/cti/:lineId') expect(res.statusCode, seen).not.toBe(401);
+          if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        },
+      ),
+      { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? 20261125) },
+    );
     expect(await footprint()).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-
 const search = (who: StaffClient, query: Record<string, string>) =>
   who.inject({ url: `/api/knowledge/search?${new URLSearchParams(query)}` });
 const hitIds = async (who: StaffClient, query: Record<string, string>) => {
@@ -33,10 +32,16 @@ const hitIds = async (who: StaffClient, query: Record<string, string>) => {
 };
 
 const article = {
-  municipalityId: 'milano', serviceCode: 'general-information', title: 'Musei civici: ingresso gratuito',
-  audience: 'Residenti e visitatori.', place: 'Castello Sforzesco e musei civici.', hours: 'Prima domenica del mese.',
-  procedure: 'Ritirare il biglietto gratuito alla biglietteria.', body: 'L’ingresso ai musei civici è gratuito la prima domenica del mese.',
-  links: [{ label: 'Portale del Comune di Milano', url: 'https://www.comune.milano.it' }], validFrom: '2026-01-01',
+  municipalityId: 'milano',
+  serviceCode: 'general-information',
+  title: 'Musei civici: ingresso gratuito',
+  audience: 'Residenti e visitatori.',
+  place: 'Castello Sforzesco e musei civici.',
+  hours: 'Prima domenica del mese.',
+  procedure: 'Ritirare il biglietto gratuito alla biglietteria.',
+  body: 'L’ingresso ai musei civici è gratuito la prima domenica del mese.',
+  links: [{ label: 'Portale del Comune di Milano', url: 'https://www.comune.milano.it' }],
+  validFrom: '2026-01-01',
 };
 const create = (who: StaffClient, body: object, headers: Record<string, string> = {}) =>
   who.inject({ method: 'POST', url: '/api/knowledge/articles', payload: body, headers });
@@ -55,8 +60,22 @@ describe('GET /api/knowledge/search', () => {
 
   it('ranks a match in the title above matches elsewhere, and highlights the matching words', async () => {
     const res = await search(milanOperator, { q: 'residenza' });
-    const hits = res.json() as { id: string; title: string; snippet: string; rank: number; municipalityId: string; serviceCode: string | null; version: number }[];
-    expect(hits[0]).toMatchObject({ id: 'mi-cambio-residenza', title: 'Cambio di residenza o di indirizzo', municipalityId: 'milano', serviceCode: 'change-of-residence', version: 1 });
+    const hits = res.json() as {
+      id: string;
+      title: string;
+      snippet: string;
+      rank: number;
+      municipalityId: string;
+      serviceCode: string | null;
+      version: number;
+    }[];
+    expect(hits[0]).toMatchObject({
+      id: 'mi-cambio-residenza',
+      title: 'Cambio di residenza o di indirizzo',
+      municipalityId: 'milano',
+      serviceCode: 'change-of-residence',
+      version: 1,
+    });
     expect(hits.length).toBeGreaterThan(1);
     const ranks = hits.map((h) => h.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
@@ -67,7 +86,11 @@ describe('GET /api/knowledge/search', () => {
   });
 
   it('escapes the article text in the snippet: its only tags are the highlights', async () => {
-    const res = await create(designer, { ...article, title: 'Biblioteche: prestito', body: 'Il <script>alert(1)</script> prestito & la restituzione dei libri.' });
+    const res = await create(designer, {
+      ...article,
+      title: 'Biblioteche: prestito',
+      body: 'Il <script>alert(1)</script> prestito & la restituzione dei libri.',
+    });
     expect(res.statusCode).toBe(201);
     const [hit] = (await search(milanOperator, { q: 'prestito' })).json();
     expect(hit.snippet).toContain('script&gt;');
@@ -82,17 +105,30 @@ describe('GET /api/knowledge/search', () => {
     expect(await hitIds(milanOperator, { q: 'rimborso', municipalityId: 'firenze' })).toEqual([]);
     expect(await hitIds(designer, { q: 'rimborso', municipalityId: 'firenze' })).toEqual(['fi-rimborso-tari']);
     expect(await hitIds(designer, { q: 'residenza', serviceCode: 'change-of-residence' })).toEqual(
-      expect.arrayContaining(['mi-cambio-residenza', 'fi-cambio-residenza']));
+      expect.arrayContaining(['mi-cambio-residenza', 'fi-cambio-residenza']),
+    );
     expect(await hitIds(designer, { q: 'residenza', serviceCode: 'tari-refund' })).toEqual([]);
   });
 
   it('leaves out articles expired, not yet valid or archived', async () => {
     // The seeded 2025/2026 nursery call expired on 31 December 2025: listed, but not an answer any more.
     expect(await hitIds(florenceOperator, { q: 'bando nidi' })).not.toContain('fi-asilo-nido-bando-2025');
-    expect((await florenceOperator.inject({ url: '/api/knowledge/articles/fi-asilo-nido-bando-2025' })).json()).toMatchObject({ validTo: '2025-12-31' });
+    expect((await florenceOperator.inject({ url: '/api/knowledge/articles/fi-asilo-nido-bando-2025' })).json()).toMatchObject({
+      validTo: '2025-12-31',
+    });
     const future = await create(designer, { ...article, title: 'Zanzara tigre: disinfestazione', validFrom: '2099-01-01' });
-    const past = await create(designer, { ...article, title: 'Zanzara tigre: campagna 2020', validFrom: '2020-01-01', validTo: '2020-12-31' });
-    const current = await create(designer, { ...article, title: 'Zanzara tigre: consigli', validFrom: '2020-01-01', validTo: '2099-12-31' });
+    const past = await create(designer, {
+      ...article,
+      title: 'Zanzara tigre: campagna 2020',
+      validFrom: '2020-01-01',
+      validTo: '2020-12-31',
+    });
+    const current = await create(designer, {
+      ...article,
+      title: 'Zanzara tigre: consigli',
+      validFrom: '2020-01-01',
+      validTo: '2099-12-31',
+    });
     expect([future, past, current].map((r) => r.statusCode)).toEqual([201, 201, 201]);
     expect(await hitIds(milanOperator, { q: 'zanzara tigre' })).toEqual([current.json().id]);
     await designer.inject({ method: 'POST', url: `/api/knowledge/articles/${current.json().id}/archive` });
@@ -101,7 +137,9 @@ describe('GET /api/knowledge/search', () => {
 
   it('answers a missing or too short question with 400 naming the parameter', async () => {
     expect(expectProblem(await search(milanOperator, {}), 400).errors).toEqual([expect.objectContaining({ path: 'querystring.q' })]);
-    expect(expectProblem(await search(milanOperator, { q: 'a' }), 400).errors).toEqual([expect.objectContaining({ path: 'querystring.q' })]);
+    expect(expectProblem(await search(milanOperator, { q: 'a' }), 400).errors).toEqual([
+      expect.objectContaining({ path: 'querystring.q' }),
+    ]);
     expectProblem(await app.inject({ url: '/api/knowledge/search?q=rimborso' }), 401);
   });
 });
@@ -112,11 +150,22 @@ describe('POST /api/knowledge/articles', () => {
     expect(res.statusCode).toBe(201);
     const created = res.json();
     expect(created).toMatchObject({
-      municipalityId: 'milano', serviceCode: 'general-information', version: 1, title: 'Musei civici: orari', links: article.links,
-      validFrom: '2026-01-01', validTo: null, author: milanSupervisor.id, archivedAt: null,
+      municipalityId: 'milano',
+      serviceCode: 'general-information',
+      version: 1,
+      title: 'Musei civici: orari',
+      links: article.links,
+      validFrom: '2026-01-01',
+      validTo: null,
+      author: milanSupervisor.id,
+      archivedAt: null,
     });
     expect(res.headers.location).toBe(`/api/knowledge/articles/${created.id}`);
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'actor', 'municipality_id']).where('target_id', '=', created.id).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor', 'municipality_id'])
+      .where('target_id', '=', created.id)
+      .execute();
     expect(audit).toEqual([{ action: 'knowledge-article.created', actor: milanSupervisor.id, municipality_id: 'milano' }]);
   });
 
@@ -145,7 +194,10 @@ describe('POST /api/knowledge/articles', () => {
     expect(expectProblem(unknownService, 422).errors).toEqual([expect.objectContaining({ path: 'body.serviceCode' })]);
     const backwards = await create(designer, { ...article, validFrom: '2026-06-01', validTo: '2026-01-01' });
     expect(expectProblem(backwards, 400).errors).toEqual([expect.objectContaining({ path: 'body.validTo' })]);
-    const bad = expectProblem(await create(designer, { ...article, title: '', links: [{ label: 'x', url: 'javascript:alert(1)' }], extra: 1 }), 400);
+    const bad = expectProblem(
+      await create(designer, { ...article, title: '', links: [{ label: 'x', url: 'javascript:alert(1)' }], extra: 1 }),
+      400,
+    );
     expect(bad.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.title', 'body.links.0.url']));
   });
 });
@@ -154,14 +206,18 @@ describe('revising an article', () => {
   it('writes the next version; older versions stay readable and never change', async () => {
     const id = (await create(designer, { ...article, title: 'Piscine comunali: tariffe' })).json().id as string;
     const put = await milanSupervisor.inject({
-      method: 'PUT', url: `/api/knowledge/articles/${id}`,
+      method: 'PUT',
+      url: `/api/knowledge/articles/${id}`,
       payload: { ...article, municipalityId: undefined, title: 'Piscine comunali: tariffe 2026', expectedVersion: 1 },
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ id, version: 2, title: 'Piscine comunali: tariffe 2026', author: milanSupervisor.id });
 
     const detail = (await milanOperator.inject({ url: `/api/knowledge/articles/${id}` })).json();
-    expect(detail.versions.map((v: { version: number; author: string }) => [v.version, v.author])).toEqual([[2, milanSupervisor.id], [1, designer.id]]);
+    expect(detail.versions.map((v: { version: number; author: string }) => [v.version, v.author])).toEqual([
+      [2, milanSupervisor.id],
+      [1, designer.id],
+    ]);
     const v1 = await milanOperator.inject({ url: `/api/knowledge/articles/${id}/versions/1` });
     expect(v1.json()).toMatchObject({ articleId: id, version: 1, title: 'Piscine comunali: tariffe' });
     expect((await search(milanOperator, { q: 'piscine' })).json()).toEqual([expect.objectContaining({ id, version: 2 })]);
@@ -174,10 +230,12 @@ describe('revising an article', () => {
 
   it('refuses a revision made from a stale version (409) or without one (400)', async () => {
     const id = (await create(designer, { ...article, title: 'Teatri: abbonamenti' })).json().id as string;
-    const revise = (expectedVersion?: number) => designer.inject({
-      method: 'PUT', url: `/api/knowledge/articles/${id}`,
-      payload: { ...article, municipalityId: undefined, title: `Teatri: abbonamenti (${expectedVersion})`, expectedVersion },
-    });
+    const revise = (expectedVersion?: number) =>
+      designer.inject({
+        method: 'PUT',
+        url: `/api/knowledge/articles/${id}`,
+        payload: { ...article, municipalityId: undefined, title: `Teatri: abbonamenti (${expectedVersion})`, expectedVersion },
+      });
     expect((await revise(1)).statusCode).toBe(200);
     const stale = expectProblem(await revise(1), 409);
     expect(stale.errors).toEqual([{ path: 'body.expectedVersion', message: 'the article is at version 2' }]);
@@ -204,7 +262,11 @@ describe('reading and archiving', () => {
   });
 
   it("answers another municipality's article with 404, like an unknown one", async () => {
-    for (const url of ['/api/knowledge/articles/mi-rimborso-tari', '/api/knowledge/articles/mi-rimborso-tari/versions/1', '/api/knowledge/articles/no-such-article']) {
+    for (const url of [
+      '/api/knowledge/articles/mi-rimborso-tari',
+      '/api/knowledge/articles/mi-rimborso-tari/versions/1',
+      '/api/knowledge/articles/no-such-article',
+    ]) {
       expectProblem(await florenceOperator.inject({ url }), 404);
     }
     expectProblem(await milanOperator.inject({ url: '/api/knowledge/articles/mi-rimborso-tari/versions/9' }), 404);
@@ -222,11 +284,17 @@ describe('reading and archiving', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().archivedAt).toEqual(expect.any(String));
     expectProblem(await archive(), 409);
-    const revise = await designer.inject({ method: 'PUT', url: `/api/knowledge/articles/${id}`, payload: { ...article, municipalityId: undefined, expectedVersion: 1 } });
+    const revise = await designer.inject({
+      method: 'PUT',
+      url: `/api/knowledge/articles/${id}`,
+      payload: { ...article, municipalityId: undefined, expectedVersion: 1 },
+    });
     expectProblem(revise, 409);
 
-    const listed = async (filter: object) => (await designer.inject({ url: `/api/knowledge/articles?filter=${encodeURIComponent(JSON.stringify(filter))}` }))
-      .json().map((r: { id: string }) => r.id);
+    const listed = async (filter: object) =>
+      (await designer.inject({ url: `/api/knowledge/articles?filter=${encodeURIComponent(JSON.stringify(filter))}` }))
+        .json()
+        .map((r: { id: string }) => r.id);
     expect(await listed({ id })).toEqual([]);
     expect(await listed({ id, includeArchived: true })).toEqual([id]);
     expect(await hitIds(designer, { q: 'mercati rionali' })).toEqual([]);
@@ -238,7 +306,21 @@ describe('reading and archiving', () => {
 
 it('is described in the OpenAPI document', async () => {
   const doc = (await app.inject({ url: '/openapi.json' })).json();
-  const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
-  expect(ops).toEqual(expect.arrayContaining(['searchKnowledge', 'listArticles', 'getArticle', 'getArticleVersion', 'createArticle', 'reviseArticle', 'archiveArticle']));
-  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Article', 'ArticleDetail', 'ArticleVersion', 'KnowledgeHit']));
+  const ops = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+    Object.values(p).map((o) => o.operationId),
+  );
+  expect(ops).toEqual(
+    expect.arrayContaining([
+      'searchKnowledge',
+      'listArticles',
+      'getArticle',
+      'getArticleVersion',
+      'createArticle',
+      'reviseArticle',
+      'archiveArticle',
+    ]),
+  );
+  expect(Object.keys(doc.components.schemas)).toEqual(
+    expect.arrayContaining(['Article', 'ArticleDetail', 'ArticleVersion', 'KnowledgeHit']),
+  );
 });

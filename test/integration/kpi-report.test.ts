@@ -14,7 +14,11 @@ let api: TestApi;
 let supervisor: StaffClient;
 let now: Tally;
 let before: Tally;
-const small = (from: string, to: string) => ({ ...milanProfile(from, to), callsPerYear: 200_000, writtenPerMonth: { web: 1_000, email: 1_500 } });
+const small = (from: string, to: string) => ({
+  ...milanProfile(from, to),
+  callsPerYear: 200_000,
+  writtenPerMonth: { web: 1_000, email: 1_500 },
+});
 const report = (params: Record<string, string>) => supervisor.inject({ url: `/api/kpi/report?${new URLSearchParams(params)}` });
 
 beforeAll(async () => {
@@ -30,10 +34,20 @@ describe('the monthly report', () => {
     const res = await report({ month: '2026-11', municipalityId: 'milano' });
     expect(res.statusCode, res.body).toBe(200);
     const r = res.json();
-    expect(r).toMatchObject({ month: '2026-11', municipalityId: 'milano', title: 'Comune di Milano', from: '2026-10-31T23:00:00.000Z', to: '2026-11-30T23:00:00.000Z' });
+    expect(r).toMatchObject({
+      month: '2026-11',
+      municipalityId: 'milano',
+      title: 'Comune di Milano',
+      from: '2026-10-31T23:00:00.000Z',
+      to: '2026-11-30T23:00:00.000Z',
+    });
     const kpi = (id: string) => r.kpis.find((k: { id: string }) => k.id === id);
     expect(kpi('callsOffered')).toEqual({
-      id: 'callsOffered', label: 'Chiamate in ingresso', unit: 'count', value: now.callsOffered, lastYear: before.callsOffered,
+      id: 'callsOffered',
+      label: 'Chiamate in ingresso',
+      unit: 'count',
+      value: now.callsOffered,
+      lastYear: before.callsOffered,
       change: now.callsOffered / before.callsOffered - 1,
     });
     expect(kpi('callsAnswered')).toMatchObject({ value: now.callsAnswered, lastYear: before.callsAnswered });
@@ -41,7 +55,20 @@ describe('the monthly report', () => {
     expect(kpi('callsTransferred')).toMatchObject({ value: now.callsTransferred, lastYear: before.callsTransferred });
     expect(r.topServices.reduce((n: number, s: { casesOpened: number }) => n + s.casesOpened, 0)).toBe(now.casesOpened);
     expect(r.topServices[0]).toMatchObject({ serviceCode: 'general-information', name: 'Informazioni generali' });
-    expect(r.trends.map((t: { month: string }) => t.month)).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
+    expect(r.trends.map((t: { month: string }) => t.month)).toEqual([
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+    ]);
     expect(r.trends.at(-1)).toMatchObject({ callsOffered: now.callsOffered, casesOpened: now.casesOpened });
     expect(r.trends[0]).toMatchObject({ callsOffered: 0, abandonmentRate: null });
   });
@@ -49,15 +76,20 @@ describe('the monthly report', () => {
   it('has every KPI as the KPI endpoints give it for the month and for the same month a year before', async () => {
     const r = (await report({ month: '2026-11', municipalityId: 'milano' })).json();
     const month = async (from: string, to: string) => {
-      const [calls, cases] = await Promise.all(['calls', 'cases'].map(async (path) => {
-        const res = await supervisor.inject({ url: `/api/kpi/${path}?${new URLSearchParams({ from, to, bucket: 'month', municipalityId: 'milano' })}` });
-        expect(res.statusCode, res.body).toBe(200);
-        return res.json().totals as Record<string, number | null>;
-      }));
+      const [calls, cases] = await Promise.all(
+        ['calls', 'cases'].map(async (path) => {
+          const res = await supervisor.inject({
+            url: `/api/kpi/${path}?${new URLSearchParams({ from, to, bucket: 'month', municipalityId: 'milano' })}`,
+          });
+          expect(res.statusCode, res.body).toBe(200);
+          return res.json().totals as Record<string, number | null>;
+        }),
+      );
       return { ...calls, ...cases };
     };
     const [value, lastYear] = await Promise.all([
-      month('2026-11-01T00:00:00+01:00', '2026-12-01T00:00:00+01:00'), month('2025-11-01T00:00:00+01:00', '2025-12-01T00:00:00+01:00'),
+      month('2026-11-01T00:00:00+01:00', '2026-12-01T00:00:00+01:00'),
+      month('2025-11-01T00:00:00+01:00', '2025-12-01T00:00:00+01:00'),
     ]);
     expect(r.kpis).toHaveLength(16);
     for (const k of r.kpis) expect(k, k.id).toMatchObject({ value: value[k.id], lastYear: lastYear[k.id] });
@@ -68,9 +100,18 @@ describe('the monthly report', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="rapporto-2026-11-milano.csv"');
-    const rows = res.body.trimEnd().split('\r\n').map((line) => line.split(','));
+    const rows = res.body
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(rows[0]).toEqual(['section', 'key', 'label', 'value', 'last_year', 'change']);
-    expect(rows.find((row) => row[1] === 'callsOffered')!.slice(0, 5)).toEqual(['kpi', 'callsOffered', 'Chiamate in ingresso', String(now.callsOffered), String(before.callsOffered)]);
+    expect(rows.find((row) => row[1] === 'callsOffered')!.slice(0, 5)).toEqual([
+      'kpi',
+      'callsOffered',
+      'Chiamate in ingresso',
+      String(now.callsOffered),
+      String(before.callsOffered),
+    ]);
     expect(rows.filter((row) => row[0] === 'kpi')).toHaveLength(16);
     expect(rows.find((row) => row[0] === 'trend 2026-11' && row[1] === 'casesOpened')![3]).toBe(String(now.casesOpened));
   });
@@ -95,8 +136,9 @@ describe('the monthly report', () => {
     const pdf = res.rawPayload.toString('latin1');
     expect(pdf.startsWith('%PDF-')).toBe(true);
     // Text runs as pdfkit writes them for the standard fonts: WinAnsi hex strings inside TJ arrays (the dash is 0x97).
-    const text = [...pdf.matchAll(/\[([^\]]*)\] TJ/g)]
-      .map((m) => [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''));
+    const text = [...pdf.matchAll(/\[([^\]]*)\] TJ/g)].map((m) =>
+      [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''),
+    );
     expect(text).toContain('Rapporto mensile \x97 novembre 2026');
     expect(text).toContain('Chiamate in ingresso');
     expect(text).toContain(formatFigure(now.callsOffered, 'count'));

@@ -4,7 +4,6 @@ import { staffClient, type StaffClient, startTestApi, type TestApi, testApiKey }
 import { escapeXml, toXml } from '../../api/open311/xml.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 
-
 let t: TestDatabase;
 let api: TestApi;
 let app: FastifyInstance;
@@ -26,10 +25,13 @@ afterAll(() => api?.stop());
 const base = '/open311/v2';
 const get = (path: string) => app.inject({ url: `${base}/${path}` });
 /** A form-encoded POST, as most Open311 apps send it; repeated names for repeated values. */
-const postForm = (path: string, fields: [string, string][], headers: Record<string, string> = {}) => app.inject({
-  method: 'POST', url: `${base}/${path}`, payload: new URLSearchParams(fields).toString(),
-  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-});
+const postForm = (path: string, fields: [string, string][], headers: Record<string, string> = {}) =>
+  app.inject({
+    method: 'POST',
+    url: `${base}/${path}`,
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 
 type Res = Awaited<ReturnType<typeof get>>;
 function expectError(res: Res, code: number, description: RegExp) {
@@ -46,15 +48,26 @@ function expectError(res: Res, code: number, description: RegExp) {
 // Known once the key exists (beforeAll).
 let pothole: [string, string][];
 const potholeReport = (apiKey: string): [string, string][] => [
-  ['api_key', apiKey], ['jurisdiction_id', 'milano'], ['service_code', 'pothole-report'],
-  ['lat', '45.4978'], ['long', '9.2247'], ['address_string', 'Via Padova 120, Milano'],
-  ['email', 'segnalatore@example.org'], ['first_name', 'Anna'], ['last_name', 'Neri'], ['phone', '+39 347 123 4567'],
-  ['description', 'Buca profonda sulla corsia di destra'], ['media_url', 'https://example.org/foto/buca.jpg'],
-  ['attribute[address]', 'Via Padova 120'], ['attribute[danger]', 'true'],
+  ['api_key', apiKey],
+  ['jurisdiction_id', 'milano'],
+  ['service_code', 'pothole-report'],
+  ['lat', '45.4978'],
+  ['long', '9.2247'],
+  ['address_string', 'Via Padova 120, Milano'],
+  ['email', 'segnalatore@example.org'],
+  ['first_name', 'Anna'],
+  ['last_name', 'Neri'],
+  ['phone', '+39 347 123 4567'],
+  ['description', 'Buca profonda sulla corsia di destra'],
+  ['media_url', 'https://example.org/foto/buca.jpg'],
+  ['attribute[address]', 'Via Padova 120'],
+  ['attribute[danger]', 'true'],
 ];
 const without = (fields: [string, string][], ...names: string[]) => fields.filter(([n]) => !names.includes(n));
-const replacing = (fields: [string, string][], name: string, value: string): [string, string][] =>
-  [...without(fields, name), [name, value]];
+const replacing = (fields: [string, string][], name: string, value: string): [string, string][] => [
+  ...without(fields, name),
+  [name, value],
+];
 
 async function openRequest(fields = pothole, headers: Record<string, string> = {}): Promise<string> {
   const res = await postForm('requests.json', fields, headers);
@@ -65,9 +78,15 @@ async function openRequest(fields = pothole, headers: Record<string, string> = {
 describe('XML serializer', () => {
   it('escapes markup, drops characters XML cannot carry, and names list items', () => {
     expect(escapeXml(`<a href="x">Tom & Jerry's\u0001</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;');
-    expect(toXml('errors', [{ code: 400, description: 'a < b' }, { code: 404, description: null }]))
-      .toBe('<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>400</code><description>a &lt; b</description></error>'
-        + '<error><code>404</code><description/></error></errors>');
+    expect(
+      toXml('errors', [
+        { code: 400, description: 'a < b' },
+        { code: 404, description: null },
+      ]),
+    ).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>400</code><description>a &lt; b</description></error>' +
+        '<error><code>404</code><description/></error></errors>',
+    );
   });
 });
 
@@ -79,8 +98,13 @@ describe('GET services', () => {
     const services = res.json();
     expect(services.map((s: { service_code: string }) => s.service_code)).not.toContain('nursery-enrolment');
     expect(services).toContainEqual({
-      service_code: 'pothole-report', service_name: 'Segnalazione buca stradale', description: 'Buche e dissesti del manto stradale.',
-      metadata: true, type: 'batch', keywords: expect.any(String), group: 'Manutenzione Strade',
+      service_code: 'pothole-report',
+      service_name: 'Segnalazione buca stradale',
+      description: 'Buche e dissesti del manto stradale.',
+      metadata: true,
+      type: 'batch',
+      keywords: expect.any(String),
+      group: 'Manutenzione Strade',
     });
   });
 
@@ -112,20 +136,35 @@ describe('GET services/{service_code}', () => {
     const { service_code, attributes } = res.json();
     expect(service_code).toBe('area-c-fine-dispute');
     expect(attributes[0]).toEqual({
-      variable: true, code: 'plate', datatype: 'string', required: true, datatype_description: '', order: 1, description: 'Targa',
+      variable: true,
+      code: 'plate',
+      datatype: 'string',
+      required: true,
+      datatype_description: '',
+      order: 1,
+      description: 'Targa',
     });
     expect(attributes.find((a: { code: string }) => a.code === 'reason')).toMatchObject({
-      datatype: 'singlevaluelist', order: 3, values: expect.arrayContaining([{ key: 'resident-permit', name: expect.any(String) }]),
+      datatype: 'singlevaluelist',
+      order: 3,
+      values: expect.arrayContaining([{ key: 'resident-permit', name: expect.any(String) }]),
     });
     const residence = (await get('services/change-of-residence.json?jurisdiction_id=milano')).json().attributes;
     expect(residence.map((a: { datatype: string }) => a.datatype)).toEqual(['string', 'datetime', 'singlevaluelist']);
-    expect(residence[2].values).toEqual([{ key: 'true', name: 'Sì' }, { key: 'false', name: 'No' }]);
+    expect(residence[2].values).toEqual([
+      { key: 'true', name: 'Sì' },
+      { key: 'false', name: 'No' },
+    ]);
   });
 
   it('writes the same in XML', async () => {
     const res = await get('services/pothole-report.xml?jurisdiction_id=milano');
-    expect(res.body).toMatch(/^<\?xml[^>]*>\n<service_definition><service_code>pothole-report<\/service_code><attributes><attribute><variable>true<\/variable><code>address<\/code>/);
-    expect(res.body).toContain('<values><value><key>true</key><name>Sì</name></value><value><key>false</key><name>No</name></value></values>');
+    expect(res.body).toMatch(
+      /^<\?xml[^>]*>\n<service_definition><service_code>pothole-report<\/service_code><attributes><attribute><variable>true<\/variable><code>address<\/code>/,
+    );
+    expect(res.body).toContain(
+      '<values><value><key>true</key><name>Sì</name></value><value><key>false</key><name>No</name></value></values>',
+    );
   });
 
   it('does not know a service the municipality does not offer', async () => {
@@ -139,43 +178,74 @@ describe('POST requests', () => {
     const res = await postForm('requests.json', pothole);
     expect(res.statusCode).toBe(200);
     const [created] = res.json();
-    expect(created).toEqual({ service_request_id: expect.stringMatching(/^C-\d{4}-\d{6}$/), service_notice: expect.any(String), account_id: null });
-    const row = await t.db.selectFrom('cases').select(['channel', 'subject', 'description', 'citizen', 'details', 'location'])
-      .where('id', '=', created.service_request_id).executeTakeFirstOrThrow();
+    expect(created).toEqual({
+      service_request_id: expect.stringMatching(/^C-\d{4}-\d{6}$/),
+      service_notice: expect.any(String),
+      account_id: null,
+    });
+    const row = await t.db
+      .selectFrom('cases')
+      .select(['channel', 'subject', 'description', 'citizen', 'details', 'location'])
+      .where('id', '=', created.service_request_id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({
-      channel: 'open311', subject: 'Segnalazione buca stradale – Via Padova 120, Milano',
+      channel: 'open311',
+      subject: 'Segnalazione buca stradale – Via Padova 120, Milano',
       description: 'Buca profonda sulla corsia di destra\n\nFoto: https://example.org/foto/buca.jpg',
       citizen: { name: 'Anna Neri', email: 'segnalatore@example.org', phone: '+393471234567' },
       details: { address: 'Via Padova 120', danger: true },
       location: { lat: 45.4978, long: 9.2247, address: 'Via Padova 120, Milano' },
     });
-    const events = await t.db.selectFrom('case_events').select(['type', 'actor']).where('case_id', '=', created.service_request_id).execute();
+    const events = await t.db
+      .selectFrom('case_events')
+      .select(['type', 'actor'])
+      .where('case_id', '=', created.service_request_id)
+      .execute();
     expect(events[0]).toEqual({ type: 'case.opened', actor: `api-key:${keyId}` });
   });
 
   it('answers in XML, and takes a JSON body with typed values', async () => {
     const xml = await postForm('requests.xml', replacing(pothole, 'attribute[danger]', 'false'));
     expect(xml.statusCode).toBe(200);
-    expect(xml.body).toMatch(/<service_requests><request><service_request_id>C-\d{4}-\d{6}<\/service_request_id><service_notice>[^<]+<\/service_notice><account_id\/><\/request><\/service_requests>$/);
+    expect(xml.body).toMatch(
+      /<service_requests><request><service_request_id>C-\d{4}-\d{6}<\/service_request_id><service_notice>[^<]+<\/service_notice><account_id\/><\/request><\/service_requests>$/,
+    );
     const json = await app.inject({
-      method: 'POST', url: `${base}/requests.json`,
+      method: 'POST',
+      url: `${base}/requests.json`,
       payload: {
-        api_key: milanoKey, jurisdiction_id: 'milano', service_code: 'tari-refund', address_string: 'Viale Monza 1',
+        api_key: milanoKey,
+        jurisdiction_id: 'milano',
+        service_code: 'tari-refund',
+        address_string: 'Viale Monza 1',
         attribute: { taxYear: 2025, taxpayerFiscalCode: 'BNCMRA70A41F205X' },
       },
     });
     expect(json.statusCode, json.body).toBe(200);
-    const row = await t.db.selectFrom('cases').select(['details', 'location']).where('id', '=', json.json()[0].service_request_id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('cases')
+      .select(['details', 'location'])
+      .where('id', '=', json.json()[0].service_request_id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ details: { taxYear: 2025, taxpayerFiscalCode: 'BNCMRA70A41F205X' }, location: { address: 'Viale Monza 1' } });
   });
 
   it('converts form text to the field types: numbers and dates', async () => {
     const id = await openRequest([
-      ['api_key', milanoKey], ['jurisdiction_id', 'milano'], ['service_code', 'change-of-residence'], ['lat', '45.46'], ['long', '9.19'],
-      ['attribute[newAddress]', 'Via Larga 12'], ['attribute[moveDate]', '2026-11-02T00:00:00+01:00'], ['attribute[fromAbroad]', 'False'],
+      ['api_key', milanoKey],
+      ['jurisdiction_id', 'milano'],
+      ['service_code', 'change-of-residence'],
+      ['lat', '45.46'],
+      ['long', '9.19'],
+      ['attribute[newAddress]', 'Via Larga 12'],
+      ['attribute[moveDate]', '2026-11-02T00:00:00+01:00'],
+      ['attribute[fromAbroad]', 'False'],
     ]);
     const row = await t.db.selectFrom('cases').select(['details', 'subject']).where('id', '=', id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ details: { newAddress: 'Via Larga 12', moveDate: '2026-11-02', fromAbroad: false }, subject: 'Cambio di residenza – 45.46, 9.19' });
+    expect(row).toEqual({
+      details: { newAddress: 'Via Larga 12', moveDate: '2026-11-02', fromAbroad: false },
+      subject: 'Cambio di residenza – 45.46, 9.19',
+    });
   });
 
   it('returns the same request for a repeated Idempotency-Key', async () => {
@@ -184,13 +254,31 @@ describe('POST requests', () => {
   });
 
   it("checks the attributes against the service's definition, naming each one", async () => {
-    expectError(await postForm('requests.json', without(pothole, 'attribute[danger]')), 400, /attribute\[danger\]: Pericolo immediato is required/);
-    expectError(await postForm('requests.json', replacing(pothole, 'attribute[danger]', 'forse')), 400, /attribute\[danger\]: true or false/);
+    expectError(
+      await postForm('requests.json', without(pothole, 'attribute[danger]')),
+      400,
+      /attribute\[danger\]: Pericolo immediato is required/,
+    );
+    expectError(
+      await postForm('requests.json', replacing(pothole, 'attribute[danger]', 'forse')),
+      400,
+      /attribute\[danger\]: true or false/,
+    );
     expectError(await postForm('requests.json', [...pothole, ['attribute[colour]', 'rosso']]), 400, /attribute\[colour\]: not a field/);
     expectError(await postForm('requests.json', [...pothole, ['attribute[__proto__]', 'x']]), 400, /attribute\[__proto__\]: not a field/);
-    expectError(await postForm('requests.json', [...pothole, ['attribute[address]', 'Via Padova 122']]), 400, /attribute\[address\]: takes one value/);
-    const tari = [['api_key', milanoKey], ['jurisdiction_id', 'milano'], ['service_code', 'tari-refund'], ['address_string', 'Via Roma 1'],
-      ['attribute[taxYear]', 'duemila'], ['attribute[taxpayerFiscalCode]', 'BNCMRA70A41F205X']] as [string, string][];
+    expectError(
+      await postForm('requests.json', [...pothole, ['attribute[address]', 'Via Padova 122']]),
+      400,
+      /attribute\[address\]: takes one value/,
+    );
+    const tari = [
+      ['api_key', milanoKey],
+      ['jurisdiction_id', 'milano'],
+      ['service_code', 'tari-refund'],
+      ['address_string', 'Via Roma 1'],
+      ['attribute[taxYear]', 'duemila'],
+      ['attribute[taxpayerFiscalCode]', 'BNCMRA70A41F205X'],
+    ] as [string, string][];
     expectError(await postForm('requests.json', tari), 400, /attribute\[taxYear\]: a number/);
   });
 
@@ -202,7 +290,11 @@ describe('POST requests', () => {
     expectError(await postForm('requests.json', replacing(pothole, 'email', 'not-an-email')), 400, /^email:/);
     expectError(await postForm('requests.json', without(pothole, 'service_code')), 400, /service_code was not provided/);
     expectError(await postForm('requests.json', replacing(pothole, 'service_code', 'nursery-enrolment')), 400, /nursery-enrolment/);
-    expectError(await postForm('requests.xml', [...without(pothole, 'lat', 'long', 'address_string'), ['address_id', 'A-1']]), 400, /address_id/);
+    expectError(
+      await postForm('requests.xml', [...without(pothole, 'lat', 'long', 'address_string'), ['address_id', 'A-1']]),
+      400,
+      /address_id/,
+    );
   });
 
   it('refuses a missing, unknown or out-of-scope api_key with 403, and an unknown jurisdiction with 404', async () => {
@@ -219,9 +311,26 @@ describe('POST requests', () => {
   });
 
   it('answers unreadable bodies with the spec error body', async () => {
-    expectError(await app.inject({ method: 'POST', url: `${base}/requests.json`, payload: '{"api_key":', headers: { 'content-type': 'application/json' } }), 400, /JSON/);
-    expectError(await app.inject({ method: 'POST', url: `${base}/requests.xml`, payload: '<x/>', headers: { 'content-type': 'application/xml' } }), 415, /./);
-    expectError(await app.inject({ method: 'POST', url: `${base}/requests.xml`, payload: 'x', headers: { 'content-type': 'text/plain' } }), 400, /form fields/);
+    expectError(
+      await app.inject({
+        method: 'POST',
+        url: `${base}/requests.json`,
+        payload: '{"api_key":',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      /JSON/,
+    );
+    expectError(
+      await app.inject({ method: 'POST', url: `${base}/requests.xml`, payload: '<x/>', headers: { 'content-type': 'application/xml' } }),
+      415,
+      /./,
+    );
+    expectError(
+      await app.inject({ method: 'POST', url: `${base}/requests.xml`, payload: 'x', headers: { 'content-type': 'text/plain' } }),
+      400,
+      /form fields/,
+    );
     expectError(await app.inject({ method: 'POST', url: `${base}/requests.json`, payload: [1, 2] }), 400, /JSON object/);
   });
 });
@@ -234,15 +343,27 @@ describe('GET requests', () => {
   beforeAll(async () => {
     open = await openRequest();
     resolved = await openRequest([
-      ['api_key', milanoKey], ['jurisdiction_id', 'milano'], ['service_code', 'general-information'], ['address_string', 'Piazza della Scala 2'],
-      ['attribute[topic]', 'orari anagrafe'], ['description', 'Orari <anagrafe> & "servizi"'],
+      ['api_key', milanoKey],
+      ['jurisdiction_id', 'milano'],
+      ['service_code', 'general-information'],
+      ['address_string', 'Piazza della Scala 2'],
+      ['attribute[topic]', 'orari anagrafe'],
+      ['description', 'Orari <anagrafe> & "servizi"'],
     ]);
-    expect((await operator.inject({ method: 'POST', url: `/api/cases/${resolved}/resolve`, payload: { outcome: 'resolved' } })).statusCode).toBe(200);
+    expect(
+      (await operator.inject({ method: 'POST', url: `/api/cases/${resolved}/resolve`, payload: { outcome: 'resolved' } })).statusCode,
+    ).toBe(200);
     transferred = await openRequest();
     expect((await operator.inject({ method: 'POST', url: `/api/cases/${transferred}/transfer`, payload: {} })).statusCode).toBe(200);
     const staff = await app.inject({
-      method: 'POST', url: '/api/cases', payload: {
-        municipalityId: 'firenze', serviceCode: 'general-information', channel: 'phone', subject: 'Orari biblioteca', details: { topic: 'biblioteche' },
+      method: 'POST',
+      url: '/api/cases',
+      payload: {
+        municipalityId: 'firenze',
+        serviceCode: 'general-information',
+        channel: 'phone',
+        subject: 'Orari biblioteca',
+        details: { topic: 'biblioteche' },
       },
     });
     florence = staff.json().id;
@@ -251,40 +372,65 @@ describe('GET requests', () => {
   it('gives one request by id, with status, office, times and location', async () => {
     const res = await get(`requests/${open}.json?jurisdiction_id=milano`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual([{
-      service_request_id: open, status: 'open', status_notes: 'Ricevuta dal contact center', service_name: 'Segnalazione buca stradale',
-      service_code: 'pothole-report', description: expect.stringContaining('Buca profonda'), agency_responsible: 'Manutenzione Strade',
-      service_notice: null, requested_datetime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/),
-      updated_datetime: expect.stringMatching(/\+0[12]:00$/), expected_datetime: null, address: 'Via Padova 120, Milano', address_id: null,
-      zipcode: null, lat: 45.4978, long: 9.2247, media_url: null,
-    }]);
+    expect(res.json()).toEqual([
+      {
+        service_request_id: open,
+        status: 'open',
+        status_notes: 'Ricevuta dal contact center',
+        service_name: 'Segnalazione buca stradale',
+        service_code: 'pothole-report',
+        description: expect.stringContaining('Buca profonda'),
+        agency_responsible: 'Manutenzione Strade',
+        service_notice: null,
+        requested_datetime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/),
+        updated_datetime: expect.stringMatching(/\+0[12]:00$/),
+        expected_datetime: null,
+        address: 'Via Padova 120, Milano',
+        address_id: null,
+        zipcode: null,
+        lat: 45.4978,
+        long: 9.2247,
+        media_url: null,
+      },
+    ]);
   });
 
   it('maps a resolved case to closed with its outcome, and a transferred one to its due instant', async () => {
-    expect((await get(`requests/${resolved}.json?jurisdiction_id=milano`)).json()[0]).toMatchObject({ status: 'closed', status_notes: 'Richiesta risolta' });
+    expect((await get(`requests/${resolved}.json?jurisdiction_id=milano`)).json()[0]).toMatchObject({
+      status: 'closed',
+      status_notes: 'Richiesta risolta',
+    });
     const [task] = await t.db.selectFrom('tasks').select('due_at').where('case_id', '=', transferred).execute();
     const [request] = (await get(`requests/${transferred}.json?jurisdiction_id=milano`)).json();
-    expect(request).toMatchObject({ status: 'open', status_notes: 'In lavorazione presso l’ufficio competente', agency_responsible: 'Manutenzione Strade' });
+    expect(request).toMatchObject({
+      status: 'open',
+      status_notes: 'In lavorazione presso l’ufficio competente',
+      agency_responsible: 'Manutenzione Strade',
+    });
     // Whole seconds, as the spec's examples write them.
     expect(new Date(request.expected_datetime).getTime()).toBe(Math.floor(task!.due_at.getTime() / 1000) * 1000);
   });
 
   it('writes a request in XML, escaped', async () => {
     const res = await get(`requests/${resolved}.xml?jurisdiction_id=milano`);
-    expect(res.body).toMatch(new RegExp(`^<\\?xml[^>]*>\\n<service_requests><request><service_request_id>${resolved}</service_request_id><status>closed</status>`));
+    expect(res.body).toMatch(
+      new RegExp(`^<\\?xml[^>]*>\\n<service_requests><request><service_request_id>${resolved}</service_request_id><status>closed</status>`),
+    );
     expect(res.body).toContain('<description>Orari &lt;anagrafe&gt; &amp; &quot;servizi&quot;</description>');
-    expect(res.body).toContain('<address>Piazza della Scala 2</address><address_id/><zipcode/><lat/><long/><media_url/></request></service_requests>');
+    expect(res.body).toContain(
+      '<address>Piazza della Scala 2</address><address_id/><zipcode/><lat/><long/><media_url/></request></service_requests>',
+    );
   });
 
-  it("does not know ids that do not exist or belong to another jurisdiction", async () => {
+  it('does not know ids that do not exist or belong to another jurisdiction', async () => {
     expectError(await get('requests/C-2026-999999.json?jurisdiction_id=milano'), 404, /C-2026-999999/);
     expectError(await get(`requests/${florence}.xml?jurisdiction_id=milano`), 404, new RegExp(florence));
     expect((await get(`requests/${florence}.json?jurisdiction_id=firenze`)).json()[0].service_request_id).toBe(florence);
   });
 
-  it('lists the jurisdiction\'s requests filtered by ids, status, service and dates', async () => {
-    const ids = async (query: string) => (await get(`requests.json?jurisdiction_id=milano&${query}`)).json()
-      .map((r: { service_request_id: string }) => r.service_request_id);
+  it("lists the jurisdiction's requests filtered by ids, status, service and dates", async () => {
+    const ids = async (query: string) =>
+      (await get(`requests.json?jurisdiction_id=milano&${query}`)).json().map((r: { service_request_id: string }) => r.service_request_id);
     const all = await ids('');
     expect(all).toEqual(expect.arrayContaining([open, resolved, transferred]));
     expect(all).not.toContain(florence);
@@ -298,15 +444,23 @@ describe('GET requests', () => {
     const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
     expect(await ids(`start_date=${iso(Date.now() + hour)}`)).toEqual([]);
     expect(await ids(`end_date=${iso(Date.now() - hour)}`)).toEqual([]);
-    expect(await ids(`start_date=${iso(Date.now() - hour)}&end_date=${encodeURIComponent('2099-01-01T00:00:00+01:00')}`)).toHaveLength(all.length);
+    expect(await ids(`start_date=${iso(Date.now() - hour)}&end_date=${encodeURIComponent('2099-01-01T00:00:00+01:00')}`)).toHaveLength(
+      all.length,
+    );
   });
 
   it('lists in XML and refuses bad filters with the spec error body', async () => {
     const xml = await get('requests.xml?jurisdiction_id=milano&status=closed');
-    expect(xml.body).toMatch(/<service_requests><request><service_request_id>[^<]+<\/service_request_id><status>closed<\/status>.*<\/request><\/service_requests>$/);
+    expect(xml.body).toMatch(
+      /<service_requests><request><service_request_id>[^<]+<\/service_request_id><status>closed<\/status>.*<\/request><\/service_requests>$/,
+    );
     expectError(await get('requests.json?jurisdiction_id=milano&status=pending'), 400, /^status/);
     expectError(await get('requests.json?jurisdiction_id=milano&start_date=yesterday'), 400, /^start_date/);
-    expectError(await get('requests.xml?jurisdiction_id=milano&start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z'), 400, /start_date is after end_date/);
+    expectError(
+      await get('requests.xml?jurisdiction_id=milano&start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z'),
+      400,
+      /start_date is after end_date/,
+    );
     expectError(await get('requests.json'), 400, /jurisdiction_id/);
   });
 });

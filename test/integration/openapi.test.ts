@@ -7,13 +7,19 @@ import { startTestApi, type TestApi } from '../helpers/app.ts';
  * `npx vitest run test/integration/openapi.test.ts -u` and commit the diff.
  */
 let api: TestApi;
-beforeAll(async () => { api = await startTestApi({ workers: false }); });
+beforeAll(async () => {
+  api = await startTestApi({ workers: false });
+});
 afterAll(() => api?.stop());
 
 /** Named schemas sorted by name: the order they register in follows import order, which is no API change. */
 function canonical(doc: { components?: { schemas?: Record<string, unknown> } }) {
   const schemas = doc.components?.schemas ?? {};
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, schemas[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((k) => [k, schemas[k]]),
+  );
   return { ...doc, components: { ...doc.components, schemas: sorted } };
 }
 

@@ -27,7 +27,12 @@ describe('GET /api/services/:id/intake', () => {
     const res = await milan.inject({ url: '/api/services/milano:tari-refund/intake' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ serviceId: 'milano:tari-refund', definitionVersion: 1, operatorMayClose: false, knowledgeArticles: ['tari-rimborsi', 'tari-scadenze'] });
+    expect(body).toMatchObject({
+      serviceId: 'milano:tari-refund',
+      definitionVersion: 1,
+      operatorMayClose: false,
+      knowledgeArticles: ['tari-rimborsi', 'tari-scadenze'],
+    });
     expect(body.fields.map((f: { key: string }) => f.key)).toEqual(['taxYear', 'taxpayerFiscalCode', 'paymentNotice', 'iban']);
     expect(body.fields[0]).toEqual({ key: 'taxYear', label: 'Anno d’imposta', type: 'number', required: true });
     expect((await milan.inject({ url: '/api/services/milano:general-information/intake' })).json().operatorMayClose).toBe(true);

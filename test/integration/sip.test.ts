@@ -22,12 +22,35 @@ const transferTarget = '0288453010';
 /** An inbound scenario: SIPp calls `line` on the user agent once. */
 const callIn = async (scenario: string, line: string) => {
   const port = await freeUdpPort();
-  const run = await runSipp(scenario, [`${uaAddress}:${ua.address.port}`, '-p', String(port), '-mp', String(await freeUdpPort()), '-s', line, '-m', '1', '-timeout', '20s', '-timeout_error']).done;
+  const run = await runSipp(scenario, [
+    `${uaAddress}:${ua.address.port}`,
+    '-p',
+    String(port),
+    '-mp',
+    String(await freeUdpPort()),
+    '-s',
+    line,
+    '-m',
+    '1',
+    '-timeout',
+    '20s',
+    '-timeout_error',
+  ]).done;
   expect(run.code, run.output).toBe(0);
 };
 /** SIPp as the citizen's phone, ready for one call. */
 const phone = async (scenario: string) => {
-  const sipp = runSipp(scenario, ['-p', String(pbxPort), '-mp', String(await freeUdpPort()), '-m', '1', '-timeout', '20s', '-timeout_error']);
+  const sipp = runSipp(scenario, [
+    '-p',
+    String(pbxPort),
+    '-mp',
+    String(await freeUdpPort()),
+    '-m',
+    '1',
+    '-timeout',
+    '20s',
+    '-timeout_error',
+  ]);
   await sipp.listening;
   return { finished: sipp.done };
 };
@@ -49,8 +72,13 @@ beforeAll(async () => {
   const log = pino({ level: 'silent' });
   recorder = new CallEventRecorder(t.db, log);
   ua = await SipUserAgent.start({
-    bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: pbxPort }, callerId: '020202', ringMs: 600,
-    ivr: () => ({ menu: 'main', transfers: { 9: transferTarget } }), events: new SipCallEvents(recorder, (n) => lines[n] ?? null), log,
+    bind: { address: uaAddress, port: 0 },
+    pbx: { address: sippAddress, port: pbxPort },
+    callerId: '020202',
+    ringMs: 600,
+    ivr: () => ({ menu: 'main', transfers: { 9: transferTarget } }),
+    events: new SipCallEvents(recorder, (n) => lines[n] ?? null),
+    log,
   });
   dialer = new SipDialer(ua);
 });
@@ -65,7 +93,14 @@ describe('inbound calls (SIPp calls the user agent)', () => {
   it('answers, reads DTMF sent as SIP INFO and as RFC 4733 RTP events, and records the call until the caller hangs up', async () => {
     await callIn('inbound-ivr.xml', '020202');
     const call = await contactOf('3331234567');
-    expect(call).toMatchObject({ direction: 'inbound', called: '020202', municipality_id: 'milano', state: 'ended', end_cause: 'normal', ivr_choice: '7' });
+    expect(call).toMatchObject({
+      direction: 'inbound',
+      called: '020202',
+      municipality_id: 'milano',
+      state: 'ended',
+      end_cause: 'normal',
+      ivr_choice: '7',
+    });
     expect(await eventsOf(call.id)).toMatchObject([
       { seq: 1, type: 'initiated', direction: 'inbound', caller: '3331234567', called: '020202', line: 'milano', linkedCallId: null },
       { seq: 2, type: 'ivr-choice', menu: 'main', digits: '4' },
@@ -117,7 +152,7 @@ describe('outbound callbacks (SIPp is the citizen’s phone)', () => {
     expect(await dialer.call('3471234568', { callId: 'callback-busy-1', ringSeconds: 10 })).toBe('busy');
     const run = await sipp.finished;
     expect(run.code, run.output).toBe(0);
-    expect((await eventsOf('callback-busy-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'busy']);
+    expect((await eventsOf('callback-busy-1')).map((e) => (e.type === 'ended' ? e.cause : e.type))).toEqual(['initiated', 'busy']);
   });
 
   it('unanswered: CANCEL at the ring timeout, 487 acknowledged, the dialer says no-answer', async () => {
@@ -127,19 +162,29 @@ describe('outbound callbacks (SIPp is the citizen’s phone)', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
     const run = await sipp.finished;
     expect(run.code, run.output).toBe(0);
-    expect((await eventsOf('callback-no-answer-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'no-answer']);
+    expect((await eventsOf('callback-no-answer-1')).map((e) => (e.type === 'ended' ? e.cause : e.type))).toEqual([
+      'initiated',
+      'no-answer',
+    ]);
   });
 
   it('nobody there: no answer at all by the ring timeout fails without a call; an undiallable number fails at once', async () => {
     const silentPbx = await SipUserAgent.start({
-      bind: { address: uaAddress, port: 0 }, pbx: { address: sippAddress, port: await freeUdpPort() }, callerId: '020202', ringMs: 0,
-      ivr: () => ({ menu: 'main', transfers: {} }), events: new SipCallEvents(recorder, () => null), log: pino({ level: 'silent' }),
+      bind: { address: uaAddress, port: 0 },
+      pbx: { address: sippAddress, port: await freeUdpPort() },
+      callerId: '020202',
+      ringMs: 0,
+      ivr: () => ({ menu: 'main', transfers: {} }),
+      events: new SipCallEvents(recorder, () => null),
+      log: pino({ level: 'silent' }),
     });
     try {
       expect(await new SipDialer(silentPbx).call('3471234570', { callId: 'callback-nobody-1', ringSeconds: 1 })).toBe('failed');
-    } finally { await silentPbx.close(); }
+    } finally {
+      await silentPbx.close();
+    }
     expect(await dialer.call('sip:evil@example.org', { callId: 'callback-bad-1', ringSeconds: 1 })).toBe('failed');
-    expect((await eventsOf('callback-nobody-1')).map((e) => e.type === 'ended' ? e.cause : e.type)).toEqual(['initiated', 'failed']);
+    expect((await eventsOf('callback-nobody-1')).map((e) => (e.type === 'ended' ? e.cause : e.type))).toEqual(['initiated', 'failed']);
     expect(await eventsOf('callback-bad-1')).toEqual([]);
   });
 });
@@ -151,10 +196,12 @@ describe('bad input and duplicates', () => {
     await new Promise<void>((resolve) => socket.bind(0, sippAddress, resolve));
     const answers: string[] = [];
     const lastCallId = /Call-ID: (\S+)/.exec(datagrams.at(-1)!)![0];
-    const lastAnswered = new Promise<void>((resolve) => socket.on('message', (m) => {
-      answers.push(m.toString());
-      if (m.toString().includes(lastCallId)) resolve();
-    }));
+    const lastAnswered = new Promise<void>((resolve) =>
+      socket.on('message', (m) => {
+        answers.push(m.toString());
+        if (m.toString().includes(lastCallId)) resolve();
+      }),
+    );
     for (const d of datagrams) socket.send(d.replaceAll('\n', '\r\n'), ua.address.port, uaAddress);
     await lastAnswered;
     socket.close();
@@ -173,16 +220,30 @@ describe('bad input and duplicates', () => {
     expect(answers.filter((a) => a.startsWith('SIP/2.0 400'))).toHaveLength(3);
     expect(answers.find((a) => a.includes('Call-ID: bad-1'))).toMatch(/^SIP\/2\.0 400 Bad Request \(missing cseq header\)/);
     expect(answers.find((a) => a.includes('Call-ID: ok-1'))).toMatch(/^SIP\/2\.0 200 OK/);
-    const [unknown] = await exchange([`BYE sip:x SIP/2.0\n${via}5\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>;tag=2\nCall-ID: nobody\nCSeq: 2 BYE\nContent-Length: 0\n\n`]);
+    const [unknown] = await exchange([
+      `BYE sip:x SIP/2.0\n${via}5\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>;tag=2\nCall-ID: nobody\nCSeq: 2 BYE\nContent-Length: 0\n\n`,
+    ]);
     expect(unknown).toMatch(/^SIP\/2\.0 481/);
   });
 
   it('records each event once: a repeated (callId, seq) changes nothing', async () => {
-    const initiated = { callId: 'dup-1', seq: 1, at: new Date().toISOString(), type: 'initiated', direction: 'inbound', caller: '3330000000', called: '020202', line: 'milano', linkedCallId: null } as const;
+    const initiated = {
+      callId: 'dup-1',
+      seq: 1,
+      at: new Date().toISOString(),
+      type: 'initiated',
+      direction: 'inbound',
+      caller: '3330000000',
+      called: '020202',
+      line: 'milano',
+      linkedCallId: null,
+    } as const;
     const ended = { callId: 'dup-1', seq: 2, at: new Date().toISOString(), type: 'ended', cause: 'normal' } as const;
     const once = (e: typeof initiated | typeof ended) => t.db.transaction().execute((trx) => recordCallEvent(trx, e));
     expect([await once(initiated), await once(ended), await once(initiated), await once(ended)]).toEqual([true, true, false, false]);
     expect(await t.db.selectFrom('call_events').select(['seq']).where('call_id', '=', 'dup-1').execute()).toHaveLength(2);
-    await expect(t.db.updateTable('call_events').set({ type: 'ended' }).where('call_id', '=', 'dup-1').execute()).rejects.toThrow(/append-only/);
+    await expect(t.db.updateTable('call_events').set({ type: 'ended' }).where('call_id', '=', 'dup-1').execute()).rejects.toThrow(
+      /append-only/,
+    );
   });
 });

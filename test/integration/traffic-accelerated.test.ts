@@ -37,23 +37,38 @@ describe('an accelerated run of the simulator', () => {
   it('gives KPIs equal to its tally of what went through', async () => {
     const { calls, cases } = await readKpis(run);
     const rows = kpiComparison(run.tally, calls, cases);
-    console.log(`accelerated run: ${run.stats.steps} steps in ${seconds.toFixed(1)} s\n${rows.map((r) => `${r.figure}: ${r.simulated} / ${r.kpi}`).join('\n')}`);
+    console.log(
+      `accelerated run: ${run.stats.steps} steps in ${seconds.toFixed(1)} s\n${rows.map((r) => `${r.figure}: ${r.simulated} / ${r.kpi}`).join('\n')}`,
+    );
     expect(run.tally.callsOffered).toBeGreaterThan(20);
     expect(run.tally.callsTransferred * run.tally.callbacksAttempted * run.tally.surveyAnswers * run.tally.slaBreaches).toBeGreaterThan(0);
     for (const r of rows) expect(r.kpi, r.figure).toBe(r.simulated);
   });
 
-  it('opened the calls\' cases through the ingestion', async () => {
+  it("opened the calls' cases through the ingestion", async () => {
     expect(run.stats.casesFromCalls).toBeGreaterThan(5);
-    const attached = await t.db.selectFrom('case_events').select((eb) => eb.fn.countAll<string>().as('n')).where('type', '=', 'call.attached').executeTakeFirstOrThrow();
+    const attached = await t.db
+      .selectFrom('case_events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('type', '=', 'call.attached')
+      .executeTakeFirstOrThrow();
     expect(Number(attached.n)).toBe(run.stats.casesFromCalls);
-    const fromCalls = await t.db.selectFrom('cases').select('id').where('channel', '=', 'phone').where('description', 'like', 'Telefonata sim-%').execute();
+    const fromCalls = await t.db
+      .selectFrom('cases')
+      .select('id')
+      .where('channel', '=', 'phone')
+      .where('description', 'like', 'Telefonata sim-%')
+      .execute();
     expect(fromCalls).toHaveLength(run.stats.casesFromCalls);
   });
 
-  it('had SLA breaches fired by the workflows\' timers at the tasks\' due instants', async () => {
-    const breaches = await t.db.selectFrom('case_events').innerJoin('tasks', 'tasks.case_id', 'case_events.case_id')
-      .select(['case_events.at', 'case_events.actor', 'tasks.due_at']).where('case_events.type', '=', 'sla.breached').execute();
+  it("had SLA breaches fired by the workflows' timers at the tasks' due instants", async () => {
+    const breaches = await t.db
+      .selectFrom('case_events')
+      .innerJoin('tasks', 'tasks.case_id', 'case_events.case_id')
+      .select(['case_events.at', 'case_events.actor', 'tasks.due_at'])
+      .where('case_events.type', '=', 'sla.breached')
+      .execute();
     expect(breaches.length).toBeGreaterThan(0);
     for (const b of breaches) {
       expect(b.actor).toBeNull();

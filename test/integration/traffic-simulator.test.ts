@@ -23,7 +23,11 @@ const get = async (path: string, params: Record<string, string>) => {
 beforeAll(async () => {
   api = await startTestApi({ workers: false });
   supervisor = await staffClient(api.app, api.t.db, { role: 'supervisor', municipalities: ['milano'] });
-  const profile = { ...milanProfile('2025-06-09', '2025-06-11'), callsPerYear: 300_000, writtenPerMonth: { web: 1_500, email: 2_500, social: 750 } };
+  const profile = {
+    ...milanProfile('2025-06-09', '2025-06-11'),
+    callsPerYear: 300_000,
+    writtenPerMonth: { web: 1_500, email: 2_500, social: 750 },
+  };
   tally = await writeTraffic(api.t.db, generateTraffic(profile, 42), { rollups: 'triggers' });
 });
 afterAll(() => api?.stop());
@@ -35,8 +39,12 @@ describe('a bulk run of the simulator', () => {
     expect(k.source).toBe('days');
     const abandoned = tally.abandonedAll - tally.shortAbandoned;
     expect(k.totals).toMatchObject({
-      callsOffered: tally.callsOffered, callsAnswered: tally.callsAnswered, callsAbandoned: abandoned, shortAbandoned: tally.shortAbandoned,
-      callsTransferred: tally.callsTransferred, answeredWithinThreshold: tally.answeredWithinThreshold,
+      callsOffered: tally.callsOffered,
+      callsAnswered: tally.callsAnswered,
+      callsAbandoned: abandoned,
+      shortAbandoned: tally.shortAbandoned,
+      callsTransferred: tally.callsTransferred,
+      answeredWithinThreshold: tally.answeredWithinThreshold,
       serviceLevel: tally.answeredWithinThreshold / (tally.callsAnswered + abandoned),
       abandonmentRate: abandoned / (tally.callsOffered - tally.shortAbandoned),
     });
@@ -65,10 +73,19 @@ describe('a bulk run of the simulator', () => {
   it('gives case KPIs equal to its own tally', async () => {
     const k = await get('cases', range);
     expect(k.totals).toMatchObject({
-      casesOpened: tally.casesOpened, casesClosed: tally.casesClosed, resolvedFirstLevel: tally.resolvedFirstLevel,
-      backlog: tally.casesOpened - tally.casesResolved, tasksDone: tally.tasksDone, tasksOnTime: tally.tasksOnTime, slaBreaches: tally.slaBreaches,
-      solicitations: tally.solicitations, complaints: tally.complaints, callbacksAttempted: tally.callbacksAttempted,
-      callbacksAnswered: tally.callbacksAnswered, surveyAnswers: tally.surveyAnswers, satisfied: tally.satisfied,
+      casesOpened: tally.casesOpened,
+      casesClosed: tally.casesClosed,
+      resolvedFirstLevel: tally.resolvedFirstLevel,
+      backlog: tally.casesOpened - tally.casesResolved,
+      tasksDone: tally.tasksDone,
+      tasksOnTime: tally.tasksOnTime,
+      slaBreaches: tally.slaBreaches,
+      solicitations: tally.solicitations,
+      complaints: tally.complaints,
+      callbacksAttempted: tally.callbacksAttempted,
+      callbacksAnswered: tally.callbacksAnswered,
+      surveyAnswers: tally.surveyAnswers,
+      satisfied: tally.satisfied,
     });
   });
 

@@ -26,9 +26,14 @@ describe('configuration', () => {
   it('names the variable that is wrong, and why', () => {
     expect(issuesOf({ PORT: 'eighty' })).toEqual([{ variable: 'PORT', message: expect.stringMatching(/number/i) }]);
     expect(issuesOf({ TEMPORAL_ADDRESS: 'http://temporal' })).toEqual([{ variable: 'TEMPORAL_ADDRESS', message: 'expected host:port' }]);
-    expect(issuesOf({ TEMPORAL_TLS: 'yes', LOG_LEVEL: 'loud' }).map((i) => i.variable).sort()).toEqual(['LOG_LEVEL', 'TEMPORAL_TLS']);
-    expect(issuesOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/tls/client.pem' }))
-      .toEqual([{ variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: expect.stringContaining('together') }]);
+    expect(
+      issuesOf({ TEMPORAL_TLS: 'yes', LOG_LEVEL: 'loud' })
+        .map((i) => i.variable)
+        .sort(),
+    ).toEqual(['LOG_LEVEL', 'TEMPORAL_TLS']);
+    expect(issuesOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/tls/client.pem' })).toEqual([
+      { variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: expect.stringContaining('together') },
+    ]);
   });
 
   it('treats empty variables as unset and parses booleans and numbers', () => {
@@ -38,7 +43,9 @@ describe('configuration', () => {
 
   it('requires external services for a process started on its own', () => {
     expect(() => requireExternalServices(loadConfig({}))).toThrow(/DATABASE_URL: required[\s\S]*TEMPORAL_ADDRESS: required/);
-    const c = requireExternalServices(loadConfig({ DATABASE_URL: 'postgres://u:p@db.example:5432/sportello?sslmode=require', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233' }));
+    const c = requireExternalServices(
+      loadConfig({ DATABASE_URL: 'postgres://u:p@db.example:5432/sportello?sslmode=require', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233' }),
+    );
     expect(c.TEMPORAL_ADDRESS).toBe('ns.tmprl.cloud:7233');
   });
 

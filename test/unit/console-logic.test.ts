@@ -28,22 +28,38 @@ describe('console: intake form', () => {
   ];
 
   it('types the values as the service expects them', () => {
-    expect(detailsOf(fields, { taxYear: '2025', taxpayerFiscalCode: ' bncmra70a41f205x ', iban: '', danger: false }))
-      .toEqual({ taxYear: 2025, taxpayerFiscalCode: 'BNCMRA70A41F205X', danger: false });
+    expect(detailsOf(fields, { taxYear: '2025', taxpayerFiscalCode: ' bncmra70a41f205x ', iban: '', danger: false })).toEqual({
+      taxYear: 2025,
+      taxpayerFiscalCode: 'BNCMRA70A41F205X',
+      danger: false,
+    });
   });
 
   it('names each problem by the translation key of its message, with the API’s own rules', () => {
     expect(intakeProblems(fields, {})).toEqual({ taxYear: 'required', taxpayerFiscalCode: 'required', danger: 'required' });
-    expect(intakeProblems(fields, { taxYear: 'duemila', taxpayerFiscalCode: 'ABC', iban: 'IT00', danger: true }))
-      .toEqual({ taxYear: 'number', taxpayerFiscalCode: 'fiscal-code', iban: 'text' });
-    expect(intakeProblems(fields, { taxYear: '2025', taxpayerFiscalCode: 'BNCMRA70A41F205X', iban: 'IT60X0542811101000000123456', danger: true })).toEqual({});
+    expect(intakeProblems(fields, { taxYear: 'duemila', taxpayerFiscalCode: 'ABC', iban: 'IT00', danger: true })).toEqual({
+      taxYear: 'number',
+      taxpayerFiscalCode: 'fiscal-code',
+      iban: 'text',
+    });
+    expect(
+      intakeProblems(fields, {
+        taxYear: '2025',
+        taxpayerFiscalCode: 'BNCMRA70A41F205X',
+        iban: 'IT60X0542811101000000123456',
+        danger: true,
+      }),
+    ).toEqual({});
   });
 });
 
 describe('console: knowledge snippets', () => {
   it('keeps the marks as marks and everything else as text, never as HTML', () => {
     expect(highlightParts('Gli <mark>orari</mark> &lt;b&gt;non&lt;/b&gt; &amp; <mark>sportelli</mark>')).toEqual([
-      { text: 'Gli ', marked: false }, { text: 'orari', marked: true }, { text: ' <b>non</b> & ', marked: false }, { text: 'sportelli', marked: true },
+      { text: 'Gli ', marked: false },
+      { text: 'orari', marked: true },
+      { text: ' <b>non</b> & ', marked: false },
+      { text: 'sportelli', marked: true },
     ]);
   });
 });
@@ -81,7 +97,11 @@ describe('console: date-time pickers in Rome', () => {
 });
 
 describe('console: definition editor', () => {
-  const text = JSON.stringify({ service: { code: 'tari-refund' }, intake: { fields: [{ key: 'taxYear' }, { key: 'iban', pattern: '[' }] }, tags: ['a "quoted" one'] }, null, 2);
+  const text = JSON.stringify(
+    { service: { code: 'tari-refund' }, intake: { fields: [{ key: 'taxYear' }, { key: 'iban', pattern: '[' }] }, tags: ['a "quoted" one'] },
+    null,
+    2,
+  );
 
   it('finds each member of the JSON text at its dotted path', () => {
     const at = jsonPathOffsets(text);
@@ -116,12 +136,21 @@ describe('console: definition editor', () => {
 
 describe('console: live queues', () => {
   it('counts the tasks still to do by office, the most overdue office first', () => {
-    const task = (officeId: string, status: 'open' | 'claimed' | 'done', slaState: 'on-track' | 'warning' | 'breached', escalated = false) =>
-      ({ officeId, officeName: officeId.toUpperCase(), status, slaState, escalated });
-    expect(queuesByOffice([
-      task('a', 'open', 'on-track'), task('a', 'claimed', 'warning'), task('a', 'open', 'on-track'),
-      task('b', 'open', 'breached', true), task('b', 'done', 'breached'),
-    ])).toEqual([
+    const task = (
+      officeId: string,
+      status: 'open' | 'claimed' | 'done',
+      slaState: 'on-track' | 'warning' | 'breached',
+      escalated = false,
+    ) => ({ officeId, officeName: officeId.toUpperCase(), status, slaState, escalated });
+    expect(
+      queuesByOffice([
+        task('a', 'open', 'on-track'),
+        task('a', 'claimed', 'warning'),
+        task('a', 'open', 'on-track'),
+        task('b', 'open', 'breached', true),
+        task('b', 'done', 'breached'),
+      ]),
+    ).toEqual([
       { officeId: 'b', officeName: 'B', open: 1, claimed: 0, warning: 0, breached: 1, escalated: 1 },
       { officeId: 'a', officeName: 'A', open: 2, claimed: 1, warning: 1, breached: 0, escalated: 0 },
     ]);

@@ -43,7 +43,13 @@ describe('diffDocuments', () => {
     ]);
     const there = diffDocuments(tari, { ...tari, survey: undefined, extra: 1 });
     const back = diffDocuments({ ...tari, survey: undefined, extra: 1 }, tari);
-    expect(there.map((e) => [e.path, e.op])).toEqual([['survey', 'removed'], ['extra', 'added']]);
-    expect(back.map((e) => [e.path, e.op])).toEqual([['survey', 'added'], ['extra', 'removed']]);
+    expect(there.map((e) => [e.path, e.op])).toEqual([
+      ['survey', 'removed'],
+      ['extra', 'added'],
+    ]);
+    expect(back.map((e) => [e.path, e.op])).toEqual([
+      ['survey', 'added'],
+      ['extra', 'removed'],
+    ]);
   });
 });

@@ -5,10 +5,11 @@ import { projectRoot } from '../../platform/paths.ts';
 
 // Every relative link and image in the project's Markdown must point at a file that exists, and an
 // `#anchor` at a heading (GitHub's slug) or an explicit `<a id>` of its target page.
-const markdownFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-  const full = path.join(dir, e.name);
-  return e.isDirectory() ? markdownFiles(full) : e.name.endsWith('.md') ? [full] : [];
-});
+const markdownFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? markdownFiles(full) : e.name.endsWith('.md') ? [full] : [];
+  });
 const pages = [
   ...['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md'].map((f) => path.join(projectRoot, f)),
   ...markdownFiles(path.join(projectRoot, 'docs')),
@@ -26,7 +27,10 @@ function anchorsOf(markdown: string): Set<string> {
   const text = markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
   for (const [, heading] of text.matchAll(/^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/gm)) {
     const plain = heading!.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
-    const slug = plain.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const slug = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);
@@ -43,12 +47,16 @@ function brokenLinks(file: string): string[] {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target!)) continue; // https:, mailto: …
     const [rawPath = '', anchor] = target!.split('#', 2);
     const pathPart = decodeURIComponent(rawPath.split('?')[0]!);
-    const resolved = pathPart === '' ? file
-      : pathPart.startsWith('/') ? path.join(projectRoot, pathPart) : path.resolve(path.dirname(file), pathPart);
+    const resolved =
+      pathPart === '' ? file : pathPart.startsWith('/') ? path.join(projectRoot, pathPart) : path.resolve(path.dirname(file), pathPart);
     if (!existsSync(resolved)) {
       broken.push(`${target}: no file ${path.relative(projectRoot, resolved)}`);
-    } else if (anchor && resolved.endsWith('.md') && statSync(resolved).isFile()
-      && !anchorsOf(readFileSync(resolved, 'utf8')).has(decodeURIComponent(anchor).toLowerCase())) {
+    } else if (
+      anchor &&
+      resolved.endsWith('.md') &&
+      statSync(resolved).isFile() &&
+      !anchorsOf(readFileSync(resolved, 'utf8')).has(decodeURIComponent(anchor).toLowerCase())
+    ) {
       broken.push(`${target}: no heading #${anchor} in ${path.relative(projectRoot, resolved)}`);
     }
   }

@@ -10,7 +10,8 @@ const from = Date.parse('2026-03-01T23:00:00Z');
 /** `weeks` weeks of hourly history before `from`, each hour's count given by a function of (week index, slot). */
 function history(weeks: number, count: (weekIndex: number, slot: number) => number): HourCount[] {
   const rows: HourCount[] = [];
-  for (let at = from - weeks * week; at < from; at += hour) rows.push({ at, count: count(Math.floor((at - (from - weeks * week)) / week), slotOf(at)) });
+  for (let at = from - weeks * week; at < from; at += hour)
+    rows.push({ at, count: count(Math.floor((at - (from - weeks * week)) / week), slotOf(at)) });
   return rows;
 }
 // A weekday profile: busy mornings on working days, quiet nights and weekends.
@@ -35,7 +36,7 @@ describe('forecast of contacts per hour', () => {
     expect(f.hours[0]).toEqual({ at: from, count: 3 });
   });
 
-  it('goes on growing by the history\'s weekly growth', () => {
+  it("goes on growing by the history's weekly growth", () => {
     // Hand-computed: 10% a week; week 0 has the profile, week 3 profile × 1.331, so g = 1.331^(1/3) = 1.1,
     // and the first week ahead (week 4) is profile × 1.1⁴ = × 1.4641, the second × 1.61051.
     const f = forecastHourly({ history: history(4, (w, s) => profile(s) * 1.1 ** w), from, weeks: 2, historyWeeks: 4 });
@@ -69,20 +70,26 @@ describe('forecast of contacts per hour', () => {
   const asHistory = (c: number[]) => c.map((count, i) => ({ at: from - 3 * week + i * hour, count }));
 
   it('property: never negative, one value per hour ahead, trend within its limits', () => {
-    fc.assert(fc.property(counts, fc.integer({ min: 1, max: 4 }), (c, weeks) => {
-      const f = forecastHourly({ history: asHistory(c), from, weeks, historyWeeks: 3 });
-      expect(f.hours).toHaveLength(weeks * 168);
-      expect(f.hours.every((h) => h.count >= 0 && Number.isFinite(h.count))).toBe(true);
-      expect(f.trendPerWeek).toBeGreaterThanOrEqual(trendLimits.min);
-      expect(f.trendPerWeek).toBeLessThanOrEqual(trendLimits.max);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(counts, fc.integer({ min: 1, max: 4 }), (c, weeks) => {
+        const f = forecastHourly({ history: asHistory(c), from, weeks, historyWeeks: 3 });
+        expect(f.hours).toHaveLength(weeks * 168);
+        expect(f.hours.every((h) => h.count >= 0 && Number.isFinite(h.count))).toBe(true);
+        expect(f.trendPerWeek).toBeGreaterThanOrEqual(trendLimits.min);
+        expect(f.trendPerWeek).toBeLessThanOrEqual(trendLimits.max);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('property: scaling the history scales the forecast', () => {
-    fc.assert(fc.property(counts, fc.integer({ min: 2, max: 10 }), (c, k) => {
-      const a = forecastHourly({ history: asHistory(c), from, weeks: 1, historyWeeks: 3 });
-      const b = forecastHourly({ history: asHistory(c.map((n) => n * k)), from, weeks: 1, historyWeeks: 3 });
-      b.hours.forEach((h, i) => expect(h.count).toBeCloseTo(a.hours[i]!.count * k, 6));
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(counts, fc.integer({ min: 2, max: 10 }), (c, k) => {
+        const a = forecastHourly({ history: asHistory(c), from, weeks: 1, historyWeeks: 3 });
+        const b = forecastHourly({ history: asHistory(c.map((n) => n * k)), from, weeks: 1, historyWeeks: 3 });
+        b.hours.forEach((h, i) => expect(h.count).toBeCloseTo(a.hours[i]!.count * k, 6));
+      }),
+      { numRuns: 50 },
+    );
   });
 });

@@ -5,7 +5,9 @@ import { defaultTemplates, type Message, municipalTemplates } from '../../servic
 const context = { caseId: 'C-2026-000042', language: 'it' as const, municipalityId: 'milano' };
 
 describe('message templates', () => {
-  afterEach(() => { delete municipalTemplates.milano; });
+  afterEach(() => {
+    delete municipalTemplates.milano;
+  });
 
   it('words every event in Italian and English, naming the case', () => {
     const samples: Message[] = [
@@ -29,17 +31,22 @@ describe('message templates', () => {
       expect(en).toContain('C-2026-000042');
       expect(en).not.toBe(it);
     }
-    expect(render({ event: 'information.requested', data: { question: 'il numero della bolletta' } }, context))
-      .toBe('Comune - richiesta C-2026-000042: per procedere ci serve: il numero della bolletta.');
-    expect(render({ event: 'case.resolved', data: { outcome: null } }, { ...context, language: 'en' }))
-      .toBe('Municipality - your request C-2026-000042 has been updated.');
+    expect(render({ event: 'information.requested', data: { question: 'il numero della bolletta' } }, context)).toBe(
+      'Comune - richiesta C-2026-000042: per procedere ci serve: il numero della bolletta.',
+    );
+    expect(render({ event: 'case.resolved', data: { outcome: null } }, { ...context, language: 'en' })).toBe(
+      'Municipality - your request C-2026-000042 has been updated.',
+    );
   });
 
   it("uses a municipality's own wording where it has one, the default elsewhere", () => {
     municipalTemplates.milano = { 'citizen.reminded': { it: (_, caseId) => `Comune di Milano - pratica ${caseId}: ci stiamo lavorando.` } };
     expect(render({ event: 'citizen.reminded', data: {} }, context)).toBe('Comune di Milano - pratica C-2026-000042: ci stiamo lavorando.');
-    expect(render({ event: 'citizen.reminded', data: {} }, { ...context, language: 'en' })).toBe('Municipality - request C-2026-000042: we are working on your request.');
-    expect(render({ event: 'citizen.reminded', data: {} }, { ...context, municipalityId: 'firenze' }))
-      .toBe('Comune - richiesta C-2026-000042: stiamo lavorando alla sua richiesta.');
+    expect(render({ event: 'citizen.reminded', data: {} }, { ...context, language: 'en' })).toBe(
+      'Municipality - request C-2026-000042: we are working on your request.',
+    );
+    expect(render({ event: 'citizen.reminded', data: {} }, { ...context, municipalityId: 'firenze' })).toBe(
+      'Comune - richiesta C-2026-000042: stiamo lavorando alla sua richiesta.',
+    );
   });
 });

@@ -14,7 +14,9 @@ describe('the demo catalog', () => {
       const definition = demoDefinitions.find((d) => d.service.code === service.code);
       expect(definition, service.code).toBeDefined();
       expect(definitionIssues(definition), service.code).toEqual([]);
-      expect(offices.has(definition!.transfer.offices[service.municipality_id]!), `${service.code} in ${service.municipality_id}`).toBe(true);
+      expect(offices.has(definition!.transfer.offices[service.municipality_id]!), `${service.code} in ${service.municipality_id}`).toBe(
+        true,
+      );
     }
     for (const c of demoCalendars) expect(CalendarSchema.safeParse(c.spec).success, c.id).toBe(true);
   });
@@ -39,17 +41,19 @@ describe('definition validation', () => {
     broken.resolution.outcomes = [];
     broken.survey.questions = [];
     broken.extra = true;
-    expect(definitionIssues(broken)).toEqual(expect.arrayContaining([
-      { path: 'intake.fields.1.key', message: '"plate" is already field 0' },
-      { path: 'intake.fields.2.options', message: 'a select field needs its options' },
-      { path: 'intake.fields.3.pattern', message: 'only text fields take a pattern' },
-      { path: 'intake.fields.3.pattern', message: 'not a valid regular expression' },
-      { path: 'sla.office.warningHours', message: 'must come before the target (80 business hours)' },
-      { path: 'callback.window.to', message: 'the window must end after it starts' },
-      { path: 'resolution.outcomes', message: expect.stringMatching(/>=1|at least 1/i) },
-      { path: 'survey.questions', message: 'an enabled survey needs a question' },
-      { path: '', message: expect.stringMatching(/extra/) },
-    ]));
+    expect(definitionIssues(broken)).toEqual(
+      expect.arrayContaining([
+        { path: 'intake.fields.1.key', message: '"plate" is already field 0' },
+        { path: 'intake.fields.2.options', message: 'a select field needs its options' },
+        { path: 'intake.fields.3.pattern', message: 'only text fields take a pattern' },
+        { path: 'intake.fields.3.pattern', message: 'not a valid regular expression' },
+        { path: 'sla.office.warningHours', message: 'must come before the target (80 business hours)' },
+        { path: 'callback.window.to', message: 'the window must end after it starts' },
+        { path: 'resolution.outcomes', message: expect.stringMatching(/>=1|at least 1/i) },
+        { path: 'survey.questions', message: 'an enabled survey needs a question' },
+        { path: '', message: expect.stringMatching(/extra/) },
+      ]),
+    );
   });
 
   it('checks reminders against the target once the rest is valid', () => {
@@ -63,11 +67,15 @@ describe('definition validation', () => {
 
 describe("a case's details", () => {
   it('pass when they fit the fields', () => {
-    expect(detailsIssues(tari.intake.fields, { taxYear: 2025, taxpayerFiscalCode: 'rssmra85t10a562s', paymentNotice: '301000000012345678' })).toEqual([]);
+    expect(
+      detailsIssues(tari.intake.fields, { taxYear: 2025, taxpayerFiscalCode: 'rssmra85t10a562s', paymentNotice: '301000000012345678' }),
+    ).toEqual([]);
   });
 
   it('fail field by field: missing, unknown, wrong type, wrong format', () => {
-    expect(detailsIssues(tari.intake.fields, { taxYear: '2025', paymentNotice: '12-34', iban: 'DE89370400440532013000', pet: 'cat' })).toEqual([
+    expect(
+      detailsIssues(tari.intake.fields, { taxYear: '2025', paymentNotice: '12-34', iban: 'DE89370400440532013000', pet: 'cat' }),
+    ).toEqual([
       { path: 'details.pet', message: 'not a field of this service' },
       { path: 'details.taxYear', message: 'a number' },
       { path: 'details.taxpayerFiscalCode', message: 'Codice fiscale del contribuente is required' },

@@ -35,6 +35,7 @@ describe('the traffic simulator', () => {
     }
     expect([...channels].sort()).toEqual(['email', 'phone', 'social', 'web']);
     expect(tally.casesOpened).toBeGreaterThan(tally.callsAnswered * 0.8);
-    for (const k of ['tasksDone', 'slaBreaches', 'solicitations', 'complaints', 'callbacksAnswered', 'surveyAnswers'] as const) expect(tally[k], k).toBeGreaterThan(0);
+    for (const k of ['tasksDone', 'slaBreaches', 'solicitations', 'complaints', 'callbacksAnswered', 'surveyAnswers'] as const)
+      expect(tally[k], k).toBeGreaterThan(0);
   });
 });

@@ -29,7 +29,9 @@ export const CaseHistoryPanel = () => {
       const range = encodeURIComponent('[0,999]');
       const [detail, audit] = await Promise.all([
         dataProvider.get(`cases/${encodeURIComponent(id)}`),
-        dataProvider.get(`audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}&sort=${encodeURIComponent('["at","ASC"]')}&range=${range}`),
+        dataProvider.get(
+          `audit?filter=${encodeURIComponent(JSON.stringify({ targetId: id }))}&sort=${encodeURIComponent('["at","ASC"]')}&range=${range}`,
+        ),
       ]);
       download(`${id}.json`, JSON.stringify({ exportedAt: new Date().toISOString(), case: detail, audit }, null, 2), 'application/json');
     },
@@ -41,13 +43,21 @@ export const CaseHistoryPanel = () => {
   return (
     <Card component="aside" aria-labelledby="case-history" sx={{ ml: 2, mt: 8, width: 300, flexShrink: 0, alignSelf: 'flex-start' }}>
       <CardContent>
-        <Typography id="case-history" component="h2" variant="h6">{translate('app.audit.panel.title')}</Typography>
+        <Typography id="case-history" component="h2" variant="h6">
+          {translate('app.audit.panel.title')}
+        </Typography>
         <Stack spacing={1.5} sx={{ mt: 1 }}>
           <Typography variant="body2">{translate('app.audit.panel.workflow', { id: record.id })}</Typography>
-          {temporal
-            ? <MuiLink href={temporal} target="_blank" rel="noopener">{translate('app.audit.panel.temporal')}</MuiLink>
-            : <Typography variant="body2">{translate('app.audit.panel.noTemporal')}</Typography>}
-          <MuiLink component={Link} to={auditFilterUrl(record.id)}>{translate('app.audit.panel.records')}</MuiLink>
+          {temporal ? (
+            <MuiLink href={temporal} target="_blank" rel="noopener">
+              {translate('app.audit.panel.temporal')}
+            </MuiLink>
+          ) : (
+            <Typography variant="body2">{translate('app.audit.panel.noTemporal')}</Typography>
+          )}
+          <MuiLink component={Link} to={auditFilterUrl(record.id)}>
+            {translate('app.audit.panel.records')}
+          </MuiLink>
           <Button variant="outlined" disabled={exportHistory.isPending} onClick={() => exportHistory.mutate(record.id)}>
             {translate('app.audit.panel.export')}
           </Button>

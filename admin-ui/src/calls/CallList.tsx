@@ -20,7 +20,11 @@ export const CallList = () => {
       <DrillDownFilters />
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <RomeDateField source="startedAt" />
-        <FunctionField source="direction" sortable={false} render={(r: { direction: string }) => translate(`app.calls.direction.${r.direction}`)} />
+        <FunctionField
+          source="direction"
+          sortable={false}
+          render={(r: { direction: string }) => translate(`app.calls.direction.${r.direction}`)}
+        />
         <TextField source="caller" sortable={false} />
         <TextField source="called" sortable={false} />
         <TextField source="municipalityId" sortable={false} emptyText="—" />
@@ -28,7 +32,11 @@ export const CallList = () => {
         <TextField source="queue" sortable={false} emptyText="—" />
         <TextField source="agent" sortable={false} emptyText="—" />
         <NumberField source="waitSeconds" sortable={false} emptyText="—" />
-        <FunctionField source="endCause" sortable={false} render={(r: { endCause: string | null }) => (r.endCause ? translate(`app.calls.endCause.${r.endCause}`) : '—')} />
+        <FunctionField
+          source="endCause"
+          sortable={false}
+          render={(r: { endCause: string | null }) => (r.endCause ? translate(`app.calls.endCause.${r.endCause}`) : '—')}
+        />
       </Datagrid>
     </List>
   );

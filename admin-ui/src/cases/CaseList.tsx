@@ -1,7 +1,5 @@
 import { Typography } from '@mui/material';
-import {
-  Datagrid, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField, useTranslate,
-} from 'react-admin';
+import { Datagrid, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField, useTranslate } from 'react-admin';
 import { caseStatuses, channels } from '../../../domain/case.ts';
 import { useChoices } from '../common/choices.ts';
 import { SavedFilters } from '../common/SavedFilters.tsx';
@@ -21,11 +19,20 @@ export const CaseList = () => {
     <SelectInput key="channel" source="channel" choices={useChoices('channel', channels)} />,
   ];
   return (
-    <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} empty={<Empty />}
-      aside={<SavedFilters quick={[
-        { label: 'app.status.open', value: { status: 'open' } }, { label: 'app.stage.waiting-citizen', value: { stage: 'waiting-citizen' } },
-        { label: 'app.sla.breached', value: { slaState: 'breached' } },
-      ]} />}>
+    <List
+      filters={filters}
+      sort={{ field: 'createdAt', order: 'DESC' }}
+      empty={<Empty />}
+      aside={
+        <SavedFilters
+          quick={[
+            { label: 'app.status.open', value: { status: 'open' } },
+            { label: 'app.stage.waiting-citizen', value: { stage: 'waiting-citizen' } },
+            { label: 'app.sla.breached', value: { slaState: 'breached' } },
+          ]}
+        />
+      }
+    >
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="id" />
         <RomeDateField source="createdAt" />

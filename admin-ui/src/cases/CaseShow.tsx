@@ -1,5 +1,16 @@
 import {
-  ArrayField, Datagrid, FunctionField, Labeled, NumberField, Show, SimpleShowLayout, TextField, TopToolbar, usePermissions, useRecordContext, useTranslate,
+  ArrayField,
+  Datagrid,
+  FunctionField,
+  Labeled,
+  NumberField,
+  Show,
+  SimpleShowLayout,
+  TextField,
+  TopToolbar,
+  usePermissions,
+  useRecordContext,
+  useTranslate,
 } from 'react-admin';
 import { CaseHistoryPanel } from '../audit/CaseHistoryPanel.tsx';
 import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
@@ -20,8 +31,18 @@ const Actions = () => {
   return (
     <TopToolbar>
       {mayAddNotes(role) && record.stage !== 'closed' && <AddNote />}
-      {front && open && <><ScheduleCallback /><WithdrawCase /></>}
-      {front && open && record.stage === 'intake' && <><TransferCase /><ResolveCase /></>}
+      {front && open && (
+        <>
+          <ScheduleCallback />
+          <WithdrawCase />
+        </>
+      )}
+      {front && open && record.stage === 'intake' && (
+        <>
+          <TransferCase />
+          <ResolveCase />
+        </>
+      )}
     </TopToolbar>
   );
 };
@@ -47,8 +68,13 @@ export const CaseShow = () => {
         <TextField source="citizen.email" emptyText="—" />
         <TextField source="citizen.fiscalCode" emptyText="—" />
         <Labeled label="app.cases.serviceDetails">
-          <FunctionField render={(r: { details?: Record<string, unknown> }) =>
-            Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${String(v)}`).join(' · ') || '—'} />
+          <FunctionField
+            render={(r: { details?: Record<string, unknown> }) =>
+              Object.entries(r.details ?? {})
+                .map(([k, v]) => `${k}: ${String(v)}`)
+                .join(' · ') || '—'
+            }
+          />
         </Labeled>
         <NumberField source="definitionVersion" emptyText="—" />
         <RomeDateField source="createdAt" />
@@ -72,7 +98,10 @@ export const CaseShow = () => {
             <FunctionField source="stage" render={(r: { stage: string }) => t('stage')(r.stage)} />
             <NumberField source="definitionVersion" emptyText="—" />
             <TextField source="actor" emptyText={translate('app.cases.system')} />
-            <FunctionField source="data" render={(e: { data: object }) => <code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(e.data)}</code>} />
+            <FunctionField
+              source="data"
+              render={(e: { data: object }) => <code style={{ overflowWrap: 'anywhere' }}>{JSON.stringify(e.data)}</code>}
+            />
           </Datagrid>
         </ArrayField>
       </SimpleShowLayout>

@@ -41,7 +41,14 @@ export const ActionDialog = ({ label, icon, title, fields, done, run }: Props) =
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { mutate, isPending } = useMutation({
-    mutationFn: () => run(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''))),
+    mutationFn: () =>
+      run(
+        Object.fromEntries(
+          Object.entries(values)
+            .map(([k, v]) => [k, v.trim()])
+            .filter(([, v]) => v !== ''),
+        ),
+      ),
     onSuccess: () => {
       setOpen(false);
       setValues({});
@@ -61,24 +68,52 @@ export const ActionDialog = ({ label, icon, title, fields, done, run }: Props) =
   };
   return (
     <>
-      <Button label={label} onClick={(e) => { e.stopPropagation(); setErrors({}); setOpen(true); }}>{icon}</Button>
+      <Button
+        label={label}
+        onClick={(e) => {
+          e.stopPropagation();
+          setErrors({});
+          setOpen(true);
+        }}
+      >
+        {icon}
+      </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby={titleId} fullWidth onClick={(e) => e.stopPropagation()}>
         <form onSubmit={submit} noValidate>
           <DialogTitle id={titleId}>{title}</DialogTitle>
           <DialogContent>
             {fields.map((f, i) => (
-              <TextField key={f.name} name={f.name} select={!!f.choices} required={f.required} fullWidth margin="normal" label={f.label}
-                autoFocus={i === 0} multiline={f.multiline} minRows={f.multiline ? 3 : undefined} value={values[f.name] ?? ''}
-                type={f.type} error={!!errors[f.name]} helperText={errors[f.name] ?? f.help}
+              <TextField
+                key={f.name}
+                name={f.name}
+                select={!!f.choices}
+                required={f.required}
+                fullWidth
+                margin="normal"
+                label={f.label}
+                autoFocus={i === 0}
+                multiline={f.multiline}
+                minRows={f.multiline ? 3 : undefined}
+                value={values[f.name] ?? ''}
+                type={f.type}
+                error={!!errors[f.name]}
+                helperText={errors[f.name] ?? f.help}
                 onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-                slotProps={{ htmlInput: { maxLength: f.maxLength }, inputLabel: f.type ? { shrink: true } : undefined }}>
-                {f.choices?.map((c) => <MenuItem key={c.id} value={c.id}>{c.name}</MenuItem>)}
+                slotProps={{ htmlInput: { maxLength: f.maxLength }, inputLabel: f.type ? { shrink: true } : undefined }}
+              >
+                {f.choices?.map((c) => (
+                  <MenuItem key={c.id} value={c.id}>
+                    {c.name}
+                  </MenuItem>
+                ))}
               </TextField>
             ))}
           </DialogContent>
           <DialogActions>
             <MuiButton onClick={() => setOpen(false)}>{translate('app.action.cancel')}</MuiButton>
-            <MuiButton type="submit" variant="contained" disabled={incomplete || isPending}>{translate('app.action.confirm')}</MuiButton>
+            <MuiButton type="submit" variant="contained" disabled={incomplete || isPending}>
+              {translate('app.action.confirm')}
+            </MuiButton>
           </DialogActions>
         </form>
       </Dialog>

@@ -5,5 +5,9 @@ import { formatDateTime } from './time.ts';
 /** A date and time field in Europe/Rome, in the console's language. */
 export const RomeDateField = (props: FieldProps) => {
   const value = useFieldValue(props) as string | null | undefined;
-  return <Typography component="span" variant="body2">{formatDateTime(value, useLocale())}</Typography>;
+  return (
+    <Typography component="span" variant="body2">
+      {formatDateTime(value, useLocale())}
+    </Typography>
+  );
 };

@@ -14,5 +14,6 @@ export const SlaChip = ({ state, dueAt }: { state: SlaState; dueAt?: string }) =
   return <Chip size="small" color={slaColour[state]} label={label} />;
 };
 
-export const StatusChip = ({ status }: { status: string }) =>
-  <Chip size="small" label={useTranslate()(`app.status.${status}`)} color={status === 'open' ? 'warning' : 'success'} variant="outlined" />;
+export const StatusChip = ({ status }: { status: string }) => (
+  <Chip size="small" label={useTranslate()(`app.status.${status}`)} color={status === 'open' ? 'warning' : 'success'} variant="outlined" />
+);

@@ -14,26 +14,50 @@ export const KnowledgePanel = ({ municipalityId, inputRef }: { municipalityId?: 
   const [q, setQ] = useState('');
   const params = new URLSearchParams({ q, ...(municipalityId ? { municipalityId } : {}) });
   const { data, isFetching, error } = useQuery({
-    queryKey: ['knowledge', params.toString()], enabled: q.length >= 2,
+    queryKey: ['knowledge', params.toString()],
+    enabled: q.length >= 2,
     queryFn: () => dataProvider.get<KnowledgeHit[]>(`knowledge/search?${params}`),
   });
-  const submit = (e: FormEvent) => { e.preventDefault(); setQ(typed.trim()); };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setQ(typed.trim());
+  };
   return (
     <Card component="aside" aria-labelledby="kb-title">
       <CardContent>
-        <Typography id="kb-title" component="h2" variant="h6">{translate('app.contact.kb.legend')}</Typography>
+        <Typography id="kb-title" component="h2" variant="h6">
+          {translate('app.contact.kb.legend')}
+        </Typography>
         <Box component="form" role="search" onSubmit={submit} sx={{ display: 'flex', gap: 1, mt: 1 }}>
-          <TextField inputRef={inputRef} size="small" fullWidth label={translate('app.contact.kb.label')} value={typed}
-            onChange={(e) => setTyped(e.target.value)} helperText={typed.trim().length === 1 ? translate('app.contact.kb.hint') : ' '} />
-          <Button type="submit" variant="outlined" sx={{ alignSelf: 'flex-start', mt: 0.25 }}>{translate('app.contact.kb.submit')}</Button>
+          <TextField
+            inputRef={inputRef}
+            size="small"
+            fullWidth
+            label={translate('app.contact.kb.label')}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            helperText={typed.trim().length === 1 ? translate('app.contact.kb.hint') : ' '}
+          />
+          <Button type="submit" variant="outlined" sx={{ alignSelf: 'flex-start', mt: 0.25 }}>
+            {translate('app.contact.kb.submit')}
+          </Button>
         </Box>
-        {error && <Typography color="error" role="alert">{(error as Error).message}</Typography>}
+        {error && (
+          <Typography color="error" role="alert">
+            {(error as Error).message}
+          </Typography>
+        )}
         {q.length >= 2 && !isFetching && data?.length === 0 && <Typography>{translate('app.contact.kb.empty')}</Typography>}
         <List aria-label={translate('app.contact.kb.legend')} dense>
           {data?.map((hit) => (
             <ListItem key={hit.id} alignItems="flex-start" disableGutters>
-              <ListItemText primary={hit.title} slotProps={{ secondary: { component: 'div' } }}
-                secondary={highlightParts(hit.snippet).map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))} />
+              <ListItemText
+                primary={hit.title}
+                slotProps={{ secondary: { component: 'div' } }}
+                secondary={highlightParts(hit.snippet).map((p, i) =>
+                  p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
+                )}
+              />
             </ListItem>
           ))}
         </List>

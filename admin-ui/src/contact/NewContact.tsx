@@ -18,12 +18,17 @@ const Contact = () => {
   const { data: municipalities } = useGetList('municipalities');
   const [municipalityId, setMunicipalityId] = useState('');
   // An operator serving one city has nothing to choose.
-  useEffect(() => { if (municipalities?.length === 1 && !municipalityId) setMunicipalityId(String(municipalities[0]!.id)); }, [municipalities, municipalityId]);
+  useEffect(() => {
+    if (municipalities?.length === 1 && !municipalityId) setMunicipalityId(String(municipalities[0]!.id));
+  }, [municipalities, municipalityId]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
       const target = { KeyL: lookupRef, KeyK: kbRef }[e.code];
-      if (target) { e.preventDefault(); target.current?.focus(); }
+      if (target) {
+        e.preventDefault();
+        target.current?.focus();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -31,13 +36,24 @@ const Contact = () => {
   return (
     <Box sx={{ mt: 2 }}>
       <Title title="app.contact.title" />
-      <Typography component="h1" variant="h5">{translate('app.contact.title')}</Typography>
-      <Typography variant="body2" sx={{ mb: 2 }} id="contact-shortcuts">{translate('app.contact.shortcuts')}</Typography>
+      <Typography component="h1" variant="h5">
+        {translate('app.contact.title')}
+      </Typography>
+      <Typography variant="body2" sx={{ mb: 2 }} id="contact-shortcuts">
+        {translate('app.contact.shortcuts')}
+      </Typography>
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, lg: 8 }} sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
           <CitizenStep lookupRef={lookupRef} onCitizen={setCitizen} />
-          {citizen && !opened && <RequestStep citizen={citizen} setCitizen={setCitizen} municipalityId={municipalityId}
-            setMunicipalityId={setMunicipalityId} onOpened={setOpened} />}
+          {citizen && !opened && (
+            <RequestStep
+              citizen={citizen}
+              setCitizen={setCitizen}
+              municipalityId={municipalityId}
+              setMunicipalityId={setMunicipalityId}
+              onOpened={setOpened}
+            />
+          )}
           {opened && <DecisionStep opened={opened} onNext={() => navigate('/contact', { state: { fresh: Date.now() } })} />}
         </Grid>
         <Grid size={{ xs: 12, lg: 4 }}>

@@ -6,6 +6,8 @@ const unescape = (html: string) => html.replace(/&(?:amp|lt|gt|quot|#39);/g, (e)
  * not: rendered as React text, nothing in it is ever parsed as HTML.
  */
 export function highlightParts(snippet: string): { text: string; marked: boolean }[] {
-  return snippet.split(/<mark>([\s\S]*?)<\/mark>/).map((piece, i) => ({ text: unescape(piece), marked: i % 2 === 1 }))
+  return snippet
+    .split(/<mark>([\s\S]*?)<\/mark>/)
+    .map((piece, i) => ({ text: unescape(piece), marked: i % 2 === 1 }))
     .filter((p) => p.text !== '');
 }

@@ -21,7 +21,9 @@ export function detailsOf(fields: IntakeField[], values: Record<string, string |
   for (const f of fields) {
     const v = values[f.key];
     if (typeof v === 'boolean') details[f.key] = v;
-    else if (v !== undefined && v.trim() !== '') details[f.key] = f.type === 'number' && Number.isFinite(Number(v)) ? Number(v) : f.type === 'fiscal-code' ? v.trim().toUpperCase() : v.trim();
+    else if (v !== undefined && v.trim() !== '')
+      details[f.key] =
+        f.type === 'number' && Number.isFinite(Number(v)) ? Number(v) : f.type === 'fiscal-code' ? v.trim().toUpperCase() : v.trim();
   }
   return details;
 }
@@ -33,8 +35,10 @@ export function detailsOf(fields: IntakeField[], values: Record<string, string |
 export function intakeProblems(fields: IntakeField[], values: Record<string, string | boolean>): Record<string, string> {
   const details = detailsOf(fields, values);
   const byKey = new Map(fields.map((f) => [f.key, f]));
-  return Object.fromEntries(detailsIssues(fields, details).map((i) => {
-    const key = i.path.slice('details.'.length);
-    return [key, details[key] === undefined ? 'required' : byKey.get(key)!.type];
-  }));
+  return Object.fromEntries(
+    detailsIssues(fields, details).map((i) => {
+      const key = i.path.slice('details.'.length);
+      return [key, details[key] === undefined ? 'required' : byKey.get(key)!.type];
+    }),
+  );
 }

@@ -10,15 +10,27 @@ export const DefinitionList = () => {
   const translate = useTranslate();
   const filters = [
     <TextInput key="serviceCode" source="serviceCode" alwaysOn />,
-    <SelectInput key="status" source="status" alwaysOn choices={(['draft', 'published'] as const).map((id) => ({ id, name: translate(`app.definitions.status.${id}`) }))} />,
+    <SelectInput
+      key="status"
+      source="status"
+      alwaysOn
+      choices={(['draft', 'published'] as const).map((id) => ({ id, name: translate(`app.definitions.status.${id}`) }))}
+    />,
   ];
   return (
     <List filters={filters} sort={{ field: 'serviceCode', order: 'ASC' }} empty={<Empty />} perPage={50}>
-      <Datagrid bulkActionButtons={false} rowClick={(_id, _resource, r) => `/definitions/${encodeURIComponent(r.serviceCode)}/${r.version}`}>
+      <Datagrid
+        bulkActionButtons={false}
+        rowClick={(_id, _resource, r) => `/definitions/${encodeURIComponent(r.serviceCode)}/${r.version}`}
+      >
         <TextField source="serviceName" sortable={false} />
         <TextField source="serviceCode" />
         <NumberField source="version" />
-        <FunctionField source="status" sortable={false} render={(r: { status: 'draft' | 'published' }) => <VersionStatusChip status={r.status} />} />
+        <FunctionField
+          source="status"
+          sortable={false}
+          render={(r: { status: 'draft' | 'published' }) => <VersionStatusChip status={r.status} />}
+        />
         <RomeDateField source="publishedAt" />
         <NumberField source="caseCount" sortable={false} />
       </Datagrid>

@@ -1,16 +1,20 @@
 import { Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Datagrid, FunctionField, ListBase, Pagination, TextField, useDataProvider, usePermissions, useTranslate,
-} from 'react-admin';
+import { Datagrid, FunctionField, ListBase, Pagination, TextField, useDataProvider, usePermissions, useTranslate } from 'react-admin';
 import type { DiffEntry } from '../../../contracts/definitions.ts';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import { allows } from '../roles.ts';
 
-export const VersionStatusChip = ({ status }: { status: 'draft' | 'published' }) =>
-  <Chip size="small" variant="outlined" color={status === 'published' ? 'success' : 'warning'} label={useTranslate()(`app.definitions.status.${status}`)} />;
+export const VersionStatusChip = ({ status }: { status: 'draft' | 'published' }) => (
+  <Chip
+    size="small"
+    variant="outlined"
+    color={status === 'published' ? 'success' : 'warning'}
+    label={useTranslate()(`app.definitions.status.${status}`)}
+  />
+);
 
 const shown = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 
@@ -27,13 +31,19 @@ export const DefinitionDiff = ({ serviceCode, from, to }: { serviceCode: string;
   if (data.length === 0) return <Typography>{translate('app.definitions.diff.none')}</Typography>;
   return (
     <Table size="small" aria-label={translate('app.definitions.diff.title', { from, to })}>
-      <TableHead><TableRow>
-        {(['path', 'op', 'from', 'to'] as const).map((c) => <TableCell key={c}>{translate(`app.definitions.diff.${c}`, { from, to })}</TableCell>)}
-      </TableRow></TableHead>
+      <TableHead>
+        <TableRow>
+          {(['path', 'op', 'from', 'to'] as const).map((c) => (
+            <TableCell key={c}>{translate(`app.definitions.diff.${c}`, { from, to })}</TableCell>
+          ))}
+        </TableRow>
+      </TableHead>
       <TableBody>
         {data.map((d) => (
           <TableRow key={d.path}>
-            <TableCell><code>{d.path}</code></TableCell>
+            <TableCell>
+              <code>{d.path}</code>
+            </TableCell>
             <TableCell>{translate(`app.definitions.diff.ops.${d.op}`)}</TableCell>
             <TableCell sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{shown(d.from)}</TableCell>
             <TableCell sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{shown(d.to)}</TableCell>
@@ -51,16 +61,28 @@ export const VersionCases = ({ serviceCode, version }: { serviceCode: string; ve
   const translate = useTranslate();
   const { permissions: role } = usePermissions<string>();
   return (
-    <ListBase resource={`definitions/${encodeURIComponent(serviceCode)}/versions/${version}/cases`} perPage={10}
-      sort={{ field: 'createdAt', order: 'DESC' }} disableSyncWithLocation>
-      <Datagrid bulkActionButtons={false} rowClick={allows(role, '/cases') ? (id) => `/cases/${encodeURIComponent(String(id))}/show` : false}
-        empty={<Typography sx={{ p: 2 }}>{translate('app.definitions.cases.empty')}</Typography>}>
+    <ListBase
+      resource={`definitions/${encodeURIComponent(serviceCode)}/versions/${version}/cases`}
+      perPage={10}
+      sort={{ field: 'createdAt', order: 'DESC' }}
+      disableSyncWithLocation
+    >
+      <Datagrid
+        bulkActionButtons={false}
+        rowClick={allows(role, '/cases') ? (id) => `/cases/${encodeURIComponent(String(id))}/show` : false}
+        empty={<Typography sx={{ p: 2 }}>{translate('app.definitions.cases.empty')}</Typography>}
+      >
         <TextField source="id" label={field('id')} />
         <RomeDateField source="createdAt" label={field('createdAt')} />
         <TextField source="municipalityName" label={field('municipalityName')} sortable={false} />
         <TextField source="subject" label={field('subject')} sortable={false} />
         <FunctionField source="status" label={field('status')} render={(r: { status: string }) => <StatusChip status={r.status} />} />
-        <FunctionField source="stage" label={field('stage')} sortable={false} render={(r: { stage: string }) => translate(`app.stage.${r.stage}`, { _: r.stage })} />
+        <FunctionField
+          source="stage"
+          label={field('stage')}
+          sortable={false}
+          render={(r: { stage: string }) => translate(`app.stage.${r.stage}`, { _: r.stage })}
+        />
       </Datagrid>
       <Pagination rowsPerPageOptions={[10]} />
     </ListBase>

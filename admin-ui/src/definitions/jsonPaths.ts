@@ -6,7 +6,9 @@
 export function jsonPathOffsets(text: string): Map<string, number> {
   const at = new Map<string, number>();
   let i = 0;
-  const space = () => { while (i < text.length && /\s/.test(text[i]!)) i++; };
+  const space = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
   const string = () => {
     const start = i++;
     while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;

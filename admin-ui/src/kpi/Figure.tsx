@@ -3,7 +3,12 @@ import { type ReactNode, useId } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslate } from 'react-admin';
 
-export interface Column<R> { key: string; label: string; render: (row: R) => ReactNode; numeric?: boolean }
+export interface Column<R> {
+  key: string;
+  label: string;
+  render: (row: R) => ReactNode;
+  numeric?: boolean;
+}
 
 interface Props<R> {
   title: string;
@@ -27,25 +32,52 @@ export function Figure<R>({ title, description, chart, columns, rows, rowKey, ta
   const titleId = useId();
   const table = (
     <Table size="small" aria-labelledby={titleId}>
-      <TableHead><TableRow>{columns.map((c) => <TableCell key={c.key} align={c.numeric ? 'right' : 'left'} component="th" scope="col">{c.label}</TableCell>)}</TableRow></TableHead>
+      <TableHead>
+        <TableRow>
+          {columns.map((c) => (
+            <TableCell key={c.key} align={c.numeric ? 'right' : 'left'} component="th" scope="col">
+              {c.label}
+            </TableCell>
+          ))}
+        </TableRow>
+      </TableHead>
       <TableBody>
         {rows.map((r) => (
           <TableRow key={rowKey(r)}>
             {columns.map((c, i) => (
-              <TableCell key={c.key} align={c.numeric ? 'right' : 'left'} component={i === 0 ? 'th' : 'td'} scope={i === 0 ? 'row' : undefined}>{c.render(r)}</TableCell>
+              <TableCell
+                key={c.key}
+                align={c.numeric ? 'right' : 'left'}
+                component={i === 0 ? 'th' : 'td'}
+                scope={i === 0 ? 'row' : undefined}
+              >
+                {c.render(r)}
+              </TableCell>
             ))}
           </TableRow>
         ))}
-        {rows.length === 0 && <TableRow><TableCell colSpan={columns.length}>{empty ?? translate('kpi.noData')}</TableCell></TableRow>}
+        {rows.length === 0 && (
+          <TableRow>
+            <TableCell colSpan={columns.length}>{empty ?? translate('kpi.noData')}</TableCell>
+          </TableRow>
+        )}
       </TableBody>
     </Table>
   );
   return (
     <Card component="section" aria-labelledby={titleId} sx={{ flex: '1 1 420px', minWidth: 0 }}>
       <CardContent>
-        <Typography id={titleId} component="h3" variant="h6" gutterBottom>{title}</Typography>
-        {chart && rows.length > 0 && <Box role="img" aria-label={description} sx={{ width: '100%', height: 260 }}>{chart}</Box>}
-        {tableOnly || !chart ? table : (
+        <Typography id={titleId} component="h3" variant="h6" gutterBottom>
+          {title}
+        </Typography>
+        {chart && rows.length > 0 && (
+          <Box role="img" aria-label={description} sx={{ width: '100%', height: 260 }}>
+            {chart}
+          </Box>
+        )}
+        {tableOnly || !chart ? (
+          table
+        ) : (
           <Box component="details" sx={{ mt: 1, '& summary': { cursor: 'pointer', color: 'primary.main' } }}>
             <summary>{translate('kpi.showTable')}</summary>
             {table}
@@ -58,4 +90,10 @@ export function Figure<R>({ title, description, chart, columns, rows, rowKey, ta
 
 /** A figure that opens the cases behind it, when there is a list to open. */
 export const CountLink = ({ value, to, label }: { value: ReactNode; to?: string; label?: string }) =>
-  to ? <Link to={to} aria-label={label}>{value}</Link> : <>{value}</>;
+  to ? (
+    <Link to={to} aria-label={label}>
+      {value}
+    </Link>
+  ) : (
+    <>{value}</>
+  );

@@ -23,11 +23,20 @@ export const KpiPage = () => {
   return (
     <Box sx={{ mt: 2 }}>
       <Title title="kpi.title" />
-      <Typography component="h1" variant="h5" gutterBottom>{translate('kpi.title')}</Typography>
+      <Typography component="h1" variant="h5" gutterBottom>
+        {translate('kpi.title')}
+      </Typography>
       <Filters filters={filters} reference={reference} />
-      <Tabs value={tab} onChange={(_, t: string) => setParams(withParam(params, 'tab', t === 'cases' ? '' : t))} aria-label={translate('kpi.title')}
-        variant="scrollable" sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
-        {tabs.map((t) => <Tab key={t} value={t} label={translate(`kpi.tab.${t}`)} id={`kpi-tab-${t}`} aria-controls="kpi-panel" />)}
+      <Tabs
+        value={tab}
+        onChange={(_, t: string) => setParams(withParam(params, 'tab', t === 'cases' ? '' : t))}
+        aria-label={translate('kpi.title')}
+        variant="scrollable"
+        sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
+      >
+        {tabs.map((t) => (
+          <Tab key={t} value={t} label={translate(`kpi.tab.${t}`)} id={`kpi-tab-${t}`} aria-controls="kpi-panel" />
+        ))}
       </Tabs>
       <Box role="tabpanel" id="kpi-panel" aria-labelledby={`kpi-tab-${tab}`}>
         {tab === 'cases' && <Overview filters={filters} definitionOf={definitionOf} reference={reference} />}

@@ -18,23 +18,46 @@ const ReportPreview = ({ report, definitionOf }: { report: Report; definitionOf:
   const translate = useTranslate();
   const locale = useLocale();
   const change = (c: number | null) => (c === null ? '—' : `${c > 0 ? '+' : ''}${formatValue(c, 'ratio', locale)}`);
-  const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-    .format(new Date(`${report.month}-01T12:00:00Z`));
+  const month = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${report.month}-01T12:00:00Z`),
+  );
   return (
     <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', mt: 3 }}>
-      <Figure title={translate('kpi.report.kpis', { month })} description="" tableOnly rows={report.kpis} rowKey={(k) => k.id}
+      <Figure
+        title={translate('kpi.report.kpis', { month })}
+        description=""
+        tableOnly
+        rows={report.kpis}
+        rowKey={(k) => k.id}
         columns={[
           { key: 'kpi', label: translate('kpi.report.kpi'), render: (k) => definitionOf(k.id).label },
           { key: 'value', label: month, numeric: true, render: (k) => formatValue(k.value, k.unit, locale) },
-          { key: 'lastYear', label: translate('kpi.report.lastYear'), numeric: true, render: (k) => formatValue(k.lastYear, k.unit, locale) },
+          {
+            key: 'lastYear',
+            label: translate('kpi.report.lastYear'),
+            numeric: true,
+            render: (k) => formatValue(k.lastYear, k.unit, locale),
+          },
           { key: 'change', label: translate('kpi.report.change'), numeric: true, render: (k) => change(k.change) },
-        ]} />
-      <Figure title={translate('kpi.report.topServices')} description="" tableOnly rows={report.topServices} rowKey={(s) => s.serviceCode}
+        ]}
+      />
+      <Figure
+        title={translate('kpi.report.topServices')}
+        description=""
+        tableOnly
+        rows={report.topServices}
+        rowKey={(s) => s.serviceCode}
         columns={[
           { key: 'service', label: translate('kpi.report.service'), render: (s) => s.name ?? s.serviceCode },
-          { key: 'cases', label: definitionOf('casesOpened').label, numeric: true, render: (s) => formatValue(s.casesOpened, 'count', locale) },
+          {
+            key: 'cases',
+            label: definitionOf('casesOpened').label,
+            numeric: true,
+            render: (s) => formatValue(s.casesOpened, 'count', locale),
+          },
           { key: 'share', label: translate('kpi.report.share'), numeric: true, render: (s) => formatValue(s.share, 'ratio', locale) },
-        ]} />
+        ]}
+      />
     </Box>
   );
 };
@@ -48,18 +71,35 @@ export const MonthlyReport = ({ filters, definitionOf }: { filters: KpiFilters; 
   const probe = useKpi<Report>(`kpi/report?${query('json')}`);
   return (
     <Box component="section" aria-labelledby="kpi-report-title">
-      <Typography id="kpi-report-title" component="h2" variant="h6" gutterBottom>{translate('kpi.section.report')}</Typography>
-      <Typography variant="body2" sx={{ mb: 2 }}>{translate('kpi.report.help')}</Typography>
-      <TextField type="month" size="small" name="month" label={translate('kpi.report.month')} value={month}
+      <Typography id="kpi-report-title" component="h2" variant="h6" gutterBottom>
+        {translate('kpi.section.report')}
+      </Typography>
+      <Typography variant="body2" sx={{ mb: 2 }}>
+        {translate('kpi.report.help')}
+      </Typography>
+      <TextField
+        type="month"
+        size="small"
+        name="month"
+        label={translate('kpi.report.month')}
+        value={month}
         onChange={(e) => e.target.value && setParams(withParam(params, 'month', e.target.value))}
-        slotProps={{ inputLabel: { shrink: true } }} sx={{ mb: 2 }} />
+        slotProps={{ inputLabel: { shrink: true } }}
+        sx={{ mb: 2 }}
+      />
       {probe.unavailable && <Alert severity="info">{translate('kpi.unavailable')}</Alert>}
       {probe.error && <Alert severity="error">{probe.error}</Alert>}
       {!probe.unavailable && !probe.error && (
         <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
           {formats.map((f) => (
-            <Button key={f} variant={f === 'pdf' ? 'contained' : 'outlined'} startIcon={<DownloadIcon />} href={`/api/kpi/report?${query(f)}`} download
-              disabled={probe.isPending}>
+            <Button
+              key={f}
+              variant={f === 'pdf' ? 'contained' : 'outlined'}
+              startIcon={<DownloadIcon />}
+              href={`/api/kpi/report?${query(f)}`}
+              download
+              disabled={probe.isPending}
+            >
               {translate(`kpi.report.${f}`)}
             </Button>
           ))}

@@ -35,15 +35,33 @@ export const Tile = ({ id, value, definitionOf, to, drill = 'kpi.drill', unit, d
           <span id={headingId}>{label}</span>
           {formula && (
             <Tooltip title={formula} describeChild>
-              <IconButton size="small" aria-label={translate('kpi.formula', { label })}><InfoOutlinedIcon fontSize="inherit" /></IconButton>
+              <IconButton size="small" aria-label={translate('kpi.formula', { label })}>
+                <InfoOutlinedIcon fontSize="inherit" />
+              </IconButton>
             </Tooltip>
           )}
         </Typography>
         {to ? (
-          <MuiLink component={Link} to={to} variant="h4" underline="hover" data-kpi={id}
-            aria-label={translate(drill, { value: figure, label })}>{figure}</MuiLink>
-        ) : <Typography variant="h4" component="p" data-kpi={id}>{figure}</Typography>}
-        {detail && <Typography variant="body2" color="text.secondary">{detail}</Typography>}
+          <MuiLink
+            component={Link}
+            to={to}
+            variant="h4"
+            underline="hover"
+            data-kpi={id}
+            aria-label={translate(drill, { value: figure, label })}
+          >
+            {figure}
+          </MuiLink>
+        ) : (
+          <Typography variant="h4" component="p" data-kpi={id}>
+            {figure}
+          </Typography>
+        )}
+        {detail && (
+          <Typography variant="body2" color="text.secondary">
+            {detail}
+          </Typography>
+        )}
       </CardContent>
     </Card>
   );

@@ -6,23 +6,33 @@ import type { SportelloDataProvider } from '../dataProvider.ts';
 export type { CaseKpis, KpiDefinition, Staffing };
 
 /** What a KPI call gave: its data, its failure in words, or that the API has no such endpoint yet. */
-export interface KpiAnswer<T> { data?: T; error?: string; unavailable: boolean; isPending: boolean }
+export interface KpiAnswer<T> {
+  data?: T;
+  error?: string;
+  unavailable: boolean;
+  isPending: boolean;
+}
 
 /**
  * A 404 naming no parameter is an endpoint this API does not have (calls and the monthly report
  * arrive in later releases); one naming a parameter is a filter the caller does not serve.
  */
 const missingEndpoint = (e: unknown) =>
-  e instanceof HttpError && e.status === 404 && !((e.body as { errors?: unknown[] } | undefined)?.errors?.length);
+  e instanceof HttpError && e.status === 404 && !(e.body as { errors?: unknown[] } | undefined)?.errors?.length;
 
 export function useKpi<T>(path: string, enabled = true): KpiAnswer<T> {
   const dataProvider = useDataProvider<SportelloDataProvider>();
   const q = useQuery({
-    queryKey: ['kpi', path], enabled, staleTime: 30_000, retry: false,
+    queryKey: ['kpi', path],
+    enabled,
+    staleTime: 30_000,
+    retry: false,
     queryFn: () => dataProvider.get<T>(path),
   });
   return {
-    data: q.data, isPending: enabled && q.isPending, unavailable: missingEndpoint(q.error),
+    data: q.data,
+    isPending: enabled && q.isPending,
+    unavailable: missingEndpoint(q.error),
     error: q.error && !missingEndpoint(q.error) ? q.error.message : undefined,
   };
 }

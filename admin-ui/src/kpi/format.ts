@@ -26,4 +26,6 @@ export const formatBucket = (iso: string, bucket: Bucket, locale: string) =>
   new Intl.DateTimeFormat(tag(locale), { timeZone, ...bucketFormat[bucket] }).format(new Date(iso));
 
 export const formatDay = (date: string, locale: string) =>
-  new Intl.DateTimeFormat(tag(locale), { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
+  new Intl.DateTimeFormat(tag(locale), { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    new Date(`${date}T12:00:00Z`),
+  );

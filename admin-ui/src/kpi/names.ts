@@ -1,6 +1,11 @@
 import { useGetList } from 'react-admin';
 
-interface Named { id: string; name: string; code?: string; municipalityId?: string }
+interface Named {
+  id: string;
+  name: string;
+  code?: string;
+  municipalityId?: string;
+}
 const all = { pagination: { page: 1, perPage: 500 }, sort: { field: 'name', order: 'ASC' as const } };
 
 /** Municipalities, services and offices the caller serves, for the filters and for naming breakdown keys. */

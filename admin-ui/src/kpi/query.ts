@@ -31,8 +31,9 @@ export function addDays(date: string, days: number): string {
 /** Rome's UTC offset at a wall-clock moment, as "+01:00" or "+02:00". */
 function romeOffset(date: string, hour = 0): string {
   const probe = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const name = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'longOffset' }).formatToParts(probe)
-    .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
+  const name =
+    new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'longOffset' }).formatToParts(probe).find((p) => p.type === 'timeZoneName')
+      ?.value ?? 'GMT+01:00';
   return name === 'GMT' ? '+00:00' : name.slice(3);
 }
 

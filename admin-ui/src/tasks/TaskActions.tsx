@@ -1,7 +1,16 @@
 import { useMutation } from '@tanstack/react-query';
 import { Stack } from '@mui/material';
 import {
-  Button, useDataProvider, useGetIdentity, useGetList, useListContext, useNotify, useRecordContext, useRefresh, useTranslate, useUnselectAll,
+  Button,
+  useDataProvider,
+  useGetIdentity,
+  useGetList,
+  useListContext,
+  useNotify,
+  useRecordContext,
+  useRefresh,
+  useTranslate,
+  useUnselectAll,
 } from 'react-admin';
 import { outcomes } from '../../../domain/case.ts';
 import type { TaskListItem } from '../../../contracts/tasks.ts';
@@ -13,7 +22,10 @@ const taskPath = (id: string, action: string) => `tasks/${encodeURIComponent(id)
 
 /** Other offices a task can be handed to, by name. */
 function useOfficeChoices(except?: string) {
-  const { data = [] } = useGetList<{ id: string; name: string }>('offices', { pagination: { page: 1, perPage: 200 }, sort: { field: 'name', order: 'ASC' } });
+  const { data = [] } = useGetList<{ id: string; name: string }>('offices', {
+    pagination: { page: 1, perPage: 200 },
+    sort: { field: 'name', order: 'ASC' },
+  });
   return data.filter((o) => o.id !== except).map((o) => ({ id: o.id, name: o.name }));
 }
 
@@ -25,10 +37,22 @@ const QuickCommand = ({ task, action }: { task: TaskListItem; action: 'claim' | 
   const refresh = useRefresh();
   const { mutate, isPending } = useMutation({
     mutationFn: () => dataProvider.post(taskPath(task.id, action), {}),
-    onSuccess: () => { notify(translate(`app.tasks.${action}.done`), { type: 'success' }); refresh(); },
+    onSuccess: () => {
+      notify(translate(`app.tasks.${action}.done`), { type: 'success' });
+      refresh();
+    },
     onError: (e: Error) => notify(e.message, { type: 'error' }),
   });
-  return <Button label={translate(`app.tasks.${action}.label`)} disabled={isPending} onClick={(e) => { e.stopPropagation(); mutate(); }} />;
+  return (
+    <Button
+      label={translate(`app.tasks.${action}.label`)}
+      disabled={isPending}
+      onClick={(e) => {
+        e.stopPropagation();
+        mutate();
+      }}
+    />
+  );
 };
 
 /**
@@ -49,18 +73,39 @@ export const TaskActions = () => {
   return (
     <Stack direction="row" sx={{ flexWrap: 'wrap' }}>
       {task.status === 'open' && <QuickCommand task={task} action="claim" />}
-      {mine && <>
-        <ActionDialog label={t('ask.label')} title={t('ask.title')} done={t('ask.done')} run={run('request-information')}
-          fields={[{ name: 'question', label: t('ask.question'), required: true, minLength: 3, multiline: true, maxLength: 2000 }]} />
-        <ActionDialog label={t('complete.label')} title={t('complete.title')} done={t('complete.done')} run={run('complete')}
-          fields={[{ name: 'outcome', label: translate('app.action.outcome'), required: true, choices: outcomeChoices },
-            { name: 'answer', label: t('complete.answer'), required: true, multiline: true, maxLength: 5000 }]} />
-        <QuickCommand task={task} action="release" />
-      </>}
+      {mine && (
+        <>
+          <ActionDialog
+            label={t('ask.label')}
+            title={t('ask.title')}
+            done={t('ask.done')}
+            run={run('request-information')}
+            fields={[{ name: 'question', label: t('ask.question'), required: true, minLength: 3, multiline: true, maxLength: 2000 }]}
+          />
+          <ActionDialog
+            label={t('complete.label')}
+            title={t('complete.title')}
+            done={t('complete.done')}
+            run={run('complete')}
+            fields={[
+              { name: 'outcome', label: translate('app.action.outcome'), required: true, choices: outcomeChoices },
+              { name: 'answer', label: t('complete.answer'), required: true, multiline: true, maxLength: 5000 },
+            ]}
+          />
+          <QuickCommand task={task} action="release" />
+        </>
+      )}
       {task.status !== 'done' && (
-        <ActionDialog label={t('reassign.label')} title={t('reassign.title')} done={t('reassign.done')} run={run('reassign')}
-          fields={[{ name: 'toOffice', label: t('reassign.office'), required: true, choices: offices },
-            { name: 'reason', label: t('reassign.reason'), multiline: true, maxLength: 2000 }]} />
+        <ActionDialog
+          label={t('reassign.label')}
+          title={t('reassign.title')}
+          done={t('reassign.done')}
+          run={run('reassign')}
+          fields={[
+            { name: 'toOffice', label: t('reassign.office'), required: true, choices: offices },
+            { name: 'reason', label: t('reassign.reason'), multiline: true, maxLength: 2000 },
+          ]}
+        />
       )}
     </Stack>
   );
@@ -77,8 +122,11 @@ export const BulkReassign = () => {
   const caseOf = (id: string) => data.find((t) => t.id === id)?.caseId ?? id;
   const run = async (body: Record<string, string>) => {
     const results = await Promise.allSettled(selectedIds.map((id: string) => dataProvider.post(taskPath(id, 'reassign'), body)));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected'
-      ? [translate('app.tasks.bulkReassign.failed', { id: caseOf(selectedIds[i]), reason: (r.reason as Error).message })] : []));
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected'
+        ? [translate('app.tasks.bulkReassign.failed', { id: caseOf(selectedIds[i]), reason: (r.reason as Error).message })]
+        : [],
+    );
     unselectAll();
     // Some went through: the list shows them moved, the dialog stays open on the refusals.
     if (failed.length) {
@@ -88,9 +136,15 @@ export const BulkReassign = () => {
   };
   const count = selectedIds.length;
   return (
-    <ActionDialog label={translate('app.tasks.bulkReassign.label')} title={translate('app.tasks.bulkReassign.title', { smart_count: count })}
-      done={translate('app.tasks.bulkReassign.done', { ok: count })} run={run}
-      fields={[{ name: 'toOffice', label: translate('app.tasks.reassign.office'), required: true, choices: offices },
-        { name: 'reason', label: translate('app.tasks.reassign.reason'), multiline: true, maxLength: 2000 }]} />
+    <ActionDialog
+      label={translate('app.tasks.bulkReassign.label')}
+      title={translate('app.tasks.bulkReassign.title', { smart_count: count })}
+      done={translate('app.tasks.bulkReassign.done', { ok: count })}
+      run={run}
+      fields={[
+        { name: 'toOffice', label: translate('app.tasks.reassign.office'), required: true, choices: offices },
+        { name: 'reason', label: translate('app.tasks.reassign.reason'), multiline: true, maxLength: 2000 },
+      ]}
+    />
   );
 };

@@ -1,8 +1,6 @@
 import { Chip, Stack, Typography } from '@mui/material';
 import type { ReactElement } from 'react';
-import {
-  Datagrid, FunctionField, List, ReferenceInput, SelectInput, TextField, usePermissions, useTranslate,
-} from 'react-admin';
+import { Datagrid, FunctionField, List, ReferenceInput, SelectInput, TextField, usePermissions, useTranslate } from 'react-admin';
 import { SavedFilters } from '../common/SavedFilters.tsx';
 import { type SlaState, SlaChip } from '../common/chips.tsx';
 import { useChoices } from '../common/choices.ts';
@@ -23,12 +21,16 @@ export const TaskGrid = ({ bulk, empty }: { bulk: boolean; empty?: ReactElement 
       <FunctionField source="status" sortable={false} render={(r: { status: string }) => translate(`app.taskStatus.${r.status}`)} />
       <TextField source="assignee" emptyText="—" sortable={false} />
       <RomeDateField source="dueAt" />
-      <FunctionField source="slaState" sortable={false} render={(r: { slaState: SlaState; dueAt: string; escalated: boolean }) => (
-        <Stack direction="row" spacing={0.5}>
-          <SlaChip state={r.slaState} dueAt={r.dueAt} />
-          {r.escalated && <Chip size="small" color="error" variant="outlined" label={translate('app.tasks.escalated')} />}
-        </Stack>
-      )} />
+      <FunctionField
+        source="slaState"
+        sortable={false}
+        render={(r: { slaState: SlaState; dueAt: string; escalated: boolean }) => (
+          <Stack direction="row" spacing={0.5}>
+            <SlaChip state={r.slaState} dueAt={r.dueAt} />
+            {r.escalated && <Chip size="small" color="error" variant="outlined" label={translate('app.tasks.escalated')} />}
+          </Stack>
+        )}
+      />
       <TaskActions />
     </Datagrid>
   );
@@ -37,8 +39,15 @@ export const TaskGrid = ({ bulk, empty }: { bulk: boolean; empty?: ReactElement 
 const Empty = ({ text }: { text: string }) => <Typography sx={{ p: 3 }}>{useTranslate()(text)}</Typography>;
 
 export const MyTasks = () => (
-  <List resource="tasks" filter={{ mine: true }} sort={{ field: 'dueAt', order: 'ASC' }} title="app.menu.myTasks"
-    empty={<Empty text="app.tasks.myEmpty" />} disableSyncWithLocation storeKey="my-tasks">
+  <List
+    resource="tasks"
+    filter={{ mine: true }}
+    sort={{ field: 'dueAt', order: 'ASC' }}
+    title="app.menu.myTasks"
+    empty={<Empty text="app.tasks.myEmpty" />}
+    disableSyncWithLocation
+    storeKey="my-tasks"
+  >
     <TaskGrid bulk={false} />
   </List>
 );
@@ -49,18 +58,30 @@ export const OfficeQueue = () => {
     <SelectInput key="status" source="status" choices={useChoices('taskStatus', ['open', 'claimed'])} alwaysOn />,
     <SelectInput key="slaState" source="slaState" choices={useChoices('sla', slaStates)} alwaysOn />,
     // Back-office staff see their own office only; supervisors choose.
-    ...(role === 'backoffice' ? [] : [
-      <ReferenceInput key="officeId" source="officeId" reference="offices" alwaysOn>
-        <SelectInput optionText="name" label="resources.tasks.fields.officeId" />
-      </ReferenceInput>,
-    ]),
+    ...(role === 'backoffice'
+      ? []
+      : [
+          <ReferenceInput key="officeId" source="officeId" reference="offices" alwaysOn>
+            <SelectInput optionText="name" label="resources.tasks.fields.officeId" />
+          </ReferenceInput>,
+        ]),
   ];
   return (
-    <List filters={filters} sort={{ field: 'dueAt', order: 'ASC' }} title="app.menu.officeQueue" empty={<Empty text="app.tasks.queueEmpty" />}
-      aside={<SavedFilters quick={[
-        { label: 'app.sla.breached', value: { slaState: 'breached' } }, { label: 'app.sla.warning', value: { slaState: 'warning' } },
-        { label: 'app.tasks.escalated', value: { escalated: true } },
-      ]} />}>
+    <List
+      filters={filters}
+      sort={{ field: 'dueAt', order: 'ASC' }}
+      title="app.menu.officeQueue"
+      empty={<Empty text="app.tasks.queueEmpty" />}
+      aside={
+        <SavedFilters
+          quick={[
+            { label: 'app.sla.breached', value: { slaState: 'breached' } },
+            { label: 'app.sla.warning', value: { slaState: 'warning' } },
+            { label: 'app.tasks.escalated', value: { escalated: true } },
+          ]}
+        />
+      }
+    >
       <TaskGrid bulk={mayBulkReassign(role)} />
     </List>
   );
