@@ -5,7 +5,8 @@ import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { problems } from '../problems.ts';
 import { CallDetailSchema, CallListQuerySchema, CallParams, CallSchema } from '../../contracts/calls.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import { callDetail, listCalls } from '../../services/calls.service.ts';
 
 // Read only: calls are recorded by the telephony adapters, never edited.
@@ -25,7 +26,7 @@ export const callsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     async (req, reply) => {
       const page = pageOf(req.query.range);
       const { rows, total } = await listCalls(db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'DESC', page);
-      return reply.header('content-range', contentRange('calls', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'calls', page, { rows, total });
     },
   );
 

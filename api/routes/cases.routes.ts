@@ -17,7 +17,8 @@ import { type Access, can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { problems, workflowProblems } from '../problems.ts';
 import { CaseDetailSchema, CaseListQuerySchema, CaseParams, CaseSchema } from '../../contracts/cases.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import { caseAction, caseDetail, type CaseServiceDeps, listCases, openCase, signalCase } from '../../services/cases.service.ts';
 import {
@@ -75,7 +76,7 @@ export const casesRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
         req.query.sort ?? ['createdAt', 'DESC'],
         page,
       );
-      return reply.header('content-range', contentRange('cases', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'cases', page, { rows, total });
     },
   );
 

@@ -17,7 +17,8 @@ import {
   ValidationResultSchema,
   VersionParams,
 } from '../../contracts/definitions.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
 import {
   createDraft,
@@ -59,7 +60,7 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         req.query.sort ?? ['serviceCode', 'ASC'],
         page,
       );
-      return reply.header('content-range', contentRange('definitions', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'definitions', page, { rows, total });
     },
   );
 
@@ -98,7 +99,7 @@ export const definitionsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
       const { serviceCode, version } = req.params;
       const page = pageOf(req.query.range);
       const { rows, total } = await versionCases(db, serviceCode, version, principalOf(req), req.query, page);
-      return reply.header('content-range', contentRange('cases', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'cases', page, { rows, total });
     },
   );
 

@@ -18,7 +18,8 @@ import {
   NewArticleSchema,
 } from '../../contracts/knowledge.ts';
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import {
   archiveArticle,
   articleDetail,
@@ -70,7 +71,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { 
         req.query.sort ?? ['updatedAt', 'DESC'],
         page,
       );
-      return reply.header('content-range', contentRange('articles', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'articles', page, { rows, total });
     },
   );
 

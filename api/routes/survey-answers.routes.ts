@@ -3,7 +3,8 @@ import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
 import { principalOf } from '../auth/principal.ts';
 import { problems } from '../problems.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import { SurveyAnswerListQuerySchema, SurveyAnswerRecordSchema } from '../../contracts/survey-answers.ts';
 import { listSurveyAnswers } from '../../services/survey-answers.service.ts';
 
@@ -29,7 +30,7 @@ export const surveyAnswersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app
         req.query.sort?.[1] ?? 'DESC',
         page,
       );
-      return reply.header('content-range', contentRange('survey-answers', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'survey-answers', page, { rows, total });
     },
   );
 };

@@ -5,7 +5,8 @@ import { can } from '../../domain/principal.ts';
 import { actorOf, principalOf } from '../auth/principal.ts';
 import { problems, workflowProblems } from '../problems.ts';
 import { CaseSchema } from '../../contracts/cases.ts';
-import { contentRange, pageOf } from '../../contracts/list-query.ts';
+import { pageOf } from '../../contracts/list-query.ts';
+import { sendPage } from '../lists.ts';
 import {
   CompleteTaskSchema,
   NoTaskCommandSchema,
@@ -34,7 +35,7 @@ export const tasksRoutes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, d
     async (req, reply) => {
       const page = pageOf(req.query.range);
       const { rows, total } = await listTasks(deps.db, principalOf(req), req.query.filter, req.query.sort?.[1] ?? 'ASC', page);
-      return reply.header('content-range', contentRange('tasks', page, rows.length, total)).send(rows);
+      return sendPage(reply, 'tasks', page, { rows, total });
     },
   );
 
