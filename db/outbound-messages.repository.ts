@@ -9,7 +9,7 @@ export interface OutboundMessage {
   body: string;
 }
 
-/** Queues a message in the outbox the SMS and e-mail gateways deliver from; a repeated dedup key queues nothing. */
+/** Queues a message in the outbox (nothing delivers it yet); a repeated dedup key queues nothing. */
 export async function enqueueMessage(db: Executor, m: OutboundMessage): Promise<void> {
   await db
     .insertInto('outbound_messages')

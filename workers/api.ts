@@ -5,7 +5,8 @@ import { stopWhenSupervisorGoes } from '../platform/process.ts';
 import { connectClient } from '../platform/temporal.ts';
 import { buildApp } from '../api/app.ts';
 
-// The API process: stateless, run as many as needed behind a load balancer.
+// The API process: run as many as needed behind a load balancer (its state is in PostgreSQL, but
+// for the rate-limit counters, which each process keeps in memory).
 await runMain(async () => {
   const config = requireExternalServices(loadConfig());
   const logger = createLogger(config, 'api');
