@@ -182,15 +182,34 @@ export interface IdempotencyKeysTable {
   resource_id: string;
   created_at: CreatedAt;
 }
+export type MessageChannel = 'sms' | 'email' | 'io' | 'letter';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled';
 export interface OutboundMessagesTable {
   id: Generated<number>;
   /** Null for messages that belong to no case (an abandoned caller's callback fallback). */
   case_id: string | null;
+  municipality_id: string | null;
   dedup_key: string;
-  channel: 'sms' | 'email';
+  channel: MessageChannel;
+  /** A phone number (sms), an e-mail address, a fiscal code (io) or a postal address (letter). */
   recipient: string;
+  /** The template's event, when a template worded it. */
+  event: string | null;
+  language: Generated<string>;
+  subject: string | null;
   body: string;
-  status: Generated<string>;
+  status: ColumnType<MessageStatus, MessageStatus | undefined, MessageStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Until when the dispatcher that claimed it owns it; past it, another may take it again. */
+  claimed_until: Timestamp | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  fallback_of: number | null;
   created_at: CreatedAt;
 }
 export interface CallsTable {
