@@ -212,6 +212,19 @@ export interface OutboundMessagesTable {
   fallback_of: number | null;
   created_at: CreatedAt;
 }
+export interface AttachmentsTable {
+  id: string;
+  /** Null until the file is linked to a case (an upload before the case exists). */
+  case_id: string | null;
+  municipality_id: string;
+  source: 'email' | 'open311' | 'citizen-page' | 'staff';
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: CreatedAt;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -318,6 +331,7 @@ export interface Database {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
+  attachments: AttachmentsTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;
