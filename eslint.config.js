@@ -15,6 +15,8 @@ const layerFolders = [
   'activities',
   'api',
   'telephony',
+  'notifications',
+  'citizen-page',
   'workers',
   'catalog',
   'migrations',
@@ -34,6 +36,12 @@ const files = [
 const to = (...types) => ({ to: { element: { types: { anyOf: types } } } });
 const typesOnly = (...types) => ({ ...to(...types), dependency: { kind: 'type' } });
 const workflowContracts = { to: { element: { type: 'workflows' }, file: { categories: 'workflow-contract' } } };
+/** An edge (HTTP, SIP, message channels, the citizen's page): services and below, and the Db type only. */
+const edge = (name) => [
+  to(name, 'services', 'contracts', 'domain', 'platform'),
+  workflowContracts,
+  { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } },
+];
 /** Who may import whom. Anything not listed is refused. */
 const layers = {
   domain: [to('domain')],
@@ -44,17 +52,14 @@ const layers = {
   // Determinism: workflow code imports values only from pure modules, and activities or services as types.
   workflows: [to('workflows', 'domain'), typesOnly('activities', 'services')],
   activities: [to('activities', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
-  api: [
-    to('api', 'services', 'contracts', 'domain', 'platform'),
+  api: edge('api'),
+  telephony: edge('telephony'),
+  notifications: edge('notifications'),
+  'citizen-page': edge('citizen-page'),
+  workers: [
+    to('workers', 'api', 'activities', 'telephony', 'notifications', 'citizen-page', 'services', 'db', 'domain', 'platform', 'contracts'),
     workflowContracts,
-    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } },
   ],
-  telephony: [
-    to('telephony', 'services', 'contracts', 'domain', 'platform'),
-    workflowContracts,
-    { to: { element: { type: 'db' }, file: { categories: 'db-handle' } }, dependency: { kind: 'type' } },
-  ],
-  workers: [to('workers', 'api', 'activities', 'telephony', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
   catalog: [to('catalog', 'domain', 'contracts')],
   migrations: [to('migrations')],
   console: [to('console', 'domain', 'contracts')],

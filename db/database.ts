@@ -182,15 +182,47 @@ export interface IdempotencyKeysTable {
   resource_id: string;
   created_at: CreatedAt;
 }
+export type MessageChannel = 'sms' | 'email' | 'io' | 'letter';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled';
 export interface OutboundMessagesTable {
   id: Generated<number>;
   /** Null for messages that belong to no case (an abandoned caller's callback fallback). */
   case_id: string | null;
+  municipality_id: string | null;
   dedup_key: string;
-  channel: 'sms' | 'email';
+  channel: MessageChannel;
+  /** A phone number (sms), an e-mail address, a fiscal code (io) or a postal address (letter). */
   recipient: string;
+  /** The template's event, when a template worded it. */
+  event: string | null;
+  language: Generated<string>;
+  subject: string | null;
   body: string;
-  status: Generated<string>;
+  status: ColumnType<MessageStatus, MessageStatus | undefined, MessageStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Until when the dispatcher that claimed it owns it; past it, another may take it again. */
+  claimed_until: Timestamp | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  fallback_of: number | null;
+  created_at: CreatedAt;
+}
+export interface AttachmentsTable {
+  id: string;
+  /** Null until the file is linked to a case (an upload before the case exists). */
+  case_id: string | null;
+  municipality_id: string;
+  source: 'email' | 'open311' | 'citizen-page' | 'staff';
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
   created_at: CreatedAt;
 }
 export interface CallsTable {
@@ -299,6 +331,7 @@ export interface Database {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
+  attachments: AttachmentsTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

@@ -1,19 +1,131 @@
-import type { Executor } from './database.ts';
+import { sql } from 'kysely';
+import type { Executor, MessageChannel, MessageStatus } from './database.ts';
 
 export interface OutboundMessage {
   /** Null for a message that belongs to no case (an abandoned caller's callback fallback). */
   caseId: string | null;
+  municipalityId?: string | null;
   dedupKey: string;
-  channel: 'sms' | 'email';
+  channel: MessageChannel;
   recipient: string;
+  event?: string | null;
+  language?: string;
+  subject?: string | null;
   body: string;
+  fallbackOf?: number | null;
 }
 
-/** Queues a message in the outbox (nothing delivers it yet); a repeated dedup key queues nothing. */
-export async function enqueueMessage(db: Executor, m: OutboundMessage): Promise<void> {
-  await db
+/** A message a dispatcher has claimed: everything a channel needs to send it. */
+export interface ClaimedMessage {
+  id: number;
+  caseId: string | null;
+  municipalityId: string | null;
+  dedupKey: string;
+  channel: MessageChannel;
+  recipient: string;
+  event: string | null;
+  language: string;
+  subject: string | null;
+  body: string;
+  attempts: number;
+  fallbackOf: number | null;
+}
+
+/** Queues a message in the outbox; a repeated dedup key queues nothing. Returns the new row's id, or null. */
+export async function enqueueMessage(db: Executor, m: OutboundMessage): Promise<number | null> {
+  const row = await db
     .insertInto('outbound_messages')
-    .values({ case_id: m.caseId, dedup_key: m.dedupKey, channel: m.channel, recipient: m.recipient, body: m.body })
+    .values({
+      case_id: m.caseId,
+      municipality_id: m.municipalityId ?? null,
+      dedup_key: m.dedupKey,
+      channel: m.channel,
+      recipient: m.recipient,
+      event: m.event ?? null,
+      language: m.language ?? 'it',
+      subject: m.subject ?? null,
+      body: m.body,
+      fallback_of: m.fallbackOf ?? null,
+    })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/**
+ * Claims up to `limit` due messages for `leaseSeconds`: `FOR UPDATE SKIP LOCKED`, so dispatchers
+ * running side by side never take the same row; a row whose lease ran out (its dispatcher died
+ * between claiming and recording) is due again.
+ */
+export async function claimDueMessages(db: Executor, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+  const rows = await sql<ClaimedMessage>`
+    update outbound_messages m set status = 'sending', attempts = m.attempts + 1,
+      claimed_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+    from (
+      select id from outbound_messages
+      where (status = 'queued' and next_attempt_at <= now()) or (status = 'sending' and claimed_until < now())
+      order by next_attempt_at limit ${limit} for update skip locked
+    ) due
+    where m.id = due.id
+    returning m.id, m.case_id as "caseId", m.municipality_id as "municipalityId", m.dedup_key as "dedupKey", m.channel,
+      m.recipient, m.event, m.language, m.subject, m.body, m.attempts, m.fallback_of as "fallbackOf"`.execute(db);
+  return rows.rows;
+}
+
+/** What the channel answered: sent (or already delivered), with the provider's id. */
+export async function recordSent(db: Executor, id: number, providerMessageId: string, status: 'sent' | 'delivered'): Promise<void> {
+  await db
+    .updateTable('outbound_messages')
+    .set({
+      status,
+      provider_message_id: providerMessageId,
+      sent_at: sql`now()`,
+      delivered_at: status === 'delivered' ? sql`now()` : null,
+      claimed_until: null,
+      last_error: null,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
     .execute();
+}
+
+/** A failure worth trying again later: back in the queue at `retryAt`. */
+export async function recordRetry(db: Executor, id: number, error: string, retryAt: Date): Promise<void> {
+  await db
+    .updateTable('outbound_messages')
+    .set({ status: 'queued', next_attempt_at: retryAt, claimed_until: null, last_error: error, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A failure for good (refused, bounced, or out of attempts). */
+export async function recordFailed(db: Executor, id: number, error: string): Promise<void> {
+  await db
+    .updateTable('outbound_messages')
+    .set({ status: 'failed', failed_at: sql`now()`, claimed_until: null, last_error: error, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A provider's later word on a message it accepted (an SMS delivery report, a bounce, App IO's status). */
+export async function recordProviderStatus(
+  db: Executor,
+  channel: MessageChannel,
+  providerMessageId: string,
+  status: Extract<MessageStatus, 'delivered' | 'failed'>,
+  error?: string,
+): Promise<{ id: number } | undefined> {
+  return db
+    .updateTable('outbound_messages')
+    .set({
+      status,
+      ...(status === 'delivered' ? { delivered_at: sql`now()` } : { failed_at: sql`now()`, last_error: error ?? 'failed' }),
+      updated_at: sql`now()`,
+    })
+    .where('channel', '=', channel)
+    .where('provider_message_id', '=', providerMessageId)
+    .where('status', 'in', ['sent', 'delivered'])
+    .returning('id')
+    .executeTakeFirst();
 }

@@ -2,8 +2,17 @@ import type { Citizen } from '../../domain/case.ts';
 import type { Executor } from '../../db/database.ts';
 import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
 import { caseRecipient, officeRecipient } from '../../db/recipients.repository.ts';
-import { render } from './render.ts';
-import { type CitizenMessage, defaultLanguage, type OfficeMessage } from './templates.ts';
+import { render, type RenderContext, renderSubject } from './render.ts';
+import { type CitizenMessage, defaultLanguage, type Message, type OfficeMessage } from './templates.ts';
+
+/** A message's words and what the channels need to know of it: its event, language, subject, municipality. */
+const worded = (message: Message, context: RenderContext) => ({
+  municipalityId: context.municipalityId,
+  event: message.event,
+  language: context.language,
+  subject: renderSubject(message, context),
+  body: render(message, context),
+});
 
 /** Where a message went. */
 export interface Notice {
@@ -30,8 +39,8 @@ export async function messageCitizen(
   const { citizen, municipalityId } = await caseRecipient(db, m.caseId);
   const notice = citizenChannel(citizen, m.preferred);
   if (notice) {
-    const body = render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId });
-    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, body });
+    const context = { caseId: m.caseId, language: defaultLanguage, municipalityId };
+    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, ...worded(m.message, context) });
   }
   return notice;
 }
@@ -44,12 +53,8 @@ export async function messageOffice(
   const { email, municipalityId } = await officeRecipient(db, m.officeId);
   if (!email) return null;
   const notice = { channel: 'email' as const, recipient: email };
-  await enqueueMessage(db, {
-    caseId: m.caseId,
-    dedupKey: m.dedupKey,
-    ...notice,
-    body: render(m.message, { caseId: m.caseId, language: defaultLanguage, municipalityId }),
-  });
+  const context = { caseId: m.caseId, language: defaultLanguage, municipalityId };
+  await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, ...worded(m.message, context) });
   return notice;
 }
 

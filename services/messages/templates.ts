@@ -114,3 +114,24 @@ export const defaultTemplates: Templates = {
 
 /** Wording of a municipality's own, by municipality id: none yet, every municipality speaks with the default. */
 export const municipalTemplates: Record<string, MunicipalTemplates> = {};
+
+/** The subject line of written messages (e-mail, App IO, letters): the case number leads, so replies find their case. */
+export const defaultSubjects: Record<MessageEvent, Record<Language, (caseId: string) => string>> = {
+  'case.resolved': { it: (c) => `Richiesta ${c}: esito`, en: (c) => `Request ${c}: outcome` },
+  'citizen.reminded': { it: (c) => `Richiesta ${c}: stiamo lavorando`, en: (c) => `Request ${c}: in progress` },
+  'information.requested': { it: (c) => `Richiesta ${c}: ci servono informazioni`, en: (c) => `Request ${c}: information needed` },
+  'survey.sent': { it: (c) => `Richiesta ${c}: com'è andata?`, en: (c) => `Request ${c}: how did it go?` },
+  'citizen.text': { it: (c) => `Richiesta ${c}`, en: (c) => `Request ${c}` },
+  'task.reminded': { it: (c) => `Pratica ${c}: promemoria`, en: (c) => `Case ${c}: reminder` },
+  'sla.warning': { it: (c) => `Pratica ${c}: prossima alla scadenza`, en: (c) => `Case ${c}: nearly due` },
+  'sla.breached': { it: (c) => `Pratica ${c}: scaduta`, en: (c) => `Case ${c}: overdue` },
+  'citizen.solicited': { it: (c) => `Pratica ${c}: sollecito del cittadino`, en: (c) => `Case ${c}: the citizen asked after it` },
+  'information.received': { it: (c) => `Pratica ${c}: informazioni ricevute`, en: (c) => `Case ${c}: information received` },
+  'office.text': { it: (c) => `Pratica ${c}`, en: (c) => `Case ${c}` },
+};
+
+/** The line that ends every message to a citizen when the case has a page of its own. */
+export const pageLinkLine: Record<Language, (url: string) => string> = {
+  it: (url) => `Segua la richiesta: ${url}`,
+  en: (url) => `Follow your request: ${url}`,
+};

@@ -9,9 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
  * and the Kysely types cannot drift apart. Types are erased at run time, so the declared side is
  * read with the TypeScript compiler: every property of `Database` is a table, every property of
  * its table type a column, with its select type (ColumnType's first argument) null or not, and a
- * coarse kind (string, number, boolean, Date, array, object) compared with information_schema.
+ * coarse kind (string, number, boolean, Date, Buffer, array, object) compared with information_schema.
  */
-type Kind = 'string' | 'number' | 'boolean' | 'Date' | 'array' | 'object';
+type Kind = 'string' | 'number' | 'boolean' | 'Date' | 'Buffer' | 'array' | 'object';
 interface Column {
   nullable: boolean;
   kinds: Kind[];
@@ -48,6 +48,7 @@ function declaredSchema(file: string): Schema {
     if (t.flags & ts.TypeFlags.Null) return null;
     if (checker.isArrayType(t) || checker.isTupleType(t)) return 'array';
     if (t.getSymbol()?.name === 'Date') return 'Date';
+    if (t.getSymbol()?.name === 'Buffer') return 'Buffer';
     return 'object';
   };
   const schema: Schema = new Map();
@@ -69,6 +70,7 @@ const kindOfDataType = (dataType: string): Kind[] => {
   if (dataType === 'boolean') return ['boolean'];
   if (dataType.startsWith('timestamp')) return ['Date'];
   if (dataType === 'ARRAY') return ['array'];
+  if (dataType === 'bytea') return ['Buffer'];
   // A JSON document is whatever it holds: an object or an array.
   if (dataType === 'json' || dataType === 'jsonb') return ['array', 'object'];
   return ['string']; // text, varchar, numeric (exact, as a string), date, tsvector, enums
