@@ -11,7 +11,7 @@ export interface NotifyCitizen {
   caseId: string;
   dedupKey: string;
   outcome: Outcome | null;
-  preferred?: 'sms' | 'email';
+  preferred?: 'sms' | 'email' | 'letter';
 }
 /**
  * What happened, for the citizen or the office: the activity words it. `text` instead of

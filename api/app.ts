@@ -40,6 +40,8 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { kpiRoutes } from './routes/kpi.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
+import { lettersRoutes } from './routes/letters.routes.ts';
+import { smsReportsRoutes } from './routes/sms-reports.routes.ts';
 
 export interface AppDeps {
   config: Pick<
@@ -55,6 +57,7 @@ export interface AppDeps {
     | 'CORS_ORIGINS'
     | 'TEMPORAL_UI_URL'
     | 'TEMPORAL_NAMESPACE'
+    | 'SMS_REPORTS_SECRET'
   >;
   db: Db;
   temporal: Client;
@@ -131,6 +134,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
       await api.register(auditRoutes, { db });
       await api.register(apiKeysRoutes, { db });
       await api.register(ctiRoutes, { ...caseDeps, logger });
+      await api.register(smsReportsRoutes, { db, secret: config.SMS_REPORTS_SECRET });
       for (const routes of [
         callsRoutes,
         knowledgeRoutes,
@@ -141,6 +145,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
         citizensRoutes,
         surveyAnswersRoutes,
         kpiRoutes,
+        lettersRoutes,
       ]) {
         await api.register(routes, { db });
       }

@@ -212,6 +212,21 @@ export interface OutboundMessagesTable {
   fallback_of: number | null;
   created_at: CreatedAt;
 }
+/** The print queue: a letter per outbound message of the `letter` channel, until it is posted. */
+export interface LettersTable {
+  id: string;
+  message_id: number;
+  case_id: string | null;
+  municipality_id: string;
+  recipient_name: string | null;
+  address: string;
+  subject: string | null;
+  status: ColumnType<'to-print' | 'posted', 'to-print' | 'posted' | undefined, 'to-print' | 'posted'>;
+  pdf: Buffer;
+  created_at: CreatedAt;
+  posted_at: Timestamp | null;
+  posted_by: string | null;
+}
 export interface AttachmentsTable {
   id: string;
   /** Null until the file is linked to a case (an upload before the case exists). */
@@ -332,6 +347,7 @@ export interface Database {
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
   attachments: AttachmentsTable;
+  letters: LettersTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

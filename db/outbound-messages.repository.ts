@@ -129,3 +129,29 @@ export async function recordProviderStatus(
     .returning('id')
     .executeTakeFirst();
 }
+
+/**
+ * Messages a provider took whose outcome it tells only when asked (App IO): `sent` within the last
+ * `days`, oldest asked-about first (updated_at moves on with each question, so all get their turn).
+ */
+export function awaitingProviderStatus(db: Executor, channel: MessageChannel, days: number, limit: number) {
+  return db
+    .selectFrom('outbound_messages')
+    .select(['id', 'recipient', 'provider_message_id as providerMessageId', 'municipality_id as municipalityId'])
+    .where('channel', '=', channel)
+    .where('status', '=', 'sent')
+    .where('provider_message_id', 'is not', null)
+    .where('sent_at', '>', sql<Date>`now() - make_interval(days => ${days})`)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute() as Promise<{ id: number; recipient: string; providerMessageId: string; municipalityId: string | null }[]>;
+}
+
+/** Notes that the provider was asked about the message and had nothing new to say. */
+export async function touchMessage(db: Executor, id: number): Promise<void> {
+  await db
+    .updateTable('outbound_messages')
+    .set({ updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}

@@ -33,6 +33,8 @@ export const CitizenSchema = z
       .optional(),
     email: z.email().max(320).optional(),
     fiscalCode: z.string().toUpperCase().regex(fiscalCodePattern, 'an Italian fiscal code (16 characters)').optional(),
+    /** Postal address for letters, as written on the envelope: street, then postcode and town on the next line. */
+    address: z.string().trim().min(5).max(300).optional(),
   })
   .strict();
 export type Citizen = z.infer<typeof CitizenSchema>;

@@ -154,6 +154,60 @@ export const configSchema = z
       .max(1)
       .default(0.02)
       .describe("Size of the demo history as a share of Milan's 2018 volumes (1: 1.27 million calls a year)."),
+    SMS_GATEWAY_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Base URL of the SMS gateway (the generic JSON contract of docs/notifications.md, "SMS"). Unset: no SMS is sent; messages fall back to the next channel.',
+      ),
+    SMS_GATEWAY_TOKEN: z.string().min(1).optional().describe('Bearer token the notifications worker presents to the SMS gateway.'),
+    SMS_SENDER: z
+      .string()
+      .regex(/^([A-Za-z0-9 ]{1,11}|\+?[0-9]{3,15})$/, 'an alphanumeric sender of up to 11 characters, or a number')
+      .default('Comune')
+      .describe('Sender citizens see on SMS: up to 11 letters and digits, or a phone number.'),
+    SMS_MAX_SEGMENTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .describe('Longest SMS, in segments (160/153 GSM-7 characters, 70/67 UCS-2); longer texts are shortened, the page link kept.'),
+    SMS_GATEWAY_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .min(1)
+      .max(120)
+      .default(10)
+      .describe('How long the SMS gateway may take to answer before the attempt counts as a temporary failure.'),
+    SMS_REPORTS_SECRET: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'Shared secret the SMS gateway sends in `X-Gateway-Secret` with delivery reports (`POST /api/notifications/sms/reports`). Unset: reports are refused.',
+      ),
+    APP_IO_URL: z.url().default('https://api.io.pagopa.it').describe("Base URL of App IO's services API."),
+    APP_IO_API_KEYS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return {};
+        try {
+          return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'a JSON object of municipality id to App IO subscription key' });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'App IO subscription keys, one per municipality (each is an IO service of its own), as JSON: `{"milano":"…","firenze":"…"}`. A municipality without a key sends nothing by App IO.',
+      ),
+    APP_IO_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .min(1)
+      .max(120)
+      .default(10)
+      .describe('How long App IO may take to answer before the attempt counts as a temporary failure.'),
   })
   .superRefine((c, ctx) => {
     const mtls = [c.TEMPORAL_TLS_CLIENT_CERT_PATH, c.TEMPORAL_TLS_CLIENT_KEY_PATH].filter(Boolean).length;
@@ -163,6 +217,9 @@ export const configSchema = z
         path: [c.TEMPORAL_TLS_CLIENT_CERT_PATH ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
         message: 'client certificate and key must be given together',
       });
+    }
+    if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_TOKEN'], message: 'the SMS gateway needs its bearer token' });
     }
     if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
       ctx.addIssue({

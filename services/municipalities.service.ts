@@ -34,6 +34,9 @@ export async function listMunicipalities(db: Db, p: Principal, f: MunicipalityFi
 
 export const getMunicipality = (db: Db, id: string, p: Principal): Promise<Municipality> => getRecord(db, municipalities, id, p);
 
+/** How messages name their sender ("Comune di Milano"); the id when the municipality is unknown. */
+export const municipalityName = async (db: Db, id: string): Promise<string> => (await findMunicipality(db, id))?.name ?? id;
+
 /** The creator serves the new municipality from now on. */
 export async function createMunicipality(db: Db, input: NewMunicipality, idempotencyKey: string | undefined, change: Change) {
   const { id, created } = await createRecord(db, municipalities, input, idempotencyKey, change, async (trx) => {

@@ -1,11 +1,13 @@
 import type { Db } from '../db/connection.ts';
 import {
+  awaitingProviderStatus,
   type ClaimedMessage,
   claimDueMessages,
   recordFailed,
   recordProviderStatus,
   recordRetry,
   recordSent,
+  touchMessage,
 } from '../db/outbound-messages.repository.ts';
 import type { MessageChannel } from '../db/database.ts';
 
@@ -29,3 +31,8 @@ export const markProviderStatus = (
   status: 'delivered' | 'failed',
   error?: string,
 ) => recordProviderStatus(db, channel, providerMessageId, status, error);
+
+/** Sent messages whose channel is asked for their outcome (App IO), and noting that one was asked. */
+export const awaitingStatus = (db: Db, channel: MessageChannel, days: number, limit: number) =>
+  awaitingProviderStatus(db, channel, days, limit);
+export const markAsked = (db: Db, id: number) => touchMessage(db, id);

@@ -34,12 +34,8 @@ export async function afterResolution(run: CaseRun): Promise<void> {
     run.stageAttributes();
     const answered = run.caller ? await callBackWithAnswer(run.caller) : false;
     if (!run.caller) await run.record('callback.failed', null, { purpose: 'answer-ready', attempts: 0, reason: 'no phone number on file' });
-    if (!answered)
-      await notifyOutcome(
-        run,
-        ['callback.fallback_sent', 'callback.fallback_not_sent'],
-        def.callback.fallback === 'email' ? 'email' : 'sms',
-      );
+    // The definition's written fallback: a letter when the citizen gave a postal address (else SMS or e-mail, said in the event).
+    if (!answered) await notifyOutcome(run, ['callback.fallback_sent', 'callback.fallback_not_sent'], def.callback.fallback);
   } else {
     await notifyOutcome(run, ['citizen.notified', 'citizen.not_notified']);
   }

@@ -14,16 +14,26 @@ const worded = (message: Message, context: RenderContext) => ({
   body: render(message, context),
 });
 
-/** Where a message went. */
+/** Where a message went; `reason` when it is not the channel asked for. */
 export interface Notice {
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'letter';
   recipient: string;
+  reason?: string;
 }
 
-/** The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. */
-function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email'): Notice | null {
+/**
+ * The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. A
+ * letter (a definition's callback `fallback: letter`) needs a postal address; without one the
+ * message goes by SMS or e-mail, and the notice says why.
+ */
+function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email' | 'letter'): Notice | null {
   const sms = citizen.phone ? { channel: 'sms' as const, recipient: citizen.phone } : null;
   const email = citizen.email ? { channel: 'email' as const, recipient: citizen.email } : null;
+  if (preferred === 'letter') {
+    if (citizen.address) return { channel: 'letter', recipient: citizen.address };
+    const instead = sms ?? email;
+    return instead && { ...instead, reason: 'no postal address on file for a letter' };
+  }
   return preferred === 'email' ? (email ?? sms) : (sms ?? email);
 }
 
@@ -34,13 +44,14 @@ function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email'): Notice |
  */
 export async function messageCitizen(
   db: Executor,
-  m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' },
+  m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' | 'letter' },
 ): Promise<Notice | null> {
   const { citizen, municipalityId } = await caseRecipient(db, m.caseId);
   const notice = citizenChannel(citizen, m.preferred);
   if (notice) {
     const context = { caseId: m.caseId, language: defaultLanguage, municipalityId };
-    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, ...worded(m.message, context) });
+    const { channel, recipient } = notice;
+    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, channel, recipient, ...worded(m.message, context) });
   }
   return notice;
 }

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../domain/principal.ts';
 import { recordCallEvent } from '../../db/calls.repository.ts';
+import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
+import { createLetterAdapter } from '../../notifications/letter.ts';
+import { claimDue, markSent } from '../../services/outbox.service.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
@@ -33,6 +36,8 @@ interface Fixtures {
   florenceCase: string;
   milanKey: string;
   florenceKey: string;
+  milanLetter: string;
+  florenceLetter: string;
 }
 
 const anyone = [...staffRoles];
@@ -344,6 +349,25 @@ const expectations: Record<string, Expectation> = {
     own: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=milano&format=csv' }),
     other: () => ({ url: '/api/kpi/report?month=2026-01&municipalityId=firenze' }),
   },
+  // The SMS gateway's webhook, authenticated by the shared secret, not a session: without it a 401.
+  'POST /api/notifications/sms/reports': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/api/notifications/sms/reports', body: { id: 'x', status: 'delivered' } }),
+  },
+  'GET /api/letters': { access: officeWork, scope: 'list', ...list('/api/letters?range=[0,999]') },
+  'GET /api/letters/:id/pdf': {
+    access: officeWork,
+    scope: 'path',
+    own: (f) => ({ url: `/api/letters/${f.milanLetter}/pdf` }),
+    other: (f) => ({ url: `/api/letters/${f.florenceLetter}/pdf` }),
+  },
+  'POST /api/letters/:id/posted': {
+    access: officeWork,
+    scope: 'path',
+    own: (f) => ({ url: `/api/letters/${f.milanLetter}/posted`, body: {} }),
+    other: (f) => ({ url: `/api/letters/${f.florenceLetter}/posted`, body: {} }),
+  },
 };
 
 /** A row of Florence's in a Milan caller's answer. */
@@ -390,11 +414,31 @@ beforeAll(async () => {
       linkedCallId: null,
     });
   }
+  const milanCase = await open(pothole('milano'));
+  const florenceCase = await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } });
+  // A letter in each municipality's print queue, queued as the dispatcher does.
+  const letter = async (caseId: string, municipalityId: string) => {
+    const dedupKey = `matrix:${caseId}:letter`;
+    await enqueueMessage(t.db, {
+      caseId,
+      municipalityId,
+      dedupKey,
+      channel: 'letter',
+      recipient: 'Via Roma 1\n00100 Roma RM',
+      body: 'Lettera',
+    });
+    const claimed = (await claimDue(t.db, 50, 60)).find((m) => m.dedupKey === dedupKey)!;
+    const sent = await createLetterAdapter(t.db).send(claimed);
+    await markSent(t.db, claimed.id, sent);
+    return sent.providerMessageId;
+  };
   fixtures = {
-    milanCase: await open(pothole('milano')),
-    florenceCase: await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } }),
+    milanCase,
+    florenceCase,
     milanKey: (await testApiKey(t.db, 'operator', ['milano'])).id,
     florenceKey: (await testApiKey(t.db, 'operator', ['firenze'])).id,
+    milanLetter: await letter(milanCase, 'milano'),
+    florenceLetter: await letter(florenceCase, 'firenze'),
   };
 });
 afterAll(() => api?.stop());

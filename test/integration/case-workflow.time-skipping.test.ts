@@ -447,6 +447,42 @@ describe('calling the citizen back with the answer', () => {
       { type: 'callback.fallback_sent', data: { channel: 'email', recipient: 'senza.telefono@example.org' } },
     ]);
   });
+
+  it('with `fallback: letter` writes a letter to the postal address, and says so when there is none', async () => {
+    const byLetter = () => {
+      const d = withPolicy();
+      return { ...d, document: { ...d.document, callback: { ...d.document.callback, fallback: 'letter' as const } } };
+    };
+    const address = 'Via Dante 12\n20121 Milano MI';
+    const outcomes = [];
+    for (const citizen of [{ email: 'con.indirizzo@example.org', address }, { email: 'senza.indirizzo@example.org' }]) {
+      const handle = await openCase({ ...tari, citizen }, { definition: byLetter() });
+      await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
+      await handle.executeUpdate(claimTaskUpdate, { args: [{ actor: marco }] });
+      await handle.executeUpdate(completeTaskUpdate, { args: [{ actor: marco, answer: 'Rimborso disposto', outcome: 'resolved' }] });
+      await env.sleep(60_000);
+      const rows = after(await events(handle.workflowId), 'case.resolved');
+      const message = await t.db
+        .selectFrom('outbound_messages')
+        .select(['channel', 'recipient'])
+        .where('dedup_key', '=', `${handle.workflowId}:resolution`)
+        .executeTakeFirstOrThrow();
+      outcomes.push([rows[1], message]);
+    }
+    expect(outcomes).toMatchObject([
+      [
+        { type: 'callback.fallback_sent', data: { channel: 'letter', recipient: address } },
+        { channel: 'letter', recipient: address },
+      ],
+      [
+        {
+          type: 'callback.fallback_sent',
+          data: { channel: 'email', recipient: 'senza.indirizzo@example.org', reason: 'no postal address on file for a letter' },
+        },
+        { channel: 'email' },
+      ],
+    ]);
+  });
 });
 
 describe('case actions', () => {
