@@ -55,6 +55,10 @@ export interface AppDeps {
     | 'CORS_ORIGINS'
     | 'TEMPORAL_UI_URL'
     | 'TEMPORAL_NAMESPACE'
+    | 'PUBLIC_URL'
+    | 'OPEN311_CONTACT'
+    | 'OPEN311_KEY_SERVICE'
+    | 'OPEN311_PUBLIC_MEDIA_SERVICES'
   >;
   db: Db;
   temporal: Client;
@@ -147,7 +151,14 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     },
     { prefix: '/api' },
   );
-  await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
+  await app.register(open311Routes, {
+    ...caseDeps,
+    publicUrl: config.PUBLIC_URL,
+    contact: config.OPEN311_CONTACT,
+    keyService: config.OPEN311_KEY_SERVICE,
+    publicMediaServices: config.OPEN311_PUBLIC_MEDIA_SERVICES,
+    prefix: '/open311',
+  });
 
   if (existsSync(adminUiDist)) {
     await app.register(fastifyStatic, { root: adminUiDist, prefix: '/admin/', redirect: true });

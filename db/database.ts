@@ -225,6 +225,12 @@ export interface AttachmentsTable {
   content: Buffer;
   created_at: CreatedAt;
 }
+/** The photo link an Open311 app sent with a request (`media_url`). */
+export interface Open311MediaTable {
+  case_id: string;
+  media_url: string;
+  created_at: CreatedAt;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -332,6 +338,7 @@ export interface Database {
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
   attachments: AttachmentsTable;
+  open311_media: Open311MediaTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;
