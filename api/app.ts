@@ -21,7 +21,7 @@ import { adminUiDist } from '../platform/paths.ts';
 import { registerErrorHandling } from './problems.ts';
 import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
-import { open311Routes } from './open311/routes.ts';
+import { open311LogSerializers, open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { calendarsRoutes } from './routes/calendars.routes.ts';
@@ -158,6 +158,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     keyService: config.OPEN311_KEY_SERVICE,
     publicMediaServices: config.OPEN311_PUBLIC_MEDIA_SERVICES,
     prefix: '/open311',
+    logSerializers: open311LogSerializers,
   });
 
   if (existsSync(adminUiDist)) {

@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../../api/app.ts';
+import { loadConfig } from '../../platform/config.ts';
 import { buildTestApp, staffClient, type StaffClient, startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
 
 /**
@@ -230,6 +234,30 @@ describe('api_key and jurisdiction_id in the query string', () => {
     );
     await expectError(await post('requests.json?api_key=stolen', new URLSearchParams(fields)), 403, /api_key is invalid/);
     await expectError(await post('requests.json?jurisdiction_id=milano', new URLSearchParams(fields)), 403, /api_key was not provided/);
+  });
+  it('masks a key sent in the query string in the request log', async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough().on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    const config = loadConfig({ NODE_ENV: 'test', CASE_TASK_QUEUE: api.w.taskQueue, TELEPHONY_TASK_QUEUE: api.w.telephonyTaskQueue });
+    const app = await buildApp({ config, db: api.t.db, temporal: api.w.client, logger: pino({ level: 'info' }, stream) });
+    try {
+      const url = `/open311/v2/requests.json?jurisdiction_id=milano&api_key=${encodeURIComponent(key)}`;
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url,
+            payload: 'service_code=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).statusCode,
+      ).toBe(400);
+    } finally {
+      await app.close();
+    }
+    const log = lines.join('');
+    expect(log).toContain('/open311/v2/requests.json?jurisdiction_id=milano&api_key=[redacted]');
+    expect(log).not.toContain(key);
   });
 });
 
