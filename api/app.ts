@@ -21,7 +21,7 @@ import { adminUiDist } from '../platform/paths.ts';
 import { registerErrorHandling } from './problems.ts';
 import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
-import { open311Routes } from './open311/routes.ts';
+import { open311LogSerializers, open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { calendarsRoutes } from './routes/calendars.routes.ts';
@@ -58,6 +58,10 @@ export interface AppDeps {
     | 'TEMPORAL_UI_URL'
     | 'TEMPORAL_NAMESPACE'
     | 'SMS_REPORTS_SECRET'
+    | 'PUBLIC_URL'
+    | 'OPEN311_CONTACT'
+    | 'OPEN311_KEY_SERVICE'
+    | 'OPEN311_PUBLIC_MEDIA_SERVICES'
   >;
   db: Db;
   temporal: Client;
@@ -152,7 +156,15 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     },
     { prefix: '/api' },
   );
-  await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
+  await app.register(open311Routes, {
+    ...caseDeps,
+    publicUrl: config.PUBLIC_URL,
+    contact: config.OPEN311_CONTACT,
+    keyService: config.OPEN311_KEY_SERVICE,
+    publicMediaServices: config.OPEN311_PUBLIC_MEDIA_SERVICES,
+    prefix: '/open311',
+    logSerializers: open311LogSerializers,
+  });
 
   if (existsSync(adminUiDist)) {
     await app.register(fastifyStatic, { root: adminUiDist, prefix: '/admin/', redirect: true });

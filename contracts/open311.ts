@@ -6,6 +6,7 @@ import { CitizenSchema } from '../domain/case.ts';
 export const FormatParams = z.object({ format: z.enum(['json', 'xml']) });
 export const ServiceParams = FormatParams.extend({ service_code: z.string().max(60) });
 export const RequestParams = FormatParams.extend({ service_request_id: z.string().max(40) });
+export const MediaParams = z.object({ id: z.string().max(60) });
 export const JurisdictionQuery = z.object({ jurisdiction_id: z.string().max(60).optional() });
 
 /** `a,b` or a repeated parameter, as a list. */
@@ -41,5 +42,29 @@ export const NewRequest = z.object({
   first_name: z.string().max(100).optional(),
   last_name: z.string().max(100).optional(),
   description: z.string().max(4000).optional(),
+  media_url: z.url().max(2000).optional(),
+});
+
+/** The window of `GET servicerequestupdates` (the FixMyStreet update extension). */
+export const UpdatesQuery = JurisdictionQuery.extend({
+  start_date: z.iso.datetime({ offset: true }).optional(),
+  end_date: z.iso.datetime({ offset: true }).optional(),
+});
+export type UpdatesQuery = z.infer<typeof UpdatesQuery>;
+
+/** A citizen's update to a request (`POST servicerequestupdates`), once api_key and jurisdiction_id are settled. */
+export const NewUpdate = z.object({
+  service_request_id: z.string({ error: 'service_request_id was not provided' }).max(40),
+  description: z.string({ error: 'description was not provided' }).min(1).max(4000),
+  updated_datetime: z.iso.datetime({ offset: true }).optional(),
+  status: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(['open', 'closed']))
+    .optional(),
+  // Who wrote it: accepted as the extension defines them, not kept (the case has its citizen).
+  email: CitizenSchema.shape.email,
+  first_name: z.string().max(100).optional(),
+  last_name: z.string().max(100).optional(),
   media_url: z.url().max(2000).optional(),
 });

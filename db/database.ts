@@ -240,6 +240,12 @@ export interface AttachmentsTable {
   content: Buffer;
   created_at: CreatedAt;
 }
+/** The photo link an Open311 app sent with a request (`media_url`). */
+export interface Open311MediaTable {
+  case_id: string;
+  media_url: string;
+  created_at: CreatedAt;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -348,6 +354,7 @@ export interface Database {
   outbound_messages: OutboundMessagesTable;
   attachments: AttachmentsTable;
   letters: LettersTable;
+  open311_media: Open311MediaTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

@@ -64,6 +64,30 @@ export const configSchema = z
       )
       .pipe(z.array(z.url()))
       .describe('Comma-separated browser origins allowed to call the API from other sites. Unset: none (CORS closed).'),
+    OPEN311_CONTACT: z
+      .string()
+      .min(1)
+      .default('Contact centre of the municipality (Sportello): write to the address on its website.')
+      .describe('`contact` of the Open311 service discovery document: how app developers reach the operator.'),
+    OPEN311_KEY_SERVICE: z
+      .string()
+      .min(1)
+      .default("API keys are issued by the municipality's Sportello administrators (console, API keys).")
+      .describe('`key_service` of the Open311 service discovery document: how an app gets an `api_key`.'),
+    OPEN311_PUBLIC_MEDIA_SERVICES: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      )
+      .describe(
+        "Comma-separated service codes whose citizens' photos Open311 answers show to anyone (`media_url`, e.g. `pothole-report`). Unset: none; photos may show people, plates or homes, so other services' photos are seen only by staff.",
+      ),
     DATABASE_URL: z
       .url()
       .optional()

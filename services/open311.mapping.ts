@@ -1,7 +1,7 @@
 import { romeOffsetMinutes } from '../domain/calendar.ts';
 import type { CaseLocation, CaseStatus, Outcome } from '../domain/case.ts';
 import { detailsIssues, type IntakeField, type ServiceDefinition } from '../domain/service-definition.ts';
-import type { RequestRow, ServiceRow } from '../db/open311.repository.ts';
+import type { PublicEventType, RequestRow, ServiceRow, UpdateRow } from '../db/open311.repository.ts';
 
 /** How our cases, services and definitions read in GeoReport v2's vocabulary. */
 
@@ -128,7 +128,24 @@ const stageNotes: Record<string, string> = {
   'waiting-citizen': 'In attesa di informazioni dal cittadino',
 };
 
-export function toRequest(r: RequestRow) {
+/**
+ * Where the answers' photo links point, and which services' photos anyone may see. A photo may
+ * show people, plates or homes: only the services configured as public show it to an anonymous
+ * app (OPEN311_PUBLIC_MEDIA_SERVICES); for the others `media_url` stays null and staff see the
+ * photo with the case.
+ */
+export interface MediaView {
+  baseUrl: string;
+  publicServices: readonly string[];
+}
+
+/** The uploaded photo's link (served by `GET /open311/v2/media/{id}`), else the link the app sent. */
+export function mediaUrlOf(view: MediaView, serviceCode: string, attachmentId: string | null, link: string | null): string | null {
+  if (!view.publicServices.includes(serviceCode)) return null;
+  return attachmentId ? `${view.baseUrl}/open311/v2/media/${attachmentId}` : link;
+}
+
+export function toRequest(r: RequestRow, view: MediaView) {
   return {
     service_request_id: r.id,
     status: toOpen311Status(r.status),
@@ -146,6 +163,52 @@ export function toRequest(r: RequestRow) {
     zipcode: null,
     lat: r.location?.lat ?? null,
     long: r.location?.long ?? null,
-    media_url: null,
+    media_url: mediaUrlOf(view, r.service_code, r.media_attachment_id, r.media_url),
+  };
+}
+
+// What each public step says: fixed sentences, never the staff's or the citizen's own words.
+const updateNotes: Record<Exclude<PublicEventType, 'case.resolved'>, string> = {
+  'case.transferred': stageNotes.office!,
+  'task.reassigned': 'Affidata a un altro ufficio competente',
+  'information.requested': stageNotes['waiting-citizen']!,
+  'information.received': 'Informazioni ricevute dal cittadino',
+  'citizen.solicited': 'Sollecito ricevuto',
+  'case.closed': 'Pratica chiusa',
+};
+
+/**
+ * A public step of a case as FixMyStreet's update extension writes it. The citizen's own update
+ * keeps the id its app was given; the other steps are named by the case and the step's number.
+ */
+export function toUpdate(u: UpdateRow, view: MediaView) {
+  return {
+    update_id: u.update_ref ?? `${u.case_id}.${u.seq}`,
+    service_request_id: u.case_id,
+    status: u.type === 'case.resolved' || u.type === 'case.closed' ? 'closed' : 'open',
+    updated_datetime: w3cDateTime(u.at),
+    description: u.type === 'case.resolved' ? (outcomeNotes[u.outcome as Outcome] ?? 'Richiesta chiusa') : updateNotes[u.type],
+    media_url: mediaUrlOf(view, u.service_code, u.attachment_id, u.media_url),
+  };
+}
+
+/** When the endpoints below last changed (the discovery document's `changeset`). */
+const endpointsChangedAt = '2026-12-02T10:40:00+01:00';
+
+/** GeoReport v2's service discovery document: one production endpoint, in both formats. */
+export function discoveryDocument(baseUrl: string, contact: string, keyService: string) {
+  return {
+    changeset: endpointsChangedAt,
+    contact,
+    key_service: keyService,
+    endpoints: [
+      {
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: `${baseUrl}/open311/v2`,
+        changeset: endpointsChangedAt,
+        type: 'production',
+        formats: ['text/xml', 'application/json'],
+      },
+    ],
   };
 }

@@ -1,15 +1,28 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { CaseIntakeSchema } from '../domain/case.ts';
-import { can } from '../domain/principal.ts';
-import { NewRequest, type RequestsQuery } from '../contracts/open311.ts';
+import { can, type Principal } from '../domain/principal.ts';
+import { NewRequest, NewUpdate, type RequestsQuery, type UpdatesQuery } from '../contracts/open311.ts';
+import { appendAudit } from '../db/audit.repository.ts';
 import { apiKeyPrincipal } from '../db/credentials.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
-import { findRequests, servicesOf } from '../db/open311.repository.ts';
+import { findOpen311Media, findRequests, findUpdates, saveMediaUrl, servicesOf } from '../db/open311.repository.ts';
 import { findMunicipality, findService, listMunicipalities } from '../db/reference.repository.ts';
 import type { Db } from '../db/connection.ts';
-import { type CaseServiceDeps, openCase } from './cases.service.ts';
+import { citizenInformationSignal } from '../workflows/case.definitions.ts';
+import { type IncomingFile, caseAttachments, refusalOf, storeAttachment } from './attachments.service.ts';
+import { type CaseServiceDeps, openCase, signalCase } from './cases.service.ts';
 import { ApiError } from './errors.ts';
-import { detailsFrom, subjectOf, toCaseStatus, toRequest, toService, toServiceDefinition } from './open311.mapping.ts';
+import {
+  type MediaView,
+  detailsFrom,
+  subjectOf,
+  toCaseStatus,
+  toRequest,
+  toService,
+  toServiceDefinition,
+  toUpdate,
+} from './open311.mapping.ts';
 
 /**
  * GeoReport v2 (Open311) over our cases, services and definitions. Errors are ApiErrors without
@@ -17,7 +30,8 @@ import { detailsFrom, subjectOf, toCaseStatus, toRequest, toService, toServiceDe
  */
 
 const maxRequests = 1000;
-const defaultWindowMs = 90 * 24 * 3600_000;
+const maxWindowDays = 90;
+const maxWindowMs = maxWindowDays * 24 * 3600_000;
 
 const issuesText = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
 
@@ -45,25 +59,64 @@ export async function open311ServiceDefinition(db: Db, jurisdiction: string | un
 }
 
 /**
- * A citizen's request, from single-valued parameters and the attributes' value lists: checked as
- * the spec orders it (the key first, so an unknown caller learns nothing from other errors), then
- * opened as a case.
+ * The caller of a POST: its `api_key` (from the query or the body) must be an integration key that
+ * may open cases, valid for the jurisdiction. Checked first, so an unknown caller learns nothing
+ * from other errors.
+ */
+async function authorizedCaller(db: Db, params: Record<string, string>): Promise<{ owner: Principal; municipalityId: string }> {
+  if (!params.api_key) throw new ApiError('forbidden', 'api_key was not provided');
+  const owner = await apiKeyPrincipal(db, params.api_key);
+  if (!owner || !(can.frontOffice as readonly string[]).includes(owner.role)) throw new ApiError('forbidden', 'api_key is invalid');
+  const municipalityId = await jurisdictionOf(db, params.jurisdiction_id);
+  if (!owner.municipalities.includes(municipalityId))
+    throw new ApiError('forbidden', `api_key is not valid for jurisdiction_id "${municipalityId}"`);
+  return { owner, municipalityId };
+}
+
+/** A file sent as the `media` field, refused before anything is written when it is outside the limits. */
+function checkMedia(media: IncomingFile | undefined): void {
+  const refusal = media && refusalOf(media);
+  if (refusal) throw new ApiError('bad_request', `media: ${refusal}`);
+}
+
+/**
+ * Keeps the photo an app uploaded with the case, audited with the app's key as actor. A repeated
+ * request (same Idempotency-Key) brings the same photo again: it is kept once.
+ */
+async function keepMedia(db: Db, media: IncomingFile, caseId: string, municipalityId: string, owner: Principal, requestId: string) {
+  const sha256 = createHash('sha256').update(media.content).digest('hex');
+  const kept = (await caseAttachments(db, caseId)).find((a) => a.source === 'open311' && a.sha256 === sha256);
+  if (kept) return kept;
+  return db.transaction().execute(async (trx) => {
+    const stored = await storeAttachment(trx, { ...media, caseId, municipalityId, source: 'open311' }, 'media');
+    await appendAudit(trx, {
+      actor: owner.id,
+      role: owner.role,
+      municipalityId,
+      action: 'attachment.stored',
+      targetType: 'attachment',
+      targetId: stored.id,
+      requestId,
+      after: stored,
+    });
+    return stored;
+  });
+}
+
+/**
+ * A citizen's request, from single-valued parameters, the attributes' value lists and the photo
+ * (`media`) if one was uploaded: checked as the spec orders it, then opened as a case. A photo
+ * link (`media_url`) is kept beside the case, not in its description.
  */
 export async function submitRequest(
   deps: CaseServiceDeps,
   params: Record<string, string>,
   attributes: Record<string, unknown[]>,
+  media: IncomingFile | undefined,
   idempotencyKey: string | undefined,
   requestId: string,
 ) {
-  if (!params.api_key) throw new ApiError('forbidden', 'api_key was not provided');
-  // The integration's API key, as for the staff API; it must be one that may open cases.
-  const owner = await apiKeyPrincipal(deps.db, params.api_key);
-  if (!owner || !(can.frontOffice as readonly string[]).includes(owner.role)) throw new ApiError('forbidden', 'api_key is invalid');
-  const municipalityId = await jurisdictionOf(deps.db, params.jurisdiction_id);
-  if (!owner.municipalities.includes(municipalityId))
-    throw new ApiError('forbidden', `api_key is not valid for jurisdiction_id "${municipalityId}"`);
-
+  const { owner, municipalityId } = await authorizedCaller(deps.db, params);
   const parsed = NewRequest.safeParse(params);
   if (!parsed.success) throw new ApiError('bad_request', issuesText(parsed.error));
   const p = parsed.data;
@@ -82,17 +135,16 @@ export async function submitRequest(
   }
   const { details, problems } = detailsFrom(definition.document.intake.fields, attributes);
   if (problems.length > 0) throw new ApiError('bad_request', problems.join('; '));
+  checkMedia(media);
 
   const location = { lat: p.lat, long: p.long, address: p.address_string };
   const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
-  // We store no media: the link goes into the description, where the office sees it.
-  const description = [p.description, p.media_url && `Foto: ${p.media_url}`].filter(Boolean).join('\n\n');
   const intake = CaseIntakeSchema.safeParse({
     municipalityId,
     serviceCode: service.code,
     channel: 'open311',
     subject: subjectOf(service.name, location),
-    description,
+    description: p.description ?? '',
     citizen: { ...(name ? { name } : {}), ...(p.email ? { email: p.email } : {}), ...(p.phone ? { phone: p.phone } : {}) },
     details,
     location,
@@ -106,6 +158,8 @@ export async function submitRequest(
     { id: owner.id, role: owner.role, officeId: null, requestId },
     owner.municipalities,
   );
+  if (p.media_url) await saveMediaUrl(deps.db, opened.id, p.media_url);
+  if (media) await keepMedia(deps.db, media, opened.id, municipalityId, owner, requestId);
   return [
     {
       service_request_id: opened.id,
@@ -115,12 +169,77 @@ export async function submitRequest(
   ];
 }
 
-/** The requests a query names, or those of its window: without a start, the 90 days before the end (or now), as the spec's default. */
-export async function open311Requests(db: Db, q: RequestsQuery) {
-  const municipalityId = await jurisdictionOf(db, q.jurisdiction_id);
-  const to = q.end_date ? new Date(q.end_date) : undefined;
-  const from = q.start_date ? new Date(q.start_date) : new Date((to?.getTime() ?? Date.now()) - defaultWindowMs);
+/**
+ * A citizen's update to a request (FixMyStreet's `POST servicerequestupdates`): added to the case
+ * as the citizen's information through its workflow — the office is told, and when it was waiting
+ * for the citizen its clock restarts. The citizen's `status` is passed on to the office, never
+ * applied: only the office closes a case. Answers the update's id, which the update list shows.
+ */
+export async function submitUpdate(
+  deps: CaseServiceDeps,
+  params: Record<string, string>,
+  media: IncomingFile | undefined,
+  requestId: string,
+) {
+  const { owner, municipalityId } = await authorizedCaller(deps.db, params);
+  const parsed = NewUpdate.safeParse(params);
+  if (!parsed.success) throw new ApiError('bad_request', issuesText(parsed.error));
+  const p = parsed.data;
+  const [request] = await findRequests(deps.db, { municipalityId, ids: [p.service_request_id], limit: 1 });
+  if (!request) throw new ApiError('not_found', `service_request_id "${p.service_request_id}" was not found in ${municipalityId}`);
+  // The workflow takes information only while the case is open; later it would be dropped unseen.
+  if (request.status !== 'open')
+    throw new ApiError('bad_request', `service_request_id "${p.service_request_id}" is closed: updates are taken while a request is open`);
+  checkMedia(media);
+
+  const stored = media && (await keepMedia(deps.db, media, request.id, municipalityId, owner, requestId));
+  const updateId = randomUUID();
+  const text = [p.description, p.status === 'closed' && '(Secondo il cittadino il problema è risolto.)'].filter(Boolean).join('\n\n');
+  const information = {
+    text,
+    channel: 'open311' as const,
+    updateId,
+    ...(stored ? { attachmentIds: [stored.id] } : {}),
+    ...(p.media_url ? { mediaUrl: p.media_url } : {}),
+  };
+  await signalCase(deps, request.id, owner.municipalities, citizenInformationSignal, information);
+  await deps.db.transaction().execute((trx) =>
+    appendAudit(trx, {
+      actor: owner.id,
+      role: owner.role,
+      municipalityId,
+      action: 'case.citizen-update',
+      targetType: 'case',
+      targetId: request.id,
+      requestId,
+      after: information,
+    }),
+  );
+  return [{ update_id: updateId }];
+}
+
+/**
+ * A window as GeoReport v2 bounds it: without a start, the 90 days before the end (or now); never
+ * more than 90 days. An end in the future counts up to now, since nothing happened after it yet.
+ */
+function windowOf(start: string | undefined, end: string | undefined): { from: Date; to?: Date } {
+  const now = Date.now();
+  const to = end ? new Date(end) : undefined;
+  const from = start ? new Date(start) : new Date((to?.getTime() ?? now) - maxWindowMs);
   if (to && from > to) throw new ApiError('bad_request', 'start_date is after end_date');
+  if (Math.min(to?.getTime() ?? now, now) - from.getTime() > maxWindowMs) {
+    throw new ApiError(
+      'bad_request',
+      `start_date: the range from start_date to ${end ? 'end_date' : 'now'} is longer than ${maxWindowDays} days, the most GeoReport v2 allows`,
+    );
+  }
+  return { from, to };
+}
+
+/** The requests a query names, or those of its window. */
+export async function open311Requests(db: Db, q: RequestsQuery, view: MediaView) {
+  const municipalityId = await jurisdictionOf(db, q.jurisdiction_id);
+  const { from, to } = windowOf(q.start_date, q.end_date);
   const rows = await findRequests(db, {
     municipalityId,
     ids: q.service_request_id?.length ? q.service_request_id : undefined,
@@ -130,12 +249,26 @@ export async function open311Requests(db: Db, q: RequestsQuery) {
     to,
     limit: maxRequests,
   });
-  return rows.map(toRequest);
+  return rows.map((r) => toRequest(r, view));
 }
 
-export async function open311Request(db: Db, jurisdiction: string | undefined, id: string) {
+export async function open311Request(db: Db, jurisdiction: string | undefined, id: string, view: MediaView) {
   const municipalityId = await jurisdictionOf(db, jurisdiction);
   const rows = await findRequests(db, { municipalityId, ids: [id], limit: 1 });
   if (rows.length === 0) throw new ApiError('not_found', `service_request_id "${id}" was not found in ${municipalityId}`);
-  return rows.map(toRequest);
+  return rows.map((r) => toRequest(r, view));
+}
+
+/** The public steps of the jurisdiction's requests in a window (FixMyStreet's `GET servicerequestupdates`). */
+export async function open311Updates(db: Db, q: UpdatesQuery, view: MediaView) {
+  const municipalityId = await jurisdictionOf(db, q.jurisdiction_id);
+  const { from, to } = windowOf(q.start_date, q.end_date);
+  return (await findUpdates(db, { municipalityId, from, to, limit: maxRequests })).map((u) => toUpdate(u, view));
+}
+
+/** A photo an app sent, for anyone, only when its service is public; otherwise it is not found (nothing to learn). */
+export async function open311Media(db: Db, id: string, view: MediaView) {
+  const media = await findOpen311Media(db, id);
+  if (!media || !view.publicServices.includes(media.service_code)) throw new ApiError('not_found', `media "${id}" was not found`);
+  return { content: media.content, contentType: media.content_type };
 }

@@ -5,7 +5,7 @@ import { caseSearchAttributes } from '../domain/search-attributes.ts';
 import type { ServiceDefinition } from '../domain/service-definition.ts';
 import { type CaseActivities, calls, durable, type TelephonyActivities } from './activity-profiles.ts';
 import type { Caller } from './callback.ts';
-import type { Actor, CaseSnapshot, CaseWorkflowInput } from './case.definitions.ts';
+import type { Actor, CaseSnapshot, CaseWorkflowInput, CitizenInformation } from './case.definitions.ts';
 import { type RemindersDone, remainingBusinessMs } from './office-task.ts';
 
 const caseActivities = proxyActivities<CaseActivities>(durable);
@@ -31,7 +31,7 @@ export interface CaseRun {
   /** Bumped by every handler that moves the task, to wake the office stage. */
   changes: number;
   solicitationsToHandle: number;
-  information: Inbound[];
+  information: CitizenInformation[];
   complaints: Inbound[];
   remindersDone: RemindersDone;
   /** A transfer is under way: a second one, or a withdrawal, is refused meanwhile. */

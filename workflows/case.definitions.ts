@@ -29,8 +29,21 @@ export interface CaseResume {
   calendar: Calendar | null;
   remindersDone: { office: number; citizen: number };
   solicitationsToHandle: number;
-  information: { text: string; channel: Channel }[];
+  information: CitizenInformation[];
   complaints: { text: string; channel: Channel }[];
+}
+
+/**
+ * What the citizen adds to the case (by phone, mail or app). The optional fields are recorded on
+ * the timeline with it: the id an Open311 app was given for its update, the files sent with it
+ * (attachment ids) and a photo link the app sent.
+ */
+export interface CitizenInformation {
+  text: string;
+  channel: Channel;
+  updateId?: string;
+  attachmentIds?: string[];
+  mediaUrl?: string;
 }
 
 /** A callback an operator scheduled; `attempt` counts the definition's attempts. */
@@ -168,7 +181,7 @@ export const solicitSignal = defineSignal<[{ channel: Channel }]>('solicit');
 /** The citizen complains ("reclamo"): a linked complaint case is opened for the public relations office. */
 export const complainSignal = defineSignal<[{ text: string; channel: Channel }]>('complain');
 /** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
-export const citizenInformationSignal = defineSignal<[{ text: string; channel: Channel }]>('citizenInformation');
+export const citizenInformationSignal = defineSignal<[CitizenInformation]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
 
 /** A call about the case: recorded on its timeline as `call.attached` or `call.transferred`. */

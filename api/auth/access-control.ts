@@ -8,7 +8,11 @@ import type { Access, Principal } from '../../domain/principal.ts';
 
 export const sessionCookie = 'sportello_session';
 
-/** Who may call each `/api` route, as declared: the access matrix test is generated from it. */
+/**
+ * Who may call each `/api` and `/open311` route, as declared: the access matrix test is generated
+ * from it. Open311 routes are all `public` to this layer: a POST is authorised by its `api_key`
+ * parameter, as GeoReport v2 has it.
+ */
 export interface RouteAccess {
   method: string;
   url: string;
@@ -43,7 +47,7 @@ export async function registerAccessControl(app: FastifyInstance, db: Db): Promi
   const table: RouteAccess[] = [];
   app.decorate('routeAccess', table);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api')) return;
+    if (!route.url.startsWith('/api') && !route.url.startsWith('/open311')) return;
     const access = route.config?.access;
     if (access === undefined) throw new Error(`${String(route.method)} ${route.url} declares no access: add config.access`);
     for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });

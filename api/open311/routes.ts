@@ -1,16 +1,40 @@
 import fastifyFormbody from '@fastify/formbody';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { FormatParams, JurisdictionQuery, RequestParams, RequestsQuery, ServiceParams } from '../../contracts/open311.ts';
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  FormatParams,
+  JurisdictionQuery,
+  MediaParams,
+  RequestParams,
+  RequestsQuery,
+  ServiceParams,
+  UpdatesQuery,
+} from '../../contracts/open311.ts';
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
+import { attachmentLimits, type IncomingFile } from '../../services/attachments.service.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
+  open311Media,
   open311Request,
   open311Requests,
   open311ServiceDefinition,
   open311Services,
+  open311Updates,
   submitRequest,
+  submitUpdate,
 } from '../../services/open311.service.ts';
+import { discoveryDocument, type MediaView } from '../../services/open311.mapping.ts';
 import { Open311Error, registerOpen311Errors, sendAs } from './errors.ts';
+
+export interface Open311Options extends CaseServiceDeps {
+  /** The API's external URL (PUBLIC_URL); unset, links are made from the request's own host. */
+  publicUrl: string | undefined;
+  contact: string;
+  keyService: string;
+  /** Services whose photos anyone may see (OPEN311_PUBLIC_MEDIA_SERVICES). */
+  publicMediaServices: readonly string[];
+}
 
 /**
  * Form fields arrive as text (a repeated one as a list), JSON fields typed; `attribute[code]` may
@@ -36,52 +60,155 @@ function readBody(body: unknown): { params: Record<string, string>; attributes: 
   return { params, attributes };
 }
 
-export const open311Routes: FastifyPluginAsyncZod<CaseServiceDeps> = async (app, deps) => {
+/**
+ * A multipart body (apps that upload a photo): its fields as a form's, and the file of the `media`
+ * field (FixMyStreet's media extension). Every part is read to its end before a refusal, so the
+ * client gets the answer rather than a reset connection; a file over the size limit is cut one
+ * byte past it, which the attachment limits then refuse by name.
+ */
+async function readMultipart(req: FastifyRequest): Promise<{ body: Record<string, unknown>; media?: IncomingFile }> {
+  const body: Record<string, unknown> = Object.create(null);
+  let media: IncomingFile | undefined;
+  const problems: string[] = [];
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      const content = await part.toBuffer();
+      if (part.fieldname !== 'media') problems.push(`${part.fieldname}: files are taken only in the media field`);
+      else media = { fileName: part.filename, contentType: part.mimetype, content };
+    } else {
+      const prior = body[part.fieldname];
+      const value = String(part.value);
+      body[part.fieldname] = prior === undefined ? value : [prior, value].flat();
+    }
+  }
+  if (problems.length) throw new Open311Error(400, problems.join('; '));
+  return { body, media };
+}
+
+/**
+ * The parameters of a POST, from a JSON, form or multipart body. `api_key` and `jurisdiction_id`
+ * may also come in the query string, as the spec allows (some clients put them there); nothing
+ * else does, so a citizen's details never land in a URL that access logs keep.
+ */
+async function readPost(req: FastifyRequest) {
+  const { body, media } = req.isMultipart() ? await readMultipart(req) : { body: req.body, media: undefined };
+  const { params, attributes } = readBody(body);
+  const query = req.query as Record<string, unknown>;
+  for (const name of ['api_key', 'jurisdiction_id']) {
+    const value = query[name];
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string') throw new Open311Error(400, `${name}: given more than once`);
+    if (params[name] !== undefined && params[name] !== value.trim())
+      throw new Open311Error(400, `${name}: given in the query string and in the body, with different values`);
+    params[name] = value.trim();
+  }
+  return { params, attributes, media };
+}
+
+/**
+ * The request as logged under `/open311`: Fastify's usual fields, with an `api_key` sent in the
+ * query string masked, since a key is a secret and logs are not.
+ */
+export const open311LogSerializers = {
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    url: req.url.replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]'),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
+  // Fastify's type says a serializer returns a string; pino takes the object, as Fastify's own does.
+} as unknown as Record<string, (value: unknown) => string>;
+
+/** GeoReport v2 and FixMyStreet's update extension under `/open311/v2`, with the discovery document beside them. */
+export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, opts) => {
   registerOpen311Errors(app);
-  await app.register(fastifyFormbody);
   // Not part of the staff API's OpenAPI document: the GeoReport v2 specification documents these.
   const hide = true;
+  // Anyone may call: a POST is authorised by its `api_key` parameter, in the service, as the spec has it.
+  const config = { access: 'public' as const };
+  const baseUrl = (req: FastifyRequest) => opts.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  const view = (req: FastifyRequest): MediaView => ({ baseUrl: baseUrl(req), publicServices: opts.publicMediaServices });
 
-  app.get('/services.:format', { schema: { hide, params: FormatParams, querystring: JurisdictionQuery } }, async (req, reply) =>
-    sendAs(reply, req.params.format, 'services', await open311Services(deps.db, req.query.jurisdiction_id)),
+  app.get('/discovery.:format', { config, schema: { hide, params: FormatParams } }, async (req, reply) =>
+    sendAs(reply, req.params.format, 'discovery', discoveryDocument(baseUrl(req), opts.contact, opts.keyService)),
   );
 
-  app.get(
-    '/services/:service_code.:format',
-    {
-      schema: { hide, params: ServiceParams, querystring: JurisdictionQuery },
+  await app.register(
+    async (scope) => {
+      const v2 = scope.withTypeProvider<ZodTypeProvider>();
+      await v2.register(fastifyFormbody);
+      await v2.register(fastifyMultipart, {
+        // One photo within the attachment limits (cut one byte past them, so the limit names it), and bounded fields.
+        throwFileSizeLimit: false,
+        limits: { files: 1, fileSize: attachmentLimits.maxBytes + 1, fields: 200, fieldSize: 64 * 1024, parts: 201 },
+      });
+
+      v2.get('/services.:format', { config, schema: { hide, params: FormatParams, querystring: JurisdictionQuery } }, async (req, reply) =>
+        sendAs(reply, req.params.format, 'services', await open311Services(opts.db, req.query.jurisdiction_id)),
+      );
+
+      v2.get(
+        '/services/:service_code.:format',
+        { config, schema: { hide, params: ServiceParams, querystring: JurisdictionQuery } },
+        async (req, reply) =>
+          sendAs(
+            reply,
+            req.params.format,
+            'service_definition',
+            await open311ServiceDefinition(opts.db, req.query.jurisdiction_id, req.params.service_code),
+          ),
+      );
+
+      v2.post(
+        '/requests.:format',
+        { config, schema: { hide, params: FormatParams, headers: IdempotencyHeadersSchema } },
+        async (req, reply) => {
+          const { params, attributes, media } = await readPost(req);
+          const answer = await submitRequest(opts, params, attributes, media, req.headers['idempotency-key'], req.id);
+          // The spec names no success status; 200 is the one every client accepts.
+          return sendAs(reply, req.params.format, 'service_requests', answer);
+        },
+      );
+
+      v2.get('/requests.:format', { config, schema: { hide, params: FormatParams, querystring: RequestsQuery } }, async (req, reply) =>
+        sendAs(reply, req.params.format, 'service_requests', await open311Requests(opts.db, req.query, view(req))),
+      );
+
+      v2.get(
+        '/requests/:service_request_id.:format',
+        { config, schema: { hide, params: RequestParams, querystring: JurisdictionQuery } },
+        async (req, reply) =>
+          sendAs(
+            reply,
+            req.params.format,
+            'service_requests',
+            await open311Request(opts.db, req.query.jurisdiction_id, req.params.service_request_id, view(req)),
+          ),
+      );
+
+      v2.get(
+        '/servicerequestupdates.:format',
+        { config, schema: { hide, params: FormatParams, querystring: UpdatesQuery } },
+        async (req, reply) =>
+          sendAs(reply, req.params.format, 'service_request_updates', await open311Updates(opts.db, req.query, view(req))),
+      );
+
+      v2.post('/servicerequestupdates.:format', { config, schema: { hide, params: FormatParams } }, async (req, reply) => {
+        const { params, media } = await readPost(req);
+        return sendAs(reply, req.params.format, 'service_request_updates', await submitUpdate(opts, params, media, req.id));
+      });
+
+      // The photo an app uploaded, linked from `media_url`: only for public services (see MediaView).
+      v2.get('/media/:id', { config, schema: { hide, params: MediaParams } }, async (req, reply) => {
+        const media = await open311Media(opts.db, req.params.id, view(req));
+        return reply
+          .type(media.contentType)
+          .header('content-disposition', 'inline')
+          .header('cache-control', 'public, max-age=3600')
+          .send(media.content);
+      });
     },
-    async (req, reply) =>
-      sendAs(
-        reply,
-        req.params.format,
-        'service_definition',
-        await open311ServiceDefinition(deps.db, req.query.jurisdiction_id, req.params.service_code),
-      ),
-  );
-
-  app.post('/requests.:format', { schema: { hide, params: FormatParams, headers: IdempotencyHeadersSchema } }, async (req, reply) => {
-    const { params, attributes } = readBody(req.body);
-    const answer = await submitRequest(deps, params, attributes, req.headers['idempotency-key'], req.id);
-    // The spec names no success status; 200 is the one every client accepts.
-    return sendAs(reply, req.params.format, 'service_requests', answer);
-  });
-
-  app.get('/requests.:format', { schema: { hide, params: FormatParams, querystring: RequestsQuery } }, async (req, reply) =>
-    sendAs(reply, req.params.format, 'service_requests', await open311Requests(deps.db, req.query)),
-  );
-
-  app.get(
-    '/requests/:service_request_id.:format',
-    {
-      schema: { hide, params: RequestParams, querystring: JurisdictionQuery },
-    },
-    async (req, reply) =>
-      sendAs(
-        reply,
-        req.params.format,
-        'service_requests',
-        await open311Request(deps.db, req.query.jurisdiction_id, req.params.service_request_id),
-      ),
+    { prefix: '/v2' },
   );
 };

@@ -8,6 +8,9 @@ const itemNames: Record<string, string> = {
   attributes: 'attribute',
   values: 'value',
   errors: 'error',
+  endpoints: 'endpoint',
+  formats: 'format',
+  service_request_updates: 'request_update',
 };
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

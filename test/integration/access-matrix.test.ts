@@ -38,6 +38,8 @@ interface Fixtures {
   florenceKey: string;
   milanLetter: string;
   florenceLetter: string;
+  /** An Open311 app's key for Milan (the secret: Open311 sends it as the api_key parameter). */
+  open311Key: string;
 }
 
 const anyone = [...staffRoles];
@@ -368,6 +370,55 @@ const expectations: Record<string, Expectation> = {
     own: (f) => ({ url: `/api/letters/${f.milanLetter}/posted`, body: {} }),
     other: (f) => ({ url: `/api/letters/${f.florenceLetter}/posted`, body: {} }),
   },
+  // Open311 (GeoReport v2 and FixMyStreet's update extension): public to the access layer, a POST
+  // authorised by its api_key parameter (test/integration/open311*.test.ts check the keys and scopes).
+  'GET /open311/discovery.:format': { access: 'public', scope: 'none', own: () => ({ url: '/open311/discovery.json' }) },
+  'GET /open311/v2/services.:format': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/open311/v2/services.json?jurisdiction_id=milano' }),
+  },
+  'GET /open311/v2/services/:service_code.:format': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/open311/v2/services/pothole-report.json?jurisdiction_id=milano' }),
+  },
+  'POST /open311/v2/requests.:format': {
+    access: 'public',
+    scope: 'none',
+    own: (f) => ({
+      url: `/open311/v2/requests.json?api_key=${f.open311Key}&jurisdiction_id=milano`,
+      body: { service_code: 'general-information', address_string: 'Piazza della Scala 2', attribute: { topic: 'orari' } },
+    }),
+  },
+  'GET /open311/v2/requests.:format': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/open311/v2/requests.json?jurisdiction_id=milano' }),
+  },
+  'GET /open311/v2/requests/:service_request_id.:format': {
+    access: 'public',
+    scope: 'none',
+    own: (f) => ({ url: `/open311/v2/requests/${f.milanCase}.json?jurisdiction_id=milano` }),
+  },
+  'GET /open311/v2/servicerequestupdates.:format': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/open311/v2/servicerequestupdates.json?jurisdiction_id=milano' }),
+  },
+  'POST /open311/v2/servicerequestupdates.:format': {
+    access: 'public',
+    scope: 'none',
+    own: (f) => ({
+      url: '/open311/v2/servicerequestupdates.json',
+      body: { api_key: f.open311Key, jurisdiction_id: 'milano', service_request_id: f.milanCase, description: 'Aggiungo un dettaglio' },
+    }),
+  },
+  'GET /open311/v2/media/:id': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/open311/v2/media/00000000-0000-0000-0000-000000000000' }),
+  },
 };
 
 /** A row of Florence's in a Milan caller's answer. */
@@ -439,6 +490,7 @@ beforeAll(async () => {
     florenceKey: (await testApiKey(t.db, 'operator', ['firenze'])).id,
     milanLetter: await letter(milanCase, 'milano'),
     florenceLetter: await letter(florenceCase, 'firenze'),
+    open311Key: (await testApiKey(t.db, 'operator', ['milano'])).key,
   };
 });
 afterAll(() => api?.stop());

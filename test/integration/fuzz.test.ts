@@ -63,7 +63,8 @@ const body = fc.oneof(
 describe('fuzzing every route', () => {
   it('answers malformed ids, queries and bodies without a 5xx and without writing', async () => {
     // The session's own routes take no input to get wrong (and logging out would end this test's session).
-    const routes = app.routeAccess.filter((r) => r.url !== '/api/session');
+    // Open311's routes answer in GeoReport's own error shape, not problem+json: their tests cover them.
+    const routes = app.routeAccess.filter((r) => r.url !== '/api/session' && r.url.startsWith('/api'));
     expect(routes.length).toBeGreaterThan(40);
     const before = await footprint();
     await fc.assert(

@@ -191,7 +191,8 @@ describe('POST requests', () => {
     expect(row).toEqual({
       channel: 'open311',
       subject: 'Segnalazione buca stradale – Via Padova 120, Milano',
-      description: 'Buca profonda sulla corsia di destra\n\nFoto: https://example.org/foto/buca.jpg',
+      // The photo link is kept as its own field (test/integration/open311-apps.test.ts), not in the description.
+      description: 'Buca profonda sulla corsia di destra',
       citizen: { name: 'Anna Neri', email: 'segnalatore@example.org', phone: '+393471234567' },
       details: { address: 'Via Padova 120', danger: true },
       location: { lat: 45.4978, long: 9.2247, address: 'Via Padova 120, Milano' },
