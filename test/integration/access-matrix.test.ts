@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../domain/principal.ts';
 import { recordCallEvent } from '../../db/calls.repository.ts';
+import { enqueueMessage, recordFailed } from '../../db/outbound-messages.repository.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
@@ -33,6 +34,8 @@ interface Fixtures {
   florenceCase: string;
   milanKey: string;
   florenceKey: string;
+  milanMessage: number;
+  florenceMessage: number;
 }
 
 const anyone = [...staffRoles];
@@ -46,6 +49,7 @@ const editKnowledge = ['designer', 'supervisor', 'admin'] as const;
 const audit = ['auditor', 'admin'] as const;
 const admin = ['admin'] as const;
 const readKpis = ['supervisor', 'auditor', 'admin'] as const;
+const manageMessages = ['supervisor', 'admin'] as const;
 const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
 const pothole = (municipalityId: string) => ({
@@ -318,6 +322,15 @@ const expectations: Record<string, Expectation> = {
     own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }),
   },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
+  'GET /api/messages': { access: manageMessages, scope: 'list', ...list('/api/messages?range=[0,999]') },
+  // The first retry of Milan's failed message answers 200, the next ones 409 (no longer failed).
+  'POST /api/messages/:id/retry': {
+    access: manageMessages,
+    scope: 'path',
+    own: (f) => ({ url: `/api/messages/${f.milanMessage}/retry`, body: {} }),
+    other: (f) => ({ url: `/api/messages/${f.florenceMessage}/retry`, body: {} }),
+  },
+  'GET /api/cases/:id/messages': { access: readCases, scope: 'path', ...onCase('/messages', undefined) },
   'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
   // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.
   'GET /api/kpi/cases': {
@@ -354,6 +367,20 @@ function leaksFlorence(item: Record<string, unknown>): boolean {
     item.serviceCode === 'nursery-enrolment' ||
     (Array.isArray(item.municipalities) && item.municipalities.includes('firenze'))
   );
+}
+
+/** A message that failed for good, of a municipality (no case: the line's text to a caller). */
+async function failedMessage(municipalityId: string): Promise<number> {
+  const id = (await enqueueMessage(t.db, {
+    caseId: null,
+    municipalityId,
+    dedupKey: `access-matrix:${municipalityId}`,
+    channel: 'sms',
+    recipient: '+393401112233',
+    body: 'La richiameremo',
+  }))!;
+  await recordFailed(t.db, id, 'refused');
+  return id;
 }
 
 let t: TestDatabase;
@@ -395,6 +422,8 @@ beforeAll(async () => {
     florenceCase: await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } }),
     milanKey: (await testApiKey(t.db, 'operator', ['milano'])).id,
     florenceKey: (await testApiKey(t.db, 'operator', ['firenze'])).id,
+    milanMessage: await failedMessage('milano'),
+    florenceMessage: await failedMessage('firenze'),
   };
 });
 afterAll(() => api?.stop());
