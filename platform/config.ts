@@ -219,9 +219,13 @@ export const configSchema = z
       .regex(/^[a-z0-9.-]+$/i, 'a domain name')
       .default('sportello.localhost')
       .describe("Right-hand side of the platform's Message-IDs and case thread ids (replies are matched to cases by them)."),
-    MAIL_CATCHER_PORT: port
+    MAIL_CATCHER_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
       .default(2525)
-      .describe('Port of the local catch-all SMTP server `npm start` runs when SMTP_URL is unset (127.0.0.1 only).'),
+      .describe('Port of the local catch-all SMTP server `npm start` runs when SMTP_URL is unset (127.0.0.1 only; 0: any free port).'),
     SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
     DEMO_HISTORY_MONTHS: z.coerce
       .number()

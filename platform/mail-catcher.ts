@@ -26,6 +26,8 @@ export async function startMailCatcher(opts: { dir: string; port: number }): Pro
     banner: 'Sportello mail catcher',
     logger: false,
     size: 25 * 1024 * 1024,
+    // The notifications worker closes its connections when it stops; one that crashed must not hold up the stop.
+    closeTimeout: 2000,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
