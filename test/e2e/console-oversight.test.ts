@@ -254,6 +254,9 @@ describe.sequential('supervision and audit in the console', () => {
           (await p.query<{ status: string }>("select status from outbound_messages where dedup_key = 'e2e:undelivered'"))[0]?.status,
       )
       .toBe('sent');
+    // The case page lists the case's messages with how far each got.
+    await page.goto(p.url(`/admin/#/cases/${infoCase}/show`));
+    await row(page, 'casella.piena@example.org').getByRole('cell', { name: 'Inviato' }).waitFor();
     await page.close();
   });
 });

@@ -157,6 +157,8 @@ export const en = {
       },
     },
     messages: {
+      ofCase: 'Messages to the citizen and the offices',
+      none: 'No message yet',
       retry: 'Send again',
       retried: 'Queued again: it will be sent shortly',
       status: { queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' },

@@ -158,6 +158,8 @@ export const it: Messages = {
       },
     },
     messages: {
+      ofCase: 'Messaggi al cittadino e agli uffici',
+      none: 'Ancora nessun messaggio',
       retry: 'Invia di nuovo',
       retried: 'Rimesso in coda: sarà inviato a breve',
       status: {
