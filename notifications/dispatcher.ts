@@ -43,6 +43,10 @@ export function retryDelaySeconds(attempts: number, s: DispatcherSettings, retry
   return Math.max(jittered, retryAfterSeconds ?? 0);
 }
 
+/** A provider's error as logs may keep it: the addresses and numbers it may quote left out (they stay in `last_error`). */
+export const redacted = (reason: string) =>
+  reason.replace(/[^\s<>"':;,]+@[^\s<>"':;,]+/g, '<address>').replace(/\+?\d[\d ]{7,}\d/g, '<number>');
+
 /**
  * The outbox dispatcher: claims due messages (SKIP LOCKED with a lease, so any number of dispatchers
  * share the queue and a dead one's claims come back), sends each through its channel's adapter and
@@ -132,13 +136,16 @@ export class Dispatcher {
         const after = err instanceof TemporaryFailure ? err.retryAfterSeconds : undefined;
         const delay = retryDelaySeconds(m.attempts, settings, after);
         await markRetry(db, m.id, reason, new Date(Date.now() + delay * 1000));
-        log.info({ ...context, retryInSeconds: Math.round(delay), reason }, 'message not sent; will retry');
+        log.info({ ...context, retryInSeconds: Math.round(delay), reason: redacted(reason) }, 'message not sent; will retry');
         return;
       }
       const why = temporary ? `gave up after ${m.attempts} attempts: ${reason}` : reason;
       const fallback = await failWithFallback(db, m, why);
       if (fallback) this.fellBack = true;
-      log.warn({ ...context, reason: why, fallback }, fallback ? `message failed; falling back to ${fallback.channel}` : 'message failed');
+      log.warn(
+        { ...context, reason: redacted(why), fallback },
+        fallback ? `message failed; falling back to ${fallback.channel}` : 'message failed',
+      );
     }
   }
 }

@@ -8,6 +8,7 @@ import { claimDue } from '../../services/outbox.service.ts';
 import { messageCitizen } from '../../services/messages/outbox.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { NodeScript } from '../helpers/platform.ts';
 import { startTestSmtp } from '../helpers/smtp.ts';
 
 /**
@@ -248,5 +249,32 @@ describe('e-mail delivery', () => {
     // Not before the lease ran out, and on the second claim.
     expect((await row(id)).sent_at!.getTime()).toBeGreaterThanOrEqual(claimed_until!.getTime());
     expect((await row(id)).attempts).toBe(2);
+  });
+  it('runs as its own process (npm run notifications): delivers, then stops on SIGTERM', async () => {
+    const caseId = await insertCase({ email: 'alone@example.org' });
+    const id = (await enqueueMessage(t.db, {
+      caseId,
+      municipalityId: 'milano',
+      dedupKey: `${caseId}:ack`,
+      channel: 'email',
+      recipient: 'alone@example.org',
+      subject: `${caseId}: ricevuta`,
+      body: 'Abbiamo ricevuto la sua richiesta.',
+    }))!;
+    const worker = new NodeScript('workers/notifications-worker.ts', {
+      DATABASE_URL: t.url,
+      SMTP_URL: smtp.url,
+      MAIL_DOMAIN: domain,
+      NOTIFICATIONS_POLL_MS: '100',
+      NODE_ENV: 'production',
+    });
+    try {
+      await worker.waitFor('delivering the outbox');
+      await expect.poll(async () => (await row(id)).status).toBe('sent');
+      expect(smtp.received.filter((r) => r.to.includes('alone@example.org'))).toHaveLength(1);
+    } finally {
+      expect(await worker.stop('SIGTERM')).toBe(0);
+    }
+    expect(worker.output).toContain('notifications stopped');
   });
 });

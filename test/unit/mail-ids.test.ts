@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseIdFromHeader, caseIdFromSubject, caseIdOf, caseThreadId, isOwnMessageId, messageId } from '../../notifications/mail-ids.ts';
 import { textToHtml } from '../../notifications/email.ts';
-import { retryDelaySeconds } from '../../notifications/dispatcher.ts';
+import { redacted, retryDelaySeconds } from '../../notifications/dispatcher.ts';
 import { citizenContacts, nextChannel } from '../../services/outbox.service.ts';
 
 describe('mail ids', () => {
@@ -62,5 +62,12 @@ describe('retries and fallback', () => {
     expect(nextChannel(contacts, ['sms'])).toEqual({ channel: 'email', recipient: 'a@example.org' });
     expect(nextChannel(contacts, ['email', 'sms'])).toEqual({ channel: 'io', recipient: 'RSSMRA80A01F205X' });
     expect(nextChannel(contacts, ['email', 'sms', 'io'])).toBeNull();
+  });
+
+  it('keeps addresses and numbers out of the logged reason', () => {
+    expect(redacted('EENVELOPE 550: <anna.verdi@example.org>: mailbox unavailable')).toBe(
+      'EENVELOPE 550: <<address>>: mailbox unavailable',
+    );
+    expect(redacted('unknown number +39 340 111 2233')).toBe('unknown number <number>');
   });
 });
