@@ -32,6 +32,7 @@ import { citizensRoutes } from './routes/citizens.routes.ts';
 import { municipalitiesRoutes } from './routes/municipalities.routes.ts';
 import { officesRoutes } from './routes/offices.routes.ts';
 import { surveyAnswersRoutes } from './routes/survey-answers.routes.ts';
+import { messagesRoutes } from './routes/messages.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
@@ -148,6 +149,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
         usersRoutes,
         citizensRoutes,
         surveyAnswersRoutes,
+        messagesRoutes,
         kpiRoutes,
         lettersRoutes,
       ]) {

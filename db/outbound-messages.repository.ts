@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Executor, MessageChannel, MessageStatus } from './database.ts';
+import { type Selectable, sql } from 'kysely';
+import type { Executor, MessageChannel, MessageStatus, OutboundMessagesTable } from './database.ts';
 
 export interface OutboundMessage {
   /** Null for a message that belongs to no case (an abandoned caller's callback fallback). */
@@ -58,13 +58,20 @@ export async function enqueueMessage(db: Executor, m: OutboundMessage): Promise<
  * running side by side never take the same row; a row whose lease ran out (its dispatcher died
  * between claiming and recording) is due again.
  */
-export async function claimDueMessages(db: Executor, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(
+  db: Executor,
+  limit: number,
+  leaseSeconds: number,
+  channels?: readonly MessageChannel[],
+): Promise<ClaimedMessage[]> {
+  // A dispatcher claims only the channels it can send; the others' messages stay queued for one that can.
+  const only = channels ? sql`and channel = any(${[...channels]}::text[])` : sql``;
   const rows = await sql<ClaimedMessage>`
     update outbound_messages m set status = 'sending', attempts = m.attempts + 1,
       claimed_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
     from (
       select id from outbound_messages
-      where (status = 'queued' and next_attempt_at <= now()) or (status = 'sending' and claimed_until < now())
+      where ((status = 'queued' and next_attempt_at <= now()) or (status = 'sending' and claimed_until < now())) ${only}
       order by next_attempt_at limit ${limit} for update skip locked
     ) due
     where m.id = due.id
@@ -154,4 +161,78 @@ export async function touchMessage(db: Executor, id: number): Promise<void> {
     .set({ updated_at: sql`now()` })
     .where('id', '=', id)
     .execute();
+}
+
+/** Says on the queued messages of a channel nobody can send why they wait (they stay queued, never dropped). */
+export async function noteChannelUnavailable(db: Executor, channel: MessageChannel, reason: string): Promise<number> {
+  const r = await db
+    .updateTable('outbound_messages')
+    .set({ last_error: reason, updated_at: sql`now()` })
+    .where('channel', '=', channel)
+    .where('status', '=', 'queued')
+    .where((eb) => eb.or([eb('last_error', 'is', null), eb('last_error', '!=', reason)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The channels already tried for a message: it and the messages it is the fallback of, back to the first. */
+export async function fallbackChain(db: Executor, id: number): Promise<{ id: number; channel: MessageChannel; dedupKey: string }[]> {
+  const rows = await sql<{ id: number; channel: MessageChannel; dedupKey: string }>`
+    with recursive chain as (
+      select id, channel, dedup_key, fallback_of from outbound_messages where id = ${id}
+      union all
+      select m.id, m.channel, m.dedup_key, m.fallback_of from outbound_messages m join chain c on m.id = c.fallback_of
+    )
+    select id::int as id, channel, dedup_key as "dedupKey" from chain`.execute(db);
+  return rows.rows;
+}
+
+export type OutboundMessageRow = Selectable<OutboundMessagesTable>;
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  channel?: MessageChannel;
+  caseId?: string;
+}
+
+/** One page of the messages of the municipalities in `scope`, newest first. */
+export async function listMessageRows(
+  db: Executor,
+  scope: readonly string[],
+  filter: MessageFilter,
+  sort: { field: 'createdAt' | 'updatedAt' | 'id'; order: 'asc' | 'desc' },
+  page: { offset: number; limit: number },
+): Promise<{ rows: OutboundMessageRow[]; total: number }> {
+  if (scope.length === 0) return { rows: [], total: 0 };
+  let q = db.selectFrom('outbound_messages').where('municipality_id', 'in', [...scope]);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.channel) q = q.where('channel', '=', filter.channel);
+  if (filter.caseId) q = q.where('case_id', '=', filter.caseId);
+  const column = ({ createdAt: 'created_at', updatedAt: 'updated_at', id: 'id' } as const)[sort.field];
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy(column, sort.order).orderBy('id', sort.order).offset(page.offset).limit(page.limit).execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function findMessageRow(db: Executor, id: number, scope: readonly string[]): Promise<OutboundMessageRow | undefined> {
+  if (scope.length === 0) return undefined;
+  return db
+    .selectFrom('outbound_messages')
+    .selectAll()
+    .where('id', '=', id)
+    .where('municipality_id', 'in', [...scope])
+    .executeTakeFirst();
+}
+
+/** A failed message back in the queue, due now, with a fresh count of attempts. Null when it was not failed. */
+export async function requeueFailed(db: Executor, id: number): Promise<OutboundMessageRow | undefined> {
+  return db
+    .updateTable('outbound_messages')
+    .set({ status: 'queued', attempts: 0, next_attempt_at: sql`now()`, failed_at: null, claimed_until: null, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -46,5 +46,7 @@ export const can = {
   review: ['supervisor', 'auditor', 'admin'],
   /** The management dashboard's figures: those who plan staff and oversee the service. */
   readKpis: ['supervisor', 'auditor', 'admin'],
+  /** The delivery of every message of the municipalities served, and sending a failed one again. */
+  manageMessages: ['supervisor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

@@ -162,6 +162,94 @@ export const configSchema = z
       .max(600)
       .default(20)
       .describe('How long a stopping worker lets in-flight activities finish.'),
+    NOTIFICATIONS_BATCH_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(50)
+      .describe('Messages a notifications dispatcher claims (and sends side by side) at a time.'),
+    NOTIFICATIONS_LEASE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(120)
+      .describe(
+        'How long a claimed message belongs to its dispatcher; a dispatcher that dies before recording the outcome frees it after this.',
+      ),
+    NOTIFICATIONS_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1000)
+      .describe('How often an idle dispatcher looks for due messages (a busy one goes on at once).'),
+    NOTIFICATIONS_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(8)
+      .describe("Sending attempts of one message before it is failed and the citizen's next channel is tried."),
+    NOTIFICATIONS_RETRY_BASE_SECONDS: z.coerce
+      .number()
+      .min(0.01)
+      .max(3600)
+      .default(30)
+      .describe('First retry delay after a temporary failure; doubled at each attempt, with jitter.'),
+    NOTIFICATIONS_RETRY_MAX_SECONDS: z.coerce
+      .number()
+      .min(0.01)
+      .max(86_400)
+      .default(3600)
+      .describe('Longest delay between two attempts (a provider asking for longer is honoured).'),
+    SMTP_URL: z
+      .url()
+      .optional()
+      .describe(
+        'SMTP server for the e-mail channel: `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465` (TLS). Unset: `npm start` (not in production) runs a local catch-all server writing each message to `DATA_DIR/mail/`; otherwise e-mails stay queued.',
+      ),
+    SMTP_REQUIRE_TLS: bool.default(false).describe('Refuse to send over an `smtp://` connection that does not upgrade with STARTTLS.'),
+    SMTP_TLS_REJECT_UNAUTHORIZED: bool.default(true).describe("Verify the SMTP server's certificate (`false` only for a test server)."),
+    SMTP_TLS_CA_PATH: z.string().optional().describe('CA certificate file to verify the SMTP server.'),
+    SMTP_POOL_CONNECTIONS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(5)
+      .describe('SMTP connections kept open per notifications worker.'),
+    MAIL_FROM: z
+      .string()
+      .min(3)
+      .default('Sportello <noreply@sportello.localhost>')
+      .describe("`From` of the platform's e-mail when the municipality has none in MAIL_FROM_BY_MUNICIPALITY."),
+    MAIL_FROM_BY_MUNICIPALITY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const map: Record<string, string> = {};
+        for (const pair of (v ?? '').split(';').filter((p) => p.trim())) {
+          const at = pair.indexOf('=');
+          if (at < 1) ctx.addIssue({ code: 'custom', message: `expected municipality=From, got "${pair.trim()}"` });
+          else map[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+        }
+        return map;
+      })
+      .describe('Per-municipality `From`, `;`-separated: `milano=Comune di Milano <urp@comune.milano.it>;firenze=…`.'),
+    MAIL_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/i, 'a domain name')
+      .default('sportello.localhost')
+      .describe("Right-hand side of the platform's Message-IDs and case thread ids (replies are matched to cases by them)."),
+    MAIL_CATCHER_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(2525)
+      .describe('Port of the local catch-all SMTP server `npm start` runs when SMTP_URL is unset (127.0.0.1 only; 0: any free port).'),
     SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
     DEMO_HISTORY_MONTHS: z.coerce
       .number()

@@ -7,7 +7,7 @@ const colors = [36, 35, 33, 32, 34, 31];
 let nextColor = 0;
 
 /** Returns a function that writes each line of a process's output prefixed with its name. */
-export function linePrefixer(name: string, width = 12): (chunk: Buffer | string) => void {
+export function linePrefixer(name: string, width = 13): (chunk: Buffer | string) => void {
   const color = colors[nextColor++ % colors.length];
   const tag = process.stdout.isTTY ? `\x1b[${color}m${name.padEnd(width)}\x1b[0m│ ` : `${name.padEnd(width)}| `;
   let partial = '';

@@ -6,6 +6,7 @@ import { loadConfig, publicUrl, runMain } from '../platform/config.ts';
 import { createDb } from '../db/connection.ts';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { AlreadyRunningError, RunLock } from '../platform/run-lock.ts';
+import { startMailCatcher } from '../platform/mail-catcher.ts';
 import { linePrefixer, SupervisedProcess } from '../platform/supervised.ts';
 import { ensureSearchAttributes, startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { connect } from '../platform/temporal.ts';
@@ -17,7 +18,7 @@ import { seedDemoReferenceData } from './seed.ts';
 /**
  * `npm start`: the whole platform on one machine. Embedded PostgreSQL and Temporal unless
  * DATABASE_URL / TEMPORAL_ADDRESS name external ones, then migrations, demo data, the console
- * build, and the API and both workers under supervision. Ctrl-C stops everything in order.
+ * build, a local mail catcher unless SMTP_URL names a server, and the API and the workers under supervision. Ctrl-C stops everything in order.
  */
 await runMain(async () => {
   const config = loadConfig();
@@ -111,12 +112,29 @@ await runMain(async () => {
     }
     ensureConsoleBuilt(say);
 
+    // Without an SMTP server (and not in production) e-mail goes to a local catch-all that keeps each message as a file.
+    let smtpUrl = config.SMTP_URL;
+    let mailDir: string | undefined;
+    if (!smtpUrl && config.NODE_ENV !== 'production') {
+      const catcher = await startMailCatcher({ dir: path.join(config.DATA_DIR, 'mail'), port: config.MAIL_CATCHER_PORT });
+      servers.push({ name: 'mail catcher', stop: catcher.stop });
+      smtpUrl = catcher.url;
+      mailDir = catcher.dir;
+      say(`local mail catcher on ${catcher.url}: e-mail is written to ${catcher.dir}`);
+    }
+
     // The API links the console to the dev server's UI when no other is configured.
-    const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}) };
+    const env = {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
+      ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    };
     for (const [name, script] of [
       ['api', 'workers/api.ts'],
       ['case-worker', 'workers/case-worker.ts'],
       ['telephony', 'workers/telephony-worker.ts'],
+      ['notifications', 'workers/notifications-worker.ts'],
     ] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();
@@ -136,6 +154,7 @@ await runMain(async () => {
         ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
         ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
         `  data          ${config.DATA_DIR}`,
+        `  e-mail        ${mailDir ? `written to ${mailDir} (local mail catcher: nothing leaves this machine)` : smtpUrl ? `sent through ${new URL(smtpUrl).host}` : 'not sent: SMTP_URL is unset, e-mails stay queued'}`,
         ...(config.SEED_DEMO
           ? [`  demo log-ins  password "${demoPassword}" for`, ...demoStaff.map((u) => `                ${u.email} (${u.role})`)]
           : []),

@@ -17,6 +17,7 @@ const LiveQueues = lazy(() => import('./supervision/LiveQueues.tsx').then((m) =>
 const DefinitionPage = lazy(() => import('./definitions/DefinitionPage.tsx').then((m) => ({ default: m.DefinitionPage })));
 const definitions = { list: lazy(() => import('./definitions/DefinitionList.tsx').then((m) => ({ default: m.DefinitionList }))) };
 const calls = { list: lazy(() => import('./calls/CallList.tsx').then((m) => ({ default: m.CallList }))) };
+const messages = { list: lazy(() => import('./messages/MessageList.tsx').then((m) => ({ default: m.MessageList }))) };
 const audit = { list: lazy(() => import('./audit/AuditList.tsx').then((m) => ({ default: m.AuditList }))) };
 
 // Darker status colours than Material's defaults, so white text on them reaches WCAG AA contrast.
@@ -65,6 +66,7 @@ export function App() {
       <Resource name="tasks" {...tasks} />
       <Resource name="definitions" {...definitions} />
       <Resource name="calls" {...calls} />
+      <Resource name="messages" {...messages} />
       <Resource name="audit" {...audit} />
       <Resource name="municipalities" recordRepresentation="name" />
       <Resource name="offices" recordRepresentation="name" />

@@ -5,6 +5,7 @@ import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import CallIcon from '@mui/icons-material/Call';
 import InsightsIcon from '@mui/icons-material/Insights';
 import ListAltIcon from '@mui/icons-material/ListAlt';
+import MailIcon from '@mui/icons-material/MailOutlined';
 import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
@@ -32,6 +33,7 @@ const icons: Record<string, ReactElement> = {
   '/queues': <MonitorHeartIcon />,
   '/calls': <CallIcon />,
   '/definitions': <AccountTreeIcon />,
+  '/messages': <MailIcon />,
   '/audit': <VerifiedUserIcon />,
   '/kpi': <InsightsIcon />,
 };

@@ -24,6 +24,7 @@ export const pages: Page[] = [
   // Auditors trace contacts as well as cases; the KPI dashboard's call figures open this list.
   { path: '/calls', label: 'app.menu.calls', roles: readKpis },
   { path: '/definitions', label: 'app.menu.definitions', roles: readDefinitions },
+  { path: '/messages', label: 'app.menu.messages', roles: can.manageMessages },
   { path: '/audit', label: 'app.menu.audit', roles: audit },
   { path: '/kpi', label: 'kpi.menu', roles: readKpis },
 ];

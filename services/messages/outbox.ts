@@ -40,7 +40,7 @@ function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email' | 'letter'
 /**
  * Messages go to the outbound_messages outbox (idempotent by dedup key), worded by the templates
  * in the recipient's language (cases carry none yet: Italian) and their municipality's wording.
- * Nothing delivers the outbox yet: the rows stay `queued`. Null when there is no contact to write to.
+ * The notifications worker delivers them (notifications/dispatcher.ts). Null when there is no contact to write to.
  */
 export async function messageCitizen(
   db: Executor,

@@ -229,4 +229,34 @@ describe.sequential('supervision and audit in the console', () => {
       .waitFor();
     await page.close();
   }, 180_000);
+  it('shows a supervisor the undelivered messages with the reason, and sends one again', async () => {
+    await p.query(
+      `insert into outbound_messages (case_id, municipality_id, dedup_key, channel, recipient, subject, body, status, attempts, last_error, failed_at)
+      values ($1, 'milano', 'e2e:undelivered', 'email', 'casella.piena@example.org', $2, 'La richiesta è risolta.', 'failed', 1, 'EENVELOPE 550: mailbox full', now())`,
+      [infoCase, `Richiesta ${infoCase}: esito`],
+    );
+    const page = await p.newPage();
+    await logInAs(page, p.url, 'paolo.greco@020202.example', 'Paolo Greco');
+    await page.getByRole('menuitem', { name: 'Messaggi non recapitati' }).click();
+    const failed = row(page, 'casella.piena@example.org');
+    await failed.getByText('EENVELOPE 550: mailbox full').waitFor();
+    await failed.getByRole('link', { name: infoCase }).waitFor();
+    await checkPage(page, 'console-undelivered-messages');
+    await failed.getByRole('button', { name: 'Invia di nuovo' }).click();
+    await page.getByText('Rimesso in coda: sarà inviato a breve').waitFor();
+    await expect.poll(() => failed.count()).toBe(0);
+    const [audited] = await p.query<{ actor: string }>("select actor from audit_log where action = 'message.retried'");
+    expect(audited?.actor).toBe('paolo.supervisore');
+    // The platform's notifications worker sends it again, to the run's local mail catcher.
+    await expect
+      .poll(
+        async () =>
+          (await p.query<{ status: string }>("select status from outbound_messages where dedup_key = 'e2e:undelivered'"))[0]?.status,
+      )
+      .toBe('sent');
+    // The case page lists the case's messages with how far each got.
+    await page.goto(p.url(`/admin/#/cases/${infoCase}/show`));
+    await row(page, 'casella.piena@example.org').getByRole('cell', { name: 'Inviato' }).waitFor();
+    await page.close();
+  });
 });

@@ -102,6 +102,9 @@ async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformP
       TEMPORAL_ADDRESS: '',
       // The console's tests count the demo cases; the simulated history is platform.test.ts's to check.
       DEMO_HISTORY_MONTHS: '0',
+      // E-mail goes to the run's own mail catcher, on a port the OS picks.
+      SMTP_URL: '',
+      MAIL_CATCHER_PORT: '0',
     },
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../domain/principal.ts';
 import { recordCallEvent } from '../../db/calls.repository.ts';
-import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
+import { enqueueMessage, recordFailed } from '../../db/outbound-messages.repository.ts';
 import { createLetterAdapter } from '../../notifications/letter.ts';
 import { claimDue, markSent } from '../../services/outbox.service.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
@@ -40,6 +40,8 @@ interface Fixtures {
   florenceLetter: string;
   /** An Open311 app's key for Milan (the secret: Open311 sends it as the api_key parameter). */
   open311Key: string;
+  milanMessage: number;
+  florenceMessage: number;
 }
 
 const anyone = [...staffRoles];
@@ -53,6 +55,7 @@ const editKnowledge = ['designer', 'supervisor', 'admin'] as const;
 const audit = ['auditor', 'admin'] as const;
 const admin = ['admin'] as const;
 const readKpis = ['supervisor', 'auditor', 'admin'] as const;
+const manageMessages = ['supervisor', 'admin'] as const;
 const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
 const pothole = (municipalityId: string) => ({
@@ -325,6 +328,15 @@ const expectations: Record<string, Expectation> = {
     own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }),
   },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
+  'GET /api/messages': { access: manageMessages, scope: 'list', ...list('/api/messages?range=[0,999]') },
+  // The first retry of Milan's failed message answers 200, the next ones 409 (no longer failed).
+  'POST /api/messages/:id/retry': {
+    access: manageMessages,
+    scope: 'path',
+    own: (f) => ({ url: `/api/messages/${f.milanMessage}/retry`, body: {} }),
+    other: (f) => ({ url: `/api/messages/${f.florenceMessage}/retry`, body: {} }),
+  },
+  'GET /api/cases/:id/messages': { access: readCases, scope: 'path', ...onCase('/messages', undefined) },
   'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
   // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.
   'GET /api/kpi/cases': {
@@ -431,6 +443,20 @@ function leaksFlorence(item: Record<string, unknown>): boolean {
   );
 }
 
+/** A message that failed for good, of a municipality (no case: the line's text to a caller). */
+async function failedMessage(municipalityId: string): Promise<number> {
+  const id = (await enqueueMessage(t.db, {
+    caseId: null,
+    municipalityId,
+    dedupKey: `access-matrix:${municipalityId}`,
+    channel: 'sms',
+    recipient: '+393401112233',
+    body: 'La richiameremo',
+  }))!;
+  await recordFailed(t.db, id, 'refused');
+  return id;
+}
+
 let t: TestDatabase;
 let api: TestApi;
 let app: FastifyInstance;
@@ -491,6 +517,8 @@ beforeAll(async () => {
     milanLetter: await letter(milanCase, 'milano'),
     florenceLetter: await letter(florenceCase, 'firenze'),
     open311Key: (await testApiKey(t.db, 'operator', ['milano'])).key,
+    milanMessage: await failedMessage('milano'),
+    florenceMessage: await failedMessage('firenze'),
   };
 });
 afterAll(() => api?.stop());

@@ -15,6 +15,7 @@ import {
 import { CaseHistoryPanel } from '../audit/CaseHistoryPanel.tsx';
 import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
+import { CaseMessages } from '../messages/CaseMessages.tsx';
 import { mayActOnCase, mayAddNotes, mayAudit } from '../roles.ts';
 import { AddNote, ResolveCase, ScheduleCallback, TransferCase, WithdrawCase } from './CaseAction.tsx';
 
@@ -90,6 +91,7 @@ export const CaseShow = () => {
             <FunctionField source="slaState" render={(r: { slaState: SlaState }) => <SlaChip state={r.slaState} />} />
           </Datagrid>
         </ArrayField>
+        <CaseMessages />
         <ArrayField source="events">
           <Datagrid bulkActionButtons={false} rowClick={false}>
             <NumberField source="seq" />

@@ -14,6 +14,7 @@ export const en = {
       queues: 'Live queues',
       calls: 'Calls',
       definitions: 'Service definitions',
+      messages: 'Undelivered messages',
       audit: 'Audit log',
     },
     roles: {
@@ -154,6 +155,14 @@ export const en = {
         queue: 'Queue: %{value}',
         clear: 'Clear the dashboard’s filters',
       },
+    },
+    messages: {
+      ofCase: 'Messages to the citizen and the offices',
+      none: 'No message yet',
+      retry: 'Send again',
+      retried: 'Queued again: it will be sent shortly',
+      status: { queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' },
+      channel: { email: 'E-mail', sms: 'SMS', io: 'App IO', letter: 'Letter' },
     },
     audit: {
       empty: 'No audit record yet: every change made through the API is recorded here.',
@@ -367,6 +376,19 @@ export const en = {
         waitSeconds: 'Wait (s)',
         endCause: 'End',
         number: 'Number',
+      },
+    },
+    messages: {
+      name: 'Message |||| Undelivered messages',
+      fields: {
+        updatedAt: 'Last change',
+        caseId: 'Case',
+        channel: 'Channel',
+        recipient: 'Recipient',
+        subject: 'Subject',
+        status: 'Status',
+        attempts: 'Attempts',
+        lastError: 'Reason',
       },
     },
     audit: {

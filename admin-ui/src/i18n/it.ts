@@ -14,6 +14,7 @@ export const it: Messages = {
       queues: 'Code in tempo reale',
       calls: 'Chiamate',
       definitions: 'Definizioni dei servizi',
+      messages: 'Messaggi non recapitati',
       audit: 'Registro di audit',
     },
     roles: {
@@ -155,6 +156,21 @@ export const it: Messages = {
         queue: 'Coda: %{value}',
         clear: 'Togli i filtri del cruscotto',
       },
+    },
+    messages: {
+      ofCase: 'Messaggi al cittadino e agli uffici',
+      none: 'Ancora nessun messaggio',
+      retry: 'Invia di nuovo',
+      retried: 'Rimesso in coda: sarà inviato a breve',
+      status: {
+        queued: 'In coda',
+        sending: 'In invio',
+        sent: 'Inviato',
+        delivered: 'Recapitato',
+        failed: 'Non recapitato',
+        cancelled: 'Annullato',
+      },
+      channel: { email: 'E-mail', sms: 'SMS', io: 'App IO', letter: 'Lettera' },
     },
     audit: {
       empty: 'Ancora nessuna registrazione: ogni modifica fatta tramite l’API viene registrata qui.',
@@ -368,6 +384,19 @@ export const it: Messages = {
         waitSeconds: 'Attesa (s)',
         endCause: 'Esito',
         number: 'Numero',
+      },
+    },
+    messages: {
+      name: 'Messaggio |||| Messaggi non recapitati',
+      fields: {
+        updatedAt: 'Ultima modifica',
+        caseId: 'Pratica',
+        channel: 'Canale',
+        recipient: 'Destinatario',
+        subject: 'Oggetto',
+        status: 'Stato',
+        attempts: 'Tentativi',
+        lastError: 'Motivo',
       },
     },
     audit: {

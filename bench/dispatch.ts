@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import pino from 'pino';
+import { sql } from 'kysely';
+import { enqueueMessage } from '../db/outbound-messages.repository.ts';
+import { createEmailAdapter } from '../notifications/email.ts';
+import { Dispatcher } from '../notifications/dispatcher.ts';
+import { loadConfig } from '../platform/config.ts';
+import { startMailCatcher } from '../platform/mail-catcher.ts';
+import { startThrowawayDatabase } from '../scripts/throwaway-platform.ts';
+
+/**
+ * `npm run bench:dispatch [messages] [dispatchers]` (default 3,000 and 2): that many e-mails queued
+ * in a throwaway embedded PostgreSQL, delivered by the dispatchers (each with its pooled SMTP
+ * transport, default configuration) to the local mail catcher `npm start` uses, which writes each
+ * one to a file. Prints messages per second from the first claim to the last recorded `sent`.
+ */
+const total = Number(process.argv[2] ?? 3000);
+const dispatchers = Number(process.argv[3] ?? 2);
+
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+const { db, stop } = await startThrowawayDatabase(54352);
+const mailDir = mkdtempSync(path.join(os.tmpdir(), 'sportello-bench-mail-'));
+const catcher = await startMailCatcher({ dir: mailDir, port: 0 });
+const running: Dispatcher[] = [];
+const adapters: ReturnType<typeof createEmailAdapter>[] = [];
+try {
+  const caseId = 'C-2026-999999';
+  await db
+    .insertInto('cases')
+    .values({
+      id: caseId,
+      municipality_id: 'milano',
+      service_code: 'general-information',
+      channel: 'web',
+      subject: 'Benchmark',
+      description: '',
+      citizen: JSON.stringify({ email: 'bench@example.org' }),
+      status: 'open',
+      stage: 'intake',
+      outcome: null,
+      created_at: new Date(),
+      updated_at: new Date(),
+      resolved_at: null,
+      last_seq: 0,
+      definition_version: 1,
+      office_id: null,
+    })
+    .execute();
+  for (let i = 0; i < total; i++) {
+    await enqueueMessage(db, {
+      caseId,
+      municipalityId: 'milano',
+      dedupKey: `bench:${i}`,
+      channel: 'email',
+      recipient: `citizen${i}@example.org`,
+      language: 'it',
+      subject: `${caseId}: messaggio ${i}`,
+      body: `Comune - richiesta ${caseId}: la sua richiesta è stata presa in carico.\n\nSegua la richiesta: https://sportello.example/p/${i}`,
+    });
+  }
+  const sent = async () =>
+    Number((await sql<{ n: string }>`select count(*) as n from outbound_messages where status = 'sent'`.execute(db)).rows[0]!.n);
+  const t0 = performance.now();
+  for (let i = 0; i < dispatchers; i++) {
+    const email = createEmailAdapter({ ...config, SMTP_URL: catcher.url });
+    adapters.push(email);
+    const d = new Dispatcher({ db, adapters: { email }, settings: config, log: pino({ level: 'silent' }) });
+    running.push(d);
+    d.start();
+  }
+  let done = 0;
+  while ((done = await sent()) < total) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(running.map((d) => d.stop()));
+  const files = readdirSync(mailDir).length;
+  const failed = await sql<{ n: string }>`select count(*) as n from outbound_messages where status <> 'sent'`.execute(db);
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    /* not a checkout */
+  }
+  console.log(
+    [
+      `dispatch benchmark (${new Date().toISOString().slice(0, 10)}, commit ${commit}, load average ${os.loadavg()[0]!.toFixed(1)}, ${os.cpus().length} cores)`,
+      `  ${done} e-mails sent by ${dispatchers} dispatchers (batch ${config.NOTIFICATIONS_BATCH_SIZE}, ${config.SMTP_POOL_CONNECTIONS} SMTP connections each) to the local mail catcher`,
+      `  ${files} .eml files written, ${failed.rows[0]!.n} messages not sent`,
+      `  ${seconds.toFixed(2)} s: ${(done / seconds).toFixed(0)} messages/s`,
+    ].join('\n'),
+  );
+} finally {
+  await Promise.all(running.map((d) => d.stop()));
+  await Promise.all(adapters.map((a) => a.close?.()));
+  await catcher.stop();
+  rmSync(mailDir, { recursive: true, force: true });
+  await stop();
+}
