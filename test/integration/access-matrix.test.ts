@@ -5,6 +5,7 @@ import { recordCallEvent } from '../../db/calls.repository.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
+import { storeAttachment } from '../../services/attachments.service.ts';
 import { staffClient, type StaffClient, startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 
@@ -33,6 +34,8 @@ interface Fixtures {
   florenceCase: string;
   milanKey: string;
   florenceKey: string;
+  milanAttachment: string;
+  florenceAttachment: string;
 }
 
 const anyone = [...staffRoles];
@@ -112,6 +115,13 @@ const expectations: Record<string, Expectation> = {
     access: frontOffice,
     scope: 'path',
     ...onCase('/survey-answers', { answers: { satisfaction: 5 } }),
+  },
+  'GET /api/cases/:id/attachments': { access: readCases, scope: 'path', ...onCase('/attachments', undefined) },
+  'GET /api/attachments/:id': {
+    access: readCases,
+    scope: 'path',
+    own: (f) => ({ url: `/api/attachments/${f.milanAttachment}` }),
+    other: (f) => ({ url: `/api/attachments/${f.florenceAttachment}` }),
   },
   'POST /api/cases/:id/notes': { access: caseWork, scope: 'path', ...onCase('/notes', { text: 'Richiamare dopo le 15' }) },
   'POST /api/cases/:id/callbacks': { access: frontOffice, scope: 'path', ...onCase('/callbacks', { at: '2030-01-08T10:00:00+01:00' }) },
@@ -390,11 +400,24 @@ beforeAll(async () => {
       linkedCallId: null,
     });
   }
+  const milanCase = await open(pothole('milano'));
+  const florenceCase = await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } });
+  const file = (caseId: string, municipalityId: string) =>
+    storeAttachment(t.db, {
+      caseId,
+      municipalityId,
+      source: 'email',
+      fileName: 'foto.png',
+      contentType: 'image/png',
+      content: Buffer.from('png'),
+    }).then((a) => a.id);
   fixtures = {
-    milanCase: await open(pothole('milano')),
-    florenceCase: await open({ ...pothole('firenze'), citizen: { phone: '+393409998877' } }),
+    milanCase,
+    florenceCase,
     milanKey: (await testApiKey(t.db, 'operator', ['milano'])).id,
     florenceKey: (await testApiKey(t.db, 'operator', ['firenze'])).id,
+    milanAttachment: await file(milanCase, 'milano'),
+    florenceAttachment: await file(florenceCase, 'firenze'),
   };
 });
 afterAll(() => api?.stop());
