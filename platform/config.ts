@@ -138,6 +138,36 @@ export const configSchema = z
       .max(600)
       .default(20)
       .describe('How long a stopping worker lets in-flight activities finish.'),
+    MAIL_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/i, 'a domain name')
+      .default('sportello.localhost')
+      .describe(
+        'Domain of the Message-IDs of our outgoing mail (`<msg-<id>.<caseId>@MAIL_DOMAIN>`, thread `<case-<caseId>@MAIL_DOMAIN>`): the mail intake recognises replies, bounces and loops by it.',
+      ),
+    MAIL_FROM: z.email().optional().describe('Sender address of our outgoing mail; the mail intake ignores mail from it (a loop).'),
+    MAILBOX_PASSWORDS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return {};
+        try {
+          return z.record(z.string(), z.string()).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'a JSON object of mailbox id to password, e.g. {"mi-protocollo":"secret"}' });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'IMAP passwords of the mailboxes (table `mailboxes`), as a JSON object by mailbox id: `{"mi-protocollo":"…"}`. Never stored in the database. A mailbox without one is not read.',
+      ),
+    MAIL_INTAKE_RESCAN_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(300)
+      .describe('Besides IMAP IDLE, the mail intake looks for new mail this often (a missed IDLE notice costs at most this long).'),
     SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
     DEMO_HISTORY_MONTHS: z.coerce
       .number()

@@ -5,7 +5,7 @@ import { ensureConsoleBuilt } from './console-build.ts';
 
 /**
  * Run by `npm test` before vitest: installs what the suite needs beyond node_modules — the pinned
- * Temporal binaries, Debian's Chromium for the console tests and SIPp for the SIP tests — and builds the console.
+ * Temporal binaries, Debian's Chromium for the console tests, SIPp for the SIP tests and Dovecot for the inbound e-mail tests — and builds the console.
  */
 const log = (m: string) => console.log(`[test-setup] ${m}`);
 resolveTemporalCli(process.env.TEMPORAL_CLI, log);
@@ -31,4 +31,6 @@ function aptInstall(program: string, pkg: string, why: string): void {
 aptInstall('/usr/bin/chromium', 'chromium', 'the browser tests');
 // SIPp, the real SIP peer of the telephony tests; the package also ships the RFC 4733 DTMF captures they play.
 aptInstall('/usr/bin/sipp', 'sip-tester', 'the SIP tests');
+// Dovecot, the real IMAP server the inbound e-mail tests deliver mail into (each test runs a private instance).
+aptInstall('/usr/sbin/dovecot', 'dovecot-imapd', 'the inbound e-mail tests');
 ensureConsoleBuilt(log);
