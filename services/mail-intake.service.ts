@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import { citizenInformationSignal } from '../workflows/case.definitions.ts';
 import { type IncomingFile, refusalOf, storeAttachment } from './attachments.service.ts';
 import { caseDetail, type CaseServiceDeps, openCase, signalCase } from './cases.service.ts';
+import { ApiError } from './errors.ts';
 import { markProviderStatus } from './outbox.service.ts';
 
 /**
@@ -191,7 +192,11 @@ type Target = { kind: 'reply'; caseId: string; municipalityId: string; waiting: 
  */
 async function replyTarget(deps: MailIntakeDeps, scope: string[], mail: Message): Promise<Target> {
   for (const ref of mail.caseRefs) {
-    const found = await caseDetail(deps.db, ref, scope).catch(() => null);
+    // A number of no case of these municipalities (a typo, another city's case) is just text.
+    const found = await caseDetail(deps.db, ref, scope).catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    });
     if (!found) continue;
     const sameCitizen = found.citizen.email?.toLowerCase() === mail.from.address.toLowerCase();
     if (!sameCitizen)

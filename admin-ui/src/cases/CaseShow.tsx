@@ -17,6 +17,7 @@ import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { mayActOnCase, mayAddNotes, mayAudit } from '../roles.ts';
 import { AddNote, ResolveCase, ScheduleCallback, TransferCase, WithdrawCase } from './CaseAction.tsx';
+import { CaseAttachments } from './CaseAttachments.tsx';
 
 /**
  * What the caller's role may do where the case stands: at the first level the operator closes or
@@ -76,6 +77,7 @@ export const CaseShow = () => {
             }
           />
         </Labeled>
+        <CaseAttachments />
         <NumberField source="definitionVersion" emptyText="—" />
         <RomeDateField source="createdAt" />
         <RomeDateField source="updatedAt" />
