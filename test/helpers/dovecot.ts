@@ -12,6 +12,8 @@ export interface Dovecot {
   password: string;
   /** Dovecot's log so far (for a failing test's message). */
   log: () => string;
+  /** Stops the server (every connection drops) and starts it again on the same port, with the same mail. */
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -87,23 +89,33 @@ service stats {
 }
 `,
     );
-    const child = spawn(dovecotBin, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await listening(child, port!, () => output);
+    const run = async () => {
+      const started = spawn(dovecotBin, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+      started.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      started.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+      await listening(started, port!, () => output);
+      return started;
+    };
+    const halt = async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    };
+    let child = await run();
     return {
       host: '127.0.0.1',
       port: port!,
       user,
       password,
       log: () => output,
+      restart: async () => {
+        await halt();
+        child = await run();
+      },
       stop: async () => {
-        if (child.exitCode === null) {
-          const exited = new Promise((r) => child.once('exit', r));
-          child.kill('SIGTERM');
-          await exited;
-        }
+        await halt();
         rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -330,6 +330,8 @@ describe('inbound e-mail over IMAP (Dovecot)', () => {
     await deliver({ subject: 'Prima del riavvio', text: 'Uno.', messageId: first });
     const cases = await caseCount();
     const count = taken.length;
+    // And the server rebuilt the folder meanwhile: a new UIDVALIDITY, so the reader reads it all again.
+    await t.db.updateTable('mailboxes').set({ uidvalidity: 1 }).where('id', '=', 'mi-protocollo').execute();
 
     await startIntake();
     const rows = await Promise.all(whileStopped.map(outcomeOf));
@@ -342,8 +344,28 @@ describe('inbound e-mail over IMAP (Dovecot)', () => {
     ]);
     expect(taken.at(-1)!.caseId).toBe(firstCase);
     expect(await caseCount()).toBe(cases + 2);
-    const { last_uid } = await t.db.selectFrom('mailboxes').select('last_uid').where('id', '=', 'mi-protocollo').executeTakeFirstOrThrow();
-    expect(last_uid).toBe(taken.at(-1)!.uid);
+    const state = await t.db
+      .selectFrom('mailboxes')
+      .select(['last_uid', 'uidvalidity'])
+      .where('id', '=', 'mi-protocollo')
+      .executeTakeFirstOrThrow();
+    expect(state.last_uid).toBe(taken.at(-1)!.uid);
+    expect(state.uidvalidity).not.toBe(1);
     expect(await messagesIn('INBOX')).toBe(0);
+  });
+
+  it('reconnects when the server goes away, and takes the mail that came meanwhile', async () => {
+    await dovecot.restart();
+    await postman.logout().catch(() => {});
+    postman = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: false,
+      auth: { user: dovecot.user, pass: dovecot.password },
+      logger: false,
+    });
+    await postman.connect();
+    const messageId = await deliver({ subject: 'Dopo il riavvio del server', text: 'Quattro.' });
+    expect((await outcomeOf(messageId)).outcome).toBe('case');
   });
 });
