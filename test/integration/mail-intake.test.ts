@@ -3,7 +3,7 @@ import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { startMailIntake } from '../../notifications/inbound-mail/intake.ts';
 import { rejectedFolder, rejectedKeyword } from '../../notifications/inbound-mail/reader.ts';
@@ -11,6 +11,7 @@ import type { MailResult } from '../../services/mail-intake.service.ts';
 import { buildTestApp, staffClient, type StaffClient } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.ts';
+import { NodeScript } from '../helpers/platform.ts';
 import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
 
 /**
@@ -367,5 +368,30 @@ describe('inbound e-mail over IMAP (Dovecot)', () => {
     await postman.connect();
     const messageId = await deliver({ subject: 'Dopo il riavvio del server', text: 'Quattro.' });
     expect((await outcomeOf(messageId)).outcome).toBe('case');
+  });
+
+  it('runs as its own process (npm run mail-intake) and stops on SIGTERM', async () => {
+    await intake?.stop();
+    intake = null;
+    const worker = new NodeScript('workers/mail-intake.ts', {
+      DATABASE_URL: t.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: w.namespace,
+      CASE_TASK_QUEUE: w.taskQueue,
+      TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue,
+      MAIL_DOMAIN: domain,
+      MAILBOX_PASSWORDS: JSON.stringify({ 'mi-protocollo': dovecot.password }),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+    });
+    try {
+      await worker.waitFor('mailbox open', { timeoutMs: 60_000 });
+      const messageId = await deliver({ subject: 'Scritta al processo', text: 'Cinque.' });
+      expect((await outcomeOf(messageId)).outcome).toBe('case');
+    } finally {
+      expect(await worker.stop('SIGTERM')).toBe(0);
+    }
+    // Its log names mailboxes and UIDs, never a citizen's address.
+    expect(worker.output).not.toContain(citizen);
   });
 });
