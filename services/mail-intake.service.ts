@@ -102,7 +102,17 @@ const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, ma
 export async function handleMail(deps: MailIntakeDeps, mailbox: Mailbox, mail: InboundMail): Promise<MailResult> {
   const earlier = await findInboundMail(deps.db, mailbox.id, mail.messageId);
   if (earlier) return { ...earlier, duplicate: true };
-  if (mail.kind === 'message') return takeMessage(deps, mailbox, mail);
+  if (mail.kind === 'message') {
+    try {
+      return await takeMessage(deps, mailbox, mail);
+    } catch (err) {
+      // A refusal (the triage service not offered, the case closed meanwhile) would refuse this
+      // message at every retry and hold up the mailbox behind it: it goes to Rejected, for staff.
+      // Anything else (the case engine not answering) is retried.
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      return record(deps.db, mailbox, mail, 'rejected', null, `refused by the intake (${err.code}): ${err.message}`, 0, []);
+    }
+  }
   if (mail.kind === 'bounce') {
     // Our provider id for an e-mail is its Message-ID, recorded with or without the angle brackets.
     for (const id of mail.ourMessageIds)

@@ -370,6 +370,27 @@ describe('inbound e-mail over IMAP (Dovecot)', () => {
     expect((await outcomeOf(messageId)).outcome).toBe('case');
   });
 
+  it('a mail the intake refuses (here: a triage service the municipality does not offer) goes to Rejected instead of holding up the mailbox', async () => {
+    await intake!.stop();
+    const setTriage = (service: string | null) =>
+      t.db.updateTable('mailboxes').set({ triage_service: service }).where('id', '=', 'mi-protocollo').execute();
+    await setTriage('no-such-service');
+    try {
+      await startIntake();
+      const refused = await deliver({ subject: 'Una richiesta', text: 'Sei.' });
+      expect(await outcomeOf(refused)).toMatchObject({
+        outcome: 'rejected',
+        reason: expect.stringMatching(/^refused by the intake \(unprocessable\)/),
+      });
+      const next = await deliver({ from: 'altra.persona@cittadini.example', subject: 'Re: C-2026-999999', text: 'Sette.' });
+      expect((await outcomeOf(next)).outcome).toBe('rejected');
+    } finally {
+      await intake!.stop();
+      await setTriage(null);
+      await startIntake();
+    }
+  });
+
   it('runs as its own process (npm run mail-intake) and stops on SIGTERM', async () => {
     await intake?.stop();
     intake = null;
