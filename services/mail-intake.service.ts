@@ -118,7 +118,7 @@ export async function handleMail(deps: MailIntakeDeps, mailbox: Mailbox, mail: I
     for (const id of mail.ourMessageIds)
       for (const form of [id, id.replace(/^<|>$/g, '')]) await markProviderStatus(deps.db, 'email', form, 'failed', mail.reason);
   }
-  const outcome = mail.kind === 'bounce' ? 'bounce' : mail.kind;
+  const outcome = mail.kind;
   await insertInboundMail(deps.db, {
     mailboxId: mailbox.id,
     messageId: mail.messageId,
