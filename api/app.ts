@@ -23,6 +23,7 @@ import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
 import { open311LogSerializers, open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
+import { attachmentsRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { calendarsRoutes } from './routes/calendars.routes.ts';
 import { callsRoutes } from './routes/calls.routes.ts';
@@ -152,6 +153,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
         messagesRoutes,
         kpiRoutes,
         lettersRoutes,
+        attachmentsRoutes,
       ]) {
         await api.register(routes, { db });
       }

@@ -246,6 +246,37 @@ export interface Open311MediaTable {
   media_url: string;
   created_at: CreatedAt;
 }
+/** A mailbox the mail intake reads over IMAP (migration 2026_12_02_1020); its password is configuration. */
+export interface MailboxesTable {
+  id: string;
+  name: string;
+  /** The first is where new mail opens cases; replies are matched on all of them. */
+  municipality_ids: string[];
+  /** The service new mail opens on; null: general-information. */
+  triage_service: string | null;
+  host: string;
+  port: number;
+  tls: Generated<boolean>;
+  username: string;
+  folder: Generated<string>;
+  enabled: Generated<boolean>;
+  uidvalidity: number | null;
+  last_uid: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+export type InboundMailOutcome = 'case' | 'reply' | 'ignored' | 'bounce' | 'rejected';
+export interface InboundMailsTable {
+  id: Generated<number>;
+  mailbox_id: string;
+  message_id: string;
+  outcome: InboundMailOutcome;
+  case_id: string | null;
+  /** Why it was ignored, bounced or rejected (no personal data). */
+  reason: string | null;
+  refused_attachments: Generated<number>;
+  received_at: CreatedAt;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -355,6 +386,8 @@ export interface Database {
   attachments: AttachmentsTable;
   letters: LettersTable;
   open311_media: Open311MediaTable;
+  mailboxes: MailboxesTable;
+  inbound_mails: InboundMailsTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

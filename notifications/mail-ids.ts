@@ -8,50 +8,42 @@
  *   of the case, so mail clients thread them and a citizen's reply names its case.
  */
 
-/** A case number as the platform writes it: `C-2026-000042`. */
-const caseIdPattern = /C-\d{4}-\d{6,}/;
-
 export const messageId = (id: number, caseId: string | null, domain: string): string => `<msg-${id}.${caseId ?? 'none'}@${domain}>`;
 
 export const caseThreadId = (caseId: string, domain: string): string => `<case-${caseId}@${domain}>`;
 
-/** The angle-bracketed ids of a `Message-ID`, `In-Reply-To` or `References` value. */
-export const headerIds = (value: string): string[] => value.match(/<[^<>\s]+>/g) ?? [];
+// Reading them back (the mail intake): which case a mail is about, and whether it is our own mail.
+const caseNumber = /\bC-\d{4}-\d{6,}\b/g;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const ourIdPattern = (domain: string) => new RegExp(`^<?(?:msg-\\d+\\.|case-)(C-\\d{4}-\\d{6,})@${escape(domain)}>?$`, 'i');
+
+/** The case an id of ours names (`<msg-…>` or `<case-…>` on our domain), else null. */
+export function caseOfMessageId(messageId: string, domain: string): string | null {
+  return ourIdPattern(domain).exec(messageId.trim())?.[1]?.toUpperCase() ?? null;
+}
+
+/** Whether a Message-ID is one of ours (a message we sent, or a case's thread id). */
+export const isOurMessageId = (messageId: string, domain: string) => caseOfMessageId(messageId, domain) !== null;
+
+/** The ids of our own messages (`<msg-…>`) found anywhere in a text, e.g. a bounce's returned headers. */
+export function ourMessageIdsIn(text: string, domain: string): string[] {
+  const found = text.match(new RegExp(`<msg-\\d+\\.C-\\d{4}-\\d{6,}@${escape(domain)}>`, 'gi')) ?? [];
+  return [...new Set(found)];
+}
+
+/** The message ids of a header such as References: `<a@x> <b@y>`. */
+export const messageIdsOf = (header: string | string[] | undefined): string[] =>
+  (Array.isArray(header) ? header.join(' ') : (header ?? '')).match(/<[^<>\s]+>/g) ?? [];
 
 /**
- * The case a header value names through one of our ids (`<case-…@domain>` or `<msg-….<case>@domain>`),
- * only for ids of `domain` when given. Null when none does.
+ * The cases a mail refers to, best first: those in In-Reply-To (what it answers), then in
+ * References newest first, then case numbers in the subject.
  */
-export function caseIdFromHeader(value: string | string[] | undefined | null, domain?: string): string | null {
-  for (const id of [value ?? []].flat().flatMap(headerIds)) {
-    const m = /^<(?:case-|msg-\d+\.)(C-\d{4}-\d{6,})@([^>]+)>$/.exec(id);
-    if (m && (!domain || m[2]!.toLowerCase() === domain.toLowerCase())) return m[1]!;
-  }
-  return null;
-}
-
-/** Whether a header value holds one of our own message ids (our mail coming back: a loop or a bounce). */
-export function isOwnMessageId(value: string | string[] | undefined | null, domain: string): boolean {
-  return [value ?? []]
-    .flat()
-    .flatMap(headerIds)
-    .some((id) => new RegExp(`^<msg-\\d+\\.[^@]+@${domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}>$`, 'i').test(id));
-}
-
-/** The case number a subject mentions ("Re: Richiesta C-2026-000042: …"), or null. */
-export function caseIdFromSubject(subject: string | undefined | null): string | null {
-  return subject ? (caseIdPattern.exec(subject)?.[0] ?? null) : null;
-}
-
-/** The case of an incoming mail: the thread headers first (exact), then the subject. */
-export function caseIdOf(
-  headers: { messageId?: string | null; inReplyTo?: string | null; references?: string | string[] | null; subject?: string | null },
-  domain?: string,
-): string | null {
-  return (
-    caseIdFromHeader(headers.inReplyTo, domain) ??
-    caseIdFromHeader(headers.references, domain) ??
-    caseIdFromHeader(headers.messageId, domain) ??
-    caseIdFromSubject(headers.subject)
-  );
+export function caseRefsOf(mail: { subject?: string; inReplyTo?: string; references?: string | string[] }, domain: string): string[] {
+  const fromThread = [...messageIdsOf(mail.inReplyTo), ...messageIdsOf(mail.references).reverse()]
+    .map((id) => caseOfMessageId(id, domain))
+    .filter((id): id is string => id !== null);
+  const fromSubject = (mail.subject ?? '').toUpperCase().match(caseNumber) ?? [];
+  return [...new Set([...fromThread, ...fromSubject])];
 }

@@ -242,7 +242,9 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9.-]+$/i, 'a domain name')
       .default('sportello.localhost')
-      .describe("Right-hand side of the platform's Message-IDs and case thread ids (replies are matched to cases by them)."),
+      .describe(
+        'Domain of the Message-IDs of our outgoing mail (`<msg-<id>.<caseId>@MAIL_DOMAIN>`, thread `<case-<caseId>@MAIL_DOMAIN>`): replies are matched to cases by it, and the mail intake recognises bounces and loops by it.',
+      ),
     MAIL_CATCHER_PORT: z.coerce
       .number()
       .int()
@@ -250,6 +252,28 @@ export const configSchema = z
       .max(65535)
       .default(2525)
       .describe('Port of the local catch-all SMTP server `npm start` runs when SMTP_URL is unset (127.0.0.1 only; 0: any free port).'),
+    MAILBOX_PASSWORDS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return {};
+        try {
+          return z.record(z.string(), z.string()).parse(JSON.parse(v));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'a JSON object of mailbox id to password, e.g. {"mi-protocollo":"secret"}' });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'IMAP passwords of the mailboxes (table `mailboxes`), as a JSON object by mailbox id: `{"mi-protocollo":"…"}`. Never stored in the database. A mailbox without one is not read.',
+      ),
+    MAIL_INTAKE_RESCAN_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(300)
+      .describe('Besides IMAP IDLE, the mail intake looks for new mail this often (a missed IDLE notice costs at most this long).'),
     SEED_DEMO: bool.default(true).describe('`npm start` seeds the demo municipalities, offices, staff and services once.'),
     DEMO_HISTORY_MONTHS: z.coerce
       .number()

@@ -14,11 +14,13 @@ import { resolveTemporalCli } from '../platform/tools.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
 import { seedDemoHistory } from './demo-history.ts';
 import { seedDemoReferenceData } from './seed.ts';
+import { readableMailboxes } from '../services/mail-intake.service.ts';
 
 /**
  * `npm start`: the whole platform on one machine. Embedded PostgreSQL and Temporal unless
  * DATABASE_URL / TEMPORAL_ADDRESS name external ones, then migrations, demo data, the console
- * build, a local mail catcher unless SMTP_URL names a server, and the API and the workers under supervision. Ctrl-C stops everything in order.
+ * build, a local mail catcher unless SMTP_URL names a server, and the API and the workers (and the mail
+ * intake, when a mailbox is configured) under supervision. Ctrl-C stops everything in order.
  */
 await runMain(async () => {
   const config = loadConfig();
@@ -96,6 +98,7 @@ await runMain(async () => {
     }
 
     const db = createDb(config, databaseUrl);
+    let mailboxes = 0;
     try {
       await migrateToLatest(db, say);
       if (config.SEED_DEMO) {
@@ -107,6 +110,8 @@ await runMain(async () => {
             `demo history: ${history.callsOffered} simulated calls and ${history.casesOpened} cases over ${config.DEMO_HISTORY_MONTHS} months, in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
           );
       }
+      // The mail intake runs only when there is a mailbox to read (none in the demo: docs/inbound-mail.md).
+      mailboxes = (await readableMailboxes(db, config.MAILBOX_PASSWORDS)).readable.length;
     } finally {
       await db.destroy();
     }
@@ -135,6 +140,7 @@ await runMain(async () => {
       ['case-worker', 'workers/case-worker.ts'],
       ['telephony', 'workers/telephony-worker.ts'],
       ['notifications', 'workers/notifications-worker.ts'],
+      ...(mailboxes > 0 ? ([['mail-intake', 'workers/mail-intake.ts']] as const) : []),
     ] as const) {
       const proc = new SupervisedProcess(name, script, env, (pid) => lock.record({ name, pid, match: script, signal: 'SIGTERM' }));
       proc.start();

@@ -5,7 +5,8 @@ import { ensureConsoleBuilt } from './console-build.ts';
 
 /**
  * Run by `npm test` before vitest: installs what the suite needs beyond node_modules — the pinned
- * Temporal binaries, Debian's Chromium for the console tests, SIPp for the SIP tests and pdftotext for the letter tests — and builds the console.
+ * Temporal binaries, Debian's Chromium for the console tests, SIPp for the SIP tests, pdftotext for the letter tests and Dovecot
+ * for the inbound e-mail tests — and builds the console.
  */
 const log = (m: string) => console.log(`[test-setup] ${m}`);
 resolveTemporalCli(process.env.TEMPORAL_CLI, log);
@@ -33,4 +34,6 @@ aptInstall('/usr/bin/chromium', 'chromium', 'the browser tests');
 aptInstall('/usr/bin/sipp', 'sip-tester', 'the SIP tests');
 // Poppler's pdftotext reads the printed letters back, as any PDF reader would.
 aptInstall('/usr/bin/pdftotext', 'poppler-utils', 'the letter tests');
+// Dovecot, the real IMAP server the inbound e-mail tests deliver mail into (each test runs a private instance).
+aptInstall('/usr/sbin/dovecot', 'dovecot-imapd', 'the inbound e-mail tests');
 ensureConsoleBuilt(log);

@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import type { Executor } from '../db/database.ts';
 import { type AttachmentInfo, attachmentsOfCase, findAttachment, insertAttachment, linkAttachments } from '../db/attachments.repository.ts';
-import { ApiError } from './errors.ts';
+import { findCaseRow, type Scope } from '../db/cases.repository.ts';
+import type { Attachment } from '../contracts/attachments.ts';
+import { ApiError, notFound } from './errors.ts';
 
 /** What a citizen may send: photos, PDFs and plain text, each up to 10 MB. */
 export const attachmentLimits = {
@@ -56,3 +58,27 @@ export async function storeAttachment(
 export const caseAttachments = (db: Db, caseId: string) => attachmentsOfCase(db, caseId);
 export const attachmentWithContent = (db: Db, id: string) => findAttachment(db, id);
 export const attachToCase = (db: Executor, ids: string[], caseId: string) => linkAttachments(db, ids, caseId);
+
+const toAttachment = (a: AttachmentInfo): Attachment => ({
+  id: a.id,
+  caseId: a.caseId,
+  source: a.source,
+  fileName: a.fileName,
+  contentType: a.contentType,
+  size: a.size,
+  sha256: a.sha256,
+  createdAt: a.createdAt.toISOString(),
+});
+
+/** The files of a case the caller's municipalities hold (404 otherwise). */
+export async function listCaseAttachments(db: Db, caseId: string, scope: Scope): Promise<Attachment[]> {
+  if (!(await findCaseRow(db, caseId, scope))) throw notFound(`case ${caseId}`);
+  return (await attachmentsOfCase(db, caseId)).map(toAttachment);
+}
+
+/** A file with its content, when it belongs to one of the caller's municipalities (404 otherwise, as for a missing one). */
+export async function downloadAttachment(db: Db, id: string, scope: Scope): Promise<Attachment & { content: Buffer }> {
+  const found = await findAttachment(db, id);
+  if (!found || !scope.includes(found.municipalityId)) throw notFound(`attachment ${id}`);
+  return { ...toAttachment(found), content: found.content };
+}

@@ -8,6 +8,7 @@ import { claimDue, markSent } from '../../services/outbox.service.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
 import { demoDefinitions } from '../../catalog/definitions.ts';
 import { staffRoles, type StaffRole } from '../../domain/case.ts';
+import { storeAttachment } from '../../services/attachments.service.ts';
 import { staffClient, type StaffClient, startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 
@@ -42,6 +43,8 @@ interface Fixtures {
   open311Key: string;
   milanMessage: number;
   florenceMessage: number;
+  milanAttachment: string;
+  florenceAttachment: string;
 }
 
 const anyone = [...staffRoles];
@@ -122,6 +125,13 @@ const expectations: Record<string, Expectation> = {
     access: frontOffice,
     scope: 'path',
     ...onCase('/survey-answers', { answers: { satisfaction: 5 } }),
+  },
+  'GET /api/cases/:id/attachments': { access: readCases, scope: 'path', ...onCase('/attachments', undefined) },
+  'GET /api/attachments/:id': {
+    access: readCases,
+    scope: 'path',
+    own: (f) => ({ url: `/api/attachments/${f.milanAttachment}` }),
+    other: (f) => ({ url: `/api/attachments/${f.florenceAttachment}` }),
   },
   'POST /api/cases/:id/notes': { access: caseWork, scope: 'path', ...onCase('/notes', { text: 'Richiamare dopo le 15' }) },
   'POST /api/cases/:id/callbacks': { access: frontOffice, scope: 'path', ...onCase('/callbacks', { at: '2030-01-08T10:00:00+01:00' }) },
@@ -509,6 +519,15 @@ beforeAll(async () => {
     await markSent(t.db, claimed.id, sent);
     return sent.providerMessageId;
   };
+  const file = (caseId: string, municipalityId: string) =>
+    storeAttachment(t.db, {
+      caseId,
+      municipalityId,
+      source: 'email',
+      fileName: 'foto.png',
+      contentType: 'image/png',
+      content: Buffer.from('png'),
+    }).then((a) => a.id);
   fixtures = {
     milanCase,
     florenceCase,
@@ -519,6 +538,8 @@ beforeAll(async () => {
     open311Key: (await testApiKey(t.db, 'operator', ['milano'])).key,
     milanMessage: await failedMessage('milano'),
     florenceMessage: await failedMessage('firenze'),
+    milanAttachment: await file(milanCase, 'milano'),
+    florenceAttachment: await file(florenceCase, 'firenze'),
   };
 });
 afterAll(() => api?.stop());

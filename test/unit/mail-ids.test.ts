@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { caseIdFromHeader, caseIdFromSubject, caseIdOf, caseThreadId, isOwnMessageId, messageId } from '../../notifications/mail-ids.ts';
+import { caseOfMessageId, caseThreadId, messageId } from '../../notifications/mail-ids.ts';
 import { textToHtml } from '../../notifications/email.ts';
 import { redacted, retryDelaySeconds } from '../../notifications/dispatcher.ts';
 import { citizenContacts, nextChannel } from '../../services/outbox.service.ts';
 
 describe('mail ids', () => {
-  it('names each message and each case thread, and reads the case back', () => {
+  it('names each message and each case thread, and the intake reads the case back from them', () => {
     expect(messageId(42, 'C-2026-000042', 'sportello.example')).toBe('<msg-42.C-2026-000042@sportello.example>');
     expect(caseThreadId('C-2026-000042', 'sportello.example')).toBe('<case-C-2026-000042@sportello.example>');
-    expect(caseIdFromHeader('<abc@mail.example> <case-C-2026-000042@sportello.example>')).toBe('C-2026-000042');
-    expect(caseIdFromHeader(['<msg-7.C-2026-000123@sportello.example>'])).toBe('C-2026-000123');
-    expect(caseIdFromHeader('<case-C-2026-000042@elsewhere.example>', 'sportello.example')).toBeNull();
-    expect(caseIdFromHeader(undefined)).toBeNull();
-  });
-
-  it('finds a case number in a subject', () => {
-    expect(caseIdFromSubject('Re: Richiesta C-2026-000042: informazioni')).toBe('C-2026-000042');
-    expect(caseIdFromSubject('R: buongiorno')).toBeNull();
-  });
-
-  it('prefers the thread headers to the subject', () => {
-    expect(caseIdOf({ inReplyTo: '<case-C-2026-000001@s.example>', subject: 'Re: C-2026-000002' }, 's.example')).toBe('C-2026-000001');
-    expect(caseIdOf({ inReplyTo: '<x@gmail.example>', subject: 'Re: Richiesta C-2026-000002' }, 's.example')).toBe('C-2026-000002');
-  });
-
-  it('recognises our own messages coming back', () => {
-    expect(isOwnMessageId('<msg-9.C-2026-000042@sportello.example>', 'sportello.example')).toBe(true);
-    expect(isOwnMessageId('<msg-9.C-2026-000042@sportello.example>', 'other.example')).toBe(false);
+    expect(caseOfMessageId(messageId(42, 'C-2026-000042', 'sportello.example'), 'sportello.example')).toBe('C-2026-000042');
+    expect(caseOfMessageId(caseThreadId('C-2026-000042', 'sportello.example'), 'sportello.example')).toBe('C-2026-000042');
+    expect(caseOfMessageId(caseThreadId('C-2026-000042', 'sportello.example'), 'other.example')).toBeNull();
   });
 });
 

@@ -18,6 +18,7 @@ import { RomeDateField } from '../common/RomeDateField.tsx';
 import { CaseMessages } from '../messages/CaseMessages.tsx';
 import { mayActOnCase, mayAddNotes, mayAudit } from '../roles.ts';
 import { AddNote, ResolveCase, ScheduleCallback, TransferCase, WithdrawCase } from './CaseAction.tsx';
+import { CaseAttachments } from './CaseAttachments.tsx';
 
 /**
  * What the caller's role may do where the case stands: at the first level the operator closes or
@@ -77,6 +78,7 @@ export const CaseShow = () => {
             }
           />
         </Labeled>
+        <CaseAttachments />
         <NumberField source="definitionVersion" emptyText="—" />
         <RomeDateField source="createdAt" />
         <RomeDateField source="updatedAt" />

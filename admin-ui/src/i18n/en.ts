@@ -65,6 +65,13 @@ export const en = {
       notTransferred: 'Not transferred to an office',
       system: 'system',
       serviceDetails: 'Service details',
+      attachments: {
+        title: 'Files from the citizen',
+        none: 'No files',
+        loading: 'Loading the files…',
+        source: { email: 'e-mail', open311: 'Open311', 'citizen-page': 'citizen page', staff: 'staff' },
+        download: 'Download %{name} (%{size}, by %{source})',
+      },
     },
     tasks: {
       myEmpty: 'You are working on no task: claim one from your office queue.',

@@ -65,6 +65,13 @@ export const it: Messages = {
       notTransferred: 'Non trasferita a un ufficio',
       system: 'sistema',
       serviceDetails: 'Dati del servizio',
+      attachments: {
+        title: 'Allegati del cittadino',
+        none: 'Nessun allegato',
+        loading: 'Caricamento degli allegati…',
+        source: { email: 'e-mail', open311: 'Open311', 'citizen-page': 'pagina del cittadino', staff: 'operatore' },
+        download: 'Scarica %{name} (%{size}, da %{source})',
+      },
     },
     tasks: {
       myEmpty: 'Non hai pratiche in lavorazione: prendine in carico una dalla coda dell’ufficio.',
