@@ -294,7 +294,7 @@ export const configSchema = z
       .url()
       .optional()
       .describe(
-        'Base URL of the SMS gateway (the generic JSON contract of docs/notifications.md, "SMS"). Unset: no SMS is sent; messages fall back to the next channel.',
+        'Base URL of the SMS gateway (the generic JSON contract of docs/notifications.md, "SMS"). Unset: no SMS is sent; SMS messages stay queued, saying why, until a notifications worker with a gateway runs.',
       ),
     SMS_GATEWAY_TOKEN: z.string().min(1).optional().describe('Bearer token the notifications worker presents to the SMS gateway.'),
     SMS_SENDER: z
