@@ -52,7 +52,8 @@ const layers = {
   // Determinism: workflow code imports values only from pure modules, and activities or services as types.
   workflows: [to('workflows', 'domain'), typesOnly('activities', 'services')],
   activities: [to('activities', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
-  api: edge('api'),
+  // The API serves the citizen's page: it registers that edge's plugin (and nothing else of it).
+  api: [...edge('api'), to('citizen-page')],
   telephony: edge('telephony'),
   notifications: edge('notifications'),
   'citizen-page': edge('citizen-page'),

@@ -19,6 +19,10 @@ import type { Db } from '../db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { registerErrorHandling } from './problems.ts';
+import { citizenPage } from '../citizen-page/plugin.ts';
+import { redactedRequest } from '../citizen-page/log.ts';
+import { citizenLinkKeys } from '../platform/citizen-link-secret.ts';
+import { citizenLinksRoutes } from './routes/citizen-links.routes.ts';
 import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
 import { open311Routes } from './open311/routes.ts';
@@ -55,6 +59,13 @@ export interface AppDeps {
     | 'CORS_ORIGINS'
     | 'TEMPORAL_UI_URL'
     | 'TEMPORAL_NAMESPACE'
+    | 'CITIZEN_LINK_SECRET'
+    | 'CITIZEN_LINK_DAYS_AFTER_CLOSURE'
+    | 'CITIZEN_PAGE_REQUESTS_PER_MINUTE'
+    | 'DATA_DIR'
+    | 'PUBLIC_URL'
+    | 'HOST'
+    | 'PORT'
   >;
   db: Db;
   temporal: Client;
@@ -65,6 +76,9 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Request logs show the URL: a citizen's page token is taken out of it.
+    childLoggerFactory: (parent, bindings, options) =>
+      parent.child(bindings, { ...options, serializers: { ...options.serializers, req: redactedRequest } }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -131,6 +145,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
       await api.register(auditRoutes, { db });
       await api.register(apiKeysRoutes, { db });
       await api.register(ctiRoutes, { ...caseDeps, logger });
+      await api.register(citizenLinksRoutes, { db, keys: citizenLinkKeys(config) });
       for (const routes of [
         callsRoutes,
         knowledgeRoutes,
@@ -148,6 +163,11 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     { prefix: '/api' },
   );
   await app.register(open311Routes, { ...caseDeps, prefix: '/open311/v2' });
+  await app.register(citizenPage, {
+    ...caseDeps,
+    linkDaysAfterClosure: config.CITIZEN_LINK_DAYS_AFTER_CLOSURE,
+    requestsPerMinute: config.CITIZEN_PAGE_REQUESTS_PER_MINUTE,
+  });
 
   if (existsSync(adminUiDist)) {
     await app.register(fastifyStatic, { root: adminUiDist, prefix: '/admin/', redirect: true });

@@ -225,6 +225,17 @@ export interface AttachmentsTable {
   content: Buffer;
   created_at: CreatedAt;
 }
+/** A citizen's link to their page of a case (migration 1030): the token itself is never stored. */
+export interface CitizenLinksTable {
+  id: string;
+  case_id: string;
+  nonce: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  expires_at: Date | null;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -332,6 +343,7 @@ export interface Database {
   article_versions: ArticleVersionsTable;
   outbound_messages: OutboundMessagesTable;
   attachments: AttachmentsTable;
+  citizen_links: CitizenLinksTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;
