@@ -69,7 +69,7 @@ function informForm(w: Words, base: string, lang: Lang, form: string): string {
 <h2 id="inform-h" class="h4">${esc(f.heading)}</h2>
 <form method="post" action="${action(base, 'inform', lang)}" enctype="multipart/form-data">
 ${formToken(form)}
-<div class="form-group mt-5"><label class="active" for="inform-text">${esc(f.text)}</label>
+<div class="mb-4"><label class="form-label fw-semibold d-block" for="inform-text">${esc(f.text)}</label>
 <textarea class="form-control" id="inform-text" name="text" rows="4" maxlength="5000"></textarea></div>
 <div class="mb-4"><label class="form-label fw-semibold d-block" for="inform-files">${esc(f.files)}</label>
 <input class="form-control" type="file" id="inform-files" name="files" multiple aria-describedby="inform-files-help" accept=".pdf,.jpg,.jpeg,.png,.gif,.webp,.txt,application/pdf,image/jpeg,image/png,image/gif,image/webp,text/plain">
@@ -100,7 +100,7 @@ function complainForm(w: Words, base: string, lang: Lang, form: string): string 
 <p>${esc(f.help)}</p>
 <form method="post" action="${action(base, 'complain', lang)}" enctype="multipart/form-data">
 ${formToken(form)}
-<div class="form-group mt-5"><label class="active" for="complain-text">${esc(f.text)}</label>
+<div class="mb-4"><label class="form-label fw-semibold d-block" for="complain-text">${esc(f.text)}</label>
 <textarea class="form-control" id="complain-text" name="text" rows="3" minlength="3" maxlength="5000" required></textarea></div>
 <button type="submit" class="btn btn-outline-primary">${esc(f.submit)}</button>
 </form></section>`;
@@ -129,7 +129,7 @@ ${stars}
 <optgroup label="${esc(f.positive)}">${options('positive')}</optgroup>
 <optgroup label="${esc(f.negative)}">${options('negative')}</optgroup>
 </select></div>
-<div class="form-group mt-5"><label class="active" for="survey-comment">${esc(f.comment)}</label>
+<div class="mb-4"><label class="form-label fw-semibold d-block" for="survey-comment">${esc(f.comment)}</label>
 <textarea class="form-control" id="survey-comment" name="comment" rows="3" maxlength="${surveyCommentMax}"></textarea></div>
 <button type="submit" class="btn btn-primary">${esc(f.submit)}</button>
 </form></div></div></section>`;

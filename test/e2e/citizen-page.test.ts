@@ -82,11 +82,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   await page.bringToFront();
   page.on('request', (r) => requested.push(r.url()));
-  page.on('console', (m) => console.log('CONSOLE', m.text()));
-  page.on('response', (r) => console.log('RESPONSE', r.request().method(), r.url(), r.status()));
-  page.on('request', (r) => console.log('REQUEST', r.method(), r.url()));
-  page.on('framenavigated', (f) => console.log('NAV', f.url()));
-  page.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
   return page;
 }
 
@@ -190,7 +185,7 @@ describe("the citizen's page", () => {
     });
     expect(done.statusCode, done.body).toBe(200);
     await expect.poll(async () => (await caseOf(caseId)).stage).toBe('survey');
-    await page.reload();
+    await page.goto(`${origin}${pagePath}`);
     await page.getByRole('heading', { name: 'Quanto sei soddisfatto del servizio?' }).waitFor();
     expect(await page.getByRole('button', { name: 'Invia un sollecito' }).count()).toBe(0);
     await checkPage(page, 'citizen-page-survey');
