@@ -274,6 +274,43 @@ describe("the citizen's page", () => {
     await page.context().close();
   });
 
+  it('withdraws a request, with the citizen as the actor of the withdrawal', async () => {
+    const opened = await operator.inject({
+      method: 'POST',
+      url: '/api/cases',
+      payload: {
+        municipalityId: 'milano',
+        serviceCode: 'general-information',
+        channel: 'phone',
+        subject: 'Orari',
+        citizen: { phone: '+393409876543' },
+        details: { topic: 'orari' },
+      },
+    });
+    const id = opened.json().id as string;
+    // No message yet: staff issue the link (and could read it out on the phone).
+    const issued = await operator.inject({ method: 'POST', url: `/api/cases/${id}/citizen-link/revoke`, payload: {} });
+    expect(issued.json()).toMatchObject({ caseId: id, revoked: false });
+    const page = await newPage();
+    await page.goto(`${origin}${new URL(issued.json().pageUrl as string).pathname}`);
+    expect(await page.getByRole('button', { name: 'Invia la risposta' }).count()).toBe(0);
+    await page.locator('label[for=withdraw-confirm]').click();
+    await page.getByRole('button', { name: 'Ritira la richiesta' }).click();
+    await page.getByText('La richiesta è stata ritirata.').waitFor();
+    const withdrawn = await caseOf(id);
+    expect(withdrawn).toMatchObject({ status: 'resolved', outcome: 'withdrawn' });
+    expect(withdrawn.events.find((e: { type: string }) => e.type === 'case.withdrawn')).toMatchObject({ actor: 'citizen' });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['actor', 'role'])
+      .where('target_id', '=', id)
+      .where('action', '=', 'case.withdrawn')
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor: 'citizen', role: 'citizen' });
+    expect(await page.getByRole('button', { name: 'Invia un sollecito' }).count()).toBe(0);
+    await page.context().close();
+  });
+
   it('made no request beyond our origin, and logged no token', () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((u) => !u.startsWith(`${origin}/`))).toEqual([]);
