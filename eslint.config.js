@@ -16,7 +16,6 @@ const layerFolders = [
   'api',
   'telephony',
   'notifications',
-  'citizen-page',
   'workers',
   'catalog',
   'migrations',
@@ -36,7 +35,7 @@ const files = [
 const to = (...types) => ({ to: { element: { types: { anyOf: types } } } });
 const typesOnly = (...types) => ({ ...to(...types), dependency: { kind: 'type' } });
 const workflowContracts = { to: { element: { type: 'workflows' }, file: { categories: 'workflow-contract' } } };
-/** An edge (HTTP, SIP, message channels, the citizen's page): services and below, and the Db type only. */
+/** An edge (HTTP, SIP, message channels): services and below, and the Db type only. */
 const edge = (name) => [
   to(name, 'services', 'contracts', 'domain', 'platform'),
   workflowContracts,
@@ -52,12 +51,12 @@ const layers = {
   // Determinism: workflow code imports values only from pure modules, and activities or services as types.
   workflows: [to('workflows', 'domain'), typesOnly('activities', 'services')],
   activities: [to('activities', 'services', 'db', 'domain', 'platform', 'contracts'), workflowContracts],
+  // The API serves the citizen's page: it registers that edge's plugin (and nothing else of it).
   api: edge('api'),
   telephony: edge('telephony'),
   notifications: edge('notifications'),
-  'citizen-page': edge('citizen-page'),
   workers: [
-    to('workers', 'api', 'activities', 'telephony', 'notifications', 'citizen-page', 'services', 'db', 'domain', 'platform', 'contracts'),
+    to('workers', 'api', 'activities', 'telephony', 'notifications', 'services', 'db', 'domain', 'platform', 'contracts'),
     workflowContracts,
   ],
   catalog: [to('catalog', 'domain', 'contracts')],

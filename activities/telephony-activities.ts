@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import type { Outcome } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
 import type { CallOutcome, Dialer } from '../domain/dialer.ts';
+import type { CitizenLinkKeys } from '../platform/citizen-link-secret.ts';
 import { messageCitizen, messageOffice, type Notice, textCaller } from '../services/messages/outbox.ts';
 import type { CitizenMessage, OfficeMessage } from '../services/messages/templates.ts';
 
@@ -44,16 +45,21 @@ const ringSeconds = 30;
  * Outbound actions run on the telephony task queue: messages go to the outbox, worded there
  * (services/messages); calls go through the deployment's dialer.
  */
-export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dialer }) {
+/** `citizenLinks`: every message to a citizen then ends with the link to their page of the case. */
+export function createTelephonyActivities({ db, dialer, citizenLinks }: { db: Db; dialer: Dialer; citizenLinks?: CitizenLinkKeys }) {
   return {
     /** The outcome in writing: when the case is resolved, or when the callback with the answer reached no one. */
     async notifyCitizen({ caseId, dedupKey, outcome, preferred }: NotifyCitizen): Promise<Notice | null> {
-      return messageCitizen(db, { caseId, dedupKey, preferred, message: { event: 'case.resolved', data: { outcome } } });
+      return messageCitizen(db, { caseId, dedupKey, preferred, message: { event: 'case.resolved', data: { outcome } } }, citizenLinks);
     },
 
     /** A message to the citizen on their channel: questions, progress. */
     async messageCitizen({ caseId, dedupKey, ...m }: MessageCitizen): Promise<Notice | null> {
-      return messageCitizen(db, { caseId, dedupKey, message: 'text' in m ? { event: 'citizen.text', data: { text: m.text } } : m.message });
+      return messageCitizen(
+        db,
+        { caseId, dedupKey, message: 'text' in m ? { event: 'citizen.text', data: { text: m.text } } : m.message },
+        citizenLinks,
+      );
     },
 
     /** A reminder to the office's mailbox: scheduled, after a solicitation, or on breach. */
@@ -90,7 +96,11 @@ export function createTelephonyActivities({ db, dialer }: { db: Db; dialer: Dial
       channel: 'sms' | 'email';
       questions: string[];
     }): Promise<Notice | null> {
-      return messageCitizen(db, { caseId, dedupKey, preferred: channel, message: { event: 'survey.sent', data: { questions } } });
+      return messageCitizen(
+        db,
+        { caseId, dedupKey, preferred: channel, message: { event: 'survey.sent', data: { questions } } },
+        citizenLinks,
+      );
     },
   };
 }

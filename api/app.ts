@@ -19,9 +19,13 @@ import type { Db } from '../db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { registerErrorHandling } from './problems.ts';
+import { citizenPage } from './citizen-page/plugin.ts';
+import { redactedRequest } from './request-log.ts';
+import { citizenLinkKeys } from '../platform/citizen-link-secret.ts';
+import { citizenLinksRoutes } from './routes/citizen-links.routes.ts';
 import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
-import { open311LogSerializers, open311Routes } from './open311/routes.ts';
+import { open311Routes } from './open311/routes.ts';
 import { apiKeysRoutes } from './routes/api-keys.routes.ts';
 import { attachmentsRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
@@ -64,6 +68,12 @@ export interface AppDeps {
     | 'OPEN311_CONTACT'
     | 'OPEN311_KEY_SERVICE'
     | 'OPEN311_PUBLIC_MEDIA_SERVICES'
+    | 'CITIZEN_LINK_SECRET'
+    | 'CITIZEN_LINK_DAYS_AFTER_CLOSURE'
+    | 'CITIZEN_PAGE_REQUESTS_PER_MINUTE'
+    | 'DATA_DIR'
+    | 'HOST'
+    | 'PORT'
   >;
   db: Db;
   temporal: Client;
@@ -74,6 +84,9 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Request logs show the URL: a citizen's page token is taken out of it.
+    childLoggerFactory: (parent, bindings, options) =>
+      parent.child(bindings, { ...options, serializers: { ...options.serializers, req: redactedRequest } }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -141,6 +154,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
       await api.register(apiKeysRoutes, { db });
       await api.register(ctiRoutes, { ...caseDeps, logger });
       await api.register(smsReportsRoutes, { db, secret: config.SMS_REPORTS_SECRET });
+      await api.register(citizenLinksRoutes, { db, keys: citizenLinkKeys(config) });
       for (const routes of [
         callsRoutes,
         knowledgeRoutes,
@@ -167,7 +181,11 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     keyService: config.OPEN311_KEY_SERVICE,
     publicMediaServices: config.OPEN311_PUBLIC_MEDIA_SERVICES,
     prefix: '/open311',
-    logSerializers: open311LogSerializers,
+  });
+  await app.register(citizenPage, {
+    ...caseDeps,
+    linkDaysAfterClosure: config.CITIZEN_LINK_DAYS_AFTER_CLOSURE,
+    requestsPerMinute: config.CITIZEN_PAGE_REQUESTS_PER_MINUTE,
   });
 
   if (existsSync(adminUiDist)) {

@@ -277,6 +277,17 @@ export interface InboundMailsTable {
   refused_attachments: Generated<number>;
   received_at: CreatedAt;
 }
+/** A citizen's link to their page of a case (migration 1030): the token itself is never stored. */
+export interface CitizenLinksTable {
+  id: string;
+  case_id: string;
+  nonce: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  expires_at: Date | null;
+}
 export interface CallsTable {
   id: string;
   linked_call_id: string | null;
@@ -388,6 +399,7 @@ export interface Database {
   open311_media: Open311MediaTable;
   mailboxes: MailboxesTable;
   inbound_mails: InboundMailsTable;
+  citizen_links: CitizenLinksTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

@@ -27,6 +27,25 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on (`0.0.0.0` in a container).'),
     PORT: port.default(3000).describe('API port; the console is served at `/admin`, API docs at `/docs`.'),
     PUBLIC_URL: z.url().optional().describe('External URL of the API, used in printed links. Default `http://HOST:PORT`.'),
+    CITIZEN_LINK_SECRET: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        "Secret (32+ characters) the citizens' page links are derived from; every API and telephony worker replica needs the same. Unset: generated once into `DATA_DIR/citizen-link.secret` (mode 0600).",
+      ),
+    CITIZEN_LINK_DAYS_AFTER_CLOSURE: z.coerce
+      .number()
+      .min(0)
+      .max(3650)
+      .default(90)
+      .describe("Days a citizen's page link keeps working after its case is closed."),
+    CITIZEN_PAGE_REQUESTS_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe("Requests to the citizens' pages allowed per minute for one address, and for one link."),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -408,7 +427,7 @@ export function requireExternalServices(config: Config): Config & { DATABASE_URL
   return config as Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
 }
 
-export function publicUrl(config: Config): string {
+export function publicUrl(config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
   return config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 }
 

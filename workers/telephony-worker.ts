@@ -4,6 +4,7 @@ import { createLogger } from '../platform/logger.ts';
 import { connectClient } from '../platform/temporal.ts';
 import { runWorkerProcess } from './worker-process.ts';
 import { createTelephonyActivities } from '../activities/telephony-activities.ts';
+import { citizenLinkKeys } from '../platform/citizen-link-secret.ts';
 import { CallEventRecorder } from '../services/call-recorder.ts';
 import { noDialer } from '../domain/dialer.ts';
 import { createIngestion } from '../services/call-ingestion.ts';
@@ -48,7 +49,7 @@ await runMain(() =>
     }
     return {
       taskQueue: config.TELEPHONY_TASK_QUEUE,
-      activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? noDialer }),
+      activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? noDialer, citizenLinks: citizenLinkKeys(config) }),
       stop: async () => {
         clearInterval(timer);
         await sip?.stop();

@@ -56,7 +56,8 @@ export interface ScheduledCallback {
 /** Who asks for a change: the workflow checks that they may, and the audit trail names them. */
 export interface Actor {
   id: string;
-  role: StaffRole;
+  /** `citizen`: the citizen themself, on their page of the case (id `citizen`, no office). */
+  role: StaffRole | 'citizen';
   officeId: string | null;
   /** The API request that asked, for the audit trail. */
   requestId?: string;
@@ -183,6 +184,13 @@ export const complainSignal = defineSignal<[{ text: string; channel: Channel }]>
 /** The citizen's further information (by phone, mail or app); it restarts the service-level clock. */
 export const citizenInformationSignal = defineSignal<[CitizenInformation]>('citizenInformation');
 export const surveyAnswerSignal = defineSignal<[{ answers: Record<string, string | number | boolean> }]>('surveyAnswer');
+
+/** `attachments`: the files sent with it (already stored), recorded with the information on the timeline. */
+export interface CitizenInformation {
+  text: string;
+  channel: Channel;
+  attachments?: { id: string; fileName: string; contentType: string; size: number }[];
+}
 
 /** A call about the case: recorded on its timeline as `call.attached` or `call.transferred`. */
 export const callSignal = defineSignal<[CaseCall]>('call');

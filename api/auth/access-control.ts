@@ -47,7 +47,8 @@ export async function registerAccessControl(app: FastifyInstance, db: Db): Promi
   const table: RouteAccess[] = [];
   app.decorate('routeAccess', table);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api') && !route.url.startsWith('/open311')) return;
+    // The API's routes, Open311's, and the citizen's page (public, but in the matrix all the same).
+    if (!route.url.startsWith('/api') && !route.url.startsWith('/open311') && !route.url.startsWith('/c/')) return;
     const access = route.config?.access;
     if (access === undefined) throw new Error(`${String(route.method)} ${route.url} declares no access: add config.access`);
     for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url: route.url, access });

@@ -105,21 +105,6 @@ async function readPost(req: FastifyRequest) {
   return { params, attributes, media };
 }
 
-/**
- * The request as logged under `/open311`: Fastify's usual fields, with an `api_key` sent in the
- * query string masked, since a key is a secret and logs are not.
- */
-export const open311LogSerializers = {
-  req: (req: FastifyRequest) => ({
-    method: req.method,
-    url: req.url.replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]'),
-    host: req.host,
-    remoteAddress: req.ip,
-    remotePort: req.socket?.remotePort,
-  }),
-  // Fastify's type says a serializer returns a string; pino takes the object, as Fastify's own does.
-} as unknown as Record<string, (value: unknown) => string>;
-
 /** GeoReport v2 and FixMyStreet's update extension under `/open311/v2`, with the discovery document beside them. */
 export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, opts) => {
   registerOpen311Errors(app);

@@ -2,6 +2,7 @@ import type { Citizen } from '../../domain/case.ts';
 import type { Executor } from '../../db/database.ts';
 import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
 import { caseRecipient, officeRecipient } from '../../db/recipients.repository.ts';
+import { citizenPageUrl, type CitizenLinkKeys } from '../citizen-links.service.ts';
 import { render, type RenderContext, renderSubject } from './render.ts';
 import { type CitizenMessage, defaultLanguage, type Message, type OfficeMessage } from './templates.ts';
 
@@ -41,15 +42,18 @@ function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email' | 'letter'
  * Messages go to the outbound_messages outbox (idempotent by dedup key), worded by the templates
  * in the recipient's language (cases carry none yet: Italian) and their municipality's wording.
  * The notifications worker delivers them (notifications/dispatcher.ts). Null when there is no contact to write to.
+ * Given the link keys, every message ends with the link to the citizen's page of the case.
  */
 export async function messageCitizen(
   db: Executor,
   m: { caseId: string; dedupKey: string; message: CitizenMessage; preferred?: 'sms' | 'email' | 'letter' },
+  links?: CitizenLinkKeys,
 ): Promise<Notice | null> {
   const { citizen, municipalityId } = await caseRecipient(db, m.caseId);
   const notice = citizenChannel(citizen, m.preferred);
   if (notice) {
-    const context = { caseId: m.caseId, language: defaultLanguage, municipalityId };
+    const pageUrl = links ? await citizenPageUrl(db, links, m.caseId) : null;
+    const context = { caseId: m.caseId, language: defaultLanguage, municipalityId, pageUrl };
     const { channel, recipient } = notice;
     await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, channel, recipient, ...worded(m.message, context) });
   }

@@ -9,7 +9,7 @@ import { loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../db/connection.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { connectWithoutWorkers, startTestWorkers, type TestWorkers } from './temporal.ts';
+import { connectWithoutWorkers, startTestWorkers, testCitizenLinkSecret, type TestWorkers } from './temporal.ts';
 
 /** The API as `npm run api` builds it, on a test database and the test workers' task queues. */
 export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string> = {}): Promise<FastifyInstance> {
@@ -19,6 +19,7 @@ export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string>
     TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue,
     BODY_LIMIT_BYTES: String(64 * 1024),
     RATE_LIMIT_PER_MINUTE: '100000',
+    CITIZEN_LINK_SECRET: testCitizenLinkSecret,
     ...env,
   });
   // A 500 shows its cause in the test output.

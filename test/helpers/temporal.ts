@@ -62,6 +62,9 @@ export async function connectWithoutWorkers(): Promise<TestWorkers> {
  * The real case and telephony workers of this test file, in a namespace of its own on the run's
  * Temporal dev server, against this file's database. No dialer unless given: every callback goes to the written fallback.
  */
+/** The secret the test workers derive the citizens' page links under; the test API is given the same. */
+export const testCitizenLinkSecret = 'test-citizen-link-secret-0123456789abcdef';
+
 export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?: Dialer } = {}): Promise<TestWorkers> {
   installQuietRuntime();
   const address = inject('temporalAddress');
@@ -80,7 +83,11 @@ export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?:
     connection: nativeConnection,
     namespace,
     taskQueue: telephonyTaskQueue,
-    activities: createTelephonyActivities({ db, dialer }),
+    activities: createTelephonyActivities({
+      db,
+      dialer,
+      citizenLinks: { secret: Buffer.from(testCitizenLinkSecret), publicUrl: 'http://127.0.0.1:3000' },
+    }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });

@@ -337,6 +337,17 @@ const expectations: Record<string, Expectation> = {
     scope: 'none',
     own: () => ({ url: '/api/cti/mi-020202', body: { event: 'hangup', callId: 'x', cause: 'cancel' } }),
   },
+  'POST /api/cases/:id/citizen-link/revoke': { access: caseWork, scope: 'path', ...onCase('/citizen-link/revoke', {}) },
+  // The citizen's page: public (the link is the credential); an unknown token is a 404 page.
+  'GET /c/:token': { access: 'public', scope: 'none', own: () => ({ url: '/c/an-unknown-token-0123456789' }) },
+  'POST /c/:token/:action': { access: 'public', scope: 'none', own: () => ({ url: '/c/an-unknown-token-0123456789/solicit', body: {} }) },
+  'GET /c/assets/bootstrap-italia.min.css': { access: 'public', scope: 'none', own: () => ({ url: '/c/assets/bootstrap-italia.min.css' }) },
+  'GET /c/assets/page.css': { access: 'public', scope: 'none', own: () => ({ url: '/c/assets/page.css' }) },
+  'GET /c/assets/fonts/Titillium_Web/:file': {
+    access: 'public',
+    scope: 'none',
+    own: () => ({ url: '/c/assets/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2' }),
+  },
   'GET /api/survey-answers': { access: ['supervisor', 'auditor', 'admin'], scope: 'list', ...list('/api/survey-answers?range=[0,999]') },
   'GET /api/messages': { access: manageMessages, scope: 'list', ...list('/api/messages?range=[0,999]') },
   // The first retry of Milan's failed message answers 200, the next ones 409 (no longer failed).
