@@ -1,3 +1,4 @@
+import { insertCaseRow } from '../test/helpers/case-rows.ts';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,27 +29,7 @@ const running: Dispatcher[] = [];
 const adapters: ReturnType<typeof createEmailAdapter>[] = [];
 try {
   const caseId = 'C-2026-999999';
-  await db
-    .insertInto('cases')
-    .values({
-      id: caseId,
-      municipality_id: 'milano',
-      service_code: 'general-information',
-      channel: 'web',
-      subject: 'Benchmark',
-      description: '',
-      citizen: JSON.stringify({ email: 'bench@example.org' }),
-      status: 'open',
-      stage: 'intake',
-      outcome: null,
-      created_at: new Date(),
-      updated_at: new Date(),
-      resolved_at: null,
-      last_seq: 0,
-      definition_version: 1,
-      office_id: null,
-    })
-    .execute();
+  await insertCaseRow(db, { id: caseId, citizen: { email: 'bench@example.org' }, subject: 'Benchmark' });
   for (let i = 0; i < total; i++) {
     await enqueueMessage(db, {
       caseId,

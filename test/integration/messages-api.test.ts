@@ -1,3 +1,4 @@
+import { insertCaseRow } from '../helpers/case-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMessage, recordFailed } from '../../db/outbound-messages.repository.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
@@ -13,27 +14,7 @@ let sent: number;
 beforeAll(async () => {
   api = await startTestApi({ workers: false });
   const { db } = api.t;
-  await db
-    .insertInto('cases')
-    .values({
-      id: caseId,
-      municipality_id: 'milano',
-      service_code: 'general-information',
-      channel: 'web',
-      subject: 'Orari',
-      description: '',
-      citizen: JSON.stringify({ email: 'bounce@example.org', phone: '+393401112233' }),
-      status: 'open',
-      stage: 'intake',
-      outcome: null,
-      created_at: new Date(),
-      updated_at: new Date(),
-      resolved_at: null,
-      last_seq: 0,
-      definition_version: 1,
-      office_id: null,
-    })
-    .execute();
+  await insertCaseRow(db, { id: caseId, citizen: { email: 'bounce@example.org', phone: '+393401112233' } });
   const message = (dedupKey: string, channel: 'email' | 'sms', recipient: string) =>
     enqueueMessage(db, { caseId, municipalityId: 'milano', dedupKey, channel, recipient, subject: `${caseId}: esito`, body: 'Risolta.' });
   failed = (await message('a', 'email', 'bounce@example.org'))!;

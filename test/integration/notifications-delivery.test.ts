@@ -1,3 +1,4 @@
+import { insertCaseRow } from '../helpers/case-rows.ts';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
@@ -57,27 +58,7 @@ function dispatcher() {
 
 async function insertCase(citizen: Record<string, string>): Promise<string> {
   const id = `C-2026-${String(900_000 + ++caseNo).padStart(6, '0')}`;
-  await t.db
-    .insertInto('cases')
-    .values({
-      id,
-      municipality_id: 'milano',
-      service_code: 'general-information',
-      channel: 'phone',
-      subject: 'Orari',
-      description: '',
-      citizen: JSON.stringify(citizen),
-      status: 'open',
-      stage: 'intake',
-      outcome: null,
-      created_at: new Date(),
-      updated_at: new Date(),
-      resolved_at: null,
-      last_seq: 0,
-      definition_version: 1,
-      office_id: null,
-    })
-    .execute();
+  await insertCaseRow(t.db, { id, citizen, channel: 'phone' });
   return id;
 }
 
