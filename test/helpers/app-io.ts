@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answer, readJson } from './json-http.ts';
 
 export type IoStatus = 'ACCEPTED' | 'THROTTLED' | 'FAILED' | 'PROCESSED' | 'REJECTED';
 export interface IoMessage {
@@ -33,17 +34,6 @@ export interface AppIoStandIn {
   close(): Promise<void>;
 }
 
-const readJson = async (req: IncomingMessage): Promise<any> => {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-};
-const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 // IO answers refusals as problem+json.
 const problem = (res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers }).end(JSON.stringify({ status, title: detail, detail }));

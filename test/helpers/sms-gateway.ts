@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answer, readJson } from './json-http.ts';
 
 /** What the gateway took, as it was posted. */
 export interface GatewayMessage {
@@ -36,18 +37,6 @@ export interface SmsGatewayStandIn {
   report(webhook: string, secret: string, report: { id: string; status: 'delivered' | 'failed'; error?: string }): Promise<number>;
   close(): Promise<void>;
 }
-
-const readJson = async (req: IncomingMessage): Promise<unknown> => {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return null;
-  }
-};
-const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 export async function startSmsGateway({ token }: { token: string }): Promise<SmsGatewayStandIn> {
   const byRef = new Map<string, GatewayMessage>();

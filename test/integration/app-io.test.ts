@@ -6,6 +6,7 @@ import { claimDue, type ClaimedMessage, markSent } from '../../services/outbox.s
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { type AppIoStandIn, startAppIo } from '../helpers/app-io.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { claimedMessage, failure } from '../helpers/claimed-message.ts';
 
 const keys = { milano: 'io-key-milano', firenze: 'io-key-firenze' };
 const allowed = 'RSSMRA80A01F205X';
@@ -15,27 +16,7 @@ let io: AppIoStandIn;
 let t: TestDatabase;
 let adapter: AppIoAdapter;
 
-let n = 0;
-const message = (m: Partial<ClaimedMessage> = {}): ClaimedMessage => ({
-  id: ++n,
-  caseId: 'MI-2026-000123',
-  municipalityId: 'milano',
-  dedupKey: `io-test:${n}`,
-  channel: 'io',
-  recipient: allowed,
-  event: 'case.resolved',
-  language: 'it',
-  subject: 'Richiesta MI-2026-000123: esito',
-  body: 'Comune - la sua richiesta MI-2026-000123 è stata risolta.',
-  attempts: 1,
-  fallbackOf: null,
-  ...m,
-});
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (err: unknown) => err,
-  );
+const message = (m: Partial<ClaimedMessage> = {}) => claimedMessage({ channel: 'io', recipient: allowed, ...m });
 
 beforeAll(async () => {
   io = await startAppIo({ keys: Object.values(keys) });

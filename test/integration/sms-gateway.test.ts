@@ -8,6 +8,7 @@ import { claimDue, type ClaimedMessage, markSent } from '../../services/outbox.s
 import { pageLinkLine } from '../../services/messages/templates.ts';
 import { expectProblem, startTestApi, type TestApi } from '../helpers/app.ts';
 import { startSmsGateway, type SmsGatewayStandIn } from '../helpers/sms-gateway.ts';
+import { claimedMessage, failure } from '../helpers/claimed-message.ts';
 
 const token = 'gateway-token-for-tests';
 const secret = 'reports-secret-for-tests-0123456789';
@@ -22,27 +23,7 @@ const config = () => ({
   SMS_GATEWAY_TIMEOUT_SECONDS: 1,
 });
 
-let n = 0;
-const message = (m: Partial<ClaimedMessage> = {}): ClaimedMessage => ({
-  id: ++n,
-  caseId: 'MI-2026-000123',
-  municipalityId: 'milano',
-  dedupKey: `sms-test:${n}`,
-  channel: 'sms',
-  recipient: '3401112233',
-  event: 'case.resolved',
-  language: 'it',
-  subject: 'Richiesta MI-2026-000123: esito',
-  body: 'Comune - la sua richiesta MI-2026-000123 è stata risolta.',
-  attempts: 1,
-  fallbackOf: null,
-  ...m,
-});
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (err: unknown) => err,
-  );
+const message = (m: Partial<ClaimedMessage> = {}) => claimedMessage({ channel: 'sms', recipient: '3401112233', ...m });
 
 beforeAll(async () => {
   gateway = await startSmsGateway({ token });
