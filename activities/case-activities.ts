@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type Calendar, CalendarSchema } from '../domain/calendar.ts';
 import { appendAudit } from '../db/audit.repository.ts';
 import { advanceCase, appendCaseEvent, insertCase, municipalityOfCase, saveTask } from '../db/case-events.repository.ts';
-import { nextCaseNumber } from '../db/case-numbers.repository.ts';
+import { takeCaseNumber } from '../db/case-numbers.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { findOfficeWithCalendar } from '../db/offices.repository.ts';
 import { type CaseIntake, type CaseStatus, formatCaseId, type Outcome } from '../domain/case.ts';
@@ -98,7 +98,8 @@ export function createCaseActivities({ db }: { db: Db }) {
           nonRetryable: true,
           message: 'no published definition for "complaint"',
         });
-      return { caseId: formatCaseId(new Date().getUTCFullYear(), await nextCaseNumber(db)), definition };
+      const year = new Date().getUTCFullYear();
+      return { caseId: formatCaseId(year, await takeCaseNumber(db, year)), definition };
     },
 
     /** An office with the calendar its service levels run on. */

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import type { Executor } from './database.ts';
 
-/** The next number of the case sequence, shared by every municipality and year. */
-export async function nextCaseNumber(db: Executor): Promise<number> {
-  return (await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db)).rows[0]!.n;
+/**
+ * The next case number of `year`. Run it in the transaction that uses the number: the counter's row
+ * stays locked until then, and a rollback gives the number back (numbers have no gaps).
+ */
+export async function takeCaseNumber(db: Executor, year: number): Promise<number> {
+  const { rows } = await sql<{ last: number }>`
+    insert into case_number_counters (year, last) values (${year}, 1)
+    on conflict (year) do update set last = case_number_counters.last + 1
+    returning last`.execute(db);
+  return rows[0]!.last;
 }

@@ -194,12 +194,6 @@ export function caseTaskRows(db: Executor, caseId: string) {
 }
 export type CaseTaskRow = Awaited<ReturnType<typeof caseTaskRows>>[number];
 
-/** The next number of the case sequence (its id is formatted from it and the year). */
-export async function nextCaseNumber(db: Executor): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select nextval('case_number_seq')::int as n`.execute(db);
-  return rows[0]!.n;
-}
-
 /**
  * The caller's open case on a municipality, found by phone number in any of its forms; a case
  * the call is already attached to comes first, else the newest.

@@ -375,6 +375,12 @@ export interface LinesTable {
   created_at: CreatedAt;
 }
 
+/** The last case number given per year (migrations/2026_12_02_1300_case_number_counters.ts). */
+export interface CaseNumberCountersTable {
+  year: number;
+  last: number;
+}
+
 export interface Database {
   municipalities: MunicipalitiesTable;
   offices: OfficesTable;
@@ -388,6 +394,7 @@ export interface Database {
   audit_chains: AuditChainsTable;
   services: ServicesTable;
   cases: CasesTable;
+  case_number_counters: CaseNumberCountersTable;
   tasks: TasksTable;
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -23,7 +23,6 @@ import {
   caseTaskRows,
   findCaseRow,
   listCaseRows,
-  nextCaseNumber,
   type Scope,
 } from '../db/cases.repository.ts';
 import type { Page } from '../domain/page.ts';
@@ -32,6 +31,7 @@ import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
 import { ApiError, notFound } from './errors.ts';
 import { claimIdempotencyKey } from './idempotency.ts';
+import { takeCaseNumber } from '../db/case-numbers.repository.ts';
 import type { Case, CaseDetail, Task } from '../contracts/cases.ts';
 
 export interface CaseServiceDeps {
@@ -156,10 +156,30 @@ async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Pro
   }
 }
 
-/** The case id for this request: new, or the one an earlier request with the same key received. */
+/** Carries an earlier request's case id out of the transaction, which rolls back the number taken. */
+class EarlierCase {
+  constructor(readonly id: string) {}
+}
+
+/**
+ * The case id for this request: new, or the one an earlier request with the same key received. The
+ * number is taken in the transaction that claims the key, after the counter's lock: a repeat, even a
+ * concurrent one, gives its number back.
+ */
 async function allocateCaseId(db: Db, intake: CaseIntake, idempotencyKey: string | undefined): Promise<string> {
-  const id = formatCaseId(new Date().getUTCFullYear(), await nextCaseNumber(db));
-  return idempotencyKey ? claimIdempotencyKey(db, intakeScope, idempotencyKey, intake, id) : id;
+  const year = new Date().getUTCFullYear();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const id = formatCaseId(year, await takeCaseNumber(trx, year));
+      if (!idempotencyKey) return id;
+      const claimed = await claimIdempotencyKey(trx, intakeScope, idempotencyKey, intake, id);
+      if (claimed !== id) throw new EarlierCase(claimed);
+      return id;
+    });
+  } catch (err) {
+    if (err instanceof EarlierCase) return err.id;
+    throw err;
+  }
 }
 
 /**

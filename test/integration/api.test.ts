@@ -88,6 +88,16 @@ describe('POST /api/cases', () => {
     expect(after.n).toBe(before.n);
   });
 
+  it('burns no case number on repeated keys, concurrent repeats or refused requests: the next case takes the next number', async () => {
+    const numberOf = (id: string) => Number(id.slice(-6));
+    const first = (await post(intake, { 'idempotency-key': 'numbers-1' })).json();
+    const repeats = await Promise.all([1, 2, 3].map(() => post(intake, { 'idempotency-key': 'numbers-1' })));
+    expect(repeats.map((r) => r.json().id)).toEqual([first.id, first.id, first.id]);
+    expectProblem(await post({ ...intake, subject: 'Altro' }, { 'idempotency-key': 'numbers-1' }), 409);
+    const next = (await post(intake, { 'idempotency-key': 'numbers-2' })).json();
+    expect(numberOf(next.id)).toBe(numberOf(first.id) + 1);
+  });
+
   it('names every invalid field in a 400 problem', async () => {
     const body = expectProblem(
       await post({ ...intake, channel: 'fax', citizen: { fiscalCode: 'XYZ', email: 'not-an-email' }, subject: '' }),
