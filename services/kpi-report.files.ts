@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { MonthlyReport } from '../contracts/kpi.ts';
+import { type CsvValue, toCsv } from '../domain/csv.ts';
 
 /**
  * The monthly report as files: CSV and XLSX carry the data (numbers as numbers), the PDF is the
@@ -30,21 +31,16 @@ const monthName = (month: string) =>
   new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T00:00:00Z`));
 const lastYearMonth = (month: string) => `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 /** One table: section, key, label, value, same month last year, change. */
 export function reportCsv(r: MonthlyReport): string {
-  const rows: (string | number | null)[][] = [['section', 'key', 'label', 'value', 'last_year', 'change']];
+  const rows: CsvValue[][] = [['section', 'key', 'label', 'value', 'last_year', 'change']];
   for (const k of r.kpis) rows.push(['kpi', k.id, k.label, k.value, k.lastYear, k.change]);
   for (const s of r.topServices) rows.push(['service', s.serviceCode, s.name, s.casesOpened, null, null]);
   for (const t of r.trends) {
     for (const [key, value] of Object.entries(t))
       if (key !== 'month') rows.push([`trend ${t.month}`, key, null, value as number | null, null, null]);
   }
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return toCsv(rows);
 }
 
 export async function reportXlsx(r: MonthlyReport): Promise<Buffer> {

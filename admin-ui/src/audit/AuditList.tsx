@@ -6,6 +6,7 @@ import { RomeDateField } from '../common/RomeDateField.tsx';
 import { instantOfRomeInput, romeInputOf } from '../common/time.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import type { AuditVerification } from '../../../contracts/audit.ts';
+import { csvExporter } from '../common/csvExporter.ts';
 
 /** Recomputes the hash chains and says the result in words: intact, or the first broken link. */
 const VerifyChains = () => {
@@ -52,6 +53,7 @@ export const AuditList = () => {
   ];
   return (
     <List
+      exporter={csvExporter}
       filters={filters}
       sort={{ field: 'at', order: 'DESC' }}
       perPage={50}

@@ -3,6 +3,7 @@ import { Datagrid, FunctionField, List, NumberField, SelectInput, TextField, Tex
 import { CallDirectionSchema, EndCauseSchema } from '../../../domain/call-events.ts';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { DrillDownFilters } from './DrillDownFilters.tsx';
+import { csvExporter } from '../common/csvExporter.ts';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.calls.empty')}</Typography>;
 
@@ -16,7 +17,7 @@ export const CallList = () => {
     <SelectInput key="endCause" source="endCause" choices={choices('endCause', EndCauseSchema.options)} />,
   ];
   return (
-    <List filters={filters} sort={{ field: 'startedAt', order: 'DESC' }} empty={<Empty />}>
+    <List exporter={csvExporter} filters={filters} sort={{ field: 'startedAt', order: 'DESC' }} empty={<Empty />}>
       <DrillDownFilters />
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <RomeDateField source="startedAt" />

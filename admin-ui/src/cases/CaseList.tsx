@@ -5,6 +5,7 @@ import { useChoices } from '../common/choices.ts';
 import { SavedFilters } from '../common/SavedFilters.tsx';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
+import { csvExporter } from '../common/csvExporter.ts';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.cases.empty')}</Typography>;
 
@@ -20,6 +21,7 @@ export const CaseList = () => {
   ];
   return (
     <List
+      exporter={csvExporter}
       filters={filters}
       sort={{ field: 'createdAt', order: 'DESC' }}
       empty={<Empty />}

@@ -2,6 +2,7 @@ import { Typography } from '@mui/material';
 import { Datagrid, FunctionField, List, NumberField, SelectInput, TextField, TextInput, useTranslate } from 'react-admin';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { VersionStatusChip } from './DefinitionParts.tsx';
+import { csvExporter } from '../common/csvExporter.ts';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.definitions.empty')}</Typography>;
 
@@ -18,7 +19,7 @@ export const DefinitionList = () => {
     />,
   ];
   return (
-    <List filters={filters} sort={{ field: 'serviceCode', order: 'ASC' }} empty={<Empty />} perPage={50}>
+    <List exporter={csvExporter} filters={filters} sort={{ field: 'serviceCode', order: 'ASC' }} empty={<Empty />} perPage={50}>
       <Datagrid
         bulkActionButtons={false}
         rowClick={(_id, _resource, r) => `/definitions/${encodeURIComponent(r.serviceCode)}/${r.version}`}

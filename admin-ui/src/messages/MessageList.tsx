@@ -18,6 +18,7 @@ import {
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import type { MessageRecord } from '../../../contracts/messages.ts';
+import { csvExporter } from '../common/csvExporter.ts';
 
 // The contract's values, listed here so that the console's bundle does not take zod in for them.
 const messageStatuses: MessageRecord['status'][] = ['failed', 'queued', 'sending', 'sent', 'delivered', 'cancelled'];
@@ -56,7 +57,13 @@ export const MessageList = () => {
     <TextInput key="caseId" source="caseId" alwaysOn />,
   ];
   return (
-    <List filters={filters} filterDefaultValues={{ status: 'failed' }} sort={{ field: 'updatedAt', order: 'DESC' }} perPage={50}>
+    <List
+      exporter={csvExporter}
+      filters={filters}
+      filterDefaultValues={{ status: 'failed' }}
+      sort={{ field: 'updatedAt', order: 'DESC' }}
+      perPage={50}
+    >
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <RomeDateField source="updatedAt" />
         <FunctionField

@@ -7,6 +7,7 @@ import { useChoices } from '../common/choices.ts';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { mayBulkReassign } from '../roles.ts';
 import { BulkReassign, TaskActions } from './TaskActions.tsx';
+import { csvExporter } from '../common/csvExporter.ts';
 
 const slaStates = ['on-track', 'warning', 'breached'] as const;
 
@@ -40,6 +41,7 @@ const Empty = ({ text }: { text: string }) => <Typography sx={{ p: 3 }}>{useTran
 
 export const MyTasks = () => (
   <List
+    exporter={csvExporter}
     resource="tasks"
     filter={{ mine: true }}
     sort={{ field: 'dueAt', order: 'ASC' }}
@@ -68,6 +70,7 @@ export const OfficeQueue = () => {
   ];
   return (
     <List
+      exporter={csvExporter}
       filters={filters}
       sort={{ field: 'dueAt', order: 'ASC' }}
       title="app.menu.officeQueue"
