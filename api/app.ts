@@ -48,6 +48,7 @@ import { kpiRoutes } from './routes/kpi.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 import { lettersRoutes } from './routes/letters.routes.ts';
 import { smsReportsRoutes } from './routes/sms-reports.routes.ts';
+import { registerTextGuard } from './text-guard.ts';
 
 export interface AppDeps {
   config: Pick<
@@ -91,6 +92,7 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerTextGuard(app);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -15,6 +15,7 @@ import {
 import { resolveToken } from '../../services/citizen-links.service.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import { ApiError } from '../../services/errors.ts';
+import { assertValidText } from '../text-guard.ts';
 import { assetsPrefix, casePage, messagePage } from './html.ts';
 import { type Lang, languageOf, words } from './words.ts';
 
@@ -172,6 +173,7 @@ async function readForm(req: FastifyRequest): Promise<Form> {
       form.fields[part.fieldname] = part.value;
     }
   }
+  assertValidText(form.fields, 'body');
   return form;
 }
 

@@ -32,7 +32,9 @@ function describe(error: FastifyError): Open311Error {
   if (error instanceof ApiError) {
     // The case service's 422 (the request does not fit the service) is a 400 in GeoReport's vocabulary.
     const status = error.status === 422 ? 400 : (error.status as Open311Error['status']);
-    return new Open311Error(status, [error.message, ...(error.errors ?? []).map((e) => e.message)].join(': '));
+    // Fields by their Open311 names (`description`, `attribute[x]`), not the staff API's `body.…` paths.
+    const fields = (error.errors ?? []).map((e) => `${e.path.replace(/^(body|querystring|params)\./, '')}: ${e.message}`);
+    return new Open311Error(status, [error.message, ...fields].join('; '));
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return new Open311Error(

@@ -12,6 +12,7 @@ import {
   UpdatesQuery,
 } from '../../contracts/open311.ts';
 import { IdempotencyHeadersSchema } from '../../contracts/headers.ts';
+import { assertValidText } from '../text-guard.ts';
 import { attachmentLimits, type IncomingFile } from '../../services/attachments.service.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
@@ -82,6 +83,7 @@ async function readMultipart(req: FastifyRequest): Promise<{ body: Record<string
     }
   }
   if (problems.length) throw new Open311Error(400, problems.join('; '));
+  assertValidText(body, 'body');
   return { body, media };
 }
 

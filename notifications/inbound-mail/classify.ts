@@ -3,6 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import type { InboundMail } from '../../services/mail-intake.service.ts';
 import { caseRefsOf, isOurMessageId, ourMessageIdsIn } from '../mail-ids.ts';
 import { htmlToText } from './html-text.ts';
+import { replaceInvalidText } from '../../domain/text.ts';
 
 export interface ClassifyContext {
   /** MAIL_DOMAIN: the domain of our Message-IDs. */
@@ -89,18 +90,20 @@ export async function classify(raw: Buffer, ctx: ClassifyContext): Promise<Inbou
   const auto = autoReplyReason(mail);
   if (auto) return { messageId, kind: 'ignored', reason: `automatic reply (${auto})` };
 
-  const subject = mail.subject?.trim() ?? '';
+  // A citizen's mail is never refused for a stray control character: it is replaced (U+FFFD), so the text can be stored.
+  const subject = replaceInvalidText(mail.subject?.trim() ?? '');
+  const name = sender.name && replaceInvalidText(sender.name);
   return {
     messageId,
     kind: 'message',
-    from: { address: sender.address, ...(sender.name ? { name: sender.name } : {}) },
+    from: { address: sender.address, ...(name ? { name } : {}) },
     subject,
     // The plain-text part; else the HTML part as text.
-    text: withoutQuote(mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html) : ''),
+    text: replaceInvalidText(withoutQuote(mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html) : '')),
     caseRefs: caseRefsOf({ subject, inReplyTo: mail.inReplyTo, references: mail.references }, ctx.domain),
     // Images embedded in the HTML (signatures, logos) are part of the layout, not files the citizen sent.
     attachments: mail.attachments
       .filter((a) => !a.related)
-      .map((a) => ({ fileName: a.filename ?? 'allegato', contentType: a.contentType, content: a.content })),
+      .map((a) => ({ fileName: replaceInvalidText(a.filename ?? 'allegato'), contentType: a.contentType, content: a.content })),
   };
 }
