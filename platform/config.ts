@@ -133,7 +133,12 @@ export const configSchema = z
       .optional()
       .describe('Path of a `temporal` CLI to use for the dev server instead of the pinned one in `.tools/`.'),
     TEMPORAL_DEV_PORT: port.default(7233).describe('Dev server frontend port (embedded only).'),
-    TEMPORAL_UI_PORT: port.default(8233).describe('Dev server web UI port (embedded only).'),
+    TEMPORAL_DEV_UI: bool
+      .default(false)
+      .describe(
+        "Run the embedded dev server's web UI on 127.0.0.1:`TEMPORAL_UI_PORT`. Off by default: it shows every workflow's inputs to anyone on this host.",
+      ),
+    TEMPORAL_UI_PORT: port.default(8233).describe('Dev server web UI port (embedded only, with `TEMPORAL_DEV_UI`).'),
     TEMPORAL_UI_URL: z.url().optional().describe('Temporal web UI, for links from the console. Default: the dev server UI.'),
     CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
     TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony').describe('Task queue of the telephony worker.'),

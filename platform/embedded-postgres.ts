@@ -1,20 +1,44 @@
 import { type ChildProcess, execFileSync, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { stopChild } from './process.ts';
 
 export interface EmbeddedPostgresHandle {
+  /** The application's: the `sportello` role, owner of the database and nothing more. */
   url: string;
+  /** The superuser's, for tools that create databases (the test suite). */
+  adminUrl: string;
+  /** Where the generated passwords are kept (0600). */
+  credentialsFile: string;
   process: ChildProcess;
   stop: () => Promise<void>;
 }
 
 const user = 'postgres';
-// Listens on 127.0.0.1 only; the password only keeps out other local users by accident.
-const password = 'sportello';
+const appRole = 'sportello';
+// Clusters made before passwords were generated have this superuser password: it is replaced at their next start.
+const legacyPassword = 'sportello';
 const asRoot = process.getuid?.() === 0;
+
+interface Credentials {
+  superuser: string;
+  app: string;
+}
+const newPassword = () => randomBytes(24).toString('base64url');
+
+/**
+ * The cluster's passwords, generated on first use and kept beside it, readable by this user only:
+ * the server listens on 127.0.0.1, which every user of the host reaches.
+ */
+function credentialsOf(file: string): { credentials: Credentials; fresh: boolean } {
+  if (existsSync(file)) return { credentials: JSON.parse(readFileSync(file, 'utf8')) as Credentials, fresh: false };
+  const credentials = { superuser: newPassword(), app: newPassword() };
+  writeFileSync(file, `${JSON.stringify(credentials)}\n`, { mode: 0o600 });
+  return { credentials, fresh: true };
+}
 
 /** PostgreSQL refuses to run as root: then it runs as the `postgres` system user, created if missing. */
 function serverUser(): { uid?: number; gid?: number } {
@@ -86,11 +110,14 @@ export async function startEmbeddedPostgres(opts: {
   };
   const bin = await binaries();
   const env = { ...process.env, LC_MESSAGES: 'C' };
-  if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
+  const credentialsFile = `${opts.dir}.credentials.json`;
+  const clusterExists = existsSync(path.join(opts.dir, 'PG_VERSION'));
+  const { credentials, fresh } = credentialsOf(credentialsFile);
+  if (!clusterExists) {
     mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     if (runAs.uid !== undefined) chownSync(opts.dir, runAs.uid, runAs.gid!);
     const pwfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'sportello-pw-')), 'pw');
-    writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+    writeFileSync(pwfile, `${credentials.superuser}\n`, { mode: 0o644 });
     chmodSync(path.dirname(pwfile), 0o755);
     try {
       await run(
@@ -141,22 +168,96 @@ export async function startEmbeddedPostgres(opts: {
     await stopChild(child, 'SIGINT');
   };
   await Promise.race([readyLine, exited]);
-  const url = `postgres://${user}:${password}@127.0.0.1:${opts.port}/${opts.database}`;
-  await ensureDatabase(url);
-  return { url, process: child, stop };
+  const at = (role: string, password: string, database: string) =>
+    `postgres://${role}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
+  const adminUrl = at(user, credentials.superuser, opts.database);
+  try {
+    if (clusterExists && fresh) await replaceLegacyPassword(at(user, legacyPassword, 'postgres'), credentials.superuser);
+    await ensureAppRole(adminUrl, credentials.app);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: at(appRole, credentials.app, opts.database), adminUrl, credentialsFile, process: child, stop };
 }
 
-/** Creates the database named in `url` if the server does not have it yet. */
-export async function ensureDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+/** A cluster of an earlier release: its fixed superuser password becomes the generated one. */
+async function replaceLegacyPassword(legacyUrl: string, password: string): Promise<void> {
+  try {
+    await withClient(legacyUrl, (c) => c.query(`alter role ${user} password ${c.escapeLiteral(password)}`));
+  } catch (err) {
+    throw new Error(
+      `the embedded PostgreSQL cluster exists but its credentials file does not, and the old default password is refused ` +
+        `(${err instanceof Error ? err.message : String(err)}): restore the credentials file, or remove the cluster to start afresh`,
+    );
+  }
+}
+
+/**
+ * The application's role: it logs in and owns the database and everything in it, and is no
+ * superuser (it cannot read other databases, create roles or run programs on the server). A
+ * database made by an earlier release, owned by the superuser, is handed over object by object.
+ */
+async function ensureAppRole(adminUrl: string, password: string): Promise<void> {
+  const database = decodeURIComponent(new URL(adminUrl).pathname.slice(1));
+  await withClient(new URL('/postgres', adminUrl).toString(), async (c) => {
+    const exists = (await c.query('select 1 from pg_roles where rolname = $1', [appRole])).rowCount === 1;
+    const literal = c.escapeLiteral(password);
+    await c.query(
+      exists
+        ? `alter role ${appRole} with login nosuperuser nocreatedb nocreaterole password ${literal}`
+        : `create role ${appRole} with login nosuperuser nocreatedb nocreaterole password ${literal}`,
+    );
+  });
+  await ensureDatabase(adminUrl, appRole);
+  if (database === 'postgres') return;
+  await withClient(adminUrl, async (c) => {
+    await c.query(`alter database ${c.escapeIdentifier(database)} owner to ${appRole}`);
+    await c.query(handOver);
+  });
+}
+
+// Tables first: their sequences, indexes and triggers follow them; then what is left on its own.
+const handOver = `do $$
+declare r record;
+begin
+  for r in select c.oid::regclass as name, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm') and pg_get_userbyid(c.relowner) <> '${appRole}' loop
+    execute format('alter %s %s owner to ${appRole}',
+      case r.relkind when 'v' then 'view' when 'm' then 'materialized view' else 'table' end, r.name);
+  end loop;
+  for r in select c.oid::regclass as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'public' and c.relkind = 'S' and pg_get_userbyid(c.relowner) <> '${appRole}' loop
+    execute format('alter sequence %s owner to ${appRole}', r.name);
+  end loop;
+  for r in select p.oid::regprocedure as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> '${appRole}' loop
+    execute format('alter routine %s owner to ${appRole}', r.sig);
+  end loop;
+  for r in select t.oid::regtype as name from pg_type t join pg_namespace n on n.oid = t.typnamespace
+           where n.nspname = 'public' and t.typtype in ('e', 'd') and pg_get_userbyid(t.typowner) <> '${appRole}' loop
+    execute format('alter type %s owner to ${appRole}', r.name);
+  end loop;
+end $$`;
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(name)}`);
+    return await run(client);
   } finally {
     await client.end();
   }
+}
+
+/** Creates the database named in `url` if the server does not have it yet (owned by `owner`, if given). */
+export async function ensureDatabase(url: string, owner?: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  await withClient(admin.toString(), async (client) => {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0)
+      await client.query(`create database ${client.escapeIdentifier(name)}${owner ? ` owner ${client.escapeIdentifier(owner)}` : ''}`);
+  });
 }

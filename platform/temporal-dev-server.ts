@@ -5,7 +5,8 @@ import { stopChild } from './process.ts';
 
 export interface DevServerHandle {
   address: string;
-  uiUrl: string;
+  /** Null when the web UI is off. */
+  uiUrl: string | null;
   process: ChildProcess;
   stop: () => Promise<void>;
 }
@@ -18,7 +19,8 @@ export interface DevServerHandle {
 export async function startTemporalDevServer(opts: {
   cli: string;
   port: number;
-  uiPort: number;
+  /** The web UI's port; null: no UI (it shows every workflow's inputs to whoever reaches it). */
+  uiPort: number | null;
   namespace: string;
   dbFile?: string;
   log: (line: string) => void;
@@ -30,8 +32,7 @@ export async function startTemporalDevServer(opts: {
     '127.0.0.1',
     '--port',
     String(opts.port),
-    '--ui-port',
-    String(opts.uiPort),
+    ...(opts.uiPort === null ? ['--headless'] : ['--ui-ip', '127.0.0.1', '--ui-port', String(opts.uiPort)]),
     '--namespace',
     opts.namespace,
     '--log-level',
@@ -50,7 +51,7 @@ export async function startTemporalDevServer(opts: {
     child.once('exit', (code, signal) =>
       reject(
         new Error(
-          `temporal dev server exited during start-up (code ${code}, signal ${signal}); is port ${opts.port} or ${opts.uiPort} taken?`,
+          `temporal dev server exited during start-up (code ${code}, signal ${signal}); is port ${opts.port}${opts.uiPort === null ? '' : ` or ${opts.uiPort}`} taken?`,
         ),
       ),
     ),
@@ -68,7 +69,7 @@ export async function startTemporalDevServer(opts: {
     await stop();
     throw err;
   }
-  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, process: child, stop };
+  return { address, uiUrl: opts.uiPort === null ? null : `http://127.0.0.1:${opts.uiPort}`, process: child, stop };
 }
 
 async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {

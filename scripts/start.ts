@@ -4,7 +4,7 @@ import { logIn } from './api-session.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import { loadConfig, publicUrl, runMain } from '../platform/config.ts';
 import { createDb } from '../db/connection.ts';
-import { startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { AlreadyRunningError, RunLock } from '../platform/run-lock.ts';
 import { startMailCatcher } from '../platform/mail-catcher.ts';
 import { linePrefixer, SupervisedProcess } from '../platform/supervised.ts';
@@ -55,6 +55,7 @@ await runMain(async () => {
 
   try {
     let databaseUrl = config.DATABASE_URL;
+    let embeddedPg: EmbeddedPostgresHandle | undefined;
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'postgres');
       say(`starting embedded PostgreSQL (${dir}, port ${config.EMBEDDED_POSTGRES_PORT})`);
@@ -67,6 +68,7 @@ await runMain(async () => {
       lock.record({ name: 'postgres', pid: pg.process.pid!, match: dir, signal: 'SIGINT' });
       servers.push({ name: 'postgres', stop: pg.stop });
       databaseUrl = pg.url;
+      embeddedPg = pg;
     }
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
@@ -78,7 +80,7 @@ await runMain(async () => {
       const temporal = await startTemporalDevServer({
         cli,
         port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT,
+        uiPort: config.TEMPORAL_DEV_UI ? config.TEMPORAL_UI_PORT : null,
         namespace: config.TEMPORAL_NAMESPACE,
         dbFile,
         log: (l) => print(`[temporal] ${l}\n`),
@@ -86,7 +88,7 @@ await runMain(async () => {
       lock.record({ name: 'temporal', pid: temporal.process.pid!, match: dbFile, signal: 'SIGTERM' });
       servers.push({ name: 'temporal', stop: temporal.stop });
       temporalAddress = temporal.address;
-      temporalUi ??= temporal.uiUrl;
+      temporalUi ??= temporal.uiUrl ?? undefined;
     } else if (!config.TEMPORAL_API_KEY) {
       // Temporal Cloud manages search attributes in its own console; a self-hosted cluster takes them here.
       const connection = await connect(config, temporalAddress);
@@ -157,8 +159,12 @@ await runMain(async () => {
         `  console       ${base}/admin/`,
         `  API docs      ${base}/docs`,
         `  readiness     ${base}/ready`,
-        ...(temporalUi ? [`  Temporal UI   ${temporalUi}`] : []),
-        ...(config.DATABASE_URL ? [] : [`  PostgreSQL    ${databaseUrl}`]),
+        ...(temporalUi
+          ? [`  Temporal UI   ${temporalUi}`]
+          : config.TEMPORAL_ADDRESS
+            ? []
+            : ['  Temporal UI   off (TEMPORAL_DEV_UI=true turns it on; it shows workflow inputs to anyone on this host)']),
+        ...(embeddedPg ? [`  PostgreSQL    ${withoutPassword(databaseUrl)} (passwords in ${embeddedPg.credentialsFile})`] : []),
         `  data          ${config.DATA_DIR}`,
         `  e-mail        ${mailDir ? `written to ${mailDir} (local mail catcher: nothing leaves this machine)` : smtpUrl ? `sent through ${new URL(smtpUrl).host}` : 'not sent: SMTP_URL is unset, e-mails stay queued'}`,
         ...(config.SEED_DEMO
@@ -173,6 +179,12 @@ await runMain(async () => {
     await shutdown(1);
   }
 });
+
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

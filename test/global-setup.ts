@@ -63,7 +63,8 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     });
-    serverUrl = pg.url;
+    // The suite creates a database per test file: it connects as the superuser.
+    serverUrl = pg.adminUrl;
   }
   const template = new URL(serverUrl);
   template.pathname = `/sportello_template_${process.pid}`;
@@ -73,8 +74,8 @@ async function startServers(project: TestProject, stops: (() => Promise<void>)[]
   await db.destroy();
 
   const cli = resolveTemporalCli(process.env.TEMPORAL_CLI, (m) => console.log(m));
-  const temporal = await retryOnPortTaken(2, ([port, uiPort]) =>
-    startTemporalDevServer({ cli, port: port!, uiPort: uiPort!, namespace: 'default', log: quiet }),
+  const temporal = await retryOnPortTaken(1, ([port]) =>
+    startTemporalDevServer({ cli, port: port!, uiPort: null, namespace: 'default', log: quiet }),
   );
   stops.push(temporal.stop);
 

@@ -1,12 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { resolveTemporalCli } from '../../platform/tools.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
-import { type NodeScript, type PlatformPorts, platformReady, startPlatform, startRunningPlatform } from '../helpers/platform.ts';
+import {
+  type NodeScript,
+  platformDatabaseUrl,
+  type PlatformPorts,
+  platformReady,
+  startPlatform,
+  startRunningPlatform,
+} from '../helpers/platform.ts';
 
 let env: NodeJS.ProcessEnv;
 let ports: PlatformPorts;
@@ -21,7 +28,7 @@ const startRun = (extra: NodeJS.ProcessEnv = {}) => {
 };
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/sportello` });
+  const client = new pg.Client({ connectionString: platformDatabaseUrl(dataDir, ports.postgres) });
   await client.connect();
   try {
     return (await client.query<T>(text, values)).rows;
@@ -98,9 +105,28 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
   it('prints where everything is', () => {
     expect(run.output).toContain(`console       http://127.0.0.1:${ports.api}/admin/`);
     expect(run.output).toContain(`API docs      http://127.0.0.1:${ports.api}/docs`);
-    expect(run.output).toContain(`Temporal UI   http://127.0.0.1:${ports.temporalUi}`);
+    // The dev server's web UI would show every workflow's inputs to anyone on the host: off unless asked for.
+    expect(run.output).toContain('Temporal UI   off (TEMPORAL_DEV_UI=true turns it on');
+    expect(run.output).toMatch(
+      /PostgreSQL {4}postgres:\/\/sportello@127\.0\.0\.1:\d+\/sportello \(passwords in .*postgres\.credentials\.json\)/,
+    );
     // Each process's lines carry its name.
     expect(run.output).toMatch(/^sportello\s+\| migration 2026_11_24_0700_foundation: applied$/m);
+  });
+
+  it('keeps its database closed: generated passwords readable by its user only, the application no superuser', async () => {
+    const file = path.join(dataDir, 'postgres.credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const legacy = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${ports.postgres}/postgres` });
+    await expect(legacy.connect()).rejects.toThrow(/password authentication failed/);
+    const [me] = await sql<{ rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
+      'select rolsuper, rolcreaterole, rolcreatedb from pg_roles where rolname = current_user',
+    );
+    expect(me).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false });
+    await expect(sql('select * from pg_authid')).rejects.toThrow(/permission denied/);
+    await expect(sql("copy (select 1) to program 'true'")).rejects.toThrow(/permission denied|must be superuser/);
+    // The tables the platform made are its own.
+    expect(await sql("select tablename from pg_tables where schemaname = 'public' and tableowner <> 'sportello'")).toEqual([]);
   });
 
   it('serves the console, the API docs and readiness', async () => {

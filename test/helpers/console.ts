@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { demoPassword } from '../../catalog/demo.ts';
 import { type ApiFetch, logIn } from '../../scripts/api-session.ts';
 import { accessibilityViolations, launchChromium, screenshot } from './browser.ts';
-import { type PlatformPorts, startRunningPlatform } from './platform.ts';
+import { type PlatformPorts, platformDatabaseUrl, startRunningPlatform } from './platform.ts';
 
 /** The whole platform with its demo data, and Debian's Chromium to drive the console with. */
 export interface ConsolePlatform {
@@ -21,7 +21,8 @@ export interface ConsolePlatform {
 }
 
 export async function startConsolePlatform(): Promise<ConsolePlatform> {
-  const { run, ...setup } = await startRunningPlatform();
+  // The auditor's panel links to the dev server's web UI, which is off unless asked for.
+  const { run, ...setup } = await startRunningPlatform({ TEMPORAL_DEV_UI: 'true' });
   const browser = await launchChromium();
   const url = (p: string) => `http://127.0.0.1:${setup.ports.api}${p}`;
   return {
@@ -40,7 +41,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
       ).newPage(),
     api: (email) => logIn(url(''), email, demoPassword),
     async query(sql, params = []) {
-      const client = new pg.Client({ connectionString: `postgres://postgres:sportello@127.0.0.1:${setup.ports.postgres}/sportello` });
+      const client = new pg.Client({ connectionString: platformDatabaseUrl(setup.dataDir, setup.ports.postgres) });
       await client.connect();
       try {
         return (await client.query(sql, params)).rows;

@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { tempDirForServer } from '../../platform/embedded-postgres.ts';
 import { projectRoot } from '../../platform/paths.ts';
 import { freePort, portTaken } from './ports.ts';
+
+/** A platform run's embedded PostgreSQL as the application connects to it: its generated password is in the data directory. */
+export function platformDatabaseUrl(dataDir: string, port: number): string {
+  const { app } = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { app: string };
+  return `postgres://sportello:${encodeURIComponent(app)}@127.0.0.1:${port}/sportello`;
+}
 
 /** One of the project's Node entry points run as its npm script runs it, its output collected. */
 export class NodeScript {
