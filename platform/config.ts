@@ -143,10 +143,10 @@ export const configSchema = z
     CASE_TASK_QUEUE: z.string().min(1).default('cases').describe('Task queue of the case worker.'),
     TELEPHONY_TASK_QUEUE: z.string().min(1).default('telephony').describe('Task queue of the telephony worker.'),
     TELEPHONY_DIALER: z
-      .enum(['none', 'sip'])
+      .enum(['none', 'sip', 'ari'])
       .default('none')
       .describe(
-        'How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback goes to the outbox. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS.',
+        'How the telephony worker calls citizens back. `none` (no PBX): every callback fails at once and the written fallback goes to the outbox. `sip`: the worker runs the SIP user agent (SIP_*) answering the lines configured in the database, turns its call events into cases and abandoned-caller callbacks, and calls citizens back through SIP_PBX_ADDRESS. `ari`: the worker runs the Stasis application ARI_APP on an Asterisk (ARI_*), which answers the lines, queues, bridges and transfers their calls and originates the callbacks.',
       ),
     SIP_BIND_ADDRESS: z
       .ipv4()
@@ -172,6 +172,47 @@ export const configSchema = z
       .max(60_000)
       .default(500)
       .describe('How long an inbound call rings before the IVR answers it.'),
+    ARI_URL: z.url().optional().describe("Asterisk's HTTP server, ARI below it (`http://pbx:8088`); required with TELEPHONY_DIALER=ari."),
+    ARI_USERNAME: z.string().min(1).optional().describe('ARI user (ari.conf); required with TELEPHONY_DIALER=ari.'),
+    ARI_PASSWORD: z.string().min(1).optional().describe("The ARI user's password; required with TELEPHONY_DIALER=ari, never logged."),
+    ARI_APP: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .default('sportello')
+      .describe("Name of the Stasis application: the dialplan hands the lines' calls to `Stasis(<ARI_APP>)`."),
+    ARI_ENDPOINT_TEMPLATE: z
+      .string()
+      .includes('{number}')
+      .default('PJSIP/{number}@trunk')
+      .describe("Endpoint a callback dials, `{number}` replaced by the citizen's number."),
+    ARI_AGENT_ENDPOINT_TEMPLATE: z
+      .string()
+      .includes('{extension}')
+      .default('PJSIP/{extension}')
+      .describe("Endpoint of an operator's phone, `{extension}` replaced by the extension the agent desktop gives."),
+    ARI_CALLER_ID: z
+      .string()
+      .regex(/^[0-9A-Za-z+._-]{1,32}$/)
+      .default('sportello')
+      .describe('Caller id presented on callbacks (the line number citizens see).'),
+    ARI_IVR_PROMPT: z
+      .string()
+      .min(1)
+      .default('sound:sportello-{line}')
+      .describe("Media of a line's IVR menu, played on answer, `{line}` replaced by the line's id (`sound:…`, `recording:…`)."),
+    ARI_TRANSFER_CONTEXT: z
+      .string()
+      .min(1)
+      .default('sportello-transfer')
+      .describe("Dialplan context an IVR transfer continues in, at the extension of the office's number."),
+    ARI_MOH_CLASS: z.string().min(1).default('default').describe("Music-on-hold class of the queues' holding bridges."),
+    ARI_AGENT_RING_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(120)
+      .default(20)
+      .describe("How long an operator's phone rings before connecting the caller counts as failed."),
     CASE_UPDATE_TIMEOUT_SECONDS: z.coerce
       .number()
       .int()
@@ -381,6 +422,9 @@ export const configSchema = z
     if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['SMS_GATEWAY_TOKEN'], message: 'the SMS gateway needs its bearer token' });
     }
+    if (c.TELEPHONY_DIALER === 'ari')
+      for (const variable of ['ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD'] as const)
+        if (!c[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'TELEPHONY_DIALER=ari connects to Asterisk: give it' });
     if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
       ctx.addIssue({
         code: 'custom',

@@ -9,11 +9,12 @@ import { CallEventRecorder } from '../services/call-recorder.ts';
 import { noDialer } from '../domain/dialer.ts';
 import { createIngestion } from '../services/call-ingestion.ts';
 import { startSipAdapter } from '../telephony/sip/adapter.ts';
+import { startAriAdapter } from '../telephony/ari/adapter.ts';
 
 const catchUpEveryMs = 60_000;
 
 // The telephony worker: outbound messages and the calls the workflows ask for; with SIP, also the
-// user agent answering the lines. In both cases it acts on the call events recorded but not yet
+// user agent answering the lines; with ARI, the Stasis application on Asterisk doing the same. In both cases it acts on the call events recorded but not yet
 // acted on (after a crash, or a webhook's event whose workflow could not be started).
 await runMain(() =>
   runWorkerProcess('telephony', async (config, db) => {
@@ -28,7 +29,8 @@ await runMain(() =>
       updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
     });
     const sip = config.TELEPHONY_DIALER === 'sip' ? await startSipAdapter(config, db, log, await allLines(db)) : null;
-    const recorder = sip?.recorder ?? new CallEventRecorder(db, log);
+    const ari = config.TELEPHONY_DIALER === 'ari' ? await startAriAdapter(config, db, log, await allLines(db)) : null;
+    const recorder = sip?.recorder ?? ari?.recorder ?? new CallEventRecorder(db, log);
     recorder.onRecorded = ingest;
     const catchUp = () =>
       recorder
@@ -41,6 +43,8 @@ await runMain(() =>
     const timer = setInterval(() => void catchUp(), catchUpEveryMs);
     if (sip) {
       log.info({ address: sip.ua.address }, 'SIP user agent answering');
+    } else if (ari) {
+      log.info({ url: config.ARI_URL, app: config.ARI_APP }, 'Asterisk ARI Stasis application running');
     } else {
       log.warn(
         { TELEPHONY_DIALER: config.TELEPHONY_DIALER },
@@ -49,10 +53,11 @@ await runMain(() =>
     }
     return {
       taskQueue: config.TELEPHONY_TASK_QUEUE,
-      activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? noDialer, citizenLinks: citizenLinkKeys(config) }),
+      activities: createTelephonyActivities({ db, dialer: sip?.dialer ?? ari?.app ?? noDialer, citizenLinks: citizenLinkKeys(config) }),
       stop: async () => {
         clearInterval(timer);
         await sip?.stop();
+        await ari?.stop();
         await temporal.connection.close();
       },
     };
