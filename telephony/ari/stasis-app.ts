@@ -7,6 +7,7 @@ import { type LineRecord, type QueuePriority, phoneVariants, priorityOf } from '
 import type { Logger } from '../../platform/logger.ts';
 import type { SipCallEvents } from '../sip/call-events.ts';
 import { endCauseOf, unansweredOutcomeOf } from './causes.ts';
+import { joinQueue } from '../../domain/waiting-queue.ts';
 
 export interface StasisAppOptions {
   url: string;
@@ -315,10 +316,9 @@ export class StasisApp implements Dialer, CallControl {
     const priority = call.line ? priorityOf(call.line, call.caller) : 'normal';
     const waiting = this.queues.get(queue) ?? [];
     this.queues.set(queue, waiting);
-    const position = priority === 'high' ? waiting.filter((c) => c.queued!.priority === 'high').length : waiting.length;
-    waiting.splice(position, 0, call);
+    const position = joinQueue(waiting, call, priority, (c) => c.queued!.priority);
     call.queued = { queue, since: Date.now(), priority };
-    this.o.events.queued(call.callId, queue, position + 1, priority);
+    this.o.events.queued(call.callId, queue, position, priority);
   }
 
   private dequeue(call: Call) {

@@ -8,6 +8,7 @@ import { parseDtmfRelay, parseRtpEvent } from './dtmf.ts';
 import { header, param, parseCSeq, parseUri, type SipRequest, type SipResponse } from './message.ts';
 import { buildSdp, defaultTelephoneEvent, parseSdp } from './sdp.ts';
 import { newBranch, newTag, type Peer, SipTransport } from './transport.ts';
+import { joinQueue } from '../../domain/waiting-queue.ts';
 
 /**
  * What the IVR of a dialled number does with a key: a transfer to a number (REFER), or a wait in
@@ -288,10 +289,9 @@ export class SipUserAgent {
   private enqueue(call: Call, queue: string, priority: QueuePriority): void {
     const waiting = this.queues.get(queue) ?? [];
     this.queues.set(queue, waiting);
-    const position = priority === 'high' ? waiting.filter((c) => c.queued!.priority === 'high').length : waiting.length;
-    waiting.splice(position, 0, call);
+    const position = joinQueue(waiting, call, priority, (c) => c.queued!.priority);
     call.queued = { queue, since: Date.now(), priority };
-    this.o.events.queued(call.callId, queue, position + 1, priority);
+    this.o.events.queued(call.callId, queue, position, priority);
   }
 
   /** The transferee's progress on our REFER (a message/sipfrag status line). */
