@@ -131,4 +131,11 @@ export default tseslint.config(
   // Migrations are frozen and typed `Kysely<any>` on purpose: they must not follow today's schema types.
   { files: ['migrations/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // Modules Temporal loads by path with require() (services/failure-converter.cjs).
+  {
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

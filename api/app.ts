@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
 import fastifyCors from '@fastify/cors';
+import { payloadMasterKey } from '../platform/payload-master-key.ts';
+import { PayloadCipher } from '../services/payload-codec.ts';
+import { temporalCodecRoutes } from './routes/temporal-codec.routes.ts';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -14,14 +17,16 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from '../platform/config.ts';
+import { type Config, publicUrl } from '../platform/config.ts';
 import type { Db } from '../db/connection.ts';
 import type { Logger } from '../platform/logger.ts';
 import { adminUiDist } from '../platform/paths.ts';
 import { registerErrorHandling } from './problems.ts';
 import { citizenPage } from './citizen-page/plugin.ts';
 import { redactedRequest } from './request-log.ts';
-import { citizenLinkKeys } from '../platform/citizen-link-secret.ts';
+import { citizenLinkKeys, workflowIdKey } from '../platform/citizen-link-secret.ts';
+import { auditKeys } from '../platform/audit-keys.ts';
+import { startAuditSealer } from '../services/audit-sealer.ts';
 import { citizenLinksRoutes } from './routes/citizen-links.routes.ts';
 import { ApiError } from '../services/errors.ts';
 import { registerAccessControl } from './auth/access-control.ts';
@@ -34,21 +39,26 @@ import { callsRoutes } from './routes/calls.routes.ts';
 import { casesRoutes } from './routes/cases.routes.ts';
 import { definitionsRoutes } from './routes/definitions.routes.ts';
 import { citizensRoutes } from './routes/citizens.routes.ts';
+import { erasureRoutes } from './routes/erasure.routes.ts';
 import { municipalitiesRoutes } from './routes/municipalities.routes.ts';
 import { officesRoutes } from './routes/offices.routes.ts';
 import { surveyAnswersRoutes } from './routes/survey-answers.routes.ts';
 import { messagesRoutes } from './routes/messages.routes.ts';
+import { messageTemplatesRoutes } from './routes/message-templates.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { tasksRoutes } from './routes/tasks.routes.ts';
 import { ctiRoutes } from './routes/cti.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { CaseWorkerPresence } from '../services/case-workers.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { kpiRoutes } from './routes/kpi.routes.ts';
 import { referenceRoutes } from './routes/reference.routes.ts';
 import { lettersRoutes } from './routes/letters.routes.ts';
 import { smsReportsRoutes } from './routes/sms-reports.routes.ts';
+import { stuckCasesRoutes } from './routes/stuck-cases.routes.ts';
 import { registerTextGuard } from './text-guard.ts';
+import { totalExactHeader } from '../contracts/list-query.ts';
 
 export interface AppDeps {
   config: Pick<
@@ -59,6 +69,7 @@ export interface AppDeps {
     | 'TELEPHONY_TASK_QUEUE'
     | 'CASE_UPDATE_TIMEOUT_SECONDS'
     | 'SESSION_TTL_HOURS'
+    | 'SESSION_COOKIE_SECURE'
     | 'LOGIN_ATTEMPTS_PER_MINUTE'
     | 'RATE_LIMIT_PER_MINUTE'
     | 'CORS_ORIGINS'
@@ -68,11 +79,14 @@ export interface AppDeps {
     | 'PUBLIC_URL'
     | 'OPEN311_CONTACT'
     | 'OPEN311_KEY_SERVICE'
-    | 'OPEN311_PUBLIC_MEDIA_SERVICES'
     | 'CITIZEN_LINK_SECRET'
     | 'CITIZEN_LINK_DAYS_AFTER_CLOSURE'
     | 'CITIZEN_PAGE_REQUESTS_PER_MINUTE'
     | 'DATA_DIR'
+    | 'AUDIT_SIGNING_KEY'
+    | 'AUDIT_ANCHOR_DIR'
+    | 'AUDIT_SEAL_INTERVAL_MS'
+    | 'PAYLOAD_MASTER_KEY'
     | 'HOST'
     | 'PORT'
   >;
@@ -108,13 +122,21 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     },
   });
   // CORS stays closed (no headers, browsers refuse) unless origins are configured.
-  if (config.CORS_ORIGINS.length) await app.register(fastifyCors, { origin: config.CORS_ORIGINS, credentials: true });
+  // A list's total and a 429's wait are headers: a page on an allowed origin must be let to read them.
+  if (config.CORS_ORIGINS.length)
+    await app.register(fastifyCors, {
+      origin: config.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: ['Content-Range', totalExactHeader, 'Retry-After'],
+    });
   await registerAccessControl(app, db);
   await app.register(fastifyRateLimit, {
-    max: config.RATE_LIMIT_PER_MINUTE,
+    // Per caller, not per address: a front office's operators share one NAT address. An API key
+    // may have its own limit; anonymous callers are counted by address.
+    max: (req) => req.principal?.rateLimitPerMinute ?? config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
     hook: 'preHandler',
-    keyGenerator: (req) => req.principal?.id ?? req.ip,
+    keyGenerator: (req) => (req.principal ? `principal:${req.principal.id}` : `ip:${req.ip}`),
     errorResponseBuilder: (_req, ctx) => new ApiError('too_many_requests', `more than ${ctx.max} requests in ${ctx.after}: slow down`),
   });
 
@@ -129,10 +151,17 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes, { db, temporal });
+  const caseWorkers = new CaseWorkerPresence(temporal, config.CASE_TASK_QUEUE);
+  await app.register(healthRoutes, { db, temporal, caseWorkers });
+  // The API seals the audit trail: appends (here and in the case worker) take no shared lock, and
+  // each replica's sealer takes its turn per chain.
+  const audit = auditKeys(config);
+  const sealer = startAuditSealer(db, audit, config.AUDIT_SEAL_INTERVAL_MS, logger);
+  app.addHook('onClose', () => sealer.stop());
   const caseDeps = {
     db,
     temporal,
+    caseWorkers,
     taskQueue: config.CASE_TASK_QUEUE,
     telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
     updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
@@ -146,17 +175,22 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
       await api.register(sessionRoutes, {
         db,
         ttlMs: config.SESSION_TTL_HOURS * 3_600_000,
-        secureCookie: config.NODE_ENV !== 'development',
+        secureCookie: config.SESSION_COOKIE_SECURE,
         loginAttemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
         temporalUiUrl: config.TEMPORAL_UI_URL
           ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows`
           : null,
       });
-      await api.register(auditRoutes, { db });
+      await api.register(auditRoutes, { db, keys: audit });
       await api.register(apiKeysRoutes, { db });
-      await api.register(ctiRoutes, { ...caseDeps, logger });
+      await api.register(ctiRoutes, { ...caseDeps, logger, workflowIdKey: workflowIdKey(citizenLinkKeys(config).secret) });
+      await api.register(stuckCasesRoutes, { db, temporal });
       await api.register(smsReportsRoutes, { db, secret: config.SMS_REPORTS_SECRET });
       await api.register(citizenLinksRoutes, { db, keys: citizenLinkKeys(config) });
+      await api.register(messageTemplatesRoutes, { db, publicUrl: publicUrl(config) });
+      const cipher = new PayloadCipher(db, payloadMasterKey(config));
+      await api.register(temporalCodecRoutes, { db, cipher });
+      await api.register(erasureRoutes, { db, temporal, cipher, workflowIdKey: workflowIdKey(citizenLinkKeys(config).secret) });
       for (const routes of [
         callsRoutes,
         knowledgeRoutes,
@@ -181,7 +215,6 @@ export async function buildApp({ config, db, temporal, logger }: AppDeps): Promi
     publicUrl: config.PUBLIC_URL,
     contact: config.OPEN311_CONTACT,
     keyService: config.OPEN311_KEY_SERVICE,
-    publicMediaServices: config.OPEN311_PUBLIC_MEDIA_SERVICES,
     prefix: '/open311',
   });
   await app.register(citizenPage, {

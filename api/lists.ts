@@ -1,15 +1,18 @@
 import type { FastifyReply } from 'fastify';
-import type { Page } from '../domain/page.ts';
-import { contentRange, pageInMemory, pageOf } from '../contracts/list-query.ts';
+import type { ListTotal, Page } from '../domain/page.ts';
+import { contentRange, pageInMemory, pageOf, totalExactHeader } from '../contracts/list-query.ts';
 
 /** One page of a simple-rest list, with the `Content-Range` react-admin paginates with. */
 export function sendPage<T>(
   reply: FastifyReply,
   resource: string,
   page: Page,
-  { rows, total }: { rows: T[]; total: number },
+  { rows, total }: { rows: T[]; total: ListTotal },
 ): FastifyReply {
-  return reply.header('content-range', contentRange(resource, page, rows.length, total)).send(rows);
+  return reply
+    .header('content-range', contentRange(resource, page, rows.length, total))
+    .header(totalExactHeader, String(typeof total === 'number'))
+    .send(rows);
 }
 
 /** A short list (reference data: tens or hundreds of rows) a service gave whole: sorted and paged in memory. */

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ProblemSchema, type Problem } from '../contracts/problem.ts';
+import { dependencyDown } from '../services/dependency-errors.ts';
 import { ApiError, type FieldError, type ProblemCode, problemTitles } from '../services/errors.ts';
 
 export { ProblemSchema, type Problem };
@@ -21,8 +22,10 @@ function problem(code: ProblemCode | 'internal', detail?: string, errors?: Field
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let body: Problem;
+    let down: ReturnType<typeof dependencyDown>;
     if (error instanceof ApiError) {
       body = problem(error.code, error.message, error.errors);
+      if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((v) => ({
         path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
@@ -38,6 +41,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: unparsable JSON, body too large, wrong content type.
       body = { ...problem('bad_request', error.message), status: error.statusCode, title: error.code ?? 'Bad request' };
+    } else if ((down = dependencyDown(error))) {
+      // Not a bug: a server we need is gone for now. The client may repeat the request.
+      request.log.warn({ err: error }, `${down} is unavailable`);
+      body = problem('unavailable', `${down} is unavailable; try again shortly`);
+      void reply.header('retry-after', '5');
     } else {
       request.log.error({ err: error }, 'unhandled error');
       body = problem('internal');

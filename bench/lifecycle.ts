@@ -43,9 +43,13 @@ const helloWorker = { taskQueue: 'hello', workflowsPath: fileURLToPath(new URL('
 await withThrowawayPlatform(
   { postgres: 54339, temporal: 17243, temporalUi: 18243 },
   async ({ client }) => {
+    // The demo's callback window (weekdays 09:00–19:00) would leave every case waiting for the
+    // next morning outside it: the bench's own copy may call at any hour, so it runs at any hour.
+    const demo = ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === 'tari-refund'));
+    const anyHour = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, from: '00:00', to: '23:59' };
     const definition = {
       version: 1,
-      document: ServiceDefinitionSchema.parse(demoDefinitions.find((d) => d.service.code === 'tari-refund')),
+      document: ServiceDefinitionSchema.parse({ ...demo, callback: { ...demo.callback, window: { ...anyHour, days: [...anyHour.days] } } }),
     };
     const operator = { id: 'bench.operator', role: 'operator' as const, officeId: null };
     const clerk = { id: 'bench.clerk', role: 'backoffice' as const, officeId: 'mi-tributi' };
@@ -130,7 +134,7 @@ await withThrowawayPlatform(
       console.log(`| ${r.label} | ${r.perSecond.toFixed(1)} | ${f(r.intake50)} | ${f(r.intake99)} | ${f(r.update50)} | ${f(r.update99)} |`);
     }
     console.log(
-      `| ratio (lifecycle / hello) | ${(hello.perSecond / lifecycle.perSecond).toFixed(2)}× slower | ${(lifecycle.intake50 / hello.intake50).toFixed(2)}× | ${(lifecycle.intake99 / hello.intake99).toFixed(2)}× | ${(lifecycle.update50 / hello.update50).toFixed(2)}× | ${(lifecycle.update99 / hello.update99).toFixed(2)}× |`,
+      `| ratio (lifecycle / hello) | ${(lifecycle.perSecond / hello.perSecond).toFixed(2)}× the bare workflow | ${(lifecycle.intake50 / hello.intake50).toFixed(2)}× | ${(lifecycle.intake99 / hello.intake99).toFixed(2)}× | ${(lifecycle.update50 / hello.update50).toFixed(2)}× | ${(lifecycle.update99 / hello.update99).toFixed(2)}× |`,
     );
   },
   [helloWorker],

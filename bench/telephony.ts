@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { allLines } from '../db/lines.repository.ts';
@@ -32,6 +33,7 @@ await withThrowawayPlatform({ postgres: 54343, temporal: 17247, temporalUi: 1824
     taskQueue: 'cases',
     telephonyTaskQueue: 'telephony',
     updateTimeoutMs: 60_000,
+    workflowIdKey: randomBytes(32),
   });
   // The operators: whoever waits is taken at once.
   const operators = setInterval(() => {

@@ -132,6 +132,8 @@ export const demoDefinitions: ServiceDefinitionInput[] = [
     callback,
     resolution: { outcomes: ['resolved', 'redirected'] },
     survey: { ...survey, channel: 'email' },
+    // Potholes are the public's business: listed on Open311 for anyone, with the photos apps send.
+    publication: { open311: true, location: 'rounded', photos: true },
   },
   {
     schemaVersion: 1,

@@ -142,6 +142,8 @@ export const ApiKeySchema = z.object({
   role: z.enum(staffRoles),
   municipalities: z.array(z.string()),
   expiresAt: z.date().nullable(),
+  /** Requests per minute this key may make; null: the API's default (`RATE_LIMIT_PER_MINUTE`). */
+  rateLimitPerMinute: z.number().int().nullable(),
   revokedAt: z.date().nullable(),
   createdBy: z.string(),
   createdAt: z.date(),
@@ -155,6 +157,8 @@ export const NewApiKeySchema = z
     role: z.enum(staffRoles).exclude(['admin']),
     municipalities: z.array(z.string()).min(1).max(50),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** An integration that calls more (a telephony adapter, a city portal) gets its own limit. */
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
 z.globalRegistry.add(ApiKeySchema, { id: 'ApiKey' });

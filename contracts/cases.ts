@@ -35,6 +35,8 @@ export const CaseSchema = z.object({
   subject: z.string(),
   description: z.string(),
   citizen: CitizenSchema,
+  /** The citizens registry's record of the person (null: the case carries no phone, e-mail or fiscal code). */
+  citizenId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   location: CaseLocationSchema.nullable(),
   definitionVersion: z.number().int().nullable(),
@@ -86,7 +88,9 @@ export const CaseListQuerySchema = listQuerySchema(
     .strict(),
 );
 
-export const CaseParams = z.object({ id: z.string().regex(caseIdPattern, 'a case id such as C-2026-000042') });
+/** The shape of a case id, for every route that names a case. */
+export const CaseIdSchema = z.string().regex(caseIdPattern, 'a case id such as C-2026-000042');
+export const CaseParams = z.object({ id: CaseIdSchema });
 // The staff commands' bodies are domain shapes; named here for the OpenAPI document.
 z.globalRegistry.add(NoteCommandSchema, { id: 'NoteCommand' });
 z.globalRegistry.add(WithdrawCommandSchema, { id: 'WithdrawCommand' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Page } from '../domain/page.ts';
+import type { ListTotal, Page } from '../domain/page.ts';
 
 /** A JSON-encoded query parameter, as react-admin's simple-rest data provider sends them. */
 const jsonParam = <T extends z.ZodType>(inner: T) =>
@@ -34,10 +34,17 @@ export function listQuerySchema<const S extends readonly [string, ...string[]], 
 export const pageOf = (range: [number, number] | undefined): Page =>
   range ? { offset: range[0], limit: range[1] - range[0] + 1 } : { offset: 0, limit: 25 };
 
-/** `Content-Range: cases 0-24/319`, the total react-admin paginates with. */
-export function contentRange(resource: string, page: Page, returned: number, total: number): string {
-  return returned === 0 ? `${resource} */${total}` : `${resource} ${page.offset}-${page.offset + returned - 1}/${total}`;
+/**
+ * `Content-Range: cases 0-24/319`, the total react-admin paginates with. A capped total is sent as
+ * its lower bound (`cases 0-24/1001`, "more than 1,000"): react-admin's simple-rest provider reads
+ * a number only; `X-Total-Exact: false` (`totalExactHeader`) says it is one.
+ */
+export function contentRange(resource: string, page: Page, returned: number, total: ListTotal): string {
+  const n = typeof total === 'number' ? total : total.moreThan + 1;
+  return returned === 0 ? `${resource} */${n}` : `${resource} ${page.offset}-${page.offset + returned - 1}/${n}`;
 }
+/** `true` when a list's `Content-Range` total is its exact size, `false` when it is only a lower bound. */
+export const totalExactHeader = 'x-total-exact';
 
 /** `filter={"id":[...]}` is how react-admin fetches the records a reference shows (getMany). */
 export const IdFilterSchema = z.union([z.string(), z.array(z.string()).max(1000)]).optional();

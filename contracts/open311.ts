@@ -7,7 +7,9 @@ export const FormatParams = z.object({ format: z.enum(['json', 'xml']) });
 export const ServiceParams = FormatParams.extend({ service_code: z.string().max(60) });
 export const RequestParams = FormatParams.extend({ service_request_id: z.string().max(40) });
 export const MediaParams = z.object({ id: z.string().max(60) });
-export const JurisdictionQuery = z.object({ jurisdiction_id: z.string().max(60).optional() });
+/** An integration's key, for the GETs that show a key holder more than anyone (see Open311View). */
+export const ApiKeyQuery = z.object({ api_key: z.string().max(200).optional() });
+export const JurisdictionQuery = ApiKeyQuery.extend({ jurisdiction_id: z.string().max(60).optional() });
 
 /** `a,b` or a repeated parameter, as a list. */
 const commaList = z.union([z.string(), z.array(z.string())]).transform((v) =>
@@ -55,6 +57,8 @@ export type UpdatesQuery = z.infer<typeof UpdatesQuery>;
 /** A citizen's update to a request (`POST servicerequestupdates`), once api_key and jurisdiction_id are settled. */
 export const NewUpdate = z.object({
   service_request_id: z.string({ error: 'service_request_id was not provided' }).max(40),
+  /** The client's own id of the update (FixMyStreet sends its comment's): a retry with it adds nothing. */
+  update_id: z.string().trim().min(1).max(100).optional(),
   description: z.string({ error: 'description was not provided' }).min(1).max(4000),
   updated_datetime: z.iso.datetime({ offset: true }).optional(),
   status: z

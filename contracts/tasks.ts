@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OutcomeSchema } from '../domain/case.ts';
+import { OutcomeSchema, taskIdPattern } from '../domain/case.ts';
 import { TaskSchema } from './cases.ts';
 import { listQuerySchema } from './list-query.ts';
 
@@ -47,4 +47,4 @@ export const ReassignTaskSchema = z
   })
   .strict();
 export const RequestInformationSchema = z.object({ question: z.string().trim().min(3).max(2000) }).strict();
-export const TaskParams = z.object({ id: z.string().regex(/^C-\d{4}-\d{6,}:\d+$/, 'a task id such as C-2026-000042:1') });
+export const TaskParams = z.object({ id: z.string().regex(taskIdPattern, 'a task id such as C-2026-000042:1') });

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Page } from '../domain/page.ts';
-import type { AuditLogTable, Database, Executor } from './database.ts';
+import { digest, leafHash, type RecordContent } from './audit-format.ts';
+import type { AuditBatchesTable, AuditLogTable, Database, Executor } from './database.ts';
+
+export { digest };
 
 export interface AuditEntry {
   actor: string;
@@ -18,47 +20,14 @@ export interface AuditEntry {
   at?: Date;
 }
 
-const genesis = '0'.repeat(64);
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** JSON with object keys sorted, so equal values always hash alike. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-export const digest = (value: unknown) => (value === undefined ? null : sha256(canonical(value)));
-
-type ChainedFields = Omit<Selectable<AuditLogTable>, 'id' | 'hash'>;
-function linkHash(r: ChainedFields): string {
-  const { prev_hash, ...content } = r;
-  return sha256(`${prev_hash}\n${canonical(content)}`);
-}
-
 /**
  * Appends one record to its municipality's chain, inside the caller's transaction so the record
- * exists exactly when the change does. The chain head's row lock orders concurrent appends.
+ * exists exactly when the change does. It takes no lock but its own row's: the sealer gives it its
+ * place in the chain after it commits (services/audit-sealer.ts).
  */
 export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Promise<void> {
-  const chain = e.municipalityId ?? '*';
-  await trx
-    .insertInto('audit_chains')
-    .values({ chain, seq: 0, hash: genesis })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const head = await trx
-    .selectFrom('audit_chains')
-    .select(['seq', 'hash'])
-    .where('chain', '=', chain)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const record: ChainedFields = {
-    chain,
-    seq: head.seq + 1,
+  const content: RecordContent = {
+    chain: e.municipalityId ?? '*',
     at: e.at ?? new Date(),
     actor: e.actor,
     role: e.role,
@@ -69,91 +38,140 @@ export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Pr
     request_id: e.requestId ?? null,
     before_digest: digest(e.before),
     after_digest: digest(e.after),
-    prev_hash: head.hash,
   };
-  const hash = linkHash(record);
   await trx
     .insertInto('audit_log')
-    .values({ ...record, hash })
+    .values({ ...content, seq: null, batch: null, prev_hash: null, hash: leafHash({ ...content, seq: null, prev_hash: null }) })
     .execute();
-  await trx.updateTable('audit_chains').set({ seq: record.seq, hash }).where('chain', '=', chain).execute();
 }
 
-export interface ChainBreak {
-  chain: string;
-  seq: number;
-  id: number | null;
-  reason: string;
+export type AuditRow = Selectable<AuditLogTable>;
+export type AuditBatchRow = Selectable<AuditBatchesTable>;
+
+/** The chains with records waiting for their seal. */
+export async function chainsWithPending(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('chain').distinct().where('batch', 'is', null).execute();
+  return rows.map((r) => r.chain);
 }
-export interface VerifyResult {
-  ok: boolean;
-  chains: number;
-  records: number;
-  firstBreak: ChainBreak | null;
+
+// The session-level advisory lock that makes one sealer per chain, whatever the number of replicas.
+const sealLock = (chain: string) => sql`hashtext('sportello-audit-seal'), hashtext(${chain})`;
+export async function lockChainForSealing(db: Executor, chain: string, wait: boolean): Promise<boolean> {
+  if (wait) {
+    await sql`select pg_advisory_lock(${sealLock(chain)})`.execute(db);
+    return true;
+  }
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${sealLock(chain)}) as locked`.execute(db);
+  return rows[0]!.locked;
+}
+export async function unlockChainForSealing(db: Executor, chain: string): Promise<void> {
+  await sql`select pg_advisory_unlock(${sealLock(chain)})`.execute(db);
+}
+
+export async function lastBatch(db: Executor, chain: string): Promise<AuditBatchRow | undefined> {
+  return db.selectFrom('audit_batches').selectAll().where('chain', '=', chain).orderBy('batch', 'desc').limit(1).executeTakeFirst();
 }
 
 /**
- * Recomputes every chain from its first record: an edited record, a removed or inserted one, or a
- * moved head shows as the first link that does not hold.
+ * The chain's committed, unsealed records in the order they are sealed: the old chain's records by
+ * their seq first, then by insertion. Uncommitted ones are invisible here and wait for a later batch.
  */
-export async function verifyAudit(db: Executor, chains?: string[]): Promise<VerifyResult> {
-  let q = db.selectFrom('audit_chains').selectAll().orderBy('chain');
-  if (chains) q = q.where('chain', 'in', chains.length ? chains : ['']);
-  const heads = await q.execute();
-  let records = 0;
-  for (const head of heads) {
-    let prev = genesis;
-    let seq = 0;
-    let lastId = 0;
-    for (;;) {
-      // Keyset pages: a long chain never sits in memory whole.
-      const page = await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('chain', '=', head.chain)
-        .where('seq', '>', seq)
-        .orderBy('seq')
-        .limit(1000)
-        .execute();
-      for (const row of page) {
-        records += 1;
-        const broken = (reason: string): VerifyResult => ({
-          ok: false,
-          chains: heads.length,
-          records,
-          firstBreak: { chain: head.chain, seq: row.seq, id: row.id, reason },
-        });
-        if (row.seq !== seq + 1) return broken(`record ${seq + 1} is missing`);
-        if (row.prev_hash !== prev) return broken('it does not follow the previous record');
-        const { id: _id, hash, ...fields } = row;
-        if (linkHash(fields) !== hash) return broken('its content does not match its hash');
-        prev = hash;
-        seq = row.seq;
-        lastId = row.id;
-      }
-      if (page.length < 1000) break;
-    }
-    if (head.seq !== seq || head.hash !== prev) {
-      return {
-        ok: false,
-        chains: heads.length,
-        records,
-        firstBreak: {
-          chain: head.chain,
-          seq: seq + 1,
-          id: lastId || null,
-          reason: `the chain ends at ${seq} but its head says ${head.seq}`,
-        },
-      };
-    }
+export async function pendingRecords(db: Executor, chain: string, limit: number): Promise<Pick<AuditRow, 'id' | 'seq' | 'hash'>[]> {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'seq', 'hash'])
+    .where('chain', '=', chain)
+    .where('batch', 'is', null)
+    .orderBy(sql`seq asc nulls last`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Writes a sealed batch and gives its records their seq (consecutive from the batch's first). */
+export async function insertBatch(trx: Transaction<Database>, b: AuditBatchRow, ids: readonly number[]): Promise<void> {
+  await trx.insertInto('audit_batches').values(b).execute();
+  const seqs = ids.map((_, i) => b.first_seq + i);
+  await sql`
+    update audit_log a set seq = u.seq, batch = ${b.batch}
+    from unnest(${ids}::bigint[], ${seqs}::int[]) as u(id, seq)
+    where a.id = u.id`.execute(trx);
+}
+
+/** A chain's batches in order, from batch `after` + 1 on. */
+export async function batchesOf(db: Executor, chain: string, after: number, limit: number): Promise<AuditBatchRow[]> {
+  return db
+    .selectFrom('audit_batches')
+    .selectAll()
+    .where('chain', '=', chain)
+    .where('batch', '>', after)
+    .orderBy('batch')
+    .limit(limit)
+    .execute();
+}
+export async function batchOf(db: Executor, chain: string, batch: number): Promise<AuditBatchRow | undefined> {
+  return db.selectFrom('audit_batches').selectAll().where('chain', '=', chain).where('batch', '=', batch).executeTakeFirst();
+}
+
+/** The records that say they belong to this batch, by seq. */
+export async function recordsOfBatch(db: Executor, chain: string, batch: number): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', chain)
+    .where('batch', '=', batch)
+    .orderBy('seq')
+    .orderBy('id')
+    .execute();
+}
+
+/** One page of a chain's pending records, by id. */
+export async function pendingPage(db: Executor, chain: string, afterId: number, limit: number): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', chain)
+    .where('batch', 'is', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** A record claiming a batch the chain never sealed, if any. */
+export async function recordBeyond(db: Executor, chain: string, lastBatchNo: number): Promise<AuditRow | undefined> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', chain)
+    .where('batch', '>', lastBatchNo)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Of these chains, those the database holds records or batches of. */
+export async function chainsPresent(db: Executor, chains?: readonly string[]): Promise<string[]> {
+  const only = chains ? (chains.length ? [...chains] : ['']) : undefined;
+  let records = db.selectFrom('audit_log').select('chain').distinct();
+  let batches = db.selectFrom('audit_batches').select('chain').distinct();
+  if (only) {
+    records = records.where('chain', 'in', only);
+    batches = batches.where('chain', 'in', only);
   }
-  return { ok: true, chains: heads.length, records, firstBreak: null };
+  const rows = await records.union(batches).execute();
+  return rows.map((r) => r.chain).sort();
+}
+
+export async function auditRecord(db: Executor, id: number): Promise<AuditRow | undefined> {
+  return db.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export interface AuditRecordRow {
   id: number;
   chain: string;
-  seq: number;
+  seq: number | null;
+  batch: number | null;
   at: Date;
   actor: string;
   role: string | null;
@@ -200,6 +218,7 @@ export async function listAuditRecords(
         'id',
         'chain',
         'seq',
+        'batch',
         'at',
         'actor',
         'role',

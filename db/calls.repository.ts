@@ -1,7 +1,9 @@
 import type { CallEvent, EndCause } from '../domain/call-events.ts';
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
+import { normalisePhone } from '../domain/citizen-identity.ts';
 import type { CountedCallKpi } from '../domain/kpi/definitions.ts';
 import type { Page } from '../domain/page.ts';
+import { cappedCount } from './capped-count.ts';
 import { type CallThresholds, countedBy, countedCalls, localPart } from './call-kpi.repository.ts';
 import { inList, type Scope } from './cases.repository.ts';
 import type { CallsTable, Executor } from './database.ts';
@@ -16,6 +18,7 @@ function changeOf(e: CallEvent): CallChange {
   switch (e.type) {
     case 'initiated':
     case 'transferred':
+    case 'transfer-failed':
       return {};
     case 'ivr-choice':
       return { ivr_choice: e.digits };
@@ -28,6 +31,19 @@ function changeOf(e: CallEvent): CallChange {
     case 'ended':
       return { end_cause: e.cause, ended_at: e.at };
   }
+}
+
+/** The registry's record with this number in the municipality (the newest, should two share it), as a subquery. */
+function citizenOfNumber(db: Executor, municipalityId: string, number: string) {
+  const e164 = normalisePhone(number);
+  return db
+    .selectFrom('citizens')
+    .select('id')
+    .where('municipality_id', '=', municipalityId)
+    .where('merged_into', 'is', null)
+    .where('phones', '@>', sql<string[]>`array[${e164 ?? ''}]::text[]`)
+    .orderBy('updated_at', 'desc')
+    .limit(1);
 }
 
 /**
@@ -46,6 +62,7 @@ export async function recordCallEvent(trx: Executor, e: CallEvent): Promise<bool
         caller: e.caller,
         called: e.called,
         municipality_id: e.line,
+        citizen_id: e.line ? citizenOfNumber(trx, e.line, e.direction === 'inbound' ? e.caller : e.called) : null,
         state: e.type,
         started_at: e.at,
         last_seq: e.seq,
@@ -137,7 +154,7 @@ export async function listCallRows(
   if (f.kpi) q = q.where(countedCalls(scope, {})).where(countedBy(f.kpi, f));
   if (f.weekday !== undefined) q = q.where(localPart('isodow', 'c.started_at'), '=', f.weekday);
   if (f.hour !== undefined) q = q.where(localPart('hour', 'c.started_at'), '=', f.hour);
-  const [rows, { n }] = await Promise.all([
+  const [rows, total] = await Promise.all([
     q
       .select(callColumns)
       .orderBy('started_at', sort === 'ASC' ? 'asc' : 'desc')
@@ -145,9 +162,15 @@ export async function listCallRows(
       .offset(page.offset)
       .limit(page.limit)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    // A KPI's calls are counted exactly: their total is the figure the report shows.
+    f.kpi
+      ? q
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+          .then(({ n }) => Number(n))
+      : cappedCount(db, q),
   ]);
-  return { rows, total: Number(n) };
+  return { rows, total };
 }
 
 export async function findCallRow(db: Executor, id: string, scope: Scope, withUnknownLines: boolean) {
@@ -172,6 +195,18 @@ export function callsOfNumbers(db: Executor, scope: Scope, numbers: string[]) {
     .execute();
 }
 export type CallRow = Awaited<ReturnType<typeof callsOfNumbers>>[number];
+
+/** The calls of these citizens' records in the caller's municipalities, and those from or to their numbers as stored. */
+export function callsOfCitizens(db: Executor, scope: Scope, citizenIds: string[], numbers: string[]) {
+  return scopedCalls(db, scope, false)
+    .select(callColumns)
+    .where((eb) =>
+      eb.or([eb('citizen_id', 'in', inList(citizenIds)), eb('caller', 'in', inList(numbers)), eb('called', 'in', inList(numbers))]),
+    )
+    .orderBy('started_at', 'desc')
+    .limit(500)
+    .execute();
+}
 
 /** A contact as stored, for a guard deciding whether an event still applies (undefined: no such contact yet). */
 export async function storedCall(db: Executor, callId: string) {

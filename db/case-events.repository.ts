@@ -13,12 +13,12 @@ export interface CaseState {
   outcome: Outcome | null;
 }
 
-/** The case row, created by the case's first event (once: a repeated first event creates nothing). */
+/** The case row, created by the case's first event (once: a repeated first event creates nothing, and answers false). */
 export async function insertCase(
   db: Executor,
   c: CaseState & { id: string; intake: CaseIntake; definitionVersion: number; at: string },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const inserted = await db
     .insertInto('cases')
     .values({
       id: c.id,
@@ -39,7 +39,9 @@ export async function insertCase(
       last_seq: 0,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export interface NewCaseEvent {

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CaseStatus, Channel } from '../domain/case.ts';
-import type { Page } from '../domain/page.ts';
+import type { ListTotal, Page } from '../domain/page.ts';
+import { cappedCountQuery, cappedTotal, withoutSeqScan } from './capped-count.ts';
 import type { Database } from './database.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -56,6 +57,9 @@ export const citizenKeys = {
 };
 export type CitizenKey = keyof typeof citizenKeys;
 
+/** What the free text `q` searches: the expression the trigram index of migration 2026_12_02_1420 is built on. */
+const caseText = sql<string>`(cases.id || ' ' || cases.subject || ' ' || cases.description)`;
+
 function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
   let q = baseQuery(db).where('cases.municipality_id', 'in', inList(scope));
   if (f.id !== undefined) q = q.where('cases.id', 'in', inList([f.id].flat()));
@@ -94,7 +98,7 @@ function filtered(db: Executor, scope: Scope, f: CaseListFilter) {
   }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('cases.id', 'ilike', like), eb('cases.subject', 'ilike', like), eb('cases.description', 'ilike', like)]));
+    q = q.where(caseText, 'ilike', like);
   }
   return q;
 }
@@ -112,6 +116,7 @@ const caseColumns = [
   'cases.subject',
   'cases.description',
   'cases.citizen',
+  'cases.citizen_id',
   'cases.details',
   'cases.location',
   'cases.definition_version',
@@ -126,25 +131,34 @@ const selectCases = (db: Executor, scope: Scope, f: CaseListFilter) => filtered(
 /** A case with its municipality's and service's names. */
 export type CaseRow = Awaited<ReturnType<ReturnType<typeof selectCases>['executeTakeFirstOrThrow']>>;
 
+/** The two queries behind a page of cases: its rows and its capped count (bench/lists.ts explains them). */
+export function caseListQueries(db: Executor, scope: Scope, filter: CaseListFilter, sort: CaseSort, page: Page) {
+  return {
+    rows: selectCases(db, scope, filter)
+      .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
+      .orderBy('cases.id', 'desc')
+      .offset(page.offset)
+      .limit(page.limit),
+    count: cappedCountQuery(filtered(db, scope, filter)),
+    /** Free text is counted through its trigram index (see `withoutSeqScan`). */
+    countWithoutSeqScan: !!filter.q,
+  };
+}
+
 export async function listCaseRows(
   db: Executor,
   scope: Scope,
   filter: CaseListFilter,
   sort: CaseSort,
   page: Page,
-): Promise<{ rows: CaseRow[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    selectCases(db, scope, filter)
-      .orderBy(sortColumns[sort[0]], sort[1] === 'ASC' ? 'asc' : 'desc')
-      .orderBy('cases.id', 'desc')
-      .offset(page.offset)
-      .limit(page.limit)
-      .execute(),
-    filtered(db, scope, filter)
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: count.n };
+): Promise<{ rows: CaseRow[]; total: ListTotal }> {
+  const q = caseListQueries(db, scope, filter, sort, page);
+  const count = () =>
+    q.countWithoutSeqScan && !db.isTransaction
+      ? withoutSeqScan(db as Kysely<Database>, (trx) => q.count.execute(trx))
+      : q.count.execute(db);
+  const [rows, { rows: counted }] = await Promise.all([q.rows.execute(), count()]);
+  return { rows, total: cappedTotal(counted[0]!.n) };
 }
 
 export function findCaseRow(db: Executor, id: string, scope: Scope): Promise<CaseRow | undefined> {
@@ -155,6 +169,16 @@ export function findCaseRow(db: Executor, id: string, scope: Scope): Promise<Cas
 export function findCitizenCaseRows(db: Executor, scope: Scope, key: CitizenKey, value: string, limit: number): Promise<CaseRow[]> {
   return selectCases(db, scope, {})
     .where(citizenKeys[key], '=', value)
+    .orderBy('cases.created_at', 'desc')
+    .orderBy('cases.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** The cases of these citizens' records (newest first, at most `limit`). */
+export function citizenCaseRows(db: Executor, scope: Scope, citizenIds: string[], limit: number): Promise<CaseRow[]> {
+  return selectCases(db, scope, {})
+    .where('cases.citizen_id', 'in', inList(citizenIds))
     .orderBy('cases.created_at', 'desc')
     .orderBy('cases.id', 'desc')
     .limit(limit)

@@ -20,6 +20,9 @@ export function createDb(config: Pick<Config, 'DATABASE_POOL_MAX' | 'DATABASE_SS
   // An idle connection the server closed (a restart, a failover, an administrator) is dropped by the
   // pool, which opens another on the next query; without a listener it would crash the process.
   pool.on('error', () => {});
+  // The same for a connection lost while checked out between two statements of a transaction: its
+  // next query fails (and the transaction with it) instead of the 'error' event crashing the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

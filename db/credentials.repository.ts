@@ -62,6 +62,7 @@ export interface NewApiKey {
   role: StaffRole;
   municipalities: string[];
   expiresAt: Date | null;
+  rateLimitPerMinute?: number | undefined;
   createdBy: string;
 }
 
@@ -79,6 +80,7 @@ export async function insertApiKey(db: Db, id: string, k: NewApiKey): Promise<st
       role: k.role,
       municipalities: k.municipalities,
       expires_at: k.expiresAt,
+      rate_limit_per_minute: k.rateLimitPerMinute ?? null,
       created_by: k.createdBy,
     })
     .execute();
@@ -91,6 +93,7 @@ export interface ApiKeyRow {
   role: StaffRole;
   municipalities: string[];
   expiresAt: Date | null;
+  rateLimitPerMinute: number | null;
   revokedAt: Date | null;
   createdBy: string;
   createdAt: Date;
@@ -102,6 +105,7 @@ const apiKeyColumns = [
   'role',
   'municipalities',
   'expires_at as expiresAt',
+  'rate_limit_per_minute as rateLimitPerMinute',
   'revoked_at as revokedAt',
   'created_by as createdBy',
   'created_at as createdAt',
@@ -137,7 +141,16 @@ export async function apiKeyPrincipal(db: Db, key: string): Promise<Principal | 
     .where('key_hash', '=', tokenHash(key))
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
-    .returning(['id', 'role', 'municipalities'])
+    .returning(['id', 'role', 'municipalities', 'rate_limit_per_minute'])
     .executeTakeFirst();
-  return row ? { kind: 'api-key', id: `api-key:${row.id}`, role: row.role, officeId: null, municipalities: row.municipalities } : null;
+  if (!row) return null;
+  const limit = row.rate_limit_per_minute;
+  return {
+    kind: 'api-key',
+    id: `api-key:${row.id}`,
+    role: row.role,
+    officeId: null,
+    municipalities: row.municipalities,
+    ...(limit === null ? {} : { rateLimitPerMinute: limit }),
+  };
 }

@@ -67,11 +67,14 @@ export interface ApiKeysTable {
   created_by: string;
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
+  rate_limit_per_minute: number | null;
 }
 export interface AuditLogTable {
   id: Generated<number>;
   chain: string;
-  seq: number;
+  /** Position in the chain and the batch that sealed it; null while pending. */
+  seq: number | null;
+  batch: number | null;
   at: Timestamp;
   actor: string;
   role: string | null;
@@ -82,13 +85,22 @@ export interface AuditLogTable {
   request_id: string | null;
   before_digest: string | null;
   after_digest: string | null;
-  prev_hash: string;
+  /** Only in records of the old hash chain, sealed into each chain's first batch as they were. */
+  prev_hash: string | null;
+  /** The record's leaf hash (db/audit-format.ts). */
   hash: string;
 }
-export interface AuditChainsTable {
+export interface AuditBatchesTable {
   chain: string;
-  seq: number;
-  hash: string;
+  batch: number;
+  first_seq: number;
+  last_seq: number;
+  root: string;
+  prev_head: string;
+  head: string;
+  sealed_at: Timestamp;
+  key_id: string;
+  signature: string;
 }
 export interface StaffUserMunicipalitiesTable {
   user_id: string;
@@ -121,6 +133,10 @@ export interface CasesTable {
   office_id: string | null;
   solicitations: Generated<number>;
   location: ColumnType<CaseLocation | null, string | null | undefined, string | null>;
+  /** The registry's record of the citizen (null: the case carries no identifier). */
+  citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the citizen's data was removed from the case (erasure or retention, migration 2026_12_06_1620). */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 export interface TasksTable {
   id: string;
@@ -288,8 +304,49 @@ export interface CitizenLinksTable {
   revoked_by: string | null;
   expires_at: Date | null;
 }
+/** The citizens registry (migrations/2026_12_02_1410_citizens.ts): one record per person and municipality. */
+export interface CitizensTable {
+  id: string;
+  municipality_id: string;
+  name: string | null;
+  name_key: string | null;
+  /** E.164. */
+  phones: string[];
+  /** Lower-cased. */
+  emails: string[];
+  fiscal_code: string | null;
+  /** Postal address for letters, as the newest case that gave one wrote it (migration 2026_12_03_1520). */
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_into: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  /** When the person was erased: the record keeps only its id (migration 2026_12_06_1620). */
+  erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+/** What a merge moved from the record merged away (source) to the one kept (target), for the undo. */
+export interface CitizenMergeMoved {
+  cases: string[];
+  calls: string[];
+  /** The identifiers the target gained, and the name it took if it had none. */
+  phones: string[];
+  emails: string[];
+  fiscalCode: string | null;
+  name: string | null;
+}
+export interface CitizenMergesTable {
+  id: string;
+  municipality_id: string;
+  target_id: string;
+  source_id: string;
+  moved: Json<CitizenMergeMoved>;
+  merged_by: string;
+  merged_at: CreatedAt;
+  undone_by: string | null;
+  undone_at: Timestamp | null;
+}
 export interface CallsTable {
   id: string;
+  citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
   linked_call_id: string | null;
   direction: 'inbound' | 'outbound';
   caller: string;
@@ -381,6 +438,60 @@ export interface CaseNumberCountersTable {
   last: number;
 }
 
+/** A municipality's own wording of a message (migrations/2026_12_03_1500_message_templates.ts). */
+export interface MessageTemplatesTable {
+  municipality_id: string;
+  event: string;
+  language: string;
+  subject: string | null;
+  body: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** One key per workflow for its Temporal payloads (migrations/2026_12_03_1540_payload_keys.ts). */
+export interface PayloadKeysTable {
+  id: string;
+  /** nonce ‖ ciphertext ‖ tag of the key under the master key; null once destroyed. */
+  wrapped: Buffer | null;
+  master_key_id: string;
+  created_at: CreatedAt;
+  destroyed_at: Timestamp | null;
+}
+
+/** A case whose read-model write failed for good (migrations/2026_12_06_1600_stuck_cases.ts). */
+export interface StuckCasesTable {
+  id: Generated<number>;
+  case_id: string;
+  municipality_id: string;
+  workflow_id: string;
+  /** The activity whose write failed, e.g. `recordCaseEvent`. */
+  activity: string;
+  /** SQLSTATE (e.g. `22021`), or the failure's type when it was no database refusal. */
+  error_code: string;
+  /** `PoisonData` (refused for good) or `RetriesExhausted` (kept failing past its bound). */
+  error_type: string;
+  /** How many times the workflow found the write failed (each after the activity's own retries). */
+  attempts: Generated<number>;
+  first_seen_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  retry_requested_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+}
+
+/** A legal hold on a citizen or a case: erasure and retention leave it alone until released (migration 2026_12_06_1620). */
+export interface LegalHoldsTable {
+  id: string;
+  municipality_id: string;
+  target_type: 'citizen' | 'case';
+  target_id: string;
+  reason: string;
+  created_by: string;
+  created_at: CreatedAt;
+  released_by: string | null;
+  released_at: Timestamp | null;
+}
+
 export interface Database {
   municipalities: MunicipalitiesTable;
   offices: OfficesTable;
@@ -391,10 +502,13 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
-  audit_chains: AuditChainsTable;
+  audit_batches: AuditBatchesTable;
   services: ServicesTable;
   cases: CasesTable;
   case_number_counters: CaseNumberCountersTable;
+  payload_keys: PayloadKeysTable;
+  stuck_cases: StuckCasesTable;
+  legal_holds: LegalHoldsTable;
   tasks: TasksTable;
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -407,6 +521,9 @@ export interface Database {
   mailboxes: MailboxesTable;
   inbound_mails: InboundMailsTable;
   citizen_links: CitizenLinksTable;
+  message_templates: MessageTemplatesTable;
+  citizens: CitizensTable;
+  citizen_merges: CitizenMergesTable;
   calls: CallsTable;
   call_events: CallEventsTable;
   lines: LinesTable;

@@ -23,6 +23,8 @@ export interface RequestFilter {
   municipalityId: string;
   /** When given, the other filters are ignored (as the spec says). */
   ids?: string[];
+  /** The services whose cases the reader may see at all (all when absent), whatever else is asked. */
+  visibleServices?: string[];
   serviceCodes?: string[];
   statuses?: CaseStatus[];
   from?: Date;
@@ -69,6 +71,7 @@ export function findRequests(db: Db, f: RequestFilter) {
       eb.selectFrom('open311_media').select('open311_media.media_url').whereRef('open311_media.case_id', '=', 'cases.id').as('media_url'),
     ])
     .where('cases.municipality_id', '=', f.municipalityId);
+  if (f.visibleServices) q = q.where('cases.service_code', 'in', f.visibleServices.length ? f.visibleServices : ['']);
   if (f.ids) {
     q = q.where('cases.id', 'in', f.ids.length ? f.ids : ['']);
   } else {
@@ -106,7 +109,7 @@ export type PublicEventType = (typeof publicEventTypes)[number];
  * The public steps of a jurisdiction's cases in a window. Only the fields an update shows are read
  * out of the event data: never the free text (questions, the citizen's words, notes).
  */
-export function findUpdates(db: Db, f: { municipalityId: string; from: Date; to?: Date; limit: number }) {
+export function findUpdates(db: Db, f: { municipalityId: string; visibleServices?: string[]; from: Date; to?: Date; limit: number }) {
   let q = db
     .selectFrom('case_events as e')
     .innerJoin('cases', 'cases.id', 'e.case_id')
@@ -124,6 +127,7 @@ export function findUpdates(db: Db, f: { municipalityId: string; from: Date; to?
     .where('cases.municipality_id', '=', f.municipalityId)
     .where('e.type', 'in', publicEventTypes)
     .where('e.at', '>=', f.from);
+  if (f.visibleServices) q = q.where('cases.service_code', 'in', f.visibleServices.length ? f.visibleServices : ['']);
   if (f.to) q = q.where('e.at', '<=', f.to);
   return q.orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').limit(f.limit).execute();
 }
@@ -134,7 +138,7 @@ export const findOpen311Media = (db: Db, id: string) =>
   db
     .selectFrom('attachments')
     .innerJoin('cases', 'cases.id', 'attachments.case_id')
-    .select(['attachments.content', 'attachments.content_type', 'attachments.size', 'cases.service_code'])
+    .select(['attachments.content', 'attachments.content_type', 'attachments.size', 'cases.service_code', 'cases.municipality_id'])
     .where('attachments.id', '=', id)
     .where('attachments.source', '=', 'open311')
     .executeTakeFirst();

@@ -1,5 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Executor, MessageChannel, MessageStatus, OutboundMessagesTable } from './database.ts';
+import type { ListTotal } from '../domain/page.ts';
+import { cappedCount } from './capped-count.ts';
 
 export interface OutboundMessage {
   /** Null for a message that belongs to no case (an abandoned caller's callback fallback). */
@@ -122,7 +124,7 @@ export async function recordProviderStatus(
   providerMessageId: string,
   status: Extract<MessageStatus, 'delivered' | 'failed'>,
   error?: string,
-): Promise<{ id: number } | undefined> {
+): Promise<ClaimedMessage | undefined> {
   return db
     .updateTable('outbound_messages')
     .set({
@@ -133,7 +135,20 @@ export async function recordProviderStatus(
     .where('channel', '=', channel)
     .where('provider_message_id', '=', providerMessageId)
     .where('status', 'in', ['sent', 'delivered'])
-    .returning('id')
+    .returning([
+      sql<number>`id::int`.as('id'),
+      'case_id as caseId',
+      'municipality_id as municipalityId',
+      'dedup_key as dedupKey',
+      'channel',
+      'recipient',
+      'event',
+      'language',
+      'subject',
+      'body',
+      'attempts',
+      sql<number | null>`fallback_of::int`.as('fallbackOf'),
+    ])
     .executeTakeFirst();
 }
 
@@ -202,18 +217,18 @@ export async function listMessageRows(
   filter: MessageFilter,
   sort: { field: 'createdAt' | 'updatedAt' | 'id'; order: 'asc' | 'desc' },
   page: { offset: number; limit: number },
-): Promise<{ rows: OutboundMessageRow[]; total: number }> {
+): Promise<{ rows: OutboundMessageRow[]; total: ListTotal }> {
   if (scope.length === 0) return { rows: [], total: 0 };
   let q = db.selectFrom('outbound_messages').where('municipality_id', 'in', [...scope]);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.channel) q = q.where('channel', '=', filter.channel);
   if (filter.caseId) q = q.where('case_id', '=', filter.caseId);
   const column = ({ createdAt: 'created_at', updatedAt: 'updated_at', id: 'id' } as const)[sort.field];
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     q.selectAll().orderBy(column, sort.order).orderBy('id', sort.order).offset(page.offset).limit(page.limit).execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    cappedCount(db, q),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total };
 }
 
 export async function findMessageRow(db: Executor, id: number, scope: readonly string[]): Promise<OutboundMessageRow | undefined> {

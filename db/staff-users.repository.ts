@@ -110,6 +110,25 @@ export async function setPasswordHash(trx: Transaction<Database>, id: string, pa
   await trx.updateTable('staff_users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
 
+/** Administrators serving every municipality there is: the platform's own, who manage administrators. */
+export async function platformAdminIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff_users as u')
+    .select('u.id')
+    .where('u.role', '=', 'admin')
+    .where(({ eb, selectFrom }) =>
+      eb(
+        selectFrom('staff_user_municipalities as m')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('m.user_id', '=', 'u.id'),
+        '=',
+        selectFrom('municipalities').select((e) => e.fn.countAll<number>().as('n')),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** The creator of a municipality serves it, so they can go on to give it calendars, offices and staff. */
 export async function addMunicipality(trx: Transaction<Database>, userId: string, municipalityId: string): Promise<void> {
   await trx.insertInto('staff_user_municipalities').values({ user_id: userId, municipality_id: municipalityId }).execute();

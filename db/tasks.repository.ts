@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from './connection.ts';
 import type { Page } from '../domain/page.ts';
 import { inList, type Scope } from './cases.repository.ts';
+import { cappedCountQuery, cappedTotal } from './capped-count.ts';
 
 /** What a queue can be narrowed by. */
 export interface TaskListFilter {
@@ -28,8 +28,8 @@ export async function findTask(db: Db, id: string, scope: Scope) {
   return scoped(db, scope).select(['tasks.id', 'tasks.case_id as caseId']).where('tasks.id', '=', id).executeTakeFirst();
 }
 
-/** A queue: open and claimed tasks first by their due instant, the most urgent on top. */
-export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
+/** The two queries behind a page of a queue: its rows and its capped count (bench/lists.ts explains them). */
+export function taskListQueries(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
   let q = scoped(db, scope);
   q = f.status ? q.where('tasks.status', '=', f.status) : q.where('tasks.status', '<>', 'done');
   if (f.officeId) q = q.where('tasks.office_id', '=', f.officeId);
@@ -37,8 +37,8 @@ export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort
   if (f.slaState) q = q.where('tasks.sla_state', '=', f.slaState);
   if (f.escalated !== undefined) q = q.where('tasks.escalated', '=', f.escalated);
   if (f.municipalityId) q = q.where('cases.municipality_id', '=', f.municipalityId);
-  const [rows, count] = await Promise.all([
-    q
+  return {
+    rows: q
       .select([
         'tasks.id',
         'tasks.case_id',
@@ -60,9 +60,14 @@ export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort
       .orderBy('tasks.due_at', sort === 'ASC' ? 'asc' : 'desc')
       .orderBy('tasks.id')
       .offset(page.offset)
-      .limit(page.limit)
-      .execute(),
-    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: count.n };
+      .limit(page.limit),
+    count: cappedCountQuery(q),
+  };
+}
+
+/** A queue: open and claimed tasks first by their due instant, the most urgent on top. */
+export async function listTaskRows(db: Db, scope: Scope, f: TaskListFilter, sort: 'ASC' | 'DESC', page: Page) {
+  const q = taskListQueries(db, scope, f, sort, page);
+  const [rows, count] = await Promise.all([q.rows.execute(), q.count.execute(db)]);
+  return { rows, total: cappedTotal(count.rows[0]!.n) };
 }

@@ -56,6 +56,15 @@ export const CallEventSchema = z.discriminatedUnion('type', [
     /** The contact the transfer became. */
     newCallId: z.string().min(1).max(256),
   }),
+  z.object({
+    ...base,
+    type: z.literal('transfer-failed'),
+    target: phoneNumber,
+    /** The refusal: the REFER's final status, or the one the transferee reported in its NOTIFY sipfrag. */
+    status: z.number().int().min(300).max(699),
+    /** The contact the transfer had become, now ended; null when the REFER itself was refused. */
+    newCallId: z.string().min(1).max(256).nullable(),
+  }),
   z.object({ ...base, type: z.literal('abandoned'), phase: z.enum(['ringing', 'queued']), waitSeconds: z.number().min(0) }),
   z.object({ ...base, type: z.literal('ended'), cause: EndCauseSchema }),
 ]);

@@ -17,11 +17,14 @@ export type StaffRole = (typeof staffRoles)[number];
 /** Italian fiscal code of a person (16 characters, omocodia letters allowed in digit places). */
 export const fiscalCodePattern = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
 
-/** A phone number as typed ("347 123 4567", "02-8845 1111"), kept as digits with an optional leading +. */
+/**
+ * A phone number as typed ("347 123 4567", "02-8845 1111", "(02) 8845.1111"), kept as digits with an
+ * optional leading +; the citizens registry compares it in E.164 (domain/citizen-identity.ts).
+ */
 export const PhoneNumberSchema = z
   .string()
   .trim()
-  .transform((s) => s.replace(/[\s.-]/g, ''))
+  .transform((s) => s.replace(/[\s.()/-]/g, ''))
   .pipe(z.string().regex(/^\+?[0-9]{6,15}$/, 'a phone number of 6 to 15 digits, optionally starting with +'));
 
 export const CitizenSchema = z
@@ -38,6 +41,8 @@ export const CitizenSchema = z
   })
   .strict();
 export type Citizen = z.infer<typeof CitizenSchema>;
+/** The citizen as an intake gives them: the phone number as typed ("333 123 4567"), stored as digits. */
+export const CitizenInputSchema = CitizenSchema.extend({ phone: PhoneNumberSchema.optional() }).strict();
 
 /** Where the request is about (a pothole, a broken light): coordinates (WGS 84), an address, or both. */
 export const CaseLocationSchema = z
@@ -58,7 +63,7 @@ export const CaseIntakeSchema = z
     channel: ChannelSchema,
     subject: z.string().trim().min(3).max(200),
     description: z.string().trim().max(5000).default(''),
-    citizen: CitizenSchema.default({}),
+    citizen: CitizenInputSchema.default({}),
     /** The service's own intake fields, checked against its published definition. */
     details: z.record(z.string(), z.union([z.string().max(5000), z.number(), z.boolean(), z.null()])).default({}),
     location: CaseLocationSchema.optional(),
@@ -109,7 +114,13 @@ export const ScheduleCallbackCommandSchema = z
   .strict();
 
 /** Case ids read like the city's protocol numbers: C-<year>-<6-digit counter>. */
-export const caseIdPattern = /^C-\d{4}-\d{6,}$/;
+const issuedCaseId = String.raw`C-\d{4}-\d{6,}`;
+/** The traffic simulator's cases (scripts/traffic/model.ts): SIM-<municipality>-<first day>s<seed>-<base-36 counter>. */
+const simulatedCaseId = String.raw`SIM-[a-z0-9-]{2,40}-\d{8}s\d+-[0-9a-z]+`;
+/** Every case id a list can return, so that each can be opened. */
+export const caseIdPattern = new RegExp(`^(?:${issuedCaseId}|${simulatedCaseId})$`);
+/** A task is its case's n-th: `<case id>:<n>`. */
+export const taskIdPattern = new RegExp(`^(?:${issuedCaseId}|${simulatedCaseId}):\\d+$`);
 export function formatCaseId(year: number, n: number): string {
   return `C-${year}-${String(n).padStart(6, '0')}`;
 }

@@ -9,6 +9,8 @@ export interface Principal {
   /** The municipalities whose cases and data the caller may see. */
   municipalities: string[];
   officeId: string | null;
+  /** An integration's own rate limit (requests per minute); absent: the API's default. */
+  rateLimitPerMinute?: number;
 }
 
 /**
@@ -48,5 +50,13 @@ export const can = {
   readKpis: ['supervisor', 'auditor', 'admin'],
   /** The delivery of every message of the municipalities served, and sending a failed one again. */
   manageMessages: ['supervisor', 'admin'],
+  /** The citizens registry's likely duplicates, merged (and unmerged) by those who oversee the service. */
+  mergeCitizens: ['supervisor', 'admin'],
+  /**
+   * The citizen's right of access: everything held about them, in one download. Those who answer
+   * for the data (admin) and who check its use (auditor); the operator who takes the request at the
+   * counter passes it on rather than downloading a person's whole file.
+   */
+  exportCitizens: ['auditor', 'admin'],
   administer: ['admin'],
 } as const satisfies Record<string, Access>;

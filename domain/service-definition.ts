@@ -165,6 +165,24 @@ export const ServiceDefinitionSchema = z
         if (s.enabled && s.questions.length === 0)
           ctx.addIssue({ code: 'custom', path: ['questions'], message: 'an enabled survey needs a question' });
       }),
+    /** What anyone may see of this service's cases without an API key (Open311): nothing unless a designer says so. */
+    publication: z
+      .object({
+        /** Cases listed for anyone (a pothole, a broken street lamp) by a summary: service, status, place; never what anyone wrote. */
+        open311: z.boolean().default(false),
+        /** `rounded`: the street without its house number and coordinates to about 100 m; `exact`: as reported. */
+        location: z.enum(['rounded', 'exact']).default('rounded'),
+        /** The photos apps send, shown to anyone (they may show people, number plates or homes). */
+        photos: z.boolean().default(false),
+      })
+      .strict()
+      .default({ open311: false, location: 'rounded', photos: false })
+      .refine((p) => p.open311 || !p.photos, { path: ['photos'], message: 'photos are shown only for a service published on Open311' }),
+    /**
+     * Months after a case closes until the citizen's data is removed from it (the nightly retention,
+     * services/erasure.service.ts); absent or null: kept. The latest published version's applies.
+     */
+    retentionMonths: z.number().int().min(1).max(1200).nullable().optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

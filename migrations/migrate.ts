@@ -37,3 +37,9 @@ export async function migrateToLatest(db: Kysely<any>, log: (msg: string) => voi
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
+
+/** Migrates up or down to the named migration (tests of a migration's data step start from the one before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

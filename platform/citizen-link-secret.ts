@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type Config, publicUrl } from './config.ts';
+import { storedSecret } from './stored-secret.ts';
 
 /** What issuing a citizen's page link needs: the secret tokens are derived under, and the public base URL. */
 export interface CitizenLinkKeys {
@@ -16,20 +16,20 @@ export interface CitizenLinkKeys {
 export function citizenLinkKeys(
   config: Pick<Config, 'CITIZEN_LINK_SECRET' | 'DATA_DIR' | 'PUBLIC_URL' | 'HOST' | 'PORT'>,
 ): CitizenLinkKeys {
-  return { secret: Buffer.from(config.CITIZEN_LINK_SECRET ?? storedSecret(config.DATA_DIR), 'utf8'), publicUrl: publicUrl(config) };
+  return {
+    secret: Buffer.from(
+      config.CITIZEN_LINK_SECRET ??
+        storedSecret(path.join(config.DATA_DIR, 'citizen-link.secret'), () => randomBytes(32).toString('base64url')).trim(),
+      'utf8',
+    ),
+    publicUrl: publicUrl(config),
+  };
 }
 
-function storedSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'citizen-link.secret');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    // `wx`: of two processes starting together, one writes and the other reads what it wrote.
-    try {
-      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  chmodSync(file, 0o600);
-  return readFileSync(file, 'utf8').trim();
-}
+/**
+ * The key workflow ids are pseudonymised under (HMAC-SHA-256): derived from the citizen-link
+ * secret, so nothing new is configured, and unlike any key the links' tokens are made with.
+ * Replicas given the same secret make the same ids (the dedupe of the abandoned caller's callback).
+ */
+export const workflowIdKey = (citizenLinkSecret: Buffer): Buffer =>
+  createHmac('sha256', citizenLinkSecret).update('sportello:workflow-ids:v1').digest();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -34,6 +35,37 @@ export const configSchema = z
       .describe(
         "Secret (32+ characters) the citizens' page links are derived from; every API and telephony worker replica needs the same. Unset: generated once into `DATA_DIR/citizen-link.secret` (mode 0600).",
       ),
+    AUDIT_SIGNING_KEY: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Ed25519 private key (PEM, or the path of a PEM file) the audit batch heads are signed with; keep it out of the database and give every API replica the same. Unset: generated once into `DATA_DIR/audit-signing.key` (mode 0600).',
+      ),
+    AUDIT_ANCHOR_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Append-only directory outside the database where every signed audit head is also written (one file per chain), so a rewound chain is detected; replicas on several machines must share it. Default `DATA_DIR/audit-anchor`.',
+      ),
+    PAYLOAD_MASTER_KEY: z
+      .string()
+      .min(1)
+      .refine((v) => existsSync(v) || Buffer.from(v, 'base64').length === 32, {
+        message: 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`), or the path of a file holding that',
+      })
+      .optional()
+      .describe(
+        "256-bit key (base64, or the path of a file holding it) that wraps each case's key for the Temporal payloads; keep it out of the database and give every API and worker replica the same. Unset: generated once into `DATA_DIR/payload-master.key` (mode 0600).",
+      ),
+    AUDIT_SEAL_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1000)
+      .describe('How often the API seals pending audit records into signed batches; until then they are reported as pending.'),
     CITIZEN_LINK_DAYS_AFTER_CLOSURE: z.coerce
       .number()
       .min(0)
@@ -58,18 +90,27 @@ export const configSchema = z
       .max(24 * 30)
       .default(12)
       .describe('How long a console login lasts.'),
+    SESSION_COOKIE_SECURE: bool
+      .default(true)
+      .describe(
+        'Mark the session cookie `Secure` (sent over HTTPS only; browsers also keep it on `http://localhost` and `127.0.0.1`). `false` only for a console served over plain HTTP on another address, which exposes sessions to the network.',
+      ),
     LOGIN_ATTEMPTS_PER_MINUTE: z.coerce
       .number()
       .int()
       .min(1)
       .default(10)
-      .describe('Login attempts allowed per minute for one address and account; more answer 429.'),
+      .describe(
+        'Failed log-ins allowed per minute for one account (from any address) and for one address (over any accounts); beyond, even the right password answers 429 with Retry-After. Successful log-ins are not counted.',
+      ),
     RATE_LIMIT_PER_MINUTE: z.coerce
       .number()
       .int()
       .min(1)
       .default(1200)
-      .describe('API requests allowed per minute for one caller (session, API key or address).'),
+      .describe(
+        'API requests allowed per minute for one caller: a staff member (all their sessions), an API key without a limit of its own, or an address for anonymous requests.',
+      ),
     CORS_ORIGINS: z
       .string()
       .optional()
@@ -93,20 +134,6 @@ export const configSchema = z
       .min(1)
       .default("API keys are issued by the municipality's Sportello administrators (console, API keys).")
       .describe('`key_service` of the Open311 service discovery document: how an app gets an `api_key`.'),
-    OPEN311_PUBLIC_MEDIA_SERVICES: z
-      .string()
-      .optional()
-      .transform((v) =>
-        v
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : [],
-      )
-      .describe(
-        "Comma-separated service codes whose citizens' photos Open311 answers show to anyone (`media_url`, e.g. `pothole-report`). Unset: none; photos may show people, plates or homes, so other services' photos are seen only by staff.",
-      ),
     DATABASE_URL: z
       .url()
       .optional()
@@ -151,8 +178,14 @@ export const configSchema = z
     SIP_BIND_ADDRESS: z
       .ipv4()
       .default('127.0.0.1')
-      .describe("Address the telephony worker's SIP user agent listens on (UDP), and its RTP ports for DTMF."),
-    SIP_PORT: port.default(5060).describe('UDP port of the SIP user agent.'),
+      .describe("Address the telephony worker's SIP user agent listens on (UDP or TCP), and its RTP ports for DTMF."),
+    SIP_PORT: port.default(5060).describe('UDP or TCP port (SIP_TRANSPORT) of the SIP user agent.'),
+    SIP_TRANSPORT: z
+      .enum(['udp', 'tcp'])
+      .default('udp')
+      .describe(
+        'SIP transport of the user agent. `tcp`: it listens on SIP_BIND_ADDRESS:SIP_PORT for connections, reuses one connection per PBX/registrar, and sends `SIP/2.0/TCP` Vias and `;transport=tcp` Contacts.',
+      ),
     SIP_PBX_ADDRESS: z
       .string()
       .regex(/^[^:\s]+:\d+$/, 'expected host:port')
@@ -172,6 +205,32 @@ export const configSchema = z
       .max(60_000)
       .default(500)
       .describe('How long an inbound call rings before the IVR answers it.'),
+    SIP_USERNAME: z
+      .string()
+      .regex(/^[0-9A-Za-z+._-]{1,64}$/)
+      .optional()
+      .describe(
+        "The user agent's SIP account at the PBX (extension or trunk user): the user of its Contact and registered address, and the name it answers 401/407 digest challenges with. Unset: `sportello`, no credentials.",
+      ),
+    SIP_PASSWORD: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Password of SIP_USERNAME for digest authentication (MD5 or SHA-256); never logged.'),
+    SIP_REGISTRAR: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, 'expected host:port')
+      .optional()
+      .describe(
+        'Registrar (`host:port`) the user agent registers `sip:SIP_USERNAME@host` with, refreshing before the binding runs out and removing it on stop. Unset: no REGISTER (the PBX sends calls to SIP_BIND_ADDRESS:SIP_PORT as configured there).',
+      ),
+    SIP_REGISTER_EXPIRES: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(86_400)
+      .default(3600)
+      .describe('Binding time (seconds) asked of SIP_REGISTRAR; the registrar may grant another, which is honoured.'),
     ARI_URL: z.url().optional().describe("Asterisk's HTTP server, ARI below it (`http://pbx:8088`); required with TELEPHONY_DIALER=ari."),
     ARI_USERNAME: z.string().min(1).optional().describe('ARI user (ari.conf); required with TELEPHONY_DIALER=ari.'),
     ARI_PASSWORD: z.string().min(1).optional().describe("The ARI user's password; required with TELEPHONY_DIALER=ari, never logged."),
@@ -361,6 +420,15 @@ export const configSchema = z
       .describe(
         'Base URL of the SMS gateway (the generic JSON contract of docs/notifications.md, "SMS"). Unset: no SMS is sent; SMS messages stay queued, saying why, until a notifications worker with a gateway runs.',
       ),
+    SMS_CATCHER_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(2526)
+      .describe(
+        'Port of the local SMS catcher `npm start` runs when SMS_GATEWAY_URL is unset (not in production): a stand-in gateway on 127.0.0.1 whose page shows the SMS sent (0: any free port).',
+      ),
     SMS_GATEWAY_TOKEN: z.string().min(1).optional().describe('Bearer token the notifications worker presents to the SMS gateway.'),
     SMS_SENDER: z
       .string()
@@ -425,6 +493,9 @@ export const configSchema = z
     if (c.TELEPHONY_DIALER === 'ari')
       for (const variable of ['ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD'] as const)
         if (!c[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: 'TELEPHONY_DIALER=ari connects to Asterisk: give it' });
+    for (const variable of ['SIP_PASSWORD', 'SIP_REGISTRAR'] as const)
+      if (c[variable] && !c.SIP_USERNAME)
+        ctx.addIssue({ code: 'custom', path: ['SIP_USERNAME'], message: `${variable} needs the SIP account's user name` });
     if (c.TELEPHONY_DIALER === 'sip' && !c.SIP_PBX_ADDRESS) {
       ctx.addIssue({
         code: 'custom',

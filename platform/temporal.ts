@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config.ts';
 
@@ -38,8 +39,13 @@ export function connect(config: TemporalConfig, address: string): Promise<Connec
   return Connection.connect(connectionOptions(config, address));
 }
 
-export async function connectClient(config: TemporalConfig & Pick<Config, 'TEMPORAL_NAMESPACE'>, address: string): Promise<Client> {
-  return new Client({ connection: await connect(config, address), namespace: config.TEMPORAL_NAMESPACE });
+/** A client of the platform's namespace; `dataConverter`: the payload encryption (services/payload-codec.ts). */
+export async function connectClient(
+  config: TemporalConfig & Pick<Config, 'TEMPORAL_NAMESPACE'>,
+  address: string,
+  dataConverter: DataConverter,
+): Promise<Client> {
+  return new Client({ connection: await connect(config, address), namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 export function connectWorker(config: TemporalConfig, address: string): Promise<NativeConnection> {

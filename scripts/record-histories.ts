@@ -1,19 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { projectRoot } from '../platform/paths.ts';
+import { sql } from 'kysely';
 import { withThrowawayPlatform } from './throwaway-platform.ts';
 import type { caseWorkflow } from '../workflows/case.ts';
 import {
   addNoteUpdate,
   type CaseWorkflowInput,
+  caseStuckError,
   caseWorkflowType,
   claimTaskUpdate,
   complainSignal,
   completeTaskUpdate,
   openedUpdate,
   requestInformationUpdate,
+  retryStuckWritesSignal,
   resolveUpdate,
   scheduleCallbackUpdate,
   solicitSignal,
@@ -28,11 +32,8 @@ import { ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import { CalendarSchema } from '../domain/calendar.ts';
 import type { Dialer } from '../domain/dialer.ts';
 import type { abandonedCallbackWorkflow } from '../workflows/abandoned-callback.ts';
-import {
-  type AbandonedCallbackInput,
-  abandonedCallbackWorkflowId,
-  abandonedCallbackWorkflowType,
-} from '../workflows/abandoned-callback.definitions.ts';
+import { type AbandonedCallbackInput, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowId } from '../services/callback-workflow-id.ts';
 
 /**
  * `npm run fixtures:record`: runs each path of the case workflow with the current code against
@@ -47,7 +48,7 @@ const unreachable = '+393330000009';
 const dialer: Dialer = { call: async (to) => (to === unreachable ? 'failed' : 'answered') };
 await withThrowawayPlatform(
   { postgres: 54329, temporal: 17233, temporalUi: 18233 },
-  async ({ client }) => {
+  async ({ client, db }) => {
     const operator = { id: 'giulia.operatrice', role: 'operator' as const, officeId: null };
     const marco = { id: 'marco.tributi', role: 'backoffice' as const, officeId: 'mi-tributi' };
     const intakes: Record<string, CaseIntake> = {
@@ -116,7 +117,7 @@ await withThrowawayPlatform(
         policy: { attempts: 2, spacingMinutes: 0.01, minWaitSeconds: 20, fallbackSms: 'La abbiamo cercata: ci richiami allo 020202.' },
       };
       const handle = await client.workflow.start<typeof abandonedCallbackWorkflow>(abandonedCallbackWorkflowType, {
-        workflowId: abandonedCallbackWorkflowId(input.lineId, phone, Date.now()),
+        workflowId: abandonedCallbackWorkflowId(randomBytes(32), input.lineId, phone, Date.now()),
         taskQueue: 'cases',
         args: [input],
       });
@@ -226,6 +227,30 @@ await withThrowawayPlatform(
           await until(handle, 4 + i);
         }
         await handle.executeUpdate(addNoteUpdate, { args: [{ actor: marco, text: 'In lavorazione' }] });
+        return handle.workflowId;
+      },
+      // The database refuses the opening (a constraint): the case is listed stuck; a retry fails again;
+      // with the constraint gone the next retry writes it, and it goes on to the office.
+      'stuck-cases': async () => {
+        await sql`alter table cases add constraint recording_refuses check (subject <> 'Rimborso TARI') not valid`.execute(db);
+        const stuckRow = () => db.selectFrom('stuck_cases').select(['case_id', 'attempts', 'resolved_at']).executeTakeFirst();
+        const waitFor = async (ok: () => Promise<boolean>) => {
+          for (let i = 0; i < 300 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
+          if (!(await ok())) throw new Error('the stuck case did not get there');
+        };
+        const refused = await open('tari-refund').then(
+          () => false,
+          (err: Error) => (err.cause as { type?: string } | undefined)?.type === caseStuckError,
+        );
+        if (!refused) throw new Error('the opening was not refused as stuck');
+        await waitFor(async () => (await stuckRow()) !== undefined);
+        const handle = client.workflow.getHandle<typeof caseWorkflow>((await stuckRow())!.case_id);
+        await handle.signal(retryStuckWritesSignal);
+        await waitFor(async () => (await stuckRow())?.attempts === 2);
+        await sql`alter table cases drop constraint recording_refuses`.execute(db);
+        await handle.signal(retryStuckWritesSignal);
+        await waitFor(async () => (await stuckRow())?.resolved_at != null);
+        await handle.executeUpdate(transferUpdate, { args: [{ actor: operator }] });
         return handle.workflowId;
       },
       // A caller who hung up in the queue: called back at once, answered.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { demoCases, demoPassword, demoStaff } from '../catalog/demo.ts';
 import { logIn } from './api-session.ts';
@@ -7,7 +8,9 @@ import { createDb } from '../db/connection.ts';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../platform/embedded-postgres.ts';
 import { AlreadyRunningError, RunLock } from '../platform/run-lock.ts';
 import { startMailCatcher } from '../platform/mail-catcher.ts';
+import { startSmsCatcher } from '../platform/sms-catcher.ts';
 import { linePrefixer, SupervisedProcess } from '../platform/supervised.ts';
+import { SupervisedServer } from '../platform/supervised-server.ts';
 import { ensureSearchAttributes, startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { connect } from '../platform/temporal.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
@@ -19,7 +22,8 @@ import { readableMailboxes } from '../services/mail-intake.service.ts';
 /**
  * `npm start`: the whole platform on one machine. Embedded PostgreSQL and Temporal unless
  * DATABASE_URL / TEMPORAL_ADDRESS name external ones, then migrations, demo data, the console
- * build, a local mail catcher unless SMTP_URL names a server, and the API and the workers (and the mail
+ * build, a local mail catcher unless SMTP_URL names a server (and an SMS catcher unless
+ * SMS_GATEWAY_URL names a gateway), and the API and the workers (and the mail
  * intake, when a mailbox is configured) under supervision. Ctrl-C stops everything in order.
  */
 await runMain(async () => {
@@ -59,14 +63,20 @@ await runMain(async () => {
     if (!databaseUrl) {
       const dir = path.join(config.DATA_DIR, 'postgres');
       say(`starting embedded PostgreSQL (${dir}, port ${config.EMBEDDED_POSTGRES_PORT})`);
-      const pg = await startEmbeddedPostgres({
-        dir,
-        port: config.EMBEDDED_POSTGRES_PORT,
-        database: 'sportello',
-        log: (l) => print(`[postgres] ${l}\n`),
-      });
-      lock.record({ name: 'postgres', pid: pg.process.pid!, match: dir, signal: 'SIGINT' });
-      servers.push({ name: 'postgres', stop: pg.stop });
+      const postgres = new SupervisedServer(
+        'PostgreSQL',
+        () =>
+          startEmbeddedPostgres({
+            dir,
+            port: config.EMBEDDED_POSTGRES_PORT,
+            database: 'sportello',
+            log: (l) => print(`[postgres] ${l}\n`),
+          }),
+        say,
+        (h) => lock.record({ name: 'postgres', pid: h.process.pid!, match: dir, signal: 'SIGINT' }),
+      );
+      const pg = await postgres.start();
+      servers.push({ name: 'postgres', stop: () => postgres.stop() });
       databaseUrl = pg.url;
       embeddedPg = pg;
     }
@@ -77,16 +87,22 @@ await runMain(async () => {
       const cli = resolveTemporalCli(config.TEMPORAL_CLI, say);
       const dbFile = path.join(config.DATA_DIR, 'temporal.db');
       say(`starting Temporal dev server (${path.relative(process.cwd(), cli) || cli}, ${dbFile})`);
-      const temporal = await startTemporalDevServer({
-        cli,
-        port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_DEV_UI ? config.TEMPORAL_UI_PORT : null,
-        namespace: config.TEMPORAL_NAMESPACE,
-        dbFile,
-        log: (l) => print(`[temporal] ${l}\n`),
-      });
-      lock.record({ name: 'temporal', pid: temporal.process.pid!, match: dbFile, signal: 'SIGTERM' });
-      servers.push({ name: 'temporal', stop: temporal.stop });
+      const devServer = new SupervisedServer(
+        'Temporal',
+        () =>
+          startTemporalDevServer({
+            cli,
+            port: config.TEMPORAL_DEV_PORT,
+            uiPort: config.TEMPORAL_DEV_UI ? config.TEMPORAL_UI_PORT : null,
+            namespace: config.TEMPORAL_NAMESPACE,
+            dbFile,
+            log: (l) => print(`[temporal] ${l}\n`),
+          }),
+        say,
+        (h) => lock.record({ name: 'temporal', pid: h.process.pid!, match: dbFile, signal: 'SIGTERM' }),
+      );
+      const temporal = await devServer.start();
+      servers.push({ name: 'temporal', stop: () => devServer.stop() });
       temporalAddress = temporal.address;
       temporalUi ??= temporal.uiUrl ?? undefined;
     } else if (!config.TEMPORAL_API_KEY) {
@@ -130,12 +146,32 @@ await runMain(async () => {
       say(`local mail catcher on ${catcher.url}: e-mail is written to ${catcher.dir}`);
     }
 
+    // Likewise SMS: without a gateway (and not in production) a local stand-in takes them, reports
+    // them delivered to the API's webhook, and shows them on its page. Its token is this run's own.
+    let sms: Record<string, string> = {};
+    let smsPage: string | undefined;
+    if (!config.SMS_GATEWAY_URL && config.NODE_ENV !== 'production') {
+      const token = randomBytes(24).toString('base64url');
+      const secret = config.SMS_REPORTS_SECRET ?? randomBytes(24).toString('base64url');
+      const catcher = await startSmsCatcher({
+        dir: path.join(config.DATA_DIR, 'sms'),
+        port: config.SMS_CATCHER_PORT,
+        token,
+        reports: { url: `${publicUrl(config)}/api/notifications/sms/reports`, secret },
+      });
+      servers.push({ name: 'SMS catcher', stop: catcher.stop });
+      sms = { SMS_GATEWAY_URL: catcher.url, SMS_GATEWAY_TOKEN: token, SMS_REPORTS_SECRET: secret };
+      smsPage = `${catcher.url}/`;
+      say(`local SMS catcher on ${catcher.url}: SMS are shown at ${smsPage} and kept in ${catcher.file}`);
+    }
+
     // The API links the console to the dev server's UI when no other is configured.
     const env = {
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
       ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+      ...sms,
     };
     for (const [name, script] of [
       ['api', 'workers/api.ts'],
@@ -167,6 +203,7 @@ await runMain(async () => {
         ...(embeddedPg ? [`  PostgreSQL    ${withoutPassword(databaseUrl)} (passwords in ${embeddedPg.credentialsFile})`] : []),
         `  data          ${config.DATA_DIR}`,
         `  e-mail        ${mailDir ? `written to ${mailDir} (local mail catcher: nothing leaves this machine)` : smtpUrl ? `sent through ${new URL(smtpUrl).host}` : 'not sent: SMTP_URL is unset, e-mails stay queued'}`,
+        `  SMS           ${smsPage ? `shown at ${smsPage} (local SMS catcher: nothing leaves this machine)` : config.SMS_GATEWAY_URL ? `sent through ${new URL(config.SMS_GATEWAY_URL).host}` : 'not sent: SMS_GATEWAY_URL is unset, SMS stay queued'}`,
         ...(config.SEED_DEMO
           ? [`  demo log-ins  password "${demoPassword}" for`, ...demoStaff.map((u) => `                ${u.email} (${u.role})`)]
           : []),

@@ -32,6 +32,8 @@ function aptInstall(program: string, pkg: string, why: string): void {
 aptInstall('/usr/bin/chromium', 'chromium', 'the browser tests');
 // SIPp, the real SIP peer of the telephony tests; the package also ships the RFC 4733 DTMF captures they play.
 aptInstall('/usr/bin/sipp', 'sip-tester', 'the SIP tests');
+// Kamailio, the registrar and authenticating proxy the SIP user agent registers with and calls through.
+aptInstall('/usr/sbin/kamailio', 'kamailio', 'the SIP registration and authentication tests');
 // Poppler's pdftotext reads the printed letters back, as any PDF reader would.
 aptInstall('/usr/bin/pdftotext', 'poppler-utils', 'the letter tests');
 // Dovecot, the real IMAP server the inbound e-mail tests deliver mail into (each test runs a private instance).

@@ -11,14 +11,15 @@ import type { CaseIntake } from '../domain/case.ts';
 import { type IvrOption, type LineRecord, phoneVariants } from '../domain/line.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import type { Logger } from '../platform/logger.ts';
-import {
-  type AbandonedCallbackInput,
-  abandonedCallbackWorkflowId,
-  abandonedCallbackWorkflowType,
-} from '../workflows/abandoned-callback.definitions.ts';
+import { type AbandonedCallbackInput, abandonedCallbackWorkflowType } from '../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowId } from './callback-workflow-id.ts';
 import { type Actor, type CaseCall, callSignal } from '../workflows/case.definitions.ts';
 
-export type IngestionDeps = CaseServiceDeps & { log: Logger };
+export type IngestionDeps = CaseServiceDeps & {
+  log: Logger;
+  /** What the callback workflows' ids are keyed with (platform/citizen-link-secret.ts `workflowIdKey`): no phone number in them. */
+  workflowIdKey: Buffer;
+};
 
 // The service a call's case falls back to when the chosen one needs details only the operator can ask.
 const callIntakeService = 'general-information';
@@ -30,7 +31,7 @@ const callIntakeService = 'general-information';
  *   the caller's open case on that line's municipality — a `call.attached` event on the case;
  * - a transfer to a second-level office is recorded on the call's case (`call.transferred`);
  * - a caller who hung up in the queue after the line's minimum wait gets an
- *   abandonedCallbackWorkflow, one per number per line per day.
+ *   abandonedCallbackWorkflow, one per number per line per day (its id a keyed hash, never the number).
  */
 export function createIngestion(deps: IngestionDeps) {
   const { db, temporal } = deps;
@@ -86,7 +87,7 @@ export function createIngestion(deps: IngestionDeps) {
     };
     await temporal.workflow
       .start(abandonedCallbackWorkflowType, {
-        workflowId: abandonedCallbackWorkflowId(line.id, call.caller, at),
+        workflowId: abandonedCallbackWorkflowId(deps.workflowIdKey, line.id, call.caller, at),
         taskQueue: deps.taskQueue,
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',

@@ -12,7 +12,14 @@ import {
 } from '@temporalio/client';
 import { type CaseIntake, formatCaseId } from '../domain/case.ts';
 import type { Db } from '../db/connection.ts';
-import { type Actor, type CaseSnapshot, type CaseWorkflowInput, caseWorkflowType, openedUpdate } from '../workflows/case.definitions.ts';
+import {
+  type Actor,
+  type CaseSnapshot,
+  type CaseWorkflowInput,
+  caseStuckError,
+  caseWorkflowType,
+  openedUpdate,
+} from '../workflows/case.definitions.ts';
 import { detailsIssues } from '../domain/service-definition.ts';
 import {
   type CaseListFilter,
@@ -25,13 +32,15 @@ import {
   listCaseRows,
   type Scope,
 } from '../db/cases.repository.ts';
-import type { Page } from '../domain/page.ts';
+import type { ListTotal, Page } from '../domain/page.ts';
 import { findTask } from '../db/tasks.repository.ts';
 import { latestPublished } from '../db/definitions.repository.ts';
 import { findMunicipality, findService } from '../db/reference.repository.ts';
+import type { CaseWorkerPresence } from './case-workers.ts';
 import { ApiError, notFound } from './errors.ts';
 import { claimIdempotencyKey } from './idempotency.ts';
 import { takeCaseNumber } from '../db/case-numbers.repository.ts';
+import { openStuckCase } from '../db/stuck-cases.repository.ts';
 import type { Case, CaseDetail, Task } from '../contracts/cases.ts';
 
 export interface CaseServiceDeps {
@@ -40,6 +49,8 @@ export interface CaseServiceDeps {
   taskQueue: string;
   telephonyTaskQueue: string;
   updateTimeoutMs: number;
+  /** When known, a request with no case worker polling is answered 503 within seconds, not at the deadline. */
+  caseWorkers?: CaseWorkerPresence;
 }
 
 const intakeScope = 'cases.create';
@@ -58,6 +69,7 @@ export function rowToCase(r: CaseRow): Case {
     subject: r.subject,
     description: r.description,
     citizen: r.citizen,
+    citizenId: r.citizen_id,
     details: r.details,
     location: r.location,
     definitionVersion: r.definition_version,
@@ -97,7 +109,7 @@ export async function listCases(
   filter: CaseListFilter,
   sort: CaseSort,
   page: Page,
-): Promise<{ rows: Case[]; total: number }> {
+): Promise<{ rows: Case[]; total: ListTotal }> {
   const { rows, total } = await listCaseRows(db, scope, filter, sort, page);
   return { rows: rows.map(rowToCase), total };
 }
@@ -135,23 +147,31 @@ async function definitionFor(db: Db, intake: CaseIntake): Promise<CaseWorkflowIn
 }
 
 const grpcDeadlineExceeded = 4;
+const noWorkerWaitMs = 3_000;
 
 /**
  * Runs a call to a case workflow with a deadline. Past it the request is not lost — Temporal keeps
  * it and a worker carries it out when one runs — but the caller gets a 503 instead of waiting forever.
  */
 async function withDeadline<T>(deps: CaseServiceDeps, fn: () => Promise<T>): Promise<T> {
+  // The request still goes to Temporal (a started workflow is kept), but nobody waits 30 s for no worker.
+  const noWorker = deps.caseWorkers && !(await deps.caseWorkers.polling().catch(() => true));
+  const timeoutMs = noWorker ? Math.min(deps.updateTimeoutMs, noWorkerWaitMs) : deps.updateTimeoutMs;
   try {
-    return await deps.temporal.withDeadline(Date.now() + deps.updateTimeoutMs, fn);
+    return await deps.temporal.withDeadline(Date.now() + timeoutMs, fn);
   } catch (err) {
     const timedOut =
       err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
       (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === grpcDeadlineExceeded);
     if (!timedOut) throw err;
+    const why = noWorker
+      ? 'no case worker is running'
+      : `the case engine did not answer within ${timeoutMs / 1000}s (is a case worker running?)`;
     throw new ApiError(
       'unavailable',
-      `the case engine did not answer within ${deps.updateTimeoutMs / 1000}s (is a case worker running?). ` +
-        'The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.',
+      `${why}. The request is kept and will be carried out; repeat it later, with the same Idempotency-Key, to see the result.`,
+      undefined,
+      noWorker ? 30 : 5,
     );
   }
 }
@@ -220,6 +240,15 @@ export async function openCase(
       }),
     );
   } catch (err) {
+    // The database refused the case for good: the workflow keeps it and administrators see it stuck.
+    if (err instanceof WorkflowUpdateFailedError && (err.cause as { type?: string } | undefined)?.type === caseStuckError) {
+      throw new ApiError(
+        'unavailable',
+        `case ${caseId} was received but could not be stored; it is kept and listed for administrators among the stuck cases. Repeat the request later, with the same Idempotency-Key, to see the result.`,
+        undefined,
+        60,
+      );
+    }
     // The key's case already ran to completion: nothing new starts, the stored case is the answer.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
@@ -249,6 +278,15 @@ async function updateCase(
     await withDeadline(deps, () => update(deps.temporal.workflow.getHandle(caseId)));
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new ApiError('conflict', err.cause?.message ?? err.message);
+    // A change waiting behind a write the database refused: say so, rather than blame the case engine.
+    if (err instanceof ApiError && err.code === 'unavailable' && (await openStuckCase(deps.db, caseId))) {
+      throw new ApiError(
+        'unavailable',
+        `case ${caseId} is stuck: a write of it was refused by the database, and its changes wait for an administrator's retry (stuck cases). This one is kept and will be carried out.`,
+        undefined,
+        60,
+      );
+    }
     if (err instanceof WorkflowNotFoundError) throw new ApiError('conflict', `case ${caseId} is no longer running`);
     throw err;
   }

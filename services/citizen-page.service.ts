@@ -60,7 +60,8 @@ const publicKinds: Record<string, PublicEvent['kind']> = {
   'case.closed': 'closed',
 };
 
-function toPublic(e: { type: string; at: Date; data: Record<string, unknown> }): PublicEvent | null {
+/** The event as the citizen's page shows it, or null for one it does not show. */
+export function toPublic(e: { type: string; at: Date; data: Record<string, unknown> }): PublicEvent | null {
   const kind = publicKinds[e.type];
   if (!kind) return null;
   if (kind === 'information-requested') return { at: e.at, kind, question: String(e.data.question ?? '') };

@@ -1,8 +1,9 @@
 import type { CitizenLookup, CitizenLookupQuery, Contact } from '../contracts/citizens.ts';
 import type { Case } from '../contracts/cases.ts';
-import { type CallRow, callsOfNumbers } from '../db/calls.repository.ts';
-import { type CitizenKey, findCitizenCaseRows, type Scope } from '../db/cases.repository.ts';
-import { citizenMessageRows, inboundCaseEventRows } from '../db/citizens.repository.ts';
+import { type CallRow, callsOfCitizens } from '../db/calls.repository.ts';
+import { citizenCaseRows, type Scope } from '../db/cases.repository.ts';
+import { citizenMessageRows, findCitizensByIdentifiers, inboundCaseEventRows } from '../db/citizens.repository.ts';
+import { phoneVariants } from '../domain/citizen-identity.ts';
 import type { Db } from '../db/connection.ts';
 import { rowToCase } from './cases.service.ts';
 import { notFound } from './errors.ts';
@@ -72,20 +73,33 @@ async function contactsOf(db: Db, cases: Case[], calls: CallRow[]): Promise<Cont
   return contacts.sort((a, b) => a.at.localeCompare(b.at) || (a.caseId ?? '').localeCompare(b.caseId ?? ''));
 }
 
-/** A citizen as the cases of the caller's municipalities know them, by the one contact the query gives. */
+/**
+ * A citizen as the registry knows them in the caller's municipalities, found by the one contact the
+ * query gives (normalised by its schema): their records, cases and every contact with them.
+ */
 export async function lookUpCitizen(db: Db, scope: Scope, query: CitizenLookupQuery): Promise<CitizenLookup> {
-  const [key, value] = Object.entries(query).find(([, v]) => v !== undefined) as [CitizenKey, string];
-  const cases = (await findCitizenCaseRows(db, scope, key, value, casesShown)).map(rowToCase);
-  if (cases.length === 0) throw notFound(`a citizen with this ${key} in your municipalities`);
-  const phones = distinct(cases.map((c) => c.citizen.phone));
+  const [key, value] = Object.entries(query).find(([, v]) => v !== undefined) as [keyof CitizenLookupQuery, string];
+  const records = await findCitizensByIdentifiers(db, scope, {
+    phones: key === 'phone' ? [value] : [],
+    emails: key === 'email' ? [value] : [],
+    fiscalCode: key === 'fiscalCode' ? value : null,
+  });
+  if (records.length === 0) throw notFound(`a citizen with this ${key} in your municipalities`);
+  const ids = records.map((r) => r.id);
+  const cases = (await citizenCaseRows(db, scope, ids, casesShown)).map(rowToCase);
+  const phones = distinct(records.flatMap((r) => r.phones));
+  const calls = await callsOfCitizens(db, scope, ids, phones.flatMap(phoneVariants));
   return {
     citizen: {
-      name: cases.find((c) => c.citizen.name)?.citizen.name ?? null,
+      id: records[0]!.id,
+      records: records.map((r) => ({ id: r.id, municipalityId: r.municipality_id })),
+      name: records.find((r) => r.name)?.name ?? null,
       phones,
-      emails: distinct(cases.map((c) => c.citizen.email?.toLowerCase())),
-      fiscalCodes: distinct(cases.map((c) => c.citizen.fiscalCode?.toUpperCase())),
+      emails: distinct(records.flatMap((r) => r.emails)),
+      fiscalCodes: distinct(records.map((r) => r.fiscal_code ?? undefined)),
+      address: [...records].sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime()).find((r) => r.address)?.address ?? null,
     },
     cases,
-    contacts: await contactsOf(db, cases, await callsOfNumbers(db, scope, phones)),
+    contacts: await contactsOf(db, cases, calls),
   };
 }

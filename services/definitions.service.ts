@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { diffDocuments } from '../domain/definition-diff.ts';
-import type { Page } from '../domain/page.ts';
+import type { ListTotal, Page } from '../domain/page.ts';
 import { definitionIssues, type ServiceDefinition, ServiceDefinitionSchema } from '../domain/service-definition.ts';
 import type { Db } from '../db/connection.ts';
 import { type Principal, serves } from '../domain/principal.ts';
@@ -107,7 +107,7 @@ export async function versionCases(
   p: Principal,
   q: DefinitionCasesQuery,
   page: Page,
-): Promise<{ rows: DefinitionCase[]; total: number }> {
+): Promise<{ rows: DefinitionCase[]; total: ListTotal }> {
   await versionInScope(db, serviceCode, version, p);
   const { rows, total } = await listCases(
     db,

@@ -10,6 +10,10 @@ export const problemTitles = {
   forbidden: [403, 'Forbidden'],
   not_found: [404, 'Not found'],
   conflict: [409, 'Conflict'],
+  /** Erasure refused while a case of the citizen still runs. */
+  case_open: [409, 'A case is still open'],
+  /** Erasure or retention refused: a legal hold is in force. */
+  legal_hold: [409, 'Under legal hold'],
   unprocessable: [422, 'Unprocessable request'],
   too_many_requests: [429, 'Too many requests'],
   unavailable: [503, 'Service unavailable'],
@@ -21,6 +25,8 @@ export class ApiError extends Error {
     readonly code: ProblemCode,
     detail: string,
     readonly errors?: FieldError[],
+    /** For 429 and 503: when to try again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
   }

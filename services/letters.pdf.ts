@@ -27,6 +27,19 @@ export const letterDate = (date: Date, language: Language) =>
     timeZone: 'Europe/Rome',
   }).format(date);
 
+/** The municipality's letterhead, at the top left of the first page: every document the municipality prints carries it. */
+export function letterhead(doc: PDFKit.PDFDocument, municipality: { name: string; address?: string | null }): void {
+  doc.font('Helvetica-Bold').fontSize(16).text(municipality.name, doc.page.margins.left, 56);
+  if (municipality.address) doc.font('Helvetica').fontSize(9).text(municipality.address);
+}
+
+/** The document's bytes, once it is ended. */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+}
+
 /**
  * An A4 letter laid out for a window envelope (DL, window on the right): the letterhead at the top
  * left, the recipient where the window is, then date, subject and text. Standard fonts only (WinAnsi:
@@ -40,14 +53,11 @@ export function letterPdf(l: LetterContent): Promise<Buffer> {
     compress: false,
     info: { Title: l.subject ?? words.subject, Author: l.municipality.name },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const done = pdfBytes(doc);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
 
-  doc.font('Helvetica-Bold').fontSize(16).text(l.municipality.name, left, 56);
-  if (l.municipality.address) doc.font('Helvetica').fontSize(9).text(l.municipality.address);
+  letterhead(doc, l.municipality);
 
   // The window of a DL envelope: about 11 cm from the left, 5 cm from the top.
   doc.font('Helvetica').fontSize(11);

@@ -7,7 +7,7 @@ import {
   listMunicipalities as allMunicipalities,
   updateMunicipality as updateMunicipalityRow,
 } from '../db/reference.repository.ts';
-import { addMunicipality } from '../db/staff-users.repository.ts';
+import { addMunicipality, platformAdminIds } from '../db/staff-users.repository.ts';
 import { type Principal, serves } from '../domain/principal.ts';
 import type { Municipality, MunicipalityFilter, MunicipalityUpdate, NewMunicipality } from '../contracts/administration.ts';
 import { idMatches } from '../contracts/list-query.ts';
@@ -41,8 +41,10 @@ export const municipalityName = async (db: Db, id: string): Promise<string> => (
 export async function createMunicipality(db: Db, input: NewMunicipality, idempotencyKey: string | undefined, change: Change) {
   const { id, created } = await createRecord(db, municipalities, input, idempotencyKey, change, async (trx) => {
     await assertIstatCodeFree(trx, input.istatCode, input.id);
+    // The platform's administrators go on serving every municipality, whoever created this one.
+    const servers = new Set([change.principal.id, ...(await platformAdminIds(trx))]);
     const row = await insertMunicipality(trx, input);
-    await addMunicipality(trx, change.principal.id, row.id);
+    for (const userId of servers) await addMunicipality(trx, userId, row.id);
     return row;
   });
   // Read as its creator serves it now, which their principal, loaded before, does not say yet.

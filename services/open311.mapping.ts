@@ -128,41 +128,60 @@ const stageNotes: Record<string, string> = {
   'waiting-citizen': 'In attesa di informazioni dal cittadino',
 };
 
+export type Publication = ServiceDefinition['publication'];
+
 /**
- * Where the answers' photo links point, and which services' photos anyone may see. A photo may
- * show people, plates or homes: only the services configured as public show it to an anonymous
- * app (OPEN311_PUBLIC_MEDIA_SERVICES); for the others `media_url` stays null and staff see the
- * photo with the case.
+ * Who reads, and what each service lets anyone see. An anonymous reader sees only the cases of
+ * services a designer published on Open311, as a summary: the service's name for a description,
+ * the street without its house number and coordinates to about 100 m (unless the service shows
+ * the place exactly), photos only where the service shows them. A reader with an API key of the
+ * municipality (`full`) sees its cases as they are.
  */
-export interface MediaView {
+export interface Open311View {
   baseUrl: string;
-  publicServices: readonly string[];
+  full: boolean;
+  publications: ReadonlyMap<string, Publication>;
 }
 
+/** The services an anonymous reader may see the cases of; undefined: all (a key holder). */
+export const visibleServices = (view: Open311View): string[] | undefined =>
+  view.full ? undefined : [...view.publications].filter(([, p]) => p.open311).map(([code]) => code);
+
 /** The uploaded photo's link (served by `GET /open311/v2/media/{id}`), else the link the app sent. */
-export function mediaUrlOf(view: MediaView, serviceCode: string, attachmentId: string | null, link: string | null): string | null {
-  if (!view.publicServices.includes(serviceCode)) return null;
+export function mediaUrlOf(view: Open311View, serviceCode: string, attachmentId: string | null, link: string | null): string | null {
+  if (!view.full && !view.publications.get(serviceCode)?.photos) return null;
   return attachmentId ? `${view.baseUrl}/open311/v2/media/${attachmentId}` : link;
 }
 
-export function toRequest(r: RequestRow, view: MediaView) {
+/** `Viale Monza 40, 20127 Milano` → `Viale Monza`: the words before the first with a digit, before any comma. */
+export function streetOf(address: string | null | undefined): string | null {
+  const words = (address ?? '').split(',')[0]!.trim().split(/\s+/).filter(Boolean);
+  const firstNumber = words.findIndex((w) => /\d/.test(w));
+  return words.slice(0, firstNumber === -1 ? 5 : firstNumber).join(' ') || null;
+}
+// Three decimals of a degree: about 110 m north-south, 80 m east-west in Italy.
+const roughly = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 1000);
+
+export function toRequest(r: RequestRow, view: Open311View) {
+  const exact = view.full || view.publications.get(r.service_code)?.location === 'exact';
   return {
     service_request_id: r.id,
     status: toOpen311Status(r.status),
     status_notes: r.outcome ? outcomeNotes[r.outcome] : (stageNotes[r.stage] ?? null),
     service_name: r.service_name,
     service_code: r.service_code,
-    description: r.description,
+    // What staff typed may quote the citizen: anyone else reads what kind of request it is.
+    description: view.full ? r.description : r.service_name,
     agency_responsible: r.agency_responsible,
     service_notice: null,
     requested_datetime: w3cDateTime(r.created_at),
     updated_datetime: w3cDateTime(r.updated_at),
     expected_datetime: r.expected_at ? w3cDateTime(r.expected_at) : null,
-    address: r.location?.address ?? null,
+    address: exact ? (r.location?.address ?? null) : streetOf(r.location?.address),
     address_id: null,
     zipcode: null,
-    lat: r.location?.lat ?? null,
-    long: r.location?.long ?? null,
+    lat: exact ? (r.location?.lat ?? null) : roughly(r.location?.lat),
+    long: exact ? (r.location?.long ?? null) : roughly(r.location?.long),
     media_url: mediaUrlOf(view, r.service_code, r.media_attachment_id, r.media_url),
   };
 }
@@ -181,7 +200,7 @@ const updateNotes: Record<Exclude<PublicEventType, 'case.resolved'>, string> = {
  * A public step of a case as FixMyStreet's update extension writes it. The citizen's own update
  * keeps the id its app was given; the other steps are named by the case and the step's number.
  */
-export function toUpdate(u: UpdateRow, view: MediaView) {
+export function toUpdate(u: UpdateRow, view: Open311View) {
   return {
     update_id: u.update_ref ?? `${u.case_id}.${u.seq}`,
     service_request_id: u.case_id,

@@ -13,8 +13,10 @@ import { citizenInformationSignal } from '../workflows/case.definitions.ts';
 import { type IncomingFile, caseAttachments, refusalOf, storeAttachment } from './attachments.service.ts';
 import { type CaseServiceDeps, openCase, signalCase } from './cases.service.ts';
 import { ApiError } from './errors.ts';
+import { createOnce } from './idempotency.ts';
 import {
-  type MediaView,
+  type Open311View,
+  type Publication,
   detailsFrom,
   subjectOf,
   toCaseStatus,
@@ -22,6 +24,7 @@ import {
   toService,
   toServiceDefinition,
   toUpdate,
+  visibleServices,
 } from './open311.mapping.ts';
 
 /**
@@ -193,28 +196,55 @@ export async function submitUpdate(
   checkMedia(media);
 
   const stored = media && (await keepMedia(deps.db, media, request.id, municipalityId, owner, requestId));
-  const updateId = randomUUID();
   const text = [p.description, p.status === 'closed' && '(Secondo il cittadino il problema è risolto.)'].filter(Boolean).join('\n\n');
-  const information = {
-    text,
-    channel: 'open311' as const,
-    updateId,
-    ...(stored ? { attachmentIds: [stored.id] } : {}),
-    ...(p.media_url ? { mediaUrl: p.media_url } : {}),
+  // What makes two POSTs one update: everything the client said, and the photo by its hash.
+  const content = {
+    description: p.description,
+    status: p.status ?? null,
+    updated_datetime: p.updated_datetime ?? null,
+    media_url: p.media_url ?? null,
+    email: p.email ?? null,
+    first_name: p.first_name ?? null,
+    last_name: p.last_name ?? null,
+    media: media ? createHash('sha256').update(media.content).digest('hex') : null,
   };
-  await signalCase(deps, request.id, owner.municipalities, citizenInformationSignal, information);
-  await deps.db.transaction().execute((trx) =>
-    appendAudit(trx, {
-      actor: owner.id,
-      role: owner.role,
-      municipalityId,
-      action: 'case.citizen-update',
-      targetType: 'case',
-      targetId: request.id,
-      requestId,
-      after: information,
-    }),
-  );
+  // A client retrying a POST it saw fail (FixMyStreet does) adds nothing: the update is named by
+  // the client's update_id, else by its content, per key and request.
+  const name = p.update_id ? `id:${p.update_id}` : `content:${createHash('sha256').update(JSON.stringify(content)).digest('hex')}`;
+  const { id: updateId } = await createOnce(
+    deps.db,
+    'open311.servicerequestupdates',
+    `${owner.id}|${request.id}|${name}`,
+    content,
+    randomUUID(),
+    // The signal inside the claim's transaction: a signal that fails releases the claim for the
+    // retry, and a twin arriving meanwhile waits on the claim, then answers the same update_id.
+    async (trx, updateId) => {
+      const information = {
+        text,
+        channel: 'open311' as const,
+        updateId,
+        ...(stored ? { attachmentIds: [stored.id] } : {}),
+        ...(p.media_url ? { mediaUrl: p.media_url } : {}),
+      };
+      await signalCase(deps, request.id, owner.municipalities, citizenInformationSignal, information);
+      await appendAudit(trx, {
+        actor: owner.id,
+        role: owner.role,
+        municipalityId,
+        action: 'case.citizen-update',
+        targetType: 'case',
+        targetId: request.id,
+        requestId,
+        after: information,
+      });
+    },
+  ).catch((err: unknown) => {
+    if (p.update_id && err instanceof ApiError && err.errors?.some((e) => e.path === 'headers.idempotency-key')) {
+      throw new ApiError('conflict', `update_id "${p.update_id}" was already sent for this request with other content`);
+    }
+    throw err;
+  });
   return [{ update_id: updateId }];
 }
 
@@ -236,12 +266,38 @@ function windowOf(start: string | undefined, end: string | undefined): { from: D
   return { from, to };
 }
 
-/** The requests a query names, or those of its window. */
-export async function open311Requests(db: Db, q: RequestsQuery, view: MediaView) {
+/** Who reads a GET: anyone, or an integration with an `api_key` (query string) of the municipality. */
+export interface Open311Reader {
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/** What this reader may see of the municipality's cases (see Open311View). A key that is not good for it is refused. */
+async function viewFor(db: Db, municipalityId: string, reader: Open311Reader): Promise<Open311View> {
+  let full = false;
+  if (reader.apiKey) {
+    const owner = await apiKeyPrincipal(db, reader.apiKey);
+    if (!owner || !(can.readCases as readonly string[]).includes(owner.role)) throw new ApiError('forbidden', 'api_key is invalid');
+    if (!owner.municipalities.includes(municipalityId))
+      throw new ApiError('forbidden', `api_key is not valid for jurisdiction_id "${municipalityId}"`);
+    full = true;
+  }
+  const publications = new Map<string, Publication>();
+  for (const s of await servicesOf(db, municipalityId)) {
+    const publication = (await latestPublished(db, s.code))?.document.publication;
+    if (publication) publications.set(s.code, publication);
+  }
+  return { baseUrl: reader.baseUrl, full, publications };
+}
+
+/** The requests a query names, or those of its window, that the reader may see. */
+export async function open311Requests(db: Db, q: RequestsQuery, reader: Open311Reader) {
   const municipalityId = await jurisdictionOf(db, q.jurisdiction_id);
+  const view = await viewFor(db, municipalityId, reader);
   const { from, to } = windowOf(q.start_date, q.end_date);
   const rows = await findRequests(db, {
     municipalityId,
+    visibleServices: visibleServices(view),
     ids: q.service_request_id?.length ? q.service_request_id : undefined,
     serviceCodes: q.service_code,
     statuses: q.status?.map(toCaseStatus),
@@ -252,23 +308,30 @@ export async function open311Requests(db: Db, q: RequestsQuery, view: MediaView)
   return rows.map((r) => toRequest(r, view));
 }
 
-export async function open311Request(db: Db, jurisdiction: string | undefined, id: string, view: MediaView) {
+/** One request; one the reader may not see is not found, like one that does not exist. */
+export async function open311Request(db: Db, jurisdiction: string | undefined, id: string, reader: Open311Reader) {
   const municipalityId = await jurisdictionOf(db, jurisdiction);
-  const rows = await findRequests(db, { municipalityId, ids: [id], limit: 1 });
+  const view = await viewFor(db, municipalityId, reader);
+  const rows = await findRequests(db, { municipalityId, visibleServices: visibleServices(view), ids: [id], limit: 1 });
   if (rows.length === 0) throw new ApiError('not_found', `service_request_id "${id}" was not found in ${municipalityId}`);
   return rows.map((r) => toRequest(r, view));
 }
 
-/** The public steps of the jurisdiction's requests in a window (FixMyStreet's `GET servicerequestupdates`). */
-export async function open311Updates(db: Db, q: UpdatesQuery, view: MediaView) {
+/** The public steps of the jurisdiction's requests the reader may see, in a window (FixMyStreet's `GET servicerequestupdates`). */
+export async function open311Updates(db: Db, q: UpdatesQuery, reader: Open311Reader) {
   const municipalityId = await jurisdictionOf(db, q.jurisdiction_id);
+  const view = await viewFor(db, municipalityId, reader);
   const { from, to } = windowOf(q.start_date, q.end_date);
-  return (await findUpdates(db, { municipalityId, from, to, limit: maxRequests })).map((u) => toUpdate(u, view));
+  return (await findUpdates(db, { municipalityId, visibleServices: visibleServices(view), from, to, limit: maxRequests })).map((u) =>
+    toUpdate(u, view),
+  );
 }
 
-/** A photo an app sent, for anyone, only when its service is public; otherwise it is not found (nothing to learn). */
-export async function open311Media(db: Db, id: string, view: MediaView) {
+/** A photo an app sent: for anyone where its service shows photos, else for a key of its municipality; otherwise not found. */
+export async function open311Media(db: Db, id: string, reader: Open311Reader) {
   const media = await findOpen311Media(db, id);
-  if (!media || !view.publicServices.includes(media.service_code)) throw new ApiError('not_found', `media "${id}" was not found`);
+  const view = media && (await viewFor(db, media.municipality_id, reader).catch(() => null));
+  if (!media || !view || (!view.full && !view.publications.get(media.service_code)?.photos))
+    throw new ApiError('not_found', `media "${id}" was not found`);
   return { content: media.content, contentType: media.content_type };
 }

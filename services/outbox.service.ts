@@ -41,14 +41,28 @@ export const markFailed = (db: Db, id: number, error: string) => recordFailed(db
 /** Queued messages of a channel this deployment cannot send keep waiting, saying why. */
 export const markChannelUnavailable = (db: Db, channel: MessageChannel, reason: string) => noteChannelUnavailable(db, channel, reason);
 
-/** A provider's later word (delivery report, bounce, App IO status), by the id it gave. */
-export const markProviderStatus = (
-  db: Db,
+/**
+ * A provider's later word (delivery report, bounce, App IO status), by the id it gave. A failure
+ * after the send (a bounce, a failed delivery report) is a failure for good like a refusal at the
+ * send: the message falls back to the citizen's next channel, in the same transaction.
+ */
+export async function markProviderStatus(
+  db: Executor,
   channel: MessageChannel,
   providerMessageId: string,
   status: 'delivered' | 'failed',
   error?: string,
-) => recordProviderStatus(db, channel, providerMessageId, status, error);
+): Promise<{ id: number; fallback: { id: number; channel: MessageChannel } | null } | undefined> {
+  if (status === 'delivered') {
+    const updated = await recordProviderStatus(db, channel, providerMessageId, status);
+    return updated && { id: updated.id, fallback: null };
+  }
+  const fail = async (trx: Executor) => {
+    const failed = await recordProviderStatus(trx, channel, providerMessageId, status, error);
+    return failed && { id: failed.id, fallback: await fallBack(trx, failed) };
+  };
+  return db.isTransaction ? fail(db) : db.transaction().execute(fail);
+}
 
 /** Sent messages whose channel is asked for their outcome (App IO), and noting that one was asked. */
 export const awaitingStatus = (db: Db, channel: MessageChannel, days: number, limit: number) =>

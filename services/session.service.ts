@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/connection.ts';
+import type { Database } from '../db/database.ts';
 import { appendAudit } from '../db/audit.repository.ts';
 import {
   apiKeyPrincipal,
@@ -8,21 +10,42 @@ import {
   sessionPrincipal,
   staffPrincipal,
 } from '../db/credentials.repository.ts';
-import { displayNameOf } from '../db/staff-users.repository.ts';
+import { displayNameOf, platformAdminIds } from '../db/staff-users.repository.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Login, Session } from '../contracts/session.ts';
 import { ApiError } from './errors.ts';
+import { type LoginThrottle, loginThrottleKeys } from './login-throttle.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 
-/** Log-ins and log-outs belong to no municipality: they go to the '*' chain. */
-const sessionAudit = (who: { id: string; role: string | null }, requestId: string) => ({
-  actor: who.id,
-  role: who.role,
-  municipalityId: null,
-  targetType: 'staff-user',
-  targetId: who.id,
-  requestId,
-});
+/**
+ * A staff member's log-ins, log-outs and failed log-ins go to the chain of each municipality they
+ * serve, read by its auditors; those of the platform's administrators (serving every municipality),
+ * and failed log-ins of unknown accounts, to the '*' chain.
+ */
+async function sessionChains(db: Db, userId: string | undefined): Promise<(string | null)[]> {
+  const principal = userId && (await staffPrincipal(db, userId));
+  if (!principal || (await platformAdminIds(db)).includes(principal.id)) return [null];
+  return principal.municipalities;
+}
+
+async function appendSessionAudit(
+  trx: Transaction<Database>,
+  chains: (string | null)[],
+  who: { id: string; role: string | null },
+  action: string,
+  requestId: string,
+): Promise<void> {
+  for (const municipalityId of chains)
+    await appendAudit(trx, {
+      actor: who.id,
+      role: who.role,
+      municipalityId,
+      action,
+      targetType: 'staff-user',
+      targetId: who.id,
+      requestId,
+    });
+}
 
 /** Who presents this session token, with the session's CSRF token; null for an unknown or expired one. */
 export const callerOfSession = (db: Db, token: string) => sessionPrincipal(db, token);
@@ -32,27 +55,33 @@ export const callerOfApiKey = (db: Db, key: string) => apiKeyPrincipal(db, key);
 /**
  * Checks an e-mail and password and opens a session, recording the attempt either way. A wrong
  * e-mail costs the same password check as a wrong password, so the answer's time tells nothing.
+ * While the account or the address has used up its failed attempts, even the right password waits.
  */
-export async function logIn(db: Db, { email, password }: Login, requestId: string, ttlMs: number) {
+export async function logIn(
+  db: Db,
+  { email, password }: Login,
+  attempt: { requestId: string; address: string; throttle: LoginThrottle },
+  ttlMs: number,
+) {
+  const { requestId, address, throttle } = attempt;
+  const keys = loginThrottleKeys(address, email);
+  const wait = throttle.retryAfterSeconds(keys);
+  if (wait) throw new ApiError('too_many_requests', `too many failed log-ins: try again in ${wait} s`, undefined, wait);
   const candidate = await findLoginCandidate(db, email);
   const valid = await verifyPassword(password, candidate?.password_hash ?? decoyHash);
   if (!candidate || !valid || candidate.disabled_at) {
-    await db.transaction().execute((trx) =>
-      appendAudit(trx, {
-        actor: email.toLowerCase(),
-        role: null,
-        municipalityId: null,
-        action: 'session.login-failed',
-        targetType: 'staff-user',
-        targetId: candidate?.id ?? email.toLowerCase(),
-        requestId,
-      }),
-    );
+    throttle.recordFailure(keys);
+    // An unknown account is recorded without what was typed: a mistyped e-mail is personal data,
+    // and the '*' chain is read by every municipality's auditors.
+    const who = { id: candidate?.id ?? 'unknown', role: null };
+    const chains = await sessionChains(db, candidate?.id);
+    await db.transaction().execute((trx) => appendSessionAudit(trx, chains, who, 'session.login-failed', requestId));
     throw new ApiError('unauthorized', 'wrong e-mail or password');
   }
   const principal = (await staffPrincipal(db, candidate.id))!;
+  const chains = await sessionChains(db, principal.id);
   const session = await db.transaction().execute(async (trx) => {
-    await appendAudit(trx, { ...sessionAudit(principal, requestId), action: 'session.login' });
+    await appendSessionAudit(trx, chains, principal, 'session.login', requestId);
     return createSession(trx, candidate.id, ttlMs);
   });
   return { principal, session };
@@ -70,8 +99,10 @@ export async function sessionOf(db: Db, p: Principal, csrfToken: string, tempora
 
 /** Ends the session of this token, if it is still open, with its audit record. */
 export async function logOut(db: Db, token: string, requestId: string): Promise<void> {
+  const userId = (await sessionPrincipal(db, token))?.principal.id;
+  const chains = await sessionChains(db, userId);
   await db.transaction().execute(async (trx) => {
-    const userId = await endSession(trx, token);
-    if (userId) await appendAudit(trx, { ...sessionAudit({ id: userId, role: null }, requestId), action: 'session.logout' });
+    const ended = await endSession(trx, token);
+    if (ended) await appendSessionAudit(trx, chains, { id: ended, role: null }, 'session.logout', requestId);
   });
 }

@@ -8,6 +8,7 @@ import {
   findUserIdByEmail,
   insertStaffUser,
   listStaffUsers,
+  platformAdminIds,
   setDisabled,
   setPasswordHash,
   updateStaffUser,
@@ -32,8 +33,20 @@ type Account = Pick<StaffUser, 'role' | 'officeId' | 'municipalities'>;
 
 const unprocessable = (path: string, message: string) => new ApiError('unprocessable', message, [{ path, message }]);
 
+/**
+ * The admin role is granted, and admin accounts changed, only by an administrator who serves every
+ * municipality: a municipality's administrator manages its staff, not who else administers.
+ */
+async function assertMayManageAdmins(db: Executor, p: Principal, path: string): Promise<void> {
+  if ((await platformAdminIds(db)).includes(p.id)) return;
+  throw new ApiError('forbidden', 'only an administrator serving every municipality manages administrator accounts', [
+    { path, message: 'reserved to the platform administrators' },
+  ]);
+}
+
 /** The rules an account keeps, checked on the account as it will be after the change. */
 async function assertAccountRules(db: Executor, p: Principal, a: Account): Promise<void> {
+  if (a.role === 'admin') await assertMayManageAdmins(db, p, 'body.role');
   // An administrator grants only what they serve themselves.
   assertServes(p, a.municipalities, 'body.municipalities');
   if (a.role === 'backoffice' && !a.officeId) throw unprocessable('body.officeId', 'a back-office user works in an office: give its id');
@@ -80,6 +93,7 @@ export async function createUser(db: Db, input: NewStaffUser, idempotencyKey: st
 
 export const updateUser = (db: Db, id: string, input: StaffUserUpdate, change: Change): Promise<StaffUser> =>
   changeRecord(db, accounts, id, change, 'updated', async (trx, before) => {
+    if (before.role === 'admin') await assertMayManageAdmins(trx, change.principal, 'id');
     await assertAccountRules(trx, change.principal, {
       role: input.role ?? before.role,
       officeId: input.officeId === undefined ? before.officeId : input.officeId,
@@ -95,6 +109,7 @@ export async function setUserDisabled(db: Db, id: string, disable: boolean, chan
   if (disable && id === change.principal.id)
     throw new ApiError('conflict', 'you cannot disable your own account: ask another administrator');
   return changeRecord(db, accounts, id, change, disable ? 'disabled' : 'enabled', async (trx, before) => {
+    if (before.role === 'admin') await assertMayManageAdmins(trx, change.principal, 'id');
     await setDisabled(trx, before.id, disable);
     if (disable) await endSessionsOf(trx, before.id);
     return getUser(trx, before.id, change.principal);
@@ -109,6 +124,8 @@ export async function setUserPassword(db: Db, id: string, password: string, chan
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
     const user = await getUser(trx, id, p);
+    // Resetting another administrator's password would be taking over their account.
+    if (user.role === 'admin' && user.id !== p.id) await assertMayManageAdmins(trx, p, 'id');
     await setPasswordHash(trx, user.id, hash);
     if (user.id !== p.id) await endSessionsOf(trx, user.id);
     // The record says only that a password was set: no digest of it.

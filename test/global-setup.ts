@@ -7,6 +7,7 @@ import { migrateToLatest } from '../migrations/migrate.ts';
 import { createDb } from '../db/connection.ts';
 import { ensureDatabase, startEmbeddedPostgres, tempDirForServer } from '../platform/embedded-postgres.ts';
 import { workflowsPath } from '../platform/paths.ts';
+import { failureConverterPath } from '../services/payload-codec.ts';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.ts';
 import { resolveTemporalCli } from '../platform/tools.ts';
 import { retryOnPortTaken } from './helpers/ports.ts';
@@ -44,7 +45,7 @@ export default async function setup(project: TestProject) {
 }
 
 async function bundleWorkflows(project: TestProject, stops: (() => Promise<void>)[]): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
   const file = path.join(os.tmpdir(), `sportello-workflows-${process.pid}.js`);
   writeFileSync(file, code);
   stops.push(async () => rmSync(file, { force: true }));

@@ -3,6 +3,8 @@ import { createDb } from '../db/connection.ts';
 import { createLogger } from '../platform/logger.ts';
 import { stopWhenSupervisorGoes } from '../platform/process.ts';
 import { connectClient } from '../platform/temporal.ts';
+import { payloadMasterKey } from '../platform/payload-master-key.ts';
+import { dataConverter } from '../services/payload-codec.ts';
 import { buildApp } from '../api/app.ts';
 
 // The API process: run as many as needed behind a load balancer (its state is in PostgreSQL, but
@@ -11,7 +13,7 @@ await runMain(async () => {
   const config = requireExternalServices(loadConfig());
   const logger = createLogger(config, 'api');
   const db = createDb(config, config.DATABASE_URL);
-  const temporal = await connectClient(config, config.TEMPORAL_ADDRESS);
+  const temporal = await connectClient(config, config.TEMPORAL_ADDRESS, dataConverter(db, payloadMasterKey(config)));
   const app = await buildApp({ config, db, temporal, logger });
 
   let stopping = false;

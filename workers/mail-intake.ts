@@ -3,6 +3,8 @@ import { createDb } from '../db/connection.ts';
 import { createLogger } from '../platform/logger.ts';
 import { stopWhenSupervisorGoes } from '../platform/process.ts';
 import { connectClient } from '../platform/temporal.ts';
+import { payloadMasterKey } from '../platform/payload-master-key.ts';
+import { dataConverter } from '../services/payload-codec.ts';
 import { startMailIntake } from '../notifications/inbound-mail/intake.ts';
 
 // The mail intake (`npm run mail-intake`): reads the configured mailboxes over IMAP and turns their
@@ -12,7 +14,7 @@ await runMain(async () => {
   const config = requireExternalServices(loadConfig());
   const log = createLogger(config, 'mail-intake');
   const db = createDb(config, config.DATABASE_URL);
-  const temporal = await connectClient(config, config.TEMPORAL_ADDRESS);
+  const temporal = await connectClient(config, config.TEMPORAL_ADDRESS, dataConverter(db, payloadMasterKey(config)));
   const intake = await startMailIntake(config, db, temporal, log);
   if (intake.readers === 0) log.warn('no mailbox to read (table mailboxes, MAILBOX_PASSWORDS): nothing to do');
   else log.info({ mailboxes: intake.readers }, 'mail intake reading');

@@ -2,9 +2,11 @@ import { allLines } from '../db/lines.repository.ts';
 import { runMain } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { connectClient } from '../platform/temporal.ts';
+import { payloadMasterKey } from '../platform/payload-master-key.ts';
+import { dataConverter } from '../services/payload-codec.ts';
 import { runWorkerProcess } from './worker-process.ts';
 import { createTelephonyActivities } from '../activities/telephony-activities.ts';
-import { citizenLinkKeys } from '../platform/citizen-link-secret.ts';
+import { citizenLinkKeys, workflowIdKey } from '../platform/citizen-link-secret.ts';
 import { CallEventRecorder } from '../services/call-recorder.ts';
 import { noDialer } from '../domain/dialer.ts';
 import { createIngestion } from '../services/call-ingestion.ts';
@@ -19,7 +21,7 @@ const catchUpEveryMs = 60_000;
 await runMain(() =>
   runWorkerProcess('telephony', async (config, db) => {
     const log = createLogger(config, 'telephony');
-    const temporal = await connectClient(config, config.TEMPORAL_ADDRESS!);
+    const temporal = await connectClient(config, config.TEMPORAL_ADDRESS!, dataConverter(db, payloadMasterKey(config)));
     const ingest = createIngestion({
       db,
       temporal,
@@ -27,6 +29,7 @@ await runMain(() =>
       taskQueue: config.CASE_TASK_QUEUE,
       telephonyTaskQueue: config.TELEPHONY_TASK_QUEUE,
       updateTimeoutMs: config.CASE_UPDATE_TIMEOUT_SECONDS * 1000,
+      workflowIdKey: workflowIdKey(citizenLinkKeys(config).secret),
     });
     const sip = config.TELEPHONY_DIALER === 'sip' ? await startSipAdapter(config, db, log, await allLines(db)) : null;
     const ari = config.TELEPHONY_DIALER === 'ari' ? await startAriAdapter(config, db, log, await allLines(db)) : null;

@@ -3,6 +3,8 @@ import { loadConfig, requireExternalServices, type Config } from '../platform/co
 import { createDb, type Db } from '../db/connection.ts';
 import { createLogger } from '../platform/logger.ts';
 import { connectWorker } from '../platform/temporal.ts';
+import { payloadMasterKey } from '../platform/payload-master-key.ts';
+import { dataConverter } from '../services/payload-codec.ts';
 import { stopWhenSupervisorGoes } from '../platform/process.ts';
 
 const temporalLevel = {
@@ -47,6 +49,7 @@ export async function runWorkerProcess(name: string, spec: WorkerSpec): Promise<
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     shutdownGraceTime: `${config.SHUTDOWN_GRACE_SECONDS}s`,
+    dataConverter: dataConverter(db, payloadMasterKey(config)),
     ...parts,
   });
   stopWhenSupervisorGoes(() => worker.shutdown());

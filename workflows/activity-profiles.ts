@@ -17,3 +17,10 @@ export const durable = {
 
 /** `calls`: a call rings for half a minute; a dialer that errs is retried briefly, never for long (the citizen would be rung late). */
 export const calls = { startToCloseTimeout: '3 minutes', retry: { initialInterval: '10 seconds', maximumAttempts: 3 } } as const;
+
+/**
+ * `boundedWrite`: read-model writes of cases opened with the stuck-cases patch. A write PostgreSQL
+ * refuses for good fails at once (`PoisonData`); one that keeps failing otherwise stops after these
+ * attempts (about five minutes): either way the case is listed as stuck (`workflows/stuck-writes.ts`).
+ */
+export const boundedWrite = { ...durable, retry: { ...durable.retry, maximumAttempts: 10 } } as const;

@@ -7,6 +7,7 @@ import { type CaseActivities, calls, durable, type TelephonyActivities } from '.
 import type { Caller } from './callback.ts';
 import type { Actor, CaseSnapshot, CaseWorkflowInput, CitizenInformation } from './case.definitions.ts';
 import { type RemindersDone, remainingBusinessMs } from './office-task.ts';
+import { noStuckWrites, type StuckWrites, writeOrWait } from './stuck-writes.ts';
 
 const caseActivities = proxyActivities<CaseActivities>(durable);
 
@@ -40,6 +41,8 @@ export interface CaseRun {
   answerReady: boolean;
   withdrawn: boolean;
   surveyAnswers: Record<string, unknown> | undefined;
+  /** Read-model writes that failed for good, waiting for an administrator's retry (with the `stuck-cases` patch). */
+  stuck: StuckWrites;
   /** Calls the citizen by the definition's callback policy; undefined when they left no phone number. */
   caller: Caller | undefined;
   cases: CaseActivities;
@@ -53,8 +56,12 @@ export interface CaseRun {
   changed: () => void;
 }
 
-/** A first run opens the case; a continued run takes up the state of the one before. */
-export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun {
+/**
+ * A first run opens the case; a continued run takes up the state of the one before. `guarded`: a
+ * read-model write that fails for good lists the case as stuck and waits (cases opened before it
+ * retry such a write forever).
+ */
+export function startRun(input: CaseWorkflowInput, lifecycle: boolean, guarded = false): CaseRun {
   const { caseId, resume: resumed } = input;
   const telephony = proxyActivities<TelephonyActivities>({ ...durable, taskQueue: input.telephonyTaskQueue });
   const { callCitizen } = proxyActivities<TelephonyActivities>({ ...calls, taskQueue: input.telephonyTaskQueue });
@@ -88,6 +95,7 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
     answerReady: false,
     withdrawn: false,
     surveyAnswers: undefined,
+    stuck: noStuckWrites(),
     caller: undefined,
     cases: caseActivities,
     telephony,
@@ -97,7 +105,7 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
       state.lastSeq += 1;
       // Cases opened before authentication carry the actor as a bare id.
       if (typeof actor === 'string') actor = { id: actor, role: 'operator', officeId: null };
-      return caseActivities.recordCaseEvent({
+      const event = {
         caseId,
         seq: state.lastSeq,
         type,
@@ -115,7 +123,8 @@ export function startRun(input: CaseWorkflowInput, lifecycle: boolean): CaseRun 
         ...(lifecycle
           ? { officeId: state.task?.officeId ?? null, task: state.task && { ...state.task }, solicitations: state.solicitations }
           : {}),
-      });
+      };
+      return guarded ? writeOrWait(run.stuck, event, input.intake.municipalityId) : caseActivities.recordCaseEvent(event);
     },
     stageAttributes: () =>
       upsertSearchAttributes([

@@ -198,3 +198,13 @@ export const callSignal = defineSignal<[CaseCall]>('call');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 
 export const caseAlreadyClosedError = 'CaseAlreadyClosed';
+
+/**
+ * An administrator removed the cause of a stuck read-model write: the case's workflow tries its
+ * stuck writes again, in order (`workflows/stuck-writes.ts`).
+ */
+export const retryStuckWritesSignal = defineSignal('retryStuckWrites');
+/** The opening of the case could not be written to the database: it is kept and listed as stuck. */
+export const caseStuckError = 'CaseStuck';
+/** The failure type of a write PostgreSQL refuses for good (`activities/poison-data.ts`). */
+export const poisonDataError = 'PoisonData';

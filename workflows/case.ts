@@ -1,6 +1,6 @@
-import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { caseSearchAttributes } from '../domain/search-attributes.ts';
-import type { CaseSnapshot, CaseWorkflowInput } from './case.definitions.ts';
+import { type CaseSnapshot, type CaseWorkflowInput, retryStuckWritesSignal } from './case.definitions.ts';
 import { registerCaseActions } from './case-actions.ts';
 import { startRun } from './case-run.ts';
 import { registerCitizenSignals } from './citizen-signals.ts';
@@ -15,18 +15,31 @@ import { afterResolution, notifyOutcome } from './resolution.ts';
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
   // Cases opened before the lifecycle stages existed go on as they started (test/fixtures/histories).
-  const run = startRun(input, patched('lifecycle-stages'));
+  const lifecycle = patched('lifecycle-stages');
+  // A read-model write that fails for good lists the case as stuck instead of retrying forever.
+  const run = startRun(input, lifecycle, patched('stuck-cases'));
   registerFirstLevel(run);
   registerOfficeHandlers(run);
   registerCitizenSignals(run);
   registerCaseActions(run);
+  setHandler(retryStuckWritesSignal, () => {
+    run.stuck.round += 1;
+  });
 
   upsertSearchAttributes([
     { key: caseSearchAttributes.municipality, value: input.intake.municipalityId },
     { key: caseSearchAttributes.service, value: input.intake.serviceCode },
   ]);
   run.stageAttributes();
-  if (!input.resume) await run.record('case.opened', input.actor, { channel: input.intake.channel });
+  if (!input.resume) {
+    await run.record('case.opened', input.actor, { channel: input.intake.channel });
+    // The citizen hears at once that the request is in, with its number and page (cases opened before it go on without).
+    const { phone, email } = input.intake.citizen;
+    if ((phone || email) && patched('case-acknowledgement')) {
+      const notice = await run.cases.acknowledgeCase({ caseId: run.caseId });
+      if (notice) await run.record('citizen.acknowledged', null, { ...notice });
+    }
+  }
   run.opened = true;
 
   if (!run.lifecycle) {

@@ -1,4 +1,4 @@
-import { log, startChild } from '@temporalio/workflow';
+import { log, patched, startChild } from '@temporalio/workflow';
 import type { caseWorkflow } from './case.ts';
 import { caseWorkflowType } from './case.definitions.ts';
 import type { CaseRun, Inbound } from './case-run.ts';
@@ -6,7 +6,17 @@ import type { CaseRun, Inbound } from './case-run.ts';
 /** Starts the citizen's complaint as a case of its own, linked both ways, living on after this one closes. */
 export async function openComplaint(run: CaseRun, { text, channel }: Inbound): Promise<void> {
   const { caseId, input } = run;
-  const { caseId: complaintId, definition } = await run.cases.allocateComplaint();
+  const allocated = await run.cases.allocateComplaint().catch((err: unknown) => {
+    // Without a published complaint service the complaint is recorded as not opened; before, the
+    // failure ended the case itself.
+    if (!patched('complaint-without-service')) throw err;
+    return null;
+  });
+  if (!allocated) {
+    await run.record('complaint.not_opened', null, { reason: 'no published complaint service', channel });
+    return;
+  }
+  const { caseId: complaintId, definition } = allocated;
   const started = await startChild<typeof caseWorkflow>(caseWorkflowType, {
     workflowId: complaintId,
     parentClosePolicy: 'ABANDON',

@@ -3,6 +3,7 @@ import { isOpen } from '../domain/calendar.ts';
 import { outcomes } from '../domain/case.ts';
 import {
   caseAlreadyClosedError,
+  caseStuckError,
   openedUpdate,
   resolveUpdate,
   snapshotQuery,
@@ -21,7 +22,13 @@ export function registerFirstLevel(run: CaseRun): void {
 
   setHandler(snapshotQuery, run.snapshot);
   setHandler(openedUpdate, async () => {
-    await condition(() => run.opened);
+    await condition(() => run.opened || run.stuck.opening);
+    if (!run.opened) {
+      throw ApplicationFailure.create({
+        type: caseStuckError,
+        message: `case ${caseId} could not be written to the database: it is kept, and listed among the stuck cases`,
+      });
+    }
     return run.snapshot();
   });
 

@@ -13,11 +13,16 @@ const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx').then((m) => ({ 
 const NewContact = lazy(() => import('./contact/NewContact.tsx').then((m) => ({ default: m.NewContact })));
 const KpiPage = lazy(() => import('./kpi/KpiPage.tsx').then((m) => ({ default: m.KpiPage })));
 const MyTasks = lazy(() => import('./tasks/TaskLists.tsx').then((m) => ({ default: m.MyTasks })));
+const Duplicates = lazy(() => import('./citizens/Duplicates.tsx').then((m) => ({ default: m.Duplicates })));
+const CitizenErasure = lazy(() => import('./citizens/Erasure.tsx').then((m) => ({ default: m.CitizenErasure })));
+const TemplatesPage = lazy(() => import('./templates/TemplatesPage.tsx').then((m) => ({ default: m.TemplatesPage })));
 const LiveQueues = lazy(() => import('./supervision/LiveQueues.tsx').then((m) => ({ default: m.LiveQueues })));
 const DefinitionPage = lazy(() => import('./definitions/DefinitionPage.tsx').then((m) => ({ default: m.DefinitionPage })));
 const definitions = { list: lazy(() => import('./definitions/DefinitionList.tsx').then((m) => ({ default: m.DefinitionList }))) };
 const calls = { list: lazy(() => import('./calls/CallList.tsx').then((m) => ({ default: m.CallList }))) };
 const messages = { list: lazy(() => import('./messages/MessageList.tsx').then((m) => ({ default: m.MessageList }))) };
+const stuckCases = { list: lazy(() => import('./stuck-cases/StuckCaseList.tsx').then((m) => ({ default: m.StuckCaseList }))) };
+const letters = { list: lazy(() => import('./letters/LetterList.tsx').then((m) => ({ default: m.LetterList }))) };
 const audit = { list: lazy(() => import('./audit/AuditList.tsx').then((m) => ({ default: m.AuditList }))) };
 
 // Darker status colours than Material's defaults, so white text on them reaches WCAG AA contrast.
@@ -67,6 +72,8 @@ export function App() {
       <Resource name="definitions" {...definitions} />
       <Resource name="calls" {...calls} />
       <Resource name="messages" {...messages} />
+      <Resource name="stuck-cases" {...stuckCases} />
+      <Resource name="letters" {...letters} />
       <Resource name="audit" {...audit} />
       <Resource name="municipalities" recordRepresentation="name" />
       <Resource name="offices" recordRepresentation="name" />
@@ -75,8 +82,11 @@ export function App() {
         <Route path="/contact" element={<NewContact />} />
         <Route path="/my-tasks" element={<MyTasks />} />
         <Route path="/queues" element={<LiveQueues />} />
+        <Route path="/citizens/duplicates" element={<Duplicates />} />
+        <Route path="/citizens/erasure" element={<CitizenErasure />} />
         <Route path="/definitions/:serviceCode/:version" element={<DefinitionPage />} />
         <Route path="/kpi" element={<KpiPage />} />
+        <Route path="/templates" element={<TemplatesPage />} />
       </CustomRoutes>
     </Admin>
   );

@@ -6,9 +6,14 @@ import CallIcon from '@mui/icons-material/Call';
 import InsightsIcon from '@mui/icons-material/Insights';
 import ListAltIcon from '@mui/icons-material/ListAlt';
 import MailIcon from '@mui/icons-material/MailOutlined';
+import ReportProblemIcon from '@mui/icons-material/ReportProblemOutlined';
+import NotesIcon from '@mui/icons-material/Notes';
+import PrintIcon from '@mui/icons-material/Print';
 import MonitorHeartIcon from '@mui/icons-material/MonitorHeart';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import PhoneInTalkIcon from '@mui/icons-material/PhoneInTalk';
+import PersonOffIcon from '@mui/icons-material/PersonOff';
+import PeopleIcon from '@mui/icons-material/People';
 import { type ReactElement, type ReactNode, useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
 import {
@@ -34,6 +39,11 @@ const icons: Record<string, ReactElement> = {
   '/calls': <CallIcon />,
   '/definitions': <AccountTreeIcon />,
   '/messages': <MailIcon />,
+  '/stuck-cases': <ReportProblemIcon />,
+  '/templates': <NotesIcon />,
+  '/letters': <PrintIcon />,
+  '/citizens/duplicates': <PeopleIcon />,
+  '/citizens/erasure': <PersonOffIcon />,
   '/audit': <VerifiedUserIcon />,
   '/kpi': <InsightsIcon />,
 };

@@ -1,7 +1,8 @@
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils, HttpError } from 'react-admin';
+import { type DataProvider, fetchUtils, HttpError } from 'react-admin';
 import type { Problem as ApiProblem } from '../../contracts/problem.ts';
 import { sessionHeaders } from './authProvider.ts';
+import { listResult } from './common/listTotal.ts';
 
 const httpClient = (url: string, options: fetchUtils.Options = {}) => {
   const headers = new Headers(options.headers ?? { Accept: 'application/json' });
@@ -27,7 +28,12 @@ export function fieldErrors(error: unknown): Record<string, string> {
  * A call beyond simple-rest (workflow commands, look-ups, search): JSON in and out, the CSRF header
  * on changes, and a problem answer thrown as an HttpError carrying the problem as its body.
  */
-async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function call<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(`/api/${path}`, {
     method,
     credentials: 'same-origin',
@@ -40,11 +46,26 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unkn
   return json;
 }
 
+/** simple-rest's list request; its answer read by `listResult`, which knows a capped total. */
+const getList: DataProvider['getList'] = async (resource, params) => {
+  const { page, perPage } = params.pagination ?? { page: 1, perPage: 10 };
+  const { field, order } = params.sort ?? { field: 'id', order: 'ASC' };
+  const query = new URLSearchParams({
+    sort: JSON.stringify([field, order]),
+    range: JSON.stringify([(page - 1) * perPage, page * perPage - 1]),
+    filter: JSON.stringify(params.filter ?? {}),
+  });
+  const { headers, json } = await httpClient(`/api/${resource}?${query}`, { signal: params.signal });
+  return listResult(json as [], headers, page, perPage);
+};
+
 /** The simple-rest provider plus the calls that are not list/edit: see `call`. */
 export const dataProvider = {
   ...base,
+  getList,
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
+  del: <T>(path: string) => call<T>('DELETE', path),
 };
 export type SportelloDataProvider = typeof dataProvider;

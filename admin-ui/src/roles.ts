@@ -25,6 +25,13 @@ export const pages: Page[] = [
   { path: '/calls', label: 'app.menu.calls', roles: readKpis },
   { path: '/definitions', label: 'app.menu.definitions', roles: readDefinitions },
   { path: '/messages', label: 'app.menu.messages', roles: can.manageMessages },
+  // Cases whose write to the database failed for good: the administrators remove the cause and retry.
+  { path: '/stuck-cases', label: 'app.menu.stuckCases', roles: can.administer },
+  { path: '/templates', label: 'app.menu.templates', roles: can.administer },
+  // The back office prints and posts the letters (the API's `can.officeWork`).
+  { path: '/letters', label: 'app.menu.letters', roles: officeWork },
+  { path: '/citizens/duplicates', label: 'app.menu.duplicates', roles: can.mergeCitizens },
+  { path: '/citizens/erasure', label: 'app.menu.erasure', roles: can.administer },
   { path: '/audit', label: 'app.menu.audit', roles: audit },
   { path: '/kpi', label: 'kpi.menu', roles: readKpis },
 ];
@@ -39,3 +46,5 @@ export const mayDesign = within(can.design);
 export const mayAddNotes = within(can.caseWork);
 export const mayActOnCase = within(frontOffice);
 export const mayAudit = within(audit);
+/** The citizen's right of access: their whole file, downloaded (`can.exportCitizens`). */
+export const mayExportCitizens = within(can.exportCitizens);

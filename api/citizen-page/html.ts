@@ -1,6 +1,6 @@
 import type { CitizenAction, CitizenPageView } from '../../services/citizen-page.service.ts';
 import { surveyCommentMax, surveyReasons } from '../../services/citizen-page.service.ts';
-import { type Lang, words, type Words } from './words.ts';
+import { type Lang, words, type Words } from '../../services/citizen-page.words.ts';
 
 /** The citizen's page as server-rendered HTML in the look of Italian public-service sites (bootstrap-italia), no script. */
 

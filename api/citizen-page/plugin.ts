@@ -17,7 +17,7 @@ import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import { ApiError } from '../../services/errors.ts';
 import { assertValidText } from '../text-guard.ts';
 import { assetsPrefix, casePage, messagePage } from './html.ts';
-import { type Lang, languageOf, words } from './words.ts';
+import { type Lang, languageOf, words } from '../../services/citizen-page.words.ts';
 
 export interface CitizenPageDeps extends CaseServiceDeps {
   /** Days a link keeps working after its case is closed. */

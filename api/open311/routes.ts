@@ -3,6 +3,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  ApiKeyQuery,
   FormatParams,
   JurisdictionQuery,
   MediaParams,
@@ -16,6 +17,7 @@ import { assertValidText } from '../text-guard.ts';
 import { attachmentLimits, type IncomingFile } from '../../services/attachments.service.ts';
 import type { CaseServiceDeps } from '../../services/cases.service.ts';
 import {
+  type Open311Reader,
   open311Media,
   open311Request,
   open311Requests,
@@ -25,7 +27,7 @@ import {
   submitRequest,
   submitUpdate,
 } from '../../services/open311.service.ts';
-import { discoveryDocument, type MediaView } from '../../services/open311.mapping.ts';
+import { discoveryDocument } from '../../services/open311.mapping.ts';
 import { Open311Error, registerOpen311Errors, sendAs } from './errors.ts';
 
 export interface Open311Options extends CaseServiceDeps {
@@ -33,8 +35,6 @@ export interface Open311Options extends CaseServiceDeps {
   publicUrl: string | undefined;
   contact: string;
   keyService: string;
-  /** Services whose photos anyone may see (OPEN311_PUBLIC_MEDIA_SERVICES). */
-  publicMediaServices: readonly string[];
 }
 
 /**
@@ -115,7 +115,8 @@ export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, 
   // Anyone may call: a POST is authorised by its `api_key` parameter, in the service, as the spec has it.
   const config = { access: 'public' as const };
   const baseUrl = (req: FastifyRequest) => opts.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
-  const view = (req: FastifyRequest): MediaView => ({ baseUrl: baseUrl(req), publicServices: opts.publicMediaServices });
+  // A GET is anyone's, or an integration's with its `api_key` in the query string (see Open311View).
+  const reader = (req: FastifyRequest): Open311Reader => ({ baseUrl: baseUrl(req), apiKey: (req.query as { api_key?: string }).api_key });
 
   app.get('/discovery.:format', { config, schema: { hide, params: FormatParams } }, async (req, reply) =>
     sendAs(reply, req.params.format, 'discovery', discoveryDocument(baseUrl(req), opts.contact, opts.keyService)),
@@ -159,7 +160,7 @@ export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, 
       );
 
       v2.get('/requests.:format', { config, schema: { hide, params: FormatParams, querystring: RequestsQuery } }, async (req, reply) =>
-        sendAs(reply, req.params.format, 'service_requests', await open311Requests(opts.db, req.query, view(req))),
+        sendAs(reply, req.params.format, 'service_requests', await open311Requests(opts.db, req.query, reader(req))),
       );
 
       v2.get(
@@ -170,7 +171,7 @@ export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, 
             reply,
             req.params.format,
             'service_requests',
-            await open311Request(opts.db, req.query.jurisdiction_id, req.params.service_request_id, view(req)),
+            await open311Request(opts.db, req.query.jurisdiction_id, req.params.service_request_id, reader(req)),
           ),
       );
 
@@ -178,7 +179,7 @@ export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, 
         '/servicerequestupdates.:format',
         { config, schema: { hide, params: FormatParams, querystring: UpdatesQuery } },
         async (req, reply) =>
-          sendAs(reply, req.params.format, 'service_request_updates', await open311Updates(opts.db, req.query, view(req))),
+          sendAs(reply, req.params.format, 'service_request_updates', await open311Updates(opts.db, req.query, reader(req))),
       );
 
       v2.post('/servicerequestupdates.:format', { config, schema: { hide, params: FormatParams } }, async (req, reply) => {
@@ -186,9 +187,9 @@ export const open311Routes: FastifyPluginAsyncZod<Open311Options> = async (app, 
         return sendAs(reply, req.params.format, 'service_request_updates', await submitUpdate(opts, params, media, req.id));
       });
 
-      // The photo an app uploaded, linked from `media_url`: only for public services (see MediaView).
-      v2.get('/media/:id', { config, schema: { hide, params: MediaParams } }, async (req, reply) => {
-        const media = await open311Media(opts.db, req.params.id, view(req));
+      // The photo an app uploaded, linked from `media_url`: only where its service shows photos, or to a key holder.
+      v2.get('/media/:id', { config, schema: { hide, params: MediaParams, querystring: ApiKeyQuery } }, async (req, reply) => {
+        const media = await open311Media(opts.db, req.params.id, reader(req));
         return reply
           .type(media.contentType)
           .header('content-disposition', 'inline')

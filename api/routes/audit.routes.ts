@@ -2,14 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.ts';
 import { can } from '../../domain/principal.ts';
+import type { AuditKeys } from '../../platform/audit-keys.ts';
 import { principalOf } from '../auth/principal.ts';
 import { sendPage } from '../lists.ts';
 import { problems } from '../problems.ts';
-import { AuditListQuerySchema, AuditRecordSchema, AuditVerificationSchema } from '../../contracts/audit.ts';
+import { AuditListQuerySchema, AuditProofSchema, AuditRecordSchema, AuditVerificationSchema } from '../../contracts/audit.ts';
 import { pageOf } from '../../contracts/list-query.ts';
-import { listAudit, verifyAuditOf } from '../../services/audit.service.ts';
+import { auditProofOf, listAudit, verifyAuditOf } from '../../services/audit.service.ts';
 
-export const auditRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{ db: Db; keys: AuditKeys }> = async (app, { db, keys }) => {
   app.get(
     '/audit',
     {
@@ -35,10 +36,26 @@ export const auditRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
       schema: {
         operationId: 'verifyAudit',
         tags: ['audit'],
-        summary: 'Recompute the hash chains of the municipalities you serve; reports the first broken link',
+        summary:
+          'Verify the chains of the municipalities you serve (records, Merkle roots, signed heads, the anchor outside the database); reports the first break',
         response: { 200: AuditVerificationSchema },
       },
     },
-    async (req) => verifyAuditOf(db, principalOf(req)),
+    async (req) => verifyAuditOf(db, keys, principalOf(req)),
+  );
+
+  app.get(
+    '/audit/:id/proof',
+    {
+      config: { access: can.audit },
+      schema: {
+        operationId: 'proveAuditRecord',
+        tags: ['audit'],
+        summary: "Inclusion proof of one sealed record: its leaf, audit path and the batch's signed head",
+        params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
+        response: { 200: AuditProofSchema, ...problems(400, 404, 409) },
+      },
+    },
+    async (req) => auditProofOf(db, principalOf(req), req.params.id),
   );
 };

@@ -7,12 +7,14 @@ import { principalOf } from '../auth/principal.ts';
 import { problems } from '../problems.ts';
 import { LoginSchema, SessionSchema } from '../../contracts/session.ts';
 import { ApiError } from '../../services/errors.ts';
+import { LoginThrottle } from '../../services/login-throttle.ts';
 import { logIn, logOut, sessionOf } from '../../services/session.service.ts';
 
 export interface SessionRouteDeps {
   db: Db;
   ttlMs: number;
   secureCookie: boolean;
+  /** Failed log-ins allowed per minute for one account, and for one address. */
   loginAttemptsPerMinute: number;
   temporalUiUrl: string | null;
 }
@@ -21,19 +23,11 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (
   app,
   { db, ttlMs, secureCookie, loginAttemptsPerMinute, temporalUiUrl },
 ) => {
+  const throttle = new LoginThrottle(loginAttemptsPerMinute, 60_000);
   app.post(
     '/session',
     {
-      config: {
-        access: 'public',
-        // Counted per address and account, after the body is read, so one user's typos lock out nobody else.
-        rateLimit: {
-          max: loginAttemptsPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          keyGenerator: (req) => `login:${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-        },
-      },
+      config: { access: 'public' },
       schema: {
         operationId: 'logIn',
         tags: ['session'],
@@ -43,7 +37,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteDeps> = async (
       },
     },
     async (req, reply) => {
-      const { principal, session } = await logIn(db, req.body, req.id, ttlMs);
+      const { principal, session } = await logIn(db, req.body, { requestId: req.id, address: req.ip, throttle }, ttlMs);
       void reply.setCookie(sessionCookie, session.token, {
         path: '/',
         httpOnly: true,

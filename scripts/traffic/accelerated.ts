@@ -228,6 +228,8 @@ export async function driveAccelerated(o: {
     taskQueue: p.taskQueues.cases,
     telephonyTaskQueue: p.taskQueues.telephony,
     updateTimeoutMs: 30_000,
+    // A throwaway platform: a key of its own for the callbacks' workflow ids.
+    workflowIdKey: randomBytes(32),
   });
   const record = async (e: CallEventInput, at: number) => {
     const stored = await recorder.recordIf({ ...e, at: new Date(at).toISOString() } as CallEventInput, () => true);

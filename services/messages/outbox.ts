@@ -3,16 +3,19 @@ import type { Executor } from '../../db/database.ts';
 import { enqueueMessage } from '../../db/outbound-messages.repository.ts';
 import { caseRecipient, officeRecipient } from '../../db/recipients.repository.ts';
 import { citizenPageUrl, type CitizenLinkKeys } from '../citizen-links.service.ts';
-import { render, type RenderContext, renderSubject } from './render.ts';
+import { cachedOwnTemplates } from './own-templates.ts';
+import { render, type RenderContext } from './render.ts';
 import { type CitizenMessage, defaultLanguage, type Message, type OfficeMessage } from './templates.ts';
 
-/** A message's words and what the channels need to know of it: its event, language, subject, municipality. */
-const worded = (message: Message, context: RenderContext) => ({
-  municipalityId: context.municipalityId,
+/**
+ * A message's words and what the channels need to know of it: its event, language, subject,
+ * municipality. Worded by the municipality's own template of the event, else the default.
+ */
+const worded = async (db: Executor, message: Message, municipalityId: string | null, context: RenderContext) => ({
+  municipalityId,
   event: message.event,
   language: context.language,
-  subject: renderSubject(message, context),
-  body: render(message, context),
+  ...render(message, context, await cachedOwnTemplates(db, municipalityId)),
 });
 
 /** Where a message went; `reason` when it is not the channel asked for. */
@@ -23,19 +26,21 @@ export interface Notice {
 }
 
 /**
- * The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail. A
- * letter (a definition's callback `fallback: letter`) needs a postal address; without one the
+ * The citizen's channel: `preferred` when they gave that contact, else phone (SMS), else e-mail,
+ * else a letter to their postal address (a citizen who gave only that is written to). A letter
+ * asked for (a definition's callback `fallback: letter`) needs a postal address; without one the
  * message goes by SMS or e-mail, and the notice says why.
  */
 function citizenChannel(citizen: Citizen, preferred?: 'sms' | 'email' | 'letter'): Notice | null {
   const sms = citizen.phone ? { channel: 'sms' as const, recipient: citizen.phone } : null;
   const email = citizen.email ? { channel: 'email' as const, recipient: citizen.email } : null;
+  const letter = citizen.address?.trim() ? { channel: 'letter' as const, recipient: citizen.address.trim() } : null;
   if (preferred === 'letter') {
-    if (citizen.address) return { channel: 'letter', recipient: citizen.address };
+    if (letter) return letter;
     const instead = sms ?? email;
     return instead && { ...instead, reason: 'no postal address on file for a letter' };
   }
-  return preferred === 'email' ? (email ?? sms) : (sms ?? email);
+  return (preferred === 'email' ? (email ?? sms) : (sms ?? email)) ?? letter;
 }
 
 /**
@@ -53,9 +58,10 @@ export async function messageCitizen(
   const notice = citizenChannel(citizen, m.preferred);
   if (notice) {
     const pageUrl = links ? await citizenPageUrl(db, links, m.caseId) : null;
-    const context = { caseId: m.caseId, language: defaultLanguage, municipalityId, pageUrl };
+    const context = { caseId: m.caseId, language: defaultLanguage, pageUrl };
     const { channel, recipient } = notice;
-    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, channel, recipient, ...worded(m.message, context) });
+    const words = await worded(db, m.message, municipalityId, context);
+    await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, channel, recipient, ...words });
   }
   return notice;
 }
@@ -68,8 +74,8 @@ export async function messageOffice(
   const { email, municipalityId } = await officeRecipient(db, m.officeId);
   if (!email) return null;
   const notice = { channel: 'email' as const, recipient: email };
-  const context = { caseId: m.caseId, language: defaultLanguage, municipalityId };
-  await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, ...worded(m.message, context) });
+  const words = await worded(db, m.message, municipalityId, { caseId: m.caseId, language: defaultLanguage });
+  await enqueueMessage(db, { caseId: m.caseId, dedupKey: m.dedupKey, ...notice, ...words });
   return notice;
 }
 

@@ -23,6 +23,7 @@ export function ivrOf(line: Line): IvrMenu {
     transfers: Object.fromEntries(options.flatMap(([key, o]) => ('transferTo' in o ? [[key, o.transferTo]] : []))),
     queues: Object.fromEntries(options.flatMap(([key, o]) => ('queue' in o ? [[key, o.queue]] : []))),
     priorityOf: (caller) => priorityOf(line, caller),
+    fallbackQueue: line.config.queues[0]!.id,
   };
 }
 
@@ -31,10 +32,13 @@ const noMenu: IvrMenu = { menu: 'none', transfers: {} };
 /**
  * The SIP adapter as the telephony worker runs it: the user agent on SIP_BIND_ADDRESS:SIP_PORT
  * answering the configured lines' numbers with their IVR, its events recorded in PostgreSQL, and
- * a dialer for callbacks through SIP_PBX_ADDRESS.
+ * a dialer for callbacks through SIP_PBX_ADDRESS; registered at SIP_REGISTRAR when given, answering
+ * digest challenges as SIP_USERNAME.
  */
 export async function startSipAdapter(
-  config: Pick<Config, 'SIP_BIND_ADDRESS' | 'SIP_PORT' | 'SIP_PBX_ADDRESS' | 'SIP_CALLER_ID' | 'SIP_ANSWER_AFTER_MS'>,
+  config: Pick<Config, 'SIP_BIND_ADDRESS' | 'SIP_PORT' | 'SIP_PBX_ADDRESS' | 'SIP_CALLER_ID' | 'SIP_ANSWER_AFTER_MS'> &
+    Partial<Pick<Config, 'SIP_TRANSPORT'>> &
+    Partial<Pick<Config, 'SIP_USERNAME' | 'SIP_PASSWORD' | 'SIP_REGISTRAR' | 'SIP_REGISTER_EXPIRES'>>,
   db: Db,
   log: Logger,
   lines: LineRecord[],
@@ -44,6 +48,7 @@ export async function startSipAdapter(
   const lineOf = (ourNumber: string) => byNumber.get(phoneVariants(ourNumber)[0]!);
   const menus = new Map(lines.map((l) => [l.id, ivrOf(l)]));
   const [pbxHost, pbxPort] = config.SIP_PBX_ADDRESS?.split(':') ?? [];
+  const [registrarHost, registrarPort] = config.SIP_REGISTRAR?.split(':') ?? [];
   const ua = await SipUserAgent.start({
     bind: { address: config.SIP_BIND_ADDRESS, port: config.SIP_PORT },
     pbx: pbxHost ? { address: pbxHost, port: Number(pbxPort) } : null,
@@ -52,6 +57,12 @@ export async function startSipAdapter(
     ivr: (called) => menus.get(lineOf(called)?.id ?? '') ?? noMenu,
     events: new SipCallEvents(recorder, (n) => lineOf(n)?.municipalityId ?? null),
     log,
+    user: config.SIP_USERNAME,
+    password: config.SIP_PASSWORD,
+    protocol: config.SIP_TRANSPORT,
+    registrar: registrarHost
+      ? { address: registrarHost, port: Number(registrarPort), expires: config.SIP_REGISTER_EXPIRES ?? 3600 }
+      : undefined,
   });
   return {
     ua,

@@ -87,13 +87,18 @@ export class SipCallEvents {
     this.recorder.record({ type: 'ended', callId, cause: 'normal' });
   }
 
+  /** Answered, but the caller never acknowledged the answer: the call never got established. */
+  unconfirmed(callId: string) {
+    this.recorder.record({ type: 'ended', callId, cause: 'failed' });
+  }
+
   declined(callId: string) {
     this.recorder.record({ type: 'ended', callId, cause: 'rejected' });
   }
 
   /** The transferee accepted a blind transfer: the call to the target is a new contact linked to this one. */
   transferred(c: CallParties, target: string) {
-    const newCallId = `${c.callId};transfer=${target}`;
+    const newCallId = transferLeg(c.callId, target);
     this.recorder.record({ type: 'transferred', callId: c.callId, mode: 'blind', target, newCallId });
     // On the original's line; what becomes of it is the PBX's to report.
     this.recorder.record(
@@ -110,6 +115,13 @@ export class SipCallEvents {
     );
   }
 
+  /** The PBX or the transferee refused our REFER: the leg it had opened (if any) ends, the caller stays with us. */
+  transferFailed(c: CallParties, target: string, status: number, accepted: boolean) {
+    const newCallId = accepted ? transferLeg(c.callId, target) : null;
+    this.recorder.record({ type: 'transfer-failed', callId: c.callId, target, status, newCallId });
+    if (newCallId) this.recorder.record({ type: 'ended', callId: newCallId, cause: 'failed' });
+  }
+
   transferCompleted(callId: string) {
     this.recorder.record({ type: 'ended', callId, cause: 'transferred' });
   }
@@ -118,3 +130,5 @@ export class SipCallEvents {
     this.recorder.record({ type: 'ended', callId, cause: causeOf[outcome] });
   }
 }
+
+const transferLeg = (callId: string, target: string) => `${callId};transfer=${target}`;

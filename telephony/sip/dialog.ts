@@ -75,7 +75,7 @@ export function inDialog(
     ['to', [d.remote]],
     ['call-id', [d.callId]],
     ['cseq', [`${seq} ${method}`]],
-    ['contact', [`<sip:sportello@${t.local.address}:${t.local.port}>`]],
+    ['contact', [t.contact]],
   ]);
   if (d.routeSet.length) headers.set('route', d.routeSet);
   for (const [name, value] of extra) headers.set(name, [...(headers.get(name) ?? []), value]);

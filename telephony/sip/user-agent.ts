@@ -7,7 +7,9 @@ import { type Dialog, dialogAsCallee, dialogAsCaller, inDialog, isOfDialog } fro
 import { parseDtmfRelay, parseRtpEvent } from './dtmf.ts';
 import { header, param, parseCSeq, parseUri, type SipRequest, type SipResponse } from './message.ts';
 import { buildSdp, defaultTelephoneEvent, parseSdp } from './sdp.ts';
-import { newBranch, newTag, type Peer, SipTransport } from './transport.ts';
+import { newBranch, newTag, type Peer, SipTransport, type SipTransportProtocol } from './transport.ts';
+import { DigestClient } from './digest.ts';
+import { type RegistrationOptions, SipRegistration } from './registration.ts';
 import { joinQueue } from '../../domain/waiting-queue.ts';
 
 /**
@@ -19,6 +21,8 @@ export interface IvrMenu {
   transfers: Record<string, string>;
   queues?: Record<string, string>;
   priorityOf?: (caller: string) => QueuePriority;
+  /** Where a caller whose transfer was refused waits for an operator; unset: the first of `queues`, else the caller stays in the menu. */
+  fallbackQueue?: string;
 }
 
 export interface SipUserAgentOptions {
@@ -33,6 +37,16 @@ export interface SipUserAgentOptions {
   ivr: (called: string) => IvrMenu;
   events: SipCallEvents;
   log: Logger;
+  /** Our SIP user: the user part of our Contact, of the address we register, and the name we authenticate with. Default `sportello`. */
+  user?: string;
+  /** With `user`: the answer to 401/407 challenges on every request we send. */
+  password?: string;
+  /** Register `user` there and keep the binding fresh. */
+  registrar?: Peer & Pick<RegistrationOptions, 'expires' | 'domain'>;
+  /** Incoming messages larger than this are refused (513) or dropped. */
+  maxMessageBytes?: number;
+  /** SIP over UDP (default) or TCP, for everything we send and receive. */
+  protocol?: SipTransportProtocol;
 }
 
 interface Call extends CallParties {
@@ -49,7 +63,8 @@ interface Call extends CallParties {
   /** Outbound: settles the dialler's promise. */
   settle?: (o: CallOutcome) => void;
   cancelled?: boolean;
-  transfer?: { target: string; done: (ok: boolean) => void };
+  /** `accepted`: the REFER got its 2xx, so a leg to the target exists. */
+  transfer?: { target: string; accepted: boolean; done: (ok: boolean) => void };
   /** Inbound: waiting in a queue for an operator. */
   queued?: { queue: string; since: number; priority: QueuePriority };
 }
@@ -67,16 +82,39 @@ export class SipUserAgent {
   private readonly calls = new Map<string, Call>();
   /** Callers waiting per queue, in the order they are taken: high priority first, then by arrival. */
   private readonly queues = new Map<string, Call[]>();
+  private readonly registrar: SipRegistration | null;
+  private closed = false;
 
   private constructor(
     private readonly transport: SipTransport,
     private readonly o: SipUserAgentOptions,
   ) {
     transport.onRequest = (req, from) => this.onRequest(req, from);
+    const r = o.registrar;
+    this.registrar = r
+      ? new SipRegistration(
+          transport,
+          { registrar: { address: r.address, port: r.port }, domain: r.domain, expires: r.expires, user: transport.contactUser },
+          o.log,
+        )
+      : null;
+    this.registrar?.start();
   }
 
   static async start(o: SipUserAgentOptions): Promise<SipUserAgent> {
-    return new SipUserAgent(await SipTransport.bind(o.bind.address, o.bind.port, o.log), o);
+    const credentials = o.user && o.password ? { username: o.user, password: o.password } : null;
+    const transport = await SipTransport.bind(o.bind.address, o.bind.port, o.log, {
+      auth: new DigestClient(credentials),
+      contactUser: o.user,
+      maxMessageBytes: o.maxMessageBytes,
+      protocol: o.protocol,
+    });
+    return new SipUserAgent(transport, o);
+  }
+
+  /** Our binding at the registrar; null when we do not register. */
+  get registration(): SipRegistration | null {
+    return this.registrar;
   }
 
   get address(): Peer {
@@ -124,7 +162,7 @@ export class SipUserAgent {
               ['to', [`<${target}>`]],
               ['call-id', [callId]],
               ['cseq', ['1 INVITE']],
-              ['contact', [`<sip:sportello@${local.address}:${local.port}>`]],
+              ['contact', [this.transport.contact]],
               ['allow', [allow]],
               ['content-type', ['application/sdp']],
             ]),
@@ -133,7 +171,8 @@ export class SipUserAgent {
           this.o.events.dialled(call, linkedCallId);
           let ringing = false;
           call.timer = setTimeout(() => this.ringTimeout(call, ringing), ringSeconds * 1000);
-          this.transport.request(invite, pbx, (res) => {
+          this.transport.request(invite, pbx, (res, sent) => {
+            call.invite = sent; // after a 401/407: the INVITE with credentials, which a CANCEL and the ACK must match
             if (res.status < 200) ringing = true;
             else if (res.status < 300) this.outboundAnswered(call, res, pbx);
             else this.outboundFailed(call, res.status);
@@ -151,6 +190,7 @@ export class SipUserAgent {
     return new Promise((done) => {
       call.transfer = {
         target,
+        accepted: false,
         done: (ok) => {
           call.transfer = undefined;
           done(ok);
@@ -160,9 +200,11 @@ export class SipUserAgent {
         ['refer-to', `<sip:${target}@${host.address}:${host.port}>`],
         ['referred-by', `<sip:${this.o.callerId}@${local.address}:${local.port}>`],
       ]);
-      this.transport.request(refer, call.dialog!.next, (res) => {
-        if (res.status === 202 || res.status === 200) this.o.events.transferred(call, target);
-        else if (res.status >= 300) call.transfer?.done(false);
+      this.inDialogRequest(call, refer, (res) => {
+        if (res.status === 202 || res.status === 200) {
+          call.transfer!.accepted = true;
+          this.o.events.transferred(call, target);
+        } else if (res.status >= 300) this.transferRefused(call, res.status);
       });
     });
   }
@@ -172,7 +214,7 @@ export class SipUserAgent {
     const call = this.calls.get(callId);
     if (!call) return;
     if (call.state === 'up' && call.dialog) {
-      this.transport.request(inDialog(call.dialog, this.transport, 'BYE'), call.dialog.next, () => {});
+      this.inDialogRequest(call, inDialog(call.dialog, this.transport, 'BYE'));
       this.o.events.hungUp(callId);
     } else if (call.direction === 'inbound') {
       this.transport.respond(call.invite, 603, { toTag: call.localTag });
@@ -184,7 +226,10 @@ export class SipUserAgent {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const call of [...this.calls.values()]) this.end(call);
+    await this.registrar?.stop();
     await this.transport.close();
   }
 
@@ -230,7 +275,7 @@ export class SipUserAgent {
     const call = this.addCall({
       callId: header(req.headers, 'call-id')!,
       caller: userOf(header(req.headers, 'from')!),
-      called: userOf(req.uri),
+      called: this.calledOf(req),
       invite: req,
       media,
     });
@@ -241,7 +286,12 @@ export class SipUserAgent {
     call.timer = setTimeout(() => {
       const answer = buildSdp(this.transport.local.address, media.address().port, offer?.telephoneEvent ?? defaultTelephoneEvent);
       call.state = 'up';
-      this.transport.respond(req, 200, { toTag: localTag, body: answer, headers: [this.contact(), ['allow', allow]] });
+      this.transport.respond(req, 200, {
+        toTag: localTag,
+        body: answer,
+        headers: [this.contact(), ['allow', allow]],
+        onUnacknowledged: () => this.unconfirmed(call),
+      });
     }, this.o.ringMs);
     media.on('message', (packet) => {
       const event = parseRtpEvent(packet, offer?.telephoneEvent ?? defaultTelephoneEvent);
@@ -251,6 +301,15 @@ export class SipUserAgent {
         this.onKey(call, event.key);
       }
     });
+  }
+
+  /** Our 200 was never acknowledged: the caller is not there (RFC 3261 §13.3.1.4), so BYE and record the call as failed. */
+  private unconfirmed(call: Call): void {
+    if (this.calls.get(call.callId) !== call || !call.dialog) return;
+    this.o.log.warn({ callId: call.callId }, 'no ACK for our 200 OK: ending the call');
+    this.inDialogRequest(call, inDialog(call.dialog, this.transport, 'BYE'));
+    this.o.events.unconfirmed(call.callId);
+    this.end(call);
   }
 
   private onCancel(req: SipRequest, call: Call | undefined): void {
@@ -299,23 +358,35 @@ export class SipUserAgent {
     this.transport.respond(req, 200);
     const status = Number(/^SIP\/2\.0 (\d{3})/.exec(req.body.trim())?.[1]);
     if (!call.transfer || !status || status < 200) return;
-    if (status >= 300) return call.transfer.done(false);
+    if (status >= 300) return this.transferRefused(call, status);
     call.transfer.done(true);
-    this.transport.request(inDialog(call.dialog!, this.transport, 'BYE'), call.dialog!.next, () => {});
+    this.inDialogRequest(call, inDialog(call.dialog!, this.transport, 'BYE'));
     this.o.events.transferCompleted(call.callId);
     this.end(call);
+  }
+
+  /** A refused transfer (RFC 3515 §2.4.4/§2.4.5): recorded, and the caller, still ours, waits for an operator instead. */
+  private transferRefused(call: Call, status: number): void {
+    const transfer = call.transfer;
+    if (!transfer || this.calls.get(call.callId) !== call) return;
+    this.o.log.warn({ callId: call.callId, status }, 'transfer refused');
+    this.o.events.transferFailed(call, transfer.target, status, transfer.accepted);
+    transfer.done(false);
+    const ivr = this.o.ivr(call.called);
+    const queue = ivr.fallbackQueue ?? Object.values(ivr.queues ?? {})[0];
+    if (queue && !call.queued) this.enqueue(call, queue, ivr.priorityOf?.(call.caller) ?? 'normal');
   }
 
   private outboundAnswered(call: Call, ok: SipResponse, pbx: Peer): void {
     if (call.dialog) {
       // a repeated 2xx: our ACK was lost
-      return this.transport.send(inDialog(call.dialog, this.transport, 'ACK', [], '', 1), call.dialog.next);
+      return this.transport.send(this.ackOf(call), call.dialog.next);
     }
     call.dialog = dialogAsCaller(call.invite, ok, pbx);
-    this.transport.send(inDialog(call.dialog, this.transport, 'ACK', [], '', 1), call.dialog.next);
+    this.transport.send(this.ackOf(call), call.dialog.next);
     if (call.state === 'ended') {
       // answered as we gave up ringing: hang up at once
-      this.transport.request(inDialog(call.dialog, this.transport, 'BYE'), call.dialog.next, () => {});
+      this.inDialogRequest(call, inDialog(call.dialog, this.transport, 'BYE'));
       return;
     }
     clearTimeout(call.timer);
@@ -382,8 +453,34 @@ export class SipUserAgent {
     this.calls.delete(call.callId);
   }
 
+  /**
+   * The number dialled: the Request-URI's user, unless a registrar routed the call to our
+   * registered address — then the Request-URI is our Contact and the number is in To.
+   */
+  private calledOf(invite: SipRequest): string {
+    const target = userOf(invite.uri);
+    return this.registrar && target === this.transport.contactUser ? userOf(header(invite.headers, 'to')!) : target;
+  }
+
   private contact(): [string, string] {
-    return ['contact', `<sip:sportello@${this.transport.local.address}:${this.transport.local.port}>`];
+    return ['contact', this.transport.contact];
+  }
+
+  /** The ACK of a 2xx to our INVITE: the INVITE's CSeq and the credentials it carried (RFC 3261 §13.2.2.4, §22.1). */
+  private ackOf(call: Call): SipRequest {
+    const auth = ['authorization', 'proxy-authorization'].flatMap((h) =>
+      (call.invite.headers.get(h) ?? []).map((v) => [h, v] as [string, string]),
+    );
+    return inDialog(call.dialog!, this.transport, 'ACK', auth, '', parseCSeq(header(call.invite.headers, 'cseq')!)!.seq);
+  }
+
+  /** A request in the call's dialog; a retry with credentials took the next CSeq, which the dialog's next request must pass. */
+  private inDialogRequest(call: Call, req: SipRequest, onResponse: (res: SipResponse) => void = () => {}): void {
+    const dialog = call.dialog!;
+    this.transport.request(req, dialog.next, (res, sent) => {
+      dialog.localSeq = Math.max(dialog.localSeq, parseCSeq(header(sent.headers, 'cseq')!)!.seq);
+      onResponse(res);
+    });
   }
 
   /** The RTP port of a call, on our address: where RFC 4733 DTMF arrives. */

@@ -288,11 +288,11 @@ describe("the citizen's page", () => {
       },
     });
     const id = opened.json().id as string;
-    // No message yet: staff issue the link (and could read it out on the phone).
-    const issued = await operator.inject({ method: 'POST', url: `/api/cases/${id}/citizen-link/revoke`, payload: {} });
-    expect(issued.json()).toMatchObject({ caseId: id, revoked: false });
+    // The acknowledgement, by SMS (the citizen gave no e-mail), carries the case number and the link.
+    const ack = await messageBody(id, 'case.acknowledged');
+    expect(ack).toContain(`abbiamo ricevuto la sua richiesta ${id}`);
     const page = await newPage();
-    await page.goto(`${origin}${new URL(issued.json().pageUrl as string).pathname}`);
+    await page.goto(`${origin}${/\/c\/[A-Za-z0-9_-]{40,}/.exec(ack!)![0]}`);
     expect(await page.getByRole('button', { name: 'Invia la risposta' }).count()).toBe(0);
     await page.locator('label[for=withdraw-confirm]').click();
     await page.getByRole('button', { name: 'Ritira la richiesta' }).click();

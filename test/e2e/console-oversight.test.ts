@@ -259,4 +259,75 @@ describe.sequential('supervision and audit in the console', () => {
     await row(page, 'casella.piena@example.org').getByRole('cell', { name: 'Inviato' }).waitFor();
     await page.close();
   });
+
+  it('shows a supervisor possible duplicate citizens, merges a pair and undoes the merge', async () => {
+    await p.query(`insert into citizens (id, municipality_id, name, name_key, phones, emails, updated_at) values
+      ('e2e-carla-1', 'milano', 'Carla Esposito', 'carla esposito', '{+393471110001}', '{}', now()),
+      ('e2e-carla-2', 'milano', 'CARLA ESPOSITO', 'carla esposito', '{}', '{carla.esposito@example.org}', now())`);
+    const page = await p.newPage();
+    await logInAs(page, p.url, 'paolo.greco@020202.example', 'Paolo Greco');
+    await page.getByRole('menuitem', { name: 'Possibili cittadini doppi' }).click();
+    await page.getByRole('heading', { name: 'Possibili cittadini doppi', level: 1 }).waitFor();
+    const pair = page.getByRole('listitem').filter({ hasText: 'carla.esposito@example.org' });
+    await pair.getByText('stesso nome').waitFor();
+    await checkPage(page, 'console-duplicate-citizens');
+    await pair
+      .getByRole('article', { name: 'Carla Esposito', exact: true })
+      .getByRole('button', { name: 'Tieni questa e unisci l’altra' })
+      .click();
+    await page.getByText('Unite: Carla Esposito.', { exact: false }).waitFor();
+    await expect.poll(() => pair.count()).toBe(0);
+    const merged = await p.query<{ merged_into: string | null }>("select merged_into from citizens where id = 'e2e-carla-2'");
+    expect(merged).toEqual([{ merged_into: 'e2e-carla-1' }]);
+    await page.getByRole('button', { name: 'Annulla l’unione' }).click();
+    await page.getByText('Unione annullata.').waitFor();
+    await pair.getByText('stesso nome').waitFor();
+    const [after] = await p.query<{ merged_into: string | null }>("select merged_into from citizens where id = 'e2e-carla-2'");
+    expect(after).toEqual({ merged_into: null });
+    const audited = await p.query<{ action: string }>("select action from audit_log where target_id = 'e2e-carla-1' order by id");
+    expect(audited.map((a) => a.action)).toEqual(['citizen.merged', 'citizen.unmerged']);
+    await page.close();
+  });
+
+  it('shows an administrator a case the database refused, and writes it with Riprova once the cause is gone', async () => {
+    // Data the API lets through and the database refuses (here a constraint added for the test).
+    await p.query("alter table cases add constraint e2e_refused check (subject <> 'Scrittura rifiutata') not valid");
+    const operator = await p.api('giulia.rossi@020202.example');
+    const intake = {
+      municipalityId: 'milano',
+      serviceCode: 'general-information',
+      channel: 'phone',
+      subject: 'Scrittura rifiutata',
+      citizen: { phone: '+393401112299' },
+      details: { topic: 'orari' },
+    };
+    expect((await operator('/api/cases', { method: 'POST', body: JSON.stringify(intake) })).status).toBe(503);
+    await expect.poll(async () => (await p.query<{ case_id: string }>('select case_id from stuck_cases')).length).toBe(1);
+    const [{ case_id: caseId }] = (await p.query<{ case_id: string }>('select case_id from stuck_cases')) as [{ case_id: string }];
+
+    const page = await p.newPage();
+    await logInAs(page, p.url, 'admin@sportello.example', 'Amministratore');
+    await page.getByRole('menuitem', { name: 'Pratiche bloccate' }).click();
+    const stuck = row(page, caseId);
+    await stuck.getByText('Rifiutata dal database').waitFor();
+    await stuck.getByRole('cell', { name: '23514' }).waitFor();
+    await checkPage(page, 'console-stuck-cases');
+
+    await p.query('alter table cases drop constraint e2e_refused');
+    await stuck.getByRole('button', { name: 'Riprova' }).click();
+    await page.getByText(/^Nuovo tentativo chiesto: la pratica sarà scritta/).waitFor();
+    await expect
+      .poll(async () => (await p.query<{ resolved_at: Date | null }>('select resolved_at from stuck_cases'))[0]?.resolved_at)
+      .not.toBeNull();
+    expect(await p.query<{ subject: string }>('select subject from cases where id = $1', [caseId])).toEqual([
+      { subject: 'Scrittura rifiutata' },
+    ]);
+    const audited = await p.query<{ actor: string }>("select actor from audit_log where action = 'case.stuck-retried'");
+    expect(audited.map((a) => a.actor)).toEqual(['admin']);
+    // Resolved, it leaves the list of open ones.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Pratiche bloccate' }).waitFor();
+    await expect.poll(() => stuck.count()).toBe(0);
+    await page.close();
+  });
 });

@@ -38,7 +38,7 @@ describe.sequential('admin console in Chromium', () => {
   });
 
   it('lists the cases, newest first, and filters them by free text', async () => {
-    await page.getByRole('menuitem', { name: 'Pratiche' }).click();
+    await page.getByRole('menuitem', { name: 'Pratiche', exact: true }).click();
     await page.getByRole('row').filter({ hasText: 'Buca in via Padova 120' }).waitFor();
     expect(await page.getByRole('row').count()).toBe(5); // header + four demo cases
     await page.getByRole('columnheader', { name: 'Aperta il' }).waitFor();
@@ -55,7 +55,7 @@ describe.sequential('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Italiano' }).click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('columnheader', { name: 'Opened' }).waitFor();
-    await page.getByRole('menuitem', { name: 'Cases' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Cases', exact: true }).waitFor();
     const opened = await page.getByRole('row').nth(1).getByRole('cell').nth(1).textContent();
     const [stored] = await p.query<{ created_at: Date }>('select created_at from cases where id = $1', [caseId]);
     const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', dateStyle: 'short', timeStyle: 'short' }).format(
@@ -89,7 +89,9 @@ describe.sequential('admin console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Risolvi' }).count()).toBe(0);
     const stored = await caseRow(caseId);
     expect(stored).toMatchObject({ status: 'resolved', outcome: 'redirected' });
-    expect(stored.events[1]).toEqual({
+    // After the opening and the citizen's acknowledgement.
+    expect(stored.events.slice(0, 2).map((e) => e.type)).toEqual(['case.opened', 'citizen.acknowledged']);
+    expect(stored.events[2]).toEqual({
       type: 'case.resolved',
       data: { outcome: 'redirected', note: 'Domanda da presentare al nido convenzionato' },
     });

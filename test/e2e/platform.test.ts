@@ -72,6 +72,55 @@ async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, tim
   }
 }
 
+/**
+ * Intakes kept going by a few clients at once, as operators would while a server dies: each repeats
+ * its request with the same idempotency key until it is answered, then opens the next one.
+ */
+// Bounded below the rate limit per staff member (1,200 a minute) with the test's own requests.
+function intakeLoad(tag: string, clients = 3) {
+  let stopping = false;
+  const answered = new Map<string, string>();
+  const unexpected: string[] = [];
+  const client = async (n: number) => {
+    for (let i = 0; !stopping; i++) {
+      const key = `${tag}-${n}-${i}`;
+      for (;;) {
+        const res = await (
+          await asAdmin()
+        )('/api/cases', {
+          method: 'POST',
+          headers: { 'idempotency-key': key },
+          body: JSON.stringify({
+            municipalityId: 'milano',
+            serviceCode: 'general-information',
+            channel: 'phone',
+            subject: `Carico ${key}`,
+            citizen: { phone: '+393401234567' },
+            details: { topic: 'tributi' },
+          }),
+        }).catch((e: Error) => e);
+        await new Promise((r) => setTimeout(r, 300));
+        if (res instanceof Error) unexpected.push(`${key}: ${res.message}`);
+        else if (res.ok) {
+          answered.set(key, ((await res.json()) as { id: string }).id);
+          break;
+        } else if (res.status !== 503) unexpected.push(`${key}: ${res.status} ${await res.text()}`);
+        else await res.arrayBuffer();
+      }
+    }
+  };
+  const running = Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+  return {
+    answered,
+    /** Lets each client finish the request it is repeating, and gives what they saw. */
+    stop: async () => {
+      stopping = true;
+      await running;
+      return { answered, unexpected };
+    },
+  };
+}
+
 /** Processes of a run: its servers name the data directory on their command line, its Node processes in DATA_DIR. */
 function processesOf(dir: string): string[] {
   return readdirSync('/proc')
@@ -171,9 +220,9 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
     // The citizen is informed and asked for feedback; the case waits for the answer.
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [opened.id]),
-      (rows) => rows.length === 4,
+      (rows) => rows.length === 5,
     );
-    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'citizen.acknowledged', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect(await sql('select status, outcome from cases where id = $1', [opened.id])).toEqual([
       { status: 'resolved', outcome: 'resolved' },
     ]);
@@ -215,11 +264,115 @@ describe.sequential('the platform, started as a user starts it', { timeout: hang
     expect(resolved.status).toBe(200);
     const events = await eventually(
       () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [inFlight.id]),
-      (rows) => rows.length === 4,
+      (rows) => rows.length === 5,
     );
-    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'citizen.acknowledged', 'case.resolved', 'citizen.notified', 'survey.sent']);
     // The demo cases were not opened a second time.
     expect(await sql("select count(*)::int as n from cases where id not like 'SIM-%'")).toEqual([{ n: 6 }]);
+  });
+
+  it('survives its own PostgreSQL and Temporal dying: 503 meanwhile, never 500, and carries on by itself', async () => {
+    const serverPid = (name: RegExp) =>
+      Number(
+        readdirSync('/proc').find((pid) => {
+          try {
+            return name.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+          } catch {
+            return false;
+          }
+        }),
+      );
+    const list = async () => {
+      const res = await (await asAdmin())('/api/cases?range=[0,0]');
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type') };
+    };
+    const postgres = serverPid(new RegExp(`^\\S*postgres -D ${dataDir}/postgres `));
+    expect(postgres).toBeGreaterThan(0);
+    const load = intakeLoad('guasti');
+    await eventually(
+      async () => load.answered.size,
+      (n) => n >= 3,
+    );
+    process.kill(postgres, 'SIGKILL');
+    const seen: Awaited<ReturnType<typeof list>>[] = [];
+    // Until it has been seen failing and then serving again.
+    await eventually(
+      async () => {
+        seen.push(await list());
+        return seen;
+      },
+      (s) => s.some((r) => r.status !== 200) && s.at(-1)!.status === 200,
+    );
+    const failures = seen.filter((r) => r.status !== 200);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const f of failures)
+      expect(f).toEqual({ status: 503, retryAfter: '5', type: expect.stringMatching(/^application\/problem\+json/) });
+    expect(run.output).toMatch(/PostgreSQL exited \(SIGKILL\): starting it again/);
+    // The API may serve again before the supervisor's own check of the restarted server has said so.
+    await run.waitFor('PostgreSQL is back', { timeoutMs: hang / 2 });
+
+    const temporal = serverPid(new RegExp(`temporal server start-dev .*${dataDir}/temporal\\.db`));
+    expect(temporal).toBeGreaterThan(0);
+    process.kill(temporal, 'SIGKILL');
+    // Opened while Temporal is away or coming back: the same key repeated until it is answered.
+    const intake = {
+      municipalityId: 'milano',
+      serviceCode: 'general-information',
+      channel: 'phone',
+      subject: 'Aperta mentre Temporal ripartiva',
+      citizen: { phone: '+393401234567' },
+      details: { topic: 'tributi' },
+    };
+    const statuses: number[] = [];
+    const opened = await eventually(
+      async () => {
+        const res = await (
+          await asAdmin()
+        )('/api/cases', {
+          method: 'POST',
+          headers: { 'idempotency-key': 'while-temporal-restarts' },
+          body: JSON.stringify(intake),
+        });
+        statuses.push(res.status);
+        return res.ok ? ((await res.json()) as { id: string }) : null;
+      },
+      (c) => c !== null,
+    );
+    expect(statuses.filter((s) => s !== 201 && s !== 200 && s !== 503)).toEqual([]);
+    // The case may open before the supervisor's own check of the restarted server has said so.
+    await run.waitFor('Temporal is back', { timeoutMs: hang / 2 });
+    const events = await eventually(
+      () => sql<{ type: string }>('select type from case_events where case_id = $1 order by seq', [opened!.id]),
+      (rows) => rows.length > 0,
+    );
+    expect(events[0]!.type).toBe('case.opened');
+    // Ready again once the case workers poll the restarted server again (they reconnect by themselves).
+    expect(
+      await eventually(
+        async () => (await fetch(api('/ready'))).status,
+        (status) => status === 200,
+      ),
+    ).toBe(200);
+
+    // The intakes made under load through both deaths: each answered once, none lost, none twice.
+    const before = load.answered.size;
+    await eventually(
+      async () => load.answered.size,
+      (n) => n >= before + 3,
+    );
+    // The clients never pause more than a moment: their requests met both outages (answered 503,
+    // or held until the server was back).
+    const { answered, unexpected } = await load.stop();
+    expect(unexpected).toEqual([]);
+    const ids = [...answered.values()];
+    expect(new Set(ids).size).toBe(ids.length);
+    const stored = await eventually(
+      () => sql<{ id: string; subject: string }>("select id, subject from cases where subject like 'Carico guasti-%'"),
+      (rows) => rows.length >= ids.length,
+    );
+    expect(new Map(stored.map((r) => [r.subject.slice('Carico '.length), r.id]))).toEqual(answered);
+    // Neither the API nor a worker had to be restarted for it.
+    expect(run.output).not.toMatch(/^(api|case-worker)\s+\| exited/m);
   });
 
   it('stops cleanly on Ctrl-C, leaving no process and no lock behind', async () => {

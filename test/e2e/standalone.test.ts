@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { testApiKey } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -39,8 +39,13 @@ beforeAll(async () => {
     SHUTDOWN_GRACE_SECONDS: '30',
   };
 });
+// A failed test's processes would hold its port for the next.
+afterEach(async () => {
+  const left = procs.filter((p) => p.running);
+  for (const p of left) p.child.kill('SIGKILL');
+  await Promise.all(left.map((p) => p.exited));
+});
 afterAll(async () => {
-  for (const p of procs) if (p.running) p.child.kill('SIGKILL');
   await t?.drop();
 });
 
@@ -68,7 +73,8 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     const refused = await api('/api/cases', request);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(((await refused.json()) as { detail: string }).detail).toMatch(/did not answer within 2s .*same Idempotency-Key/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/no case worker is running.*same Idempotency-Key/);
+    expect(refused.headers.get('retry-after')).toBe('30');
 
     const worker = start('workers/case-worker.ts');
     await worker.waitFor('case-worker polling');
@@ -133,7 +139,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
     await blocker.end();
     expect(await caseWorker.exited).toBe(0);
     const events = await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute();
-    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.resolved']);
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'citizen.acknowledged', 'case.resolved']);
 
     // A new replica picks the case up where the stopped one left it.
     caseWorker = start('workers/case-worker.ts');
@@ -144,7 +150,7 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
       .poll(async () =>
         (await t.db.selectFrom('case_events').select('type').where('case_id', '=', id).orderBy('seq').execute()).map((e) => e.type),
       )
-      .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
+      .toEqual(['case.opened', 'citizen.acknowledged', 'case.resolved', 'citizen.notified', 'survey.sent']);
 
     for (const p of [apiProc, caseWorker, telephony]) p.child.kill('SIGTERM');
     expect(await Promise.all([apiProc.exited, caseWorker.exited, telephony.exited])).toEqual([0, 0, 0]);

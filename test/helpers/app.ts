@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { expect } from 'vitest';
@@ -9,7 +12,7 @@ import { loadConfig } from '../../platform/config.ts';
 import type { Db } from '../../db/connection.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { connectWithoutWorkers, startTestWorkers, testCitizenLinkSecret, type TestWorkers } from './temporal.ts';
+import { connectWithoutWorkers, startTestWorkers, testCitizenLinkSecret, testPayloadMasterKeyText, type TestWorkers } from './temporal.ts';
 
 /** The API as `npm run api` builds it, on a test database and the test workers' task queues. */
 export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string> = {}): Promise<FastifyInstance> {
@@ -20,6 +23,9 @@ export function buildTestApp(db: Db, w: TestWorkers, env: Record<string, string>
     BODY_LIMIT_BYTES: String(64 * 1024),
     RATE_LIMIT_PER_MINUTE: '100000',
     CITIZEN_LINK_SECRET: testCitizenLinkSecret,
+    PAYLOAD_MASTER_KEY: testPayloadMasterKeyText,
+    // The audit signing key and anchor are this app's own, beside no other test's.
+    DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'sportello-test-')),
     ...env,
   });
   // A 500 shows its cause in the test output.
@@ -30,6 +36,8 @@ export interface TestApi {
   t: TestDatabase;
   w: TestWorkers;
   app: FastifyInstance;
+  /** The app's DATA_DIR: its audit signing key and anchor (`auditKeys({ DATA_DIR: dataDir })`). */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -44,15 +52,18 @@ export async function startTestApi({
   const t = await createTestDatabase();
   await seedDemoReferenceData(t.db);
   const w = workers ? await startTestWorkers(t.db) : await connectWithoutWorkers();
-  const app = await buildTestApp(t.db, w, env);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sportello-test-'));
+  const app = await buildTestApp(t.db, w, { DATA_DIR: dataDir, ...env });
   return {
     t,
     w,
     app,
+    dataDir,
     stop: async () => {
       await app.close();
       await w.stop();
       await t.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

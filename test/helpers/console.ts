@@ -17,6 +17,8 @@ export interface ConsolePlatform {
   /** The API as a demo user, for what happens elsewhere meanwhile. */
   api: (email: string) => Promise<ApiFetch>;
   query: <R extends object = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+  /** What `npm start` printed so far (its banner among it). */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startConsolePlatform(): Promise<ConsolePlatform> {
         })
       ).newPage(),
     api: (email) => logIn(url(''), email, demoPassword),
+    output: () => run.output,
     async query(sql, params = []) {
       const client = new pg.Client({ connectionString: platformDatabaseUrl(setup.dataDir, setup.ports.postgres) });
       await client.connect();

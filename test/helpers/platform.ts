@@ -111,6 +111,9 @@ async function platformEnv(): Promise<{ env: NodeJS.ProcessEnv; ports: PlatformP
       // E-mail goes to the run's own mail catcher, on a port the OS picks.
       SMTP_URL: '',
       MAIL_CATCHER_PORT: '0',
+      // SMS to the run's own SMS catcher, likewise.
+      SMS_GATEWAY_URL: '',
+      SMS_CATCHER_PORT: '0',
     },
   };
 }

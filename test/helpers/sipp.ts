@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,15 @@ export interface SippRun {
 /** A UDP port that was free a moment ago on `address`, for SIPp. */
 export const freeUdpPort = (address = sippAddress) => freePort({ address, protocol: 'udp' });
 
-/** Whether something (SIPp) listens on this UDP port: binding it fails. */
-function bound(address: string, port: number): Promise<boolean> {
+/** Whether something (SIPp) listens on this port: binding it fails. */
+function bound(address: string, port: number, tcp: boolean): Promise<boolean> {
+  if (tcp) {
+    const server = net.createServer();
+    return new Promise((resolve) => {
+      server.once('error', () => resolve(true));
+      server.listen(port, address, () => server.close(() => resolve(false)));
+    });
+  }
   const s = dgram.createSocket('udp4');
   return new Promise((resolve) => {
     s.once('error', () => resolve(true));
@@ -61,8 +69,9 @@ export function runSipp(scenario: string, args: string[], timeoutMs = 30_000): {
     }),
   );
   const port = Number(args[args.indexOf('-p') + 1]);
+  const tcp = args.includes('-t') && args[args.indexOf('-t') + 1] === 't1';
   const listening = (async () => {
-    while (!exited && !(await bound(sippAddress, port))) await new Promise((r) => setTimeout(r, 50));
+    while (!exited && !(await bound(sippAddress, port, tcp))) await new Promise((r) => setTimeout(r, 50));
   })();
   return { done, listening };
 }

@@ -33,6 +33,10 @@ export interface SmsGatewayStandIn {
   failNext(times: number): void;
   /** The next `times` requests never get an answer (until the server closes). */
   hangNext(times: number): void;
+  /** From now on the gateway takes messages (they count as sent to the citizen) but withholds its answer, until `release`. */
+  holdReplies(): void;
+  /** Drops the withheld answers (their callers may be gone) and answers normally again. */
+  release(): void;
   /** Posts a delivery report to `webhook`, as the gateway would, and answers its HTTP status. */
   report(webhook: string, secret: string, report: { id: string; status: 'delivered' | 'failed'; error?: string }): Promise<number>;
   close(): Promise<void>;
@@ -44,6 +48,7 @@ export async function startSmsGateway({ token }: { token: string }): Promise<Sms
   let limited = { times: 0, retryAfter: 0 };
   let failing = 0;
   let hang = 0;
+  let holding = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     gateway.requests++;
@@ -79,7 +84,8 @@ export async function startSmsGateway({ token }: { token: string }): Promise<Sms
     };
     byRef.set(message.clientRef, message);
     gateway.messages.push(message);
-    answer(res, 202, { id: message.id });
+    if (holding) hanging.push(res);
+    else answer(res, 202, { id: message.id });
   };
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,6 +104,13 @@ export async function startSmsGateway({ token }: { token: string }): Promise<Sms
     },
     hangNext: (times) => {
       hang = times;
+    },
+    holdReplies: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const res of hanging.splice(0)) res.destroy();
     },
     report: async (webhook, secret, report) => {
       const res = await fetch(webhook, {

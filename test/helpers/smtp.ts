@@ -15,6 +15,9 @@ export interface Received {
  */
 export async function startTestSmtp(answer: (recipient: string) => number | undefined = () => undefined) {
   const received: Received[] = [];
+  // While holding, a message is kept as arrived but its final 250 is withheld (the sender cannot know it was taken).
+  let holding = false;
+  const held: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -32,7 +35,8 @@ export async function startTestSmtp(answer: (recipient: string) => number | unde
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw).then((mail) => {
           received.push({ raw, mail, to: session.envelope.rcptTo.map((r) => r.address) });
-          callback();
+          if (holding) held.push(() => callback());
+          else callback();
         }, callback);
       });
     },
@@ -42,6 +46,15 @@ export async function startTestSmtp(answer: (recipient: string) => number | unde
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    /** From now on, messages arrive but their final reply waits for `release`. */
+    hold: () => {
+      holding = true;
+    },
+    /** Answers the held messages (to whoever is still connected) and stops holding. */
+    release: () => {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -8,6 +8,9 @@ import type { Db } from '../../db/connection.ts';
 import { ensureSearchAttributes } from '../../platform/temporal-dev-server.ts';
 import { createTelephonyActivities } from '../../activities/telephony-activities.ts';
 import { type Dialer, noDialer } from '../../domain/dialer.ts';
+import { payloadMasterKey } from '../../platform/payload-master-key.ts';
+import { workflowIdKey } from '../../platform/citizen-link-secret.ts';
+import { dataConverter } from '../../services/payload-codec.ts';
 
 /** The run's workflow code, bundled once by the global setup: give it to every test worker and replay. */
 export const workflowBundle = () => ({ codePath: inject('workflowBundlePath') });
@@ -43,6 +46,8 @@ export interface TestWorkers {
   namespace: string;
   taskQueue: string;
   telephonyTaskQueue: string;
+  /** The payload encryption of the workers and client, for replaying their histories. */
+  dataConverter?: ReturnType<typeof dataConverter>;
   stop: () => Promise<void>;
 }
 
@@ -64,6 +69,12 @@ export async function connectWithoutWorkers(): Promise<TestWorkers> {
  */
 /** The secret the test workers derive the citizens' page links under; the test API is given the same. */
 export const testCitizenLinkSecret = 'test-citizen-link-secret-0123456789abcdef';
+/** The key the callbacks' workflow ids are made under, by the test API (derived from that secret) and the tests' own ingestion. */
+export const testWorkflowIdKey = workflowIdKey(Buffer.from(testCitizenLinkSecret));
+
+/** The master key the test workers, their client and the test API encrypt payloads under: each test file its own. */
+export const testPayloadMasterKeyText = randomBytes(32).toString('base64');
+export const testPayloadMasterKey = payloadMasterKey({ PAYLOAD_MASTER_KEY: testPayloadMasterKeyText, DATA_DIR: '' });
 
 export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?: Dialer } = {}): Promise<TestWorkers> {
   installQuietRuntime();
@@ -72,27 +83,32 @@ export async function startTestWorkers(db: Db, { dialer = noDialer }: { dialer?:
   const taskQueue = 'cases';
   const telephonyTaskQueue = 'telephony';
   const nativeConnection = await NativeConnection.connect({ address });
+  const converter = dataConverter(db, testPayloadMasterKey);
+  const citizenLinks = { secret: Buffer.from(testCitizenLinkSecret), publicUrl: 'http://127.0.0.1:3000' };
   const caseWorker = await Worker.create({
     connection: nativeConnection,
     namespace,
     taskQueue,
     workflowBundle: workflowBundle(),
-    activities: createCaseActivities({ db }),
+    activities: createCaseActivities({ db, citizenLinks }),
+    dataConverter: converter,
   });
   const telephonyWorker = await Worker.create({
     connection: nativeConnection,
     namespace,
     taskQueue: telephonyTaskQueue,
+    dataConverter: converter,
     activities: createTelephonyActivities({
       db,
       dialer,
-      citizenLinks: { secret: Buffer.from(testCitizenLinkSecret), publicUrl: 'http://127.0.0.1:3000' },
+      citizenLinks,
     }),
   });
   const running = Promise.all([caseWorker.run(), telephonyWorker.run()]);
   const connection = await Connection.connect({ address });
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, dataConverter: converter }),
+    dataConverter: converter,
     namespace,
     taskQueue,
     telephonyTaskQueue,

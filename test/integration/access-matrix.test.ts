@@ -1,8 +1,15 @@
+import { auditKeys } from '../../platform/audit-keys.ts';
+import { sealAll } from '../../services/audit-sealer.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Access } from '../../domain/principal.ts';
+import type { Access, Principal } from '../../domain/principal.ts';
+import { randomUUID } from 'node:crypto';
 import { recordCallEvent } from '../../db/calls.repository.ts';
+import { insertCitizen } from '../../db/citizens.repository.ts';
+import { insertLegalHold } from '../../db/legal-holds.repository.ts';
+import { mergeCitizens as mergeCitizenRecords } from '../../services/citizen-registry.service.ts';
 import { enqueueMessage, recordFailed } from '../../db/outbound-messages.repository.ts';
+import { recordStuckWrite } from '../../db/stuck-cases.repository.ts';
 import { createLetterAdapter } from '../../notifications/letter.ts';
 import { claimDue, markSent } from '../../services/outbox.service.ts';
 import { demoCalendars } from '../../catalog/calendars.ts';
@@ -45,6 +52,19 @@ interface Fixtures {
   florenceMessage: number;
   milanAttachment: string;
   florenceAttachment: string;
+  /** A sealed audit record of each municipality's chain. */
+  milanAudit: number;
+  florenceAudit: number;
+  /** Two citizen records of each municipality, likely one person, and a merge of two others. */
+  milanPair: [string, string];
+  florencePair: [string, string];
+  milanMerge: string;
+  florenceMerge: string;
+  /** A citizen record of each municipality with no case (erased by the first allowed role), and a legal hold on a case of each. */
+  milanPerson: string;
+  florencePerson: string;
+  milanHold: string;
+  florenceHold: string;
 }
 
 const anyone = [...staffRoles];
@@ -59,6 +79,8 @@ const audit = ['auditor', 'admin'] as const;
 const admin = ['admin'] as const;
 const readKpis = ['supervisor', 'auditor', 'admin'] as const;
 const manageMessages = ['supervisor', 'admin'] as const;
+const mergeCitizens = ['supervisor', 'admin'] as const;
+const exportCitizens = ['auditor', 'admin'] as const;
 const kpiRange = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
 const pothole = (municipalityId: string) => ({
@@ -98,6 +120,10 @@ const byId = (base: string, own: string, other: string, suffix = '', body?: unkn
   other: () => ({ url: `${base}/${other}${suffix}`, body }),
 });
 const list = (url: string): Pick<Expectation, 'own'> => ({ own: () => ({ url }) });
+const onStuckCase = (): Pick<Expectation, 'own' | 'other'> => ({
+  own: (f) => ({ url: `/api/stuck-cases/${f.milanCase}/retry`, body: {} }),
+  other: (f) => ({ url: `/api/stuck-cases/${f.florenceCase}/retry`, body: {} }),
+});
 
 const expectations: Record<string, Expectation> = {
   'POST /api/cases': {
@@ -200,6 +226,18 @@ const expectations: Record<string, Expectation> = {
   'DELETE /api/session': { access: 'public', scope: 'none', own: () => ({ url: '/api/session' }) },
   'GET /api/audit': { access: audit, scope: 'list', ...list('/api/audit?range=[0,999]') },
   'GET /api/audit/verify': { access: audit, scope: 'none', own: () => ({ url: '/api/audit/verify' }) },
+  // Another municipality's payloads come back still encrypted (test/integration/payload-encryption.test.ts).
+  'POST /api/temporal-codec/decode': {
+    access: audit,
+    scope: 'none',
+    own: () => ({ url: '/api/temporal-codec/decode', body: { payloads: [] } }),
+  },
+  'GET /api/audit/:id/proof': {
+    access: audit,
+    scope: 'path',
+    own: (f) => ({ url: `/api/audit/${f.milanAudit}/proof` }),
+    other: (f) => ({ url: `/api/audit/${f.florenceAudit}/proof` }),
+  },
   'GET /api/api-keys': { access: admin, scope: 'list', ...list('/api/api-keys') },
   'POST /api/api-keys': {
     access: admin,
@@ -256,6 +294,26 @@ const expectations: Record<string, Expectation> = {
     access: admin,
     scope: 'path',
     ...byId('/api/municipalities', 'milano', 'firenze', '', { name: 'Comune di Milano' }),
+  },
+  'GET /api/municipalities/:id/message-templates': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/municipalities', 'milano', 'firenze', '/message-templates'),
+  },
+  'PUT /api/municipalities/:id/message-templates/:event/:language': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/municipalities', 'milano', 'firenze', '/message-templates/citizen.reminded/en', { body: 'Request {caseId}: in hand.' }),
+  },
+  'DELETE /api/municipalities/:id/message-templates/:event/:language': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/municipalities', 'milano', 'firenze', '/message-templates/citizen.reminded/en'),
+  },
+  'POST /api/municipalities/:id/message-templates/:event/:language/preview': {
+    access: admin,
+    scope: 'path',
+    ...byId('/api/municipalities', 'milano', 'firenze', '/message-templates/citizen.reminded/en/preview', { body: 'Request {caseId}.' }),
   },
   'GET /api/offices': { access: anyone, scope: 'list', ...list('/api/offices?range=[0,999]') },
   'GET /api/offices/:id': { access: anyone, scope: 'path', ...byId('/api/offices', 'mi-tributi', 'fi-tributi') },
@@ -329,6 +387,54 @@ const expectations: Record<string, Expectation> = {
     own: () => ({ url: '/api/citizens/lookup?phone=%2B393401112233' }),
     other: () => ({ url: '/api/citizens/lookup?phone=%2B393409998877' }),
   },
+  'GET /api/citizens/duplicates': { access: mergeCitizens, scope: 'list', ...list('/api/citizens/duplicates') },
+  // The first merge of Milan's pair answers 201, the next ones 409 (merged already).
+  'POST /api/citizens/merges': {
+    access: mergeCitizens,
+    scope: 'path',
+    own: (f) => ({ url: '/api/citizens/merges', body: { targetId: f.milanPair[0], sourceId: f.milanPair[1] } }),
+    other: (f) => ({ url: '/api/citizens/merges', body: { targetId: f.florencePair[0], sourceId: f.florencePair[1] } }),
+  },
+  'POST /api/citizens/merges/:id/undo': {
+    access: mergeCitizens,
+    scope: 'path',
+    own: (f) => ({ url: `/api/citizens/merges/${f.milanMerge}/undo`, body: {} }),
+    other: (f) => ({ url: `/api/citizens/merges/${f.florenceMerge}/undo`, body: {} }),
+  },
+  // The citizen's right of access: the whole file of a record, for admin and auditor only.
+  'GET /api/citizens/:id/export': {
+    access: exportCitizens,
+    scope: 'path',
+    own: (f) => ({ url: `/api/citizens/${f.milanPair[0]}/export` }),
+    other: (f) => ({ url: `/api/citizens/${f.florencePair[0]}/export` }),
+  },
+  'GET /api/citizens/:id/export.pdf': {
+    access: exportCitizens,
+    scope: 'path',
+    own: (f) => ({ url: `/api/citizens/${f.milanPair[0]}/export.pdf` }),
+    other: (f) => ({ url: `/api/citizens/${f.florencePair[0]}/export.pdf` }),
+  },
+  // The first erasure of Milan's person answers 200, the next ones 409 (erased already).
+  'POST /api/citizens/:id/erase': {
+    access: admin,
+    scope: 'path',
+    own: (f) => ({ url: `/api/citizens/${f.milanPerson}/erase`, body: { reason: 'Richiesta prot. 1/2026' } }),
+    other: (f) => ({ url: `/api/citizens/${f.florencePerson}/erase`, body: { reason: 'Richiesta prot. 1/2026' } }),
+  },
+  'POST /api/legal-holds': {
+    access: admin,
+    scope: 'path',
+    own: (f) => ({ url: '/api/legal-holds', body: { targetType: 'case', targetId: f.milanCase, reason: 'Ricorso' } }),
+    other: (f) => ({ url: '/api/legal-holds', body: { targetType: 'case', targetId: f.florenceCase, reason: 'Ricorso' } }),
+  },
+  'GET /api/legal-holds': { access: admin, scope: 'list', ...list('/api/legal-holds') },
+  // The first release answers 200, the next ones 409 (released already).
+  'DELETE /api/legal-holds/:id': {
+    access: admin,
+    scope: 'path',
+    own: (f) => ({ url: `/api/legal-holds/${f.milanHold}` }),
+    other: (f) => ({ url: `/api/legal-holds/${f.florenceHold}` }),
+  },
   'GET /api/calls': { access: readCases, scope: 'list', ...list('/api/calls?range=[0,999]') },
   'GET /api/calls/:id': { access: readCases, scope: 'path', ...byId('/api/calls', 'call-milano', 'call-firenze') },
   // A PBX's webhook, authenticated by the line's token, not a session: anonymous with no token is a 401.
@@ -358,6 +464,9 @@ const expectations: Record<string, Expectation> = {
     other: (f) => ({ url: `/api/messages/${f.florenceMessage}/retry`, body: {} }),
   },
   'GET /api/cases/:id/messages': { access: readCases, scope: 'path', ...onCase('/messages', undefined) },
+  'GET /api/stuck-cases': { access: admin, scope: 'list', ...list('/api/stuck-cases?range=[0,999]') },
+  // A stuck row on each municipality's running case: the retry signals its workflow (202, again and again).
+  'POST /api/stuck-cases/:caseId/retry': { access: admin, scope: 'path', ...onStuckCase() },
   'GET /api/kpi/definitions': { access: readKpis, scope: 'none', own: () => ({ url: '/api/kpi/definitions' }) },
   // KPIs are figures, not rows: filtering on a municipality the caller does not serve is a 404.
   'GET /api/kpi/cases': {
@@ -464,6 +573,43 @@ function leaksFlorence(item: Record<string, unknown>): boolean {
   );
 }
 
+/** Two records of a municipality with one name and different e-mails: a likely duplicate. */
+async function namesakes(municipalityId: string, name: string): Promise<[string, string]> {
+  const ids: [string, string] = [randomUUID(), randomUUID()];
+  for (const [i, id] of ids.entries()) {
+    const email = `${municipalityId}.${i}.${id.slice(0, 8)}@example.org`;
+    await insertCitizen(t.db, { id, municipalityId, name, nameKey: name.toLowerCase(), phones: [], emails: [email], fiscalCode: null });
+  }
+  return ids;
+}
+
+/** A legal hold on a case, placed directly. */
+async function hold(caseId: string, municipalityId: string): Promise<string> {
+  const id = randomUUID();
+  await insertLegalHold(t.db, {
+    id,
+    municipality_id: municipalityId,
+    target_type: 'case',
+    target_id: caseId,
+    reason: 'Ricorso',
+    created_by: 'matrix',
+  });
+  return id;
+}
+
+/** A merge of two namesakes of a municipality, made by one of its supervisors. */
+async function merged(municipalityId: string): Promise<string> {
+  const [targetId, sourceId] = await namesakes(municipalityId, 'Bruno Gialli');
+  const supervisor: Principal = {
+    kind: 'staff',
+    id: 'matrix-supervisor',
+    role: 'supervisor',
+    municipalities: [municipalityId],
+    officeId: null,
+  };
+  return (await mergeCitizenRecords(t.db, supervisor, { targetId, sourceId }, 'matrix')).id;
+}
+
 /** A message that failed for good, of a municipality (no case: the line's text to a caller). */
 async function failedMessage(municipalityId: string): Promise<number> {
   const id = (await enqueueMessage(t.db, {
@@ -539,6 +685,24 @@ beforeAll(async () => {
       contentType: 'image/png',
       content: Buffer.from('png'),
     }).then((a) => a.id);
+  for (const [caseId, municipalityId] of [
+    [milanCase, 'milano'],
+    [florenceCase, 'firenze'],
+  ] as const) {
+    const activity = 'recordCaseEvent';
+    await recordStuckWrite(t.db, { caseId, municipalityId, workflowId: caseId, activity, errorCode: '23514', errorType: 'PoisonData' });
+  }
+  await sealAll(t.db, auditKeys({ DATA_DIR: api.dataDir }));
+  const sealedAudit = async (chain: string) =>
+    (
+      await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('chain', '=', chain)
+        .where('batch', 'is not', null)
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).id;
   fixtures = {
     milanCase,
     florenceCase,
@@ -551,6 +715,16 @@ beforeAll(async () => {
     florenceMessage: await failedMessage('firenze'),
     milanAttachment: await file(milanCase, 'milano'),
     florenceAttachment: await file(florenceCase, 'firenze'),
+    milanAudit: await sealedAudit('milano'),
+    florenceAudit: await sealedAudit('firenze'),
+    milanPair: await namesakes('milano', 'Anna Neri'),
+    florencePair: await namesakes('firenze', 'Anna Neri'),
+    milanMerge: await merged('milano'),
+    florenceMerge: await merged('firenze'),
+    milanPerson: (await namesakes('milano', 'Carla Blu'))[0],
+    florencePerson: (await namesakes('firenze', 'Carla Blu'))[0],
+    milanHold: await hold(milanCase, 'milano'),
+    florenceHold: await hold(florenceCase, 'firenze'),
   };
 });
 afterAll(() => api?.stop());

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.repository.ts';
+import { auditKeys } from '../../platform/audit-keys.ts';
+import { sealAll } from '../../services/audit-sealer.ts';
+import { verifyAudit } from '../../services/audit.service.ts';
 import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 
@@ -253,6 +255,31 @@ describe('users', () => {
     ).toEqual(['luca.tributi', 'marco.tributi']);
   });
 
+  it("leaves administrator accounts to administrators serving every municipality, not to a municipality's admin", async () => {
+    const newAdmin = { ...clerk, id: 'milano.admin2', email: 'admin2@comune.milano.example', role: 'admin', officeId: null };
+    expectProblem(await milanAdmin.inject({ method: 'POST', url: '/api/users', payload: newAdmin }), 403, ['body.role']);
+    expectProblem(
+      await milanAdmin.inject({ method: 'PUT', url: '/api/users/luca.tributi', payload: { role: 'admin', officeId: null } }),
+      403,
+      ['body.role'],
+    );
+    expect((await admin.inject({ method: 'POST', url: '/api/users', payload: newAdmin })).statusCode).toBe(201);
+    // Nor may a municipality's admin take over another administrator's account.
+    expectProblem(
+      await milanAdmin.inject({ method: 'POST', url: '/api/users/milano.admin2/password', payload: { password: 'una password lunga' } }),
+      403,
+      ['id'],
+    );
+    expectProblem(await milanAdmin.inject({ method: 'POST', url: '/api/users/milano.admin2/disable' }), 403, ['id']);
+    expect((await admin.inject({ method: 'POST', url: '/api/users/milano.admin2/disable' })).statusCode).toBe(200);
+    expect((await admin.inject({ method: 'POST', url: '/api/users/milano.admin2/enable' })).statusCode).toBe(200);
+    expect((await auditOf('milano.admin2')).map((r) => r.action)).toEqual([
+      'staff-user.created',
+      'staff-user.disabled',
+      'staff-user.enabled',
+    ]);
+  });
+
   it('sets a password (12 characters at least), after which the account logs in', async () => {
     expectProblem(
       await milanAdmin.inject({ method: 'POST', url: '/api/users/luca.tributi/password', payload: { password: 'short' } }),
@@ -358,6 +385,8 @@ describe('users', () => {
   });
 
   it('keeps the audit chains whole', async () => {
-    expect((await verifyAudit(t.db)).ok).toBe(true);
+    const keys = auditKeys({ DATA_DIR: api.dataDir });
+    await sealAll(t.db, keys);
+    expect(await verifyAudit(t.db, keys)).toMatchObject({ ok: true, pending: 0, firstBreak: null });
   });
 });

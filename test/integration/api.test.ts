@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDraft, publishDraft } from '../../db/definitions.repository.ts';
 import { snapshotQuery } from '../../workflows/case.definitions.ts';
-import { expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
+import { buildTestApp, expectProblem, staffClient, type StaffClient, startTestApi, type TestApi } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { demoDefinition } from '../helpers/definitions.ts';
 
@@ -57,7 +57,11 @@ describe('POST /api/cases', () => {
     expect(created.citizen.fiscalCode).toBe('GLLGRG80A01F205Z');
     expect(res.headers.location).toBe(`/api/cases/${created.id}`);
     const detail = (await operator.inject({ url: `/api/cases/${created.id}` })).json();
-    expect(detail.events).toEqual([expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake', definitionVersion: 1 })]);
+    expect(detail.events).toEqual([
+      expect.objectContaining({ seq: 1, type: 'case.opened', stage: 'intake', definitionVersion: 1 }),
+      // The citizen left a phone number only: the acknowledgement goes by SMS.
+      expect.objectContaining({ seq: 2, type: 'citizen.acknowledged', data: { channel: 'sms', recipient: '+393471234567' } }),
+    ]);
   });
 
   it('answers a repeated Idempotency-Key with the same case and starts nothing new', async () => {
@@ -205,7 +209,11 @@ describe('POST /api/cases/:id/resolve', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: 'resolved', stage: 'resolved', outcome: 'redirected', resolvedAt: expect.any(String) });
     const detail = (await operator.inject({ url: `/api/cases/${id}` })).json();
-    expect(detail.events.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['case.opened', 'case.resolved']);
+    expect(detail.events.map((e: { type: string }) => e.type).slice(0, 3)).toEqual([
+      'case.opened',
+      'citizen.acknowledged',
+      'case.resolved',
+    ]);
   });
 
   it('transfers a case to its competent office as a task with its due instants; then only the office can close it', async () => {
@@ -258,7 +266,7 @@ describe('POST /api/cases/:id/resolve', () => {
     const detail = async () => (await operator.inject({ url: `/api/cases/${id}` })).json();
     await expect
       .poll(async () => (await detail()).events.map((e: { type: string }) => e.type))
-      .toEqual(['case.opened', 'case.transferred', 'citizen.solicited', 'complaint.opened']);
+      .toEqual(['case.opened', 'citizen.acknowledged', 'case.transferred', 'citizen.solicited', 'complaint.opened']);
     const { events, solicitations } = await detail();
     expect(solicitations).toBe(1);
     const complaintId = events.at(-1).data.complaintCase;
@@ -386,15 +394,47 @@ describe('definition versions', () => {
     expect(running.definitionVersion).toBe(1);
     expect((await operator.inject({ url: `/api/cases/${onV1.id}` })).json()).toMatchObject({
       definitionVersion: 1,
-      events: [{ definitionVersion: 1 }],
+      events: [{ definitionVersion: 1 }, { type: 'citizen.acknowledged', definitionVersion: 1 }],
     });
   });
 });
 
 describe('operations', () => {
+  it('is not ready while no case worker polls, and then answers case requests 503 at once instead of at the deadline', async () => {
+    const orphan = await buildTestApp(t.db, api.w, { CASE_TASK_QUEUE: `nobody-polls-${Date.now()}`, CASE_UPDATE_TIMEOUT_SECONDS: '30' });
+    try {
+      const ready = await orphan.inject({ url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks).toEqual({ postgres: 'ok', temporal: 'ok', caseWorkers: 'no case worker polls the task queue' });
+      const clerk = await staffClient(orphan, t.db, { role: 'operator', municipalities: ['milano'] });
+      const started = Date.now();
+      const res = await clerk.inject({
+        method: 'POST',
+        url: '/api/cases',
+        payload: {
+          municipalityId: 'milano',
+          serviceCode: 'general-information',
+          channel: 'phone',
+          subject: 'Orari anagrafe',
+          citizen: { phone: '+393401112233' },
+          details: { topic: 'anagrafe' },
+        },
+      });
+      expectProblem(res, 503);
+      expect(res.json().detail).toMatch(/^no case worker is running\. The request is kept/);
+      expect(res.headers['retry-after']).toBe('30');
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await orphan.close();
+    }
+  });
+
   it('reports health, readiness, OpenAPI and unknown routes', async () => {
     expect((await operator.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
-    expect((await operator.inject({ url: '/ready' })).json()).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
+    expect((await operator.inject({ url: '/ready' })).json()).toEqual({
+      status: 'ok',
+      checks: { postgres: 'ok', temporal: 'ok', caseWorkers: 'ok' },
+    });
     const spec = (await operator.inject({ url: '/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(

@@ -4,10 +4,10 @@ import { allLines } from '../../db/lines.repository.ts';
 import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { createIngestion } from '../../services/call-ingestion.ts';
 import { type AriAdapter, startAriAdapter } from '../../telephony/ari/adapter.ts';
-import { abandonedCallbackWorkflowId } from '../../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowId } from '../../services/callback-workflow-id.ts';
 import { type AriStandIn, startAriStandIn } from '../helpers/ari.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { startTestWorkers, type TestWorkers, testWorkflowIdKey } from '../helpers/temporal.ts';
 
 // The Stasis application against a stand-in of Asterisk's ARI: each test plays the event sequence
 // Asterisk sends for a call (as the ARI reference describes it) and checks the REST requests the
@@ -97,6 +97,7 @@ beforeAll(async () => {
     taskQueue: w.taskQueue,
     telephonyTaskQueue: w.telephonyTaskQueue,
     updateTimeoutMs: 30_000,
+    workflowIdKey: testWorkflowIdKey,
   });
 });
 afterAll(async () => {
@@ -192,7 +193,7 @@ describe('inbound calls through the Stasis application', () => {
     const callback = await originated('PJSIP/3352223331@trunk', before);
     expect(callback.query).toMatchObject({ endpoint: 'PJSIP/3352223331@trunk', appArgs: 'callback', callerId: '020202', timeout: '30' });
     pbx.answerOriginated(callback.query.channelId!);
-    const workflowId = abandonedCallbackWorkflowId('mi-020202', '3352223331', Date.now());
+    const workflowId = abandonedCallbackWorkflowId(testWorkflowIdKey, 'mi-020202', '3352223331', Date.now());
     expect(await w.client.workflow.getHandle(workflowId).result()).toEqual({
       result: 'answered',
       attempts: [{ attempt: 1, callId: `${workflowId}:1`, outcome: 'answered' }],

@@ -98,4 +98,17 @@ describe('recordCaseEvent (the read model writer)', () => {
     await expect(sql`update case_events set type = 'forged' where case_id = 'C-2026-000004'`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from case_events where case_id = 'C-2026-000004'`.execute(t.db)).rejects.toThrow(/append-only/);
   });
+
+  it('a NUL PostgreSQL refuses is PoisonData naming the SQLSTATE only: non-retryable with failFast, retried without', async () => {
+    const { recordCaseEvent } = createCaseActivities({ db: t.db });
+    const poisoned = opened('C-2026-000077');
+    poisoned.intake!.subject = 'Rimborso\u0000 Mario Rossi';
+    const refused = { type: 'PoisonData', message: expect.stringContaining('SQLSTATE 22021') };
+    await expect(recordCaseEvent({ ...poisoned, failFast: true })).rejects.toMatchObject({ ...refused, nonRetryable: true });
+    // Workflows from before the stuck-cases patch retry it as they always did.
+    const error = await recordCaseEvent(poisoned).catch((e: Error) => e);
+    expect(error).toMatchObject({ ...refused, nonRetryable: false });
+    expect((error as Error).message).not.toContain('Rossi');
+    expect(await t.db.selectFrom('cases').select('id').where('id', '=', 'C-2026-000077').execute()).toEqual([]);
+  });
 });

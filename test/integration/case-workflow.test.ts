@@ -76,15 +76,35 @@ const rejection = (p: Promise<unknown>) =>
   );
 
 describe('case workflow', () => {
-  it('answers the opening update only once the case is in the read model', async () => {
+  it('answers the opening update only once the case is in the read model and the citizen acknowledged', async () => {
     const { caseId, snapshot } = await openCase();
-    expect(snapshot).toMatchObject({ caseId, status: 'open', stage: 'intake', lastSeq: 1, definitionVersion: 1, task: null });
+    expect(snapshot).toMatchObject({ caseId, status: 'open', stage: 'intake', lastSeq: 2, definitionVersion: 1, task: null });
     const row = await t.db
       .selectFrom('cases')
       .select(['status', 'last_seq', 'municipality_id', 'definition_version'])
       .where('id', '=', caseId)
       .executeTakeFirst();
-    expect(row).toEqual({ status: 'open', last_seq: 1, municipality_id: 'firenze', definition_version: 1 });
+    expect(row).toEqual({ status: 'open', last_seq: 2, municipality_id: 'firenze', definition_version: 1 });
+    // The acknowledgement: by e-mail, with the case number and the link to the citizen's page.
+    expect((await eventsOf(caseId))[1]).toEqual({
+      seq: 2,
+      type: 'citizen.acknowledged',
+      actor: null,
+      stage: 'intake',
+      data: { channel: 'email', recipient: 'chiara.neri@example.org' },
+    });
+    const ack = await t.db
+      .selectFrom('outbound_messages')
+      .select(['dedup_key', 'event', 'subject', 'body'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(ack).toMatchObject({
+      dedup_key: `${caseId}:acknowledgement`,
+      event: 'case.acknowledged',
+      subject: `Richiesta ${caseId}: ricevuta`,
+    });
+    expect(ack.body).toContain(`abbiamo ricevuto la sua richiesta ${caseId}`);
+    expect(ack.body).toMatch(/Segua la richiesta: http:\/\/127\.0\.0\.1:3000\/c\/[A-Za-z0-9_-]{40,}$/);
   });
 
   it('closes at the first level: informs the citizen, sends the survey, records the answer, in order', async () => {
@@ -92,7 +112,7 @@ describe('case workflow', () => {
     const resolved = await handle.executeUpdate(resolveUpdate, {
       args: [{ outcome: 'resolved', note: 'Sabato 8:30-12:30', actor: lorenzo }],
     });
-    expect(resolved).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', lastSeq: 2 });
+    expect(resolved).toMatchObject({ status: 'resolved', stage: 'resolved', outcome: 'resolved', lastSeq: 3 });
     // The update answered after its write: the read model already shows it.
     expect(await t.db.selectFrom('cases').select(['status', 'outcome']).where('id', '=', caseId).executeTakeFirstOrThrow()).toEqual({
       status: 'resolved',
@@ -101,29 +121,29 @@ describe('case workflow', () => {
 
     await expect
       .poll(async () => (await eventsOf(caseId)).map((e) => e.type))
-      .toEqual(['case.opened', 'case.resolved', 'citizen.notified', 'survey.sent']);
+      .toEqual(['case.opened', 'citizen.acknowledged', 'case.resolved', 'citizen.notified', 'survey.sent']);
     expect((await handle.query(snapshotQuery)).stage).toBe('survey');
     await handle.signal(surveyAnswerSignal, { answers: { satisfaction: 5, solved: true } });
-    expect(await handle.result()).toMatchObject({ status: 'resolved', stage: 'closed', lastSeq: 6 });
+    expect(await handle.result()).toMatchObject({ status: 'resolved', stage: 'closed', lastSeq: 7 });
     const events = await eventsOf(caseId);
-    expect(events.slice(1)).toEqual([
+    expect(events.slice(2)).toEqual([
       {
-        seq: 2,
+        seq: 3,
         type: 'case.resolved',
         actor: 'lorenzo.operatore',
         stage: 'resolved',
         data: { outcome: 'resolved', note: 'Sabato 8:30-12:30' },
       },
       {
-        seq: 3,
+        seq: 4,
         type: 'citizen.notified',
         actor: null,
         stage: 'resolved',
         data: { channel: 'email', recipient: 'chiara.neri@example.org' },
       },
-      { seq: 4, type: 'survey.sent', actor: null, stage: 'survey', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
-      { seq: 5, type: 'survey.answered', actor: null, stage: 'survey', data: { answers: { satisfaction: 5, solved: true } } },
-      { seq: 6, type: 'case.closed', actor: null, stage: 'closed', data: {} },
+      { seq: 5, type: 'survey.sent', actor: null, stage: 'survey', data: { channel: 'email', recipient: 'chiara.neri@example.org' } },
+      { seq: 6, type: 'survey.answered', actor: null, stage: 'survey', data: { answers: { satisfaction: 5, solved: true } } },
+      { seq: 7, type: 'case.closed', actor: null, stage: 'closed', data: {} },
     ]);
     const outbox = await t.db
       .selectFrom('outbound_messages')
@@ -132,6 +152,7 @@ describe('case workflow', () => {
       .orderBy('id')
       .execute();
     expect(outbox).toEqual([
+      { dedup_key: `${caseId}:acknowledgement`, channel: 'email' },
       { dedup_key: `${caseId}:resolution`, channel: 'email' },
       { dedup_key: `${caseId}:survey`, channel: 'email' },
     ]);
@@ -180,7 +201,7 @@ describe('case workflow', () => {
       await rejection(handle.executeUpdate(transferUpdate, { args: [{ actor: { id: 'x', role: 'operator', officeId: null } }] })),
     ).toMatch(/the case is resolved/);
     expect((await eventsOf(caseId)).filter((e) => e.type === 'case.resolved')).toHaveLength(1);
-    expect((await eventsOf(tari.caseId)).map((e) => e.type)).toEqual(['case.opened']);
+    expect((await eventsOf(tari.caseId)).map((e) => e.type)).toEqual(['case.opened', 'citizen.acknowledged']);
   });
 
   it('a repeated opening joins the running case instead of starting another', async () => {
@@ -193,7 +214,7 @@ describe('case workflow', () => {
         args: [input],
       }),
     });
-    expect(again.lastSeq).toBe(1);
+    expect(again.lastSeq).toBe(2);
     expect((await w.client.workflow.count(`WorkflowId = '${caseId}'`)).count).toBe(1);
   });
 
@@ -203,6 +224,8 @@ describe('case workflow', () => {
     await handle.signal(surveyAnswerSignal, { answers: { solved: false } });
     await handle.result();
     const history = await handle.fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, handle.workflowId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: w.dataConverter }, history, handle.workflowId),
+    ).resolves.toBeUndefined();
   });
 });

@@ -189,6 +189,7 @@ describe('the office stage, in business time', () => {
       .orderBy('id')
       .execute();
     expect(mail.map((m) => m.dedup_key.split(':').slice(1).join(':'))).toEqual([
+      'acknowledgement',
       'reminder:1',
       'citizen-reminder:1',
       'reminder:2',
@@ -235,7 +236,13 @@ describe('waiting on the citizen', () => {
     // Well past the original due instant: the clock is stopped, so nothing fires.
     await sleepUntil(Date.parse(task!.dueAt) + 48 * hour);
     let rows = await events(handle.workflowId);
-    expect(rows.map((e) => e.type)).toEqual(['case.opened', 'case.transferred', 'task.claimed', 'information.requested']);
+    expect(rows.map((e) => e.type)).toEqual([
+      'case.opened',
+      'citizen.acknowledged',
+      'case.transferred',
+      'task.claimed',
+      'information.requested',
+    ]);
     expect((await handle.query(snapshotQuery)).task).toMatchObject({ slaState: 'on-track' });
 
     await handle.signal(citizenInformationSignal, { text: 'Ricevuta inviata per e-mail', channel: 'email' });
@@ -314,6 +321,7 @@ describe('office tasks', () => {
     const rows = await events(handle.workflowId);
     expect(rows.map((e) => e.type)).toEqual([
       'case.opened',
+      'citizen.acknowledged',
       'case.transferred',
       'task.claimed',
       'task.released',

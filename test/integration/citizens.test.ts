@@ -156,10 +156,13 @@ describe('GET /api/citizens/lookup', () => {
     expect(res.statusCode, res.body).toBe(200);
     const found = res.json();
     expect(found.citizen).toEqual({
+      id: expect.any(String),
+      records: [{ id: found.citizen.id, municipalityId: 'milano' }],
       name: 'Giorgio Gallo',
       phones: ['+393471234567'],
       emails: ['giorgio.gallo@example.org'],
       fiscalCodes: ['GLLGRG80A01F205Z'],
+      address: null,
     });
     expect(found.cases.map((c: { id: string }) => c.id)).toEqual([opened.fine, opened.question]);
 
@@ -176,6 +179,13 @@ describe('GET /api/citizens/lookup', () => {
     const ofQuestion = contacts.filter((c) => c.caseId === opened.question);
     expect(ofQuestion).toEqual([
       expect.objectContaining({ direction: 'inbound', type: 'case.opened', channel: 'phone', text: 'Orari della biblioteca Sormani' }),
+      // The acknowledgement goes by e-mail when the citizen gave an address; the rest by SMS first.
+      expect.objectContaining({
+        direction: 'outbound',
+        type: 'message',
+        channel: 'email',
+        text: expect.stringContaining('abbiamo ricevuto'),
+      }),
       expect.objectContaining({ direction: 'outbound', type: 'message', channel: 'sms', text: expect.stringContaining('è stata risolta') }),
       expect.objectContaining({ direction: 'outbound', type: 'message', channel: 'sms', text: expect.stringContaining("com'è andata") }),
       expect.objectContaining({ direction: 'inbound', type: 'survey.answered', channel: null, text: 'satisfaction: 4, solved: true' }),
@@ -183,6 +193,7 @@ describe('GET /api/citizens/lookup', () => {
     const ofFine = contacts.filter((c) => c.caseId === opened.fine);
     expect(ofFine.map((c) => [c.direction, c.type, c.channel])).toEqual([
       ['inbound', 'case.opened', 'web'],
+      ['outbound', 'message', 'sms'],
       ['inbound', 'citizen.solicited', null],
       ['inbound', 'information.received', 'email'],
     ]);
@@ -194,8 +205,10 @@ describe('GET /api/citizens/lookup', () => {
   it('finds them by fiscal code in lower case and e-mail in upper case; the other city shows with its scope', async () => {
     const byCode = (await milan.inject({ url: '/api/citizens/lookup?fiscalCode=gllgrg80a01f205z' })).json();
     expect(byCode.cases.map((c: { id: string }) => c.id)).toEqual([opened.fine, opened.question]);
+    // One citizen, one record: the e-mail finds the person, and so the fine too (opened with phone and fiscal code only).
     const byEmail = (await milan.inject({ url: '/api/citizens/lookup?email=GIORGIO.GALLO@EXAMPLE.ORG' })).json();
-    expect(byEmail.cases.map((c: { id: string }) => c.id)).toEqual([opened.question]);
+    expect(byEmail.cases.map((c: { id: string }) => c.id)).toEqual([opened.fine, opened.question]);
+    expect(byEmail.citizen.id).toBe(byCode.citizen.id);
     const everywhere = (await frontOffice.inject({ url: '/api/citizens/lookup?phone=%2B393471234567' })).json();
     expect(everywhere.cases.map((c: { id: string }) => c.id)).toEqual([opened.florence, opened.fine, opened.question]);
     expect(everywhere.contacts).toContainEqual(
@@ -214,7 +227,9 @@ describe('GET /api/citizens/lookup', () => {
     expectProblem(await milan.inject({ url: '/api/citizens/lookup?fiscalCode=XYZ' }), 400, ['querystring.fiscalCode']);
     expectProblem(await milan.inject({ url: '/api/citizens/lookup?email=nope' }), 400, ['querystring.email']);
     expectProblem(await milan.inject({ url: '/api/citizens/lookup?name=Gallo' }), 400);
-    expectProblem(await milan.inject({ url: '/api/citizens/lookup?phone=0000000000' }), 404);
+    // A number that is no valid number is bad input; a valid one nobody has is a 404.
+    expectProblem(await milan.inject({ url: '/api/citizens/lookup?phone=0000000000' }), 400, ['querystring.phone']);
+    expectProblem(await milan.inject({ url: `/api/citizens/lookup?phone=${encodeURIComponent('02 9999 9999')}` }), 404);
     const designer = await staffClient(app, t.db, { role: 'designer', municipalities: ['milano'] });
     expectProblem(await designer.inject({ url: '/api/citizens/lookup?phone=%2B393471234567' }), 403);
   });

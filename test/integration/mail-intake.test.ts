@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ImapFlow } from 'imapflow';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -12,7 +15,7 @@ import { buildTestApp, staffClient, type StaffClient } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.ts';
 import { NodeScript } from '../helpers/platform.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { startTestWorkers, testCitizenLinkSecret, testPayloadMasterKeyText, type TestWorkers } from '../helpers/temporal.ts';
 
 /**
  * Inbound e-mail against a real IMAP server: a private Dovecot, mail delivered into its INBOX by
@@ -403,6 +406,10 @@ describe('inbound e-mail over IMAP (Dovecot)', () => {
       TELEPHONY_TASK_QUEUE: w.telephonyTaskQueue,
       MAIL_DOMAIN: domain,
       MAILBOX_PASSWORDS: JSON.stringify({ 'mi-protocollo': dovecot.password }),
+      // The case worker must read what this process writes into Temporal.
+      PAYLOAD_MASTER_KEY: testPayloadMasterKeyText,
+      CITIZEN_LINK_SECRET: testCitizenLinkSecret,
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sportello-mail-intake-')),
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
     });

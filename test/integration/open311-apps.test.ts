@@ -20,7 +20,7 @@ let keyId: string;
 let operator: StaffClient;
 beforeAll(async () => {
   // Pothole photos are public (they show a road); other services' photos are for staff only.
-  api = await startTestApi({ env: { OPEN311_PUBLIC_MEDIA_SERVICES: 'pothole-report' } });
+  api = await startTestApi();
   await api.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
   ({ key, id: keyId } = await testApiKey(api.t.db, 'operator', ['milano']));
@@ -176,17 +176,25 @@ describe('photos uploaded as multipart', () => {
         multipart([...generalInformation(), ['media_url', link]], { content: png, type: 'image/png', name: 'sportello.png' }),
       ),
     );
-    const xml = await (await fetch(v2(`requests/${other}.xml?jurisdiction_id=milano`))).text();
-    expect(xml).toContain('<media_url/>');
+    // Anyone: the case of an unpublished service is not found, nor is its photo; a key of Milan sees both.
+    await expectError(await fetch(v2(`requests/${other}.json?jurisdiction_id=milano`)), 404, new RegExp(other));
     const [stored] = await api.t.db.selectFrom('attachments').select('id').where('case_id', '=', other).execute();
     await expectError(await fetch(v2(`media/${stored!.id}`)), 404, /was not found/);
-    const listed = (await json(await fetch(v2(`requests.json?jurisdiction_id=milano&service_request_id=${id},${other}`)))).body;
-    expect(
-      Object.fromEntries(listed.map((r: { service_request_id: string; media_url: string }) => [r.service_request_id, r.media_url])),
-    ).toEqual({
-      [id]: link,
-      [other]: null,
-    });
+    expect((await fetch(v2(`media/${stored!.id}?api_key=${encodeURIComponent(key)}`))).status).toBe(200);
+    const listed = async (withKey: boolean) =>
+      Object.fromEntries(
+        (
+          await json(
+            await fetch(
+              v2(
+                `requests.json?jurisdiction_id=milano&service_request_id=${id},${other}${withKey ? `&api_key=${encodeURIComponent(key)}` : ''}`,
+              ),
+            ),
+          )
+        ).body.map((r: { service_request_id: string; media_url: string }) => [r.service_request_id, r.media_url]),
+      );
+    expect(await listed(false)).toEqual({ [id]: link });
+    expect(await listed(true)).toEqual({ [id]: link, [other]: `${base}/open311/v2/media/${stored!.id}` });
   });
 
   it('keeps one photo for a repeated request, and refuses files outside the limits before opening anything', async () => {
@@ -300,10 +308,13 @@ describe('FixMyStreet update extension (servicerequestupdates)', () => {
     description: string;
     media_url: string | null;
   };
-  const updatesOf = async (id: string): Promise<Update[]> =>
-    (await json(await fetch(v2('servicerequestupdates.json?jurisdiction_id=milano')))).body.filter(
-      (u: Update) => u.service_request_id === id,
-    );
+  /** The steps of a request as an integration with a key of Milan reads them (anyone sees only published services' steps). */
+  const updatesOf = async (id: string, withKey = true): Promise<Update[]> =>
+    (
+      await json(
+        await fetch(v2(`servicerequestupdates.json?jurisdiction_id=milano${withKey ? `&api_key=${encodeURIComponent(key)}` : ''}`)),
+      )
+    ).body.filter((u: Update) => u.service_request_id === id);
 
   it("adds a citizen's update with a photo to the case through its workflow, and lists the request's public steps", async () => {
     const id = await opened(await post('requests.json', new URLSearchParams(pothole())));
@@ -389,6 +400,7 @@ describe('FixMyStreet update extension (servicerequestupdates)', () => {
         media_url: `${base}/open311/v2/media/${photo!.id}`,
       },
     ]);
+    expect(await updatesOf(id, false)).toEqual(updates);
     const everything = await (await fetch(v2('servicerequestupdates.json?jurisdiction_id=milano'))).text();
     for (const personal of ['3401112233', 'Richiamare', 'Mario', 'allargata']) expect(everything).not.toContain(personal);
 
@@ -435,9 +447,83 @@ describe('FixMyStreet update extension (servicerequestupdates)', () => {
       ['open', 'Informazioni ricevute dal cittadino'],
       ['closed', 'Richiesta risolta'],
     ]);
+    // General information is not published on Open311: its steps are a key holder's only.
+    expect(await updatesOf(id, false)).toEqual([]);
     const refused = await update([['description', 'Ancora una cosa']]);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toMatch(/<description>service_request_id &quot;C-\d{4}-\d{6}&quot; is closed[^<]*<\/description>/);
+  });
+
+  it("takes a client's retried update once: by its update_id, else by its content", async () => {
+    const id = await opened(await post('requests.json', new URLSearchParams(generalInformation())));
+    const at = new Date().toISOString();
+    const fields = (extra: [string, string][]): [string, string][] => [
+      ['api_key', key],
+      ['jurisdiction_id', 'milano'],
+      ['service_request_id', id],
+      ['updated_datetime', at],
+      ['status', 'OPEN'],
+      ...extra,
+    ];
+    const send = async (extra: [string, string][], photo = false) => {
+      const { status, body } = await json(
+        await post(
+          'servicerequestupdates.json',
+          multipart(fields(extra), photo ? { content: png, type: 'image/png', name: 'a.png' } : undefined),
+        ),
+      );
+      expect(status, JSON.stringify(body)).toBe(200);
+      return body[0].update_id as string;
+    };
+    // FixMyStreet sends its comment's id as update_id: the first POST, a retry, and two twins at once.
+    const withId: [string, string][] = [
+      ['update_id', 'fms-4711'],
+      ['description', 'Il cartello orari è ancora sbagliato'],
+    ];
+    const first = await send(withId, true);
+    const again = await Promise.all([send(withId, true), send(withId, true), send(withId, true)]);
+    expect(again).toEqual([first, first, first]);
+    // The same update_id with other words is another update under a used name: refused, nothing added.
+    await expectError(
+      await post(
+        'servicerequestupdates.json',
+        new URLSearchParams(
+          fields([
+            ['update_id', 'fms-4711'],
+            ['description', 'Altro testo'],
+          ]),
+        ),
+      ),
+      409,
+      /update_id "fms-4711" was already sent for this request with other content/,
+    );
+    // Without an update_id the content names the update: the same words and time again are the same update.
+    const plain: [string, string][] = [['description', 'Aggiungo: anche il sito è sbagliato']];
+    const second = await send(plain);
+    expect(await send(plain)).toBe(second);
+    expect(second).not.toBe(first);
+    // Another update: the workflow takes information in order, so once this one is on the timeline every earlier one is too.
+    const last = await send([['description', 'Ultima cosa, grazie']]);
+    const received = async () =>
+      (
+        await api.t.db
+          .selectFrom('case_events')
+          .select('data')
+          .where('case_id', '=', id)
+          .where('type', '=', 'information.received')
+          .orderBy('seq')
+          .execute()
+      ).map((e) => e.data.updateId);
+    await vi.waitFor(async () => expect((await received()).at(-1)).toBe(last), { timeout: 20_000, interval: 100 });
+    expect(await received()).toEqual([first, second, last]);
+    const audited = await api.t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_id', '=', id)
+      .where('action', '=', 'case.citizen-update')
+      .execute();
+    expect(audited).toHaveLength(3);
+    expect(await api.t.db.selectFrom('attachments').select('id').where('case_id', '=', id).execute()).toHaveLength(1);
   });
 
   it('checks the key, the request and the parameters', async () => {

@@ -24,6 +24,8 @@ afterAll(() => api?.stop());
 
 const base = '/open311/v2';
 const get = (path: string) => app.inject({ url: `${base}/${path}` });
+/** A GET by an integration holding a key of the municipality, which sees its cases as they are. */
+const getWithKey = (path: string) => get(`${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(auditorKey)}`);
 /** A form-encoded POST, as most Open311 apps send it; repeated names for repeated values. */
 const postForm = (path: string, fields: [string, string][], headers: Record<string, string> = {}) =>
   app.inject({
@@ -370,34 +372,48 @@ describe('GET requests', () => {
     florence = staff.json().id;
   });
 
-  it('gives one request by id, with status, office, times and location', async () => {
+  it('gives one request by id, with status, office, times and location: to anyone a summary, to a key holder as it is', async () => {
     const res = await get(`requests/${open}.json?jurisdiction_id=milano`);
     expect(res.statusCode).toBe(200);
+    const request = {
+      service_request_id: open,
+      status: 'open',
+      status_notes: 'Ricevuta dal contact center',
+      service_name: 'Segnalazione buca stradale',
+      service_code: 'pothole-report',
+      agency_responsible: 'Manutenzione Strade',
+      service_notice: null,
+      requested_datetime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/),
+      updated_datetime: expect.stringMatching(/\+0[12]:00$/),
+      expected_datetime: null,
+      address_id: null,
+      zipcode: null,
+      // Potholes show the photos apps send (the demo catalog's publication).
+      media_url: 'https://example.org/foto/buca.jpg',
+    };
+    // Potholes are published on Open311: anyone reads what and roughly where, never the words typed.
     expect(res.json()).toEqual([
-      {
-        service_request_id: open,
-        status: 'open',
-        status_notes: 'Ricevuta dal contact center',
-        service_name: 'Segnalazione buca stradale',
-        service_code: 'pothole-report',
-        description: expect.stringContaining('Buca profonda'),
-        agency_responsible: 'Manutenzione Strade',
-        service_notice: null,
-        requested_datetime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/),
-        updated_datetime: expect.stringMatching(/\+0[12]:00$/),
-        expected_datetime: null,
-        address: 'Via Padova 120, Milano',
-        address_id: null,
-        zipcode: null,
-        lat: 45.4978,
-        long: 9.2247,
-        media_url: null,
-      },
+      { ...request, description: 'Segnalazione buca stradale', address: 'Via Padova', lat: 45.498, long: 9.225 },
+    ]);
+    expect((await getWithKey(`requests/${open}.json?jurisdiction_id=milano`)).json()).toEqual([
+      { ...request, description: expect.stringContaining('Buca profonda'), address: 'Via Padova 120, Milano', lat: 45.4978, long: 9.2247 },
     ]);
   });
 
+  it('shows the cases of services not published on Open311 only to a key of the municipality', async () => {
+    expectError(await get(`requests/${resolved}.json?jurisdiction_id=milano`), 404, new RegExp(resolved));
+    expect((await getWithKey(`requests/${resolved}.json?jurisdiction_id=milano`)).statusCode).toBe(200);
+    expectError(await get(`requests/${resolved}.json?jurisdiction_id=milano&api_key=nope`), 403, /api_key is invalid/);
+    const { key: florenceKey } = await testApiKey(t.db, 'auditor', ['firenze']);
+    expectError(
+      await get(`requests/${resolved}.json?jurisdiction_id=milano&api_key=${florenceKey}`),
+      403,
+      /not valid for jurisdiction_id "milano"/,
+    );
+  });
+
   it('maps a resolved case to closed with its outcome, and a transferred one to its due instant', async () => {
-    expect((await get(`requests/${resolved}.json?jurisdiction_id=milano`)).json()[0]).toMatchObject({
+    expect((await getWithKey(`requests/${resolved}.json?jurisdiction_id=milano`)).json()[0]).toMatchObject({
       status: 'closed',
       status_notes: 'Richiesta risolta',
     });
@@ -413,7 +429,7 @@ describe('GET requests', () => {
   });
 
   it('writes a request in XML, escaped', async () => {
-    const res = await get(`requests/${resolved}.xml?jurisdiction_id=milano`);
+    const res = await getWithKey(`requests/${resolved}.xml?jurisdiction_id=milano`);
     expect(res.body).toMatch(
       new RegExp(`^<\\?xml[^>]*>\\n<service_requests><request><service_request_id>${resolved}</service_request_id><status>closed</status>`),
     );
@@ -426,13 +442,25 @@ describe('GET requests', () => {
   it('does not know ids that do not exist or belong to another jurisdiction', async () => {
     expectError(await get('requests/C-2026-999999.json?jurisdiction_id=milano'), 404, /C-2026-999999/);
     expectError(await get(`requests/${florence}.xml?jurisdiction_id=milano`), 404, new RegExp(florence));
-    expect((await get(`requests/${florence}.json?jurisdiction_id=firenze`)).json()[0].service_request_id).toBe(florence);
+    const { key: florenceKey } = await testApiKey(t.db, 'auditor', ['firenze']);
+    expect((await get(`requests/${florence}.json?jurisdiction_id=firenze&api_key=${florenceKey}`)).json()[0].service_request_id).toBe(
+      florence,
+    );
   });
 
   it("lists the jurisdiction's requests filtered by ids, status, service and dates", async () => {
     const ids = async (query: string) =>
-      (await get(`requests.json?jurisdiction_id=milano&${query}`)).json().map((r: { service_request_id: string }) => r.service_request_id);
+      (await getWithKey(`requests.json?jurisdiction_id=milano&${query}`))
+        .json()
+        .map((r: { service_request_id: string }) => r.service_request_id);
     const all = await ids('');
+    // Anyone sees only the published service's cases.
+    const seenByAnyone = (await get('requests.json?jurisdiction_id=milano')).json() as {
+      service_request_id: string;
+      service_code: string;
+    }[];
+    expect(seenByAnyone.map((r) => r.service_request_id)).toEqual(expect.arrayContaining([open, transferred]));
+    expect(new Set(seenByAnyone.map((r) => r.service_code))).toEqual(new Set(['pothole-report']));
     expect(all).toEqual(expect.arrayContaining([open, resolved, transferred]));
     expect(all).not.toContain(florence);
     expect(await ids(`service_request_id=${open},${resolved},${florence}`)).toEqual(expect.arrayContaining([open, resolved]));
@@ -451,7 +479,7 @@ describe('GET requests', () => {
   });
 
   it('lists in XML and refuses bad filters with the spec error body', async () => {
-    const xml = await get('requests.xml?jurisdiction_id=milano&status=closed');
+    const xml = await getWithKey('requests.xml?jurisdiction_id=milano&status=closed');
     expect(xml.body).toMatch(
       /<service_requests><request><service_request_id>[^<]+<\/service_request_id><status>closed<\/status>.*<\/request><\/service_requests>$/,
     );

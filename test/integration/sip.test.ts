@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import net from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCallEvent } from '../../db/calls.repository.ts';
@@ -20,22 +21,26 @@ const lines: Record<string, string> = { '020202': 'milano', '055055': 'firenze' 
 const transferTarget = '0288453010';
 
 /** An inbound scenario: SIPp calls `line` on the user agent once. */
-const callIn = async (scenario: string, line: string) => {
+const callIn = async (scenario: string, line: string, timeoutSeconds = 20) => {
   const port = await freeUdpPort();
-  const run = await runSipp(scenario, [
-    `${uaAddress}:${ua.address.port}`,
-    '-p',
-    String(port),
-    '-mp',
-    String(await freeUdpPort()),
-    '-s',
-    line,
-    '-m',
-    '1',
-    '-timeout',
-    '20s',
-    '-timeout_error',
-  ]).done;
+  const run = await runSipp(
+    scenario,
+    [
+      `${uaAddress}:${ua.address.port}`,
+      '-p',
+      String(port),
+      '-mp',
+      String(await freeUdpPort()),
+      '-s',
+      line,
+      '-m',
+      '1',
+      '-timeout',
+      `${timeoutSeconds}s`,
+      '-timeout_error',
+    ],
+    (timeoutSeconds + 10) * 1000,
+  ).done;
   expect(run.code, run.output).toBe(0);
 };
 /** SIPp as the citizen's phone, ready for one call. */
@@ -76,7 +81,7 @@ beforeAll(async () => {
     pbx: { address: sippAddress, port: pbxPort },
     callerId: '020202',
     ringMs: 600,
-    ivr: () => ({ menu: 'main', transfers: { 9: transferTarget } }),
+    ivr: () => ({ menu: 'main', transfers: { 9: transferTarget }, fallbackQueue: 'operators' }),
     events: new SipCallEvents(recorder, (n) => lines[n] ?? null),
     log,
   });
@@ -121,6 +126,14 @@ describe('inbound calls (SIPp calls the user agent)', () => {
     expect(call.wait_seconds).toBeLessThan(0.6);
   });
 
+  it('hangs up with BYE when its 200 OK is never acknowledged (64·T1, RFC 3261 §13.3.1.4) and records the call as failed', async () => {
+    await callIn('no-ack.xml', '020202', 50);
+    const call = await contactOf('3364445566');
+    expect(call).toMatchObject({ state: 'ended', end_cause: 'failed' });
+    expect((await eventsOf(call.id)).map((e) => (e.type === 'ended' ? e.cause : e.type))).toEqual(['initiated', 'failed']);
+    expect(ua.activeCalls).toBe(0);
+  });
+
   it('transfers blind with REFER on an IVR choice, follows the NOTIFY sipfrag, hangs up, and links the new contact', async () => {
     await callIn('blind-transfer.xml', '055055');
     const call = await contactOf('3405556677');
@@ -130,6 +143,46 @@ describe('inbound calls (SIPp calls the user agent)', () => {
     expect(events[2]).toMatchObject({ mode: 'blind', target: transferTarget });
     const transferred = await t.db.selectFrom('calls').selectAll().where('linked_call_id', '=', call.id).executeTakeFirstOrThrow();
     expect(transferred).toMatchObject({ caller: '3405556677', called: transferTarget, municipality_id: 'firenze', state: 'initiated' });
+  });
+});
+
+describe('a transfer the PBX refuses', () => {
+  it('answered 603 to the REFER: recorded as transfer-failed, the caller waits in the fallback queue until hanging up', async () => {
+    await callIn('refer-refused.xml', '055055');
+    const call = await contactOf('3405556688');
+    expect(call).toMatchObject({ state: 'ended', end_cause: 'abandoned', ivr_choice: '9', queue: 'operators' });
+    expect(await eventsOf(call.id)).toMatchObject([
+      { type: 'initiated' },
+      { type: 'ivr-choice', digits: '9' },
+      { type: 'transfer-failed', target: transferTarget, status: 603, newCallId: null },
+      { type: 'queued', queue: 'operators', position: 1, priority: 'normal' },
+      { type: 'abandoned', phase: 'queued' },
+      { type: 'ended', cause: 'abandoned' },
+    ]);
+    // No leg to the target was opened, and nothing of the call is left in the user agent.
+    expect(await t.db.selectFrom('calls').select('id').where('linked_call_id', '=', call.id).execute()).toEqual([]);
+    expect(ua.waiting('operators')).toBe(0);
+    expect(ua.activeCalls).toBe(0);
+  });
+
+  it('a NOTIFY sipfrag 486 after 202: transfer-failed with the status, the leg to the target ended, the caller back in the queue', async () => {
+    await callIn('transfer-busy.xml', '055055');
+    const call = await contactOf('3405556699');
+    expect(call).toMatchObject({ state: 'ended', end_cause: 'abandoned', queue: 'operators' });
+    const events = await eventsOf(call.id);
+    expect(events.map((e) => e.type)).toEqual([
+      'initiated',
+      'ivr-choice',
+      'transferred',
+      'transfer-failed',
+      'queued',
+      'abandoned',
+      'ended',
+    ]);
+    const leg = await t.db.selectFrom('calls').selectAll().where('linked_call_id', '=', call.id).executeTakeFirstOrThrow();
+    expect(events[3]).toMatchObject({ target: transferTarget, status: 486, newCallId: leg.id });
+    expect(leg).toMatchObject({ called: transferTarget, state: 'ended', end_cause: 'failed' });
+    expect(ua.activeCalls).toBe(0);
   });
 });
 
@@ -226,6 +279,18 @@ describe('bad input and duplicates', () => {
     expect(unknown).toMatch(/^SIP\/2\.0 481/);
   });
 
+  it('refuses a request larger than the size limit with 513, drops a large response, and keeps working', async () => {
+    const via = `Via: SIP/2.0/UDP ${sippAddress}:5999;branch=z9hG4bK-big-`;
+    const padding = `X-Padding: ${'a'.repeat(20_000)}\n`;
+    const answers = await exchange([
+      `OPTIONS sip:${uaAddress} SIP/2.0\n${via}1\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>\nCall-ID: big-1\nCSeq: 1 OPTIONS\n${padding}Content-Length: 0\n\n`,
+      `SIP/2.0 200 OK\n${via}2\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>\nCall-ID: big-2\nCSeq: 1 OPTIONS\n${padding}Content-Length: 0\n\n`,
+      `OPTIONS sip:${uaAddress} SIP/2.0\n${via}3\nFrom: <sip:a@b>;tag=1\nTo: <sip:x>\nCall-ID: big-3\nCSeq: 1 OPTIONS\nContent-Length: 0\n\n`,
+    ]);
+    expect(answers.map((a) => a.split('\r\n')[0])).toEqual(['SIP/2.0 513 Message Too Large', 'SIP/2.0 200 OK']);
+    expect(answers[0]).toContain('Call-ID: big-1');
+  });
+
   it('records each event once: a repeated (callId, seq) changes nothing', async () => {
     const initiated = {
       callId: 'dup-1',
@@ -245,5 +310,82 @@ describe('bad input and duplicates', () => {
     await expect(t.db.updateTable('call_events').set({ type: 'ended' }).where('call_id', '=', 'dup-1').execute()).rejects.toThrow(
       /append-only/,
     );
+  });
+});
+
+describe('over TCP (RFC 3261 §18)', () => {
+  let tcpUa: SipUserAgent;
+  beforeAll(async () => {
+    tcpUa = await SipUserAgent.start({
+      bind: { address: uaAddress, port: 0 },
+      pbx: null,
+      callerId: '020202',
+      ringMs: 100,
+      ivr: () => ({ menu: 'main', transfers: {} }),
+      events: new SipCallEvents(recorder, (n) => lines[n] ?? null),
+      log: pino({ level: 'silent' }),
+      protocol: 'tcp',
+    });
+  });
+  afterAll(() => tcpUa?.close());
+
+  const options = (n: number, body = '') =>
+    [
+      `OPTIONS sip:020202@${uaAddress}:${tcpUa.address.port} SIP/2.0`,
+      `Via: SIP/2.0/TCP ${sippAddress}:5060;branch=z9hG4bK-tcp-${n}`,
+      'Max-Forwards: 70',
+      `From: <sip:probe@${sippAddress}>;tag=t${n}`,
+      `To: <sip:020202@${uaAddress}>`,
+      `Call-ID: tcp-${n}`,
+      `CSeq: ${n} OPTIONS`,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+
+  /** A connection to the user agent and every byte it answers, until `until` holds or it closes. */
+  async function connect() {
+    const socket = net.connect({ host: uaAddress, port: tcpUa.address.port, localAddress: sippAddress });
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let received = '';
+    const waiting = new Set<() => void>();
+    socket.on('data', (d) => {
+      received += d.toString();
+      for (const w of waiting) w();
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const seen = (until: (all: string) => boolean) =>
+      new Promise<string>((resolve) => {
+        const check = () => until(received) && resolve(received);
+        waiting.add(check);
+        check();
+      });
+    return { socket, seen, closed };
+  }
+  const answers = (all: string) => all.match(/^SIP\/2\.0 \d{3}/gm) ?? [];
+
+  it('answers a request split across segments and requests coalesced in one, over the connection they came on', async () => {
+    const c = await connect();
+    const first = options(1);
+    c.socket.write(first.slice(0, 20));
+    await new Promise<void>((resolve) => setImmediate(resolve)); // two separate writes, two segments
+    c.socket.write(first.slice(20));
+    c.socket.write(options(2, 'x') + '\r\n\r\n' + options(3));
+    const all = await c.seen((a) => answers(a).length === 3);
+    expect(answers(all)).toEqual(['SIP/2.0 200', 'SIP/2.0 200', 'SIP/2.0 200']);
+    expect(all.match(/Call-ID: tcp-\d/g)).toEqual(['Call-ID: tcp-1', 'Call-ID: tcp-2', 'Call-ID: tcp-3']);
+    expect(all).toContain('Via: SIP/2.0/TCP');
+    c.socket.destroy();
+  });
+
+  it('answers a request over 16 KiB 513 and closes that connection; others keep working', async () => {
+    const c = await connect();
+    c.socket.write(options(4, 'a'.repeat(20_000)));
+    await c.closed;
+    expect(answers(await c.seen(() => true))).toEqual(['SIP/2.0 513']);
+    const d = await connect();
+    d.socket.write(options(5));
+    expect(answers(await d.seen((a) => answers(a).length === 1))).toEqual(['SIP/2.0 200']);
+    d.socket.destroy();
   });
 });

@@ -6,11 +6,12 @@ import { seedDemoReferenceData } from '../../scripts/seed.ts';
 import { CallEventRecorder } from '../../services/call-recorder.ts';
 import { createIngestion } from '../../services/call-ingestion.ts';
 import { type SipAdapter, startSipAdapter } from '../../telephony/sip/adapter.ts';
-import { abandonedCallbackWorkflowId } from '../../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowId } from '../../services/callback-workflow-id.ts';
+import { abandonedCallbackWorkflowType } from '../../workflows/abandoned-callback.definitions.ts';
 import { buildTestApp, expectProblem } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { freeUdpPort, killSipp, runSipp, sippAddress, uaAddress } from '../helpers/sipp.ts';
-import { startTestWorkers, type TestWorkers } from '../helpers/temporal.ts';
+import { startTestWorkers, type TestWorkers, testWorkflowIdKey } from '../helpers/temporal.ts';
 
 let t: TestDatabase;
 let w: TestWorkers;
@@ -105,6 +106,7 @@ beforeAll(async () => {
     taskQueue: w.taskQueue,
     telephonyTaskQueue: w.telephonyTaskQueue,
     updateTimeoutMs: 30_000,
+    workflowIdKey: testWorkflowIdKey,
   });
   app = await buildTestApp(t.db, w);
 });
@@ -143,8 +145,22 @@ describe('SIP calls into workflows', () => {
       .executeTakeFirstOrThrow();
     expect(queued.data).toMatchObject({ queue: 'mi-informazioni', position: 1, priority: 'normal' });
 
-    const workflowId = abandonedCallbackWorkflowId('mi-020202', '3351112221', Date.now());
+    const workflowId = abandonedCallbackWorkflowId(testWorkflowIdKey, 'mi-020202', '3351112221', Date.now());
     const handle = w.client.workflow.getHandle(workflowId);
+    // Workflow ids are readable by whoever reads Temporal: the one started holds the line and the day, and no digit of the number.
+    await expect
+      .poll(() =>
+        handle
+          .describe()
+          .then((d) => d.type)
+          .catch(() => null),
+      )
+      .toBe(abandonedCallbackWorkflowType);
+    expect(workflowId).toMatch(/^callback-mi-020202-\d{4}-\d{2}-\d{2}-[a-p]{32}$/);
+    const ids: string[] = [];
+    for await (const wf of w.client.workflow.list()) ids.push(wf.workflowId);
+    expect(ids).toContain(workflowId);
+    expect(ids.filter((id) => /335111|1112221/.test(id))).toEqual([]);
     // The workflow answers once the citizen picked up; the operator's end of the call then hangs up.
     const callback = await until(async () =>
       t.db.selectFrom('calls').selectAll().where('id', '=', `${workflowId}:1`).where('state', '=', 'connected').executeTakeFirst(),
@@ -261,7 +277,9 @@ describe('after a crash between recording and acting', () => {
       .where('call_id', '=', callId)
       .where('type', '=', 'abandoned')
       .executeTakeFirstOrThrow();
-    const handle = w.client.workflow.getHandle(abandonedCallbackWorkflowId('fi-055055', '3371234567', started.at.getTime()));
+    const handle = w.client.workflow.getHandle(
+      abandonedCallbackWorkflowId(testWorkflowIdKey, 'fi-055055', '3371234567', started.at.getTime()),
+    );
     expect((await handle.describe()).type).toBe('abandonedCallbackWorkflow');
     expect(await recorder.catchUp()).toBe(0);
     expect(await handle.result()).toEqual({ attempts: [], result: 'fallback' });

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callsAfter, driveLive, playLiveCalls } from '../../scripts/traffic/live.ts';
 import { milanProfile } from '../../scripts/traffic/model.ts';
-import { abandonedCallbackWorkflowId, abandonedCallbackWorkflowType } from '../../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowType } from '../../workflows/abandoned-callback.definitions.ts';
+import { abandonedCallbackWorkflowId } from '../../services/callback-workflow-id.ts';
 import { startTestApi, type TestApi, testApiKey } from '../helpers/app.ts';
+import { testWorkflowIdKey } from '../helpers/temporal.ts';
 
 /**
  * The simulator's live mode against a listening API with its workers: each written contact is a
@@ -146,7 +148,7 @@ describe('the live traffic simulator', () => {
     for (const a of abandoned) {
       const caller = calls.find((c) => c.id === a.call_id)!.caller;
       const { type } = await api.w.client.workflow
-        .getHandle(abandonedCallbackWorkflowId('mi-020202', caller, new Date(a.at).getTime()))
+        .getHandle(abandonedCallbackWorkflowId(testWorkflowIdKey, 'mi-020202', caller, new Date(a.at).getTime()))
         .describe();
       expect(type).toBe(abandonedCallbackWorkflowType);
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseIntakeSchema, caseIdPattern, formatCaseId } from '../../domain/case.ts';
+import { CaseIdSchema } from '../../contracts/cases.ts';
+import { TaskParams } from '../../contracts/tasks.ts';
 import { contentRange, pageOf } from '../../contracts/list-query.ts';
 
 describe('case intake', () => {
@@ -34,6 +36,13 @@ describe('case ids', () => {
     expect(caseIdPattern.test(formatCaseId(2026, 7))).toBe(true);
     expect(caseIdPattern.test('C-26-7')).toBe(false);
   });
+
+  it("cover the traffic simulator's cases too, which the lists return", () => {
+    expect(CaseIdSchema.parse('SIM-milano-20250106s3-1a2')).toBe('SIM-milano-20250106s3-1a2');
+    expect(TaskParams.parse({ id: 'SIM-milano-20250106s3-1a2:1' })).toEqual({ id: 'SIM-milano-20250106s3-1a2:1' });
+    for (const id of ['SIM-', 'SIM-milano', "SIM-milano-20250106s3-1a2'", 'sim-milano-20250106s3-1a2', 'C-2026-000042:1'])
+      expect(CaseIdSchema.safeParse(id).success, id).toBe(false);
+  });
 });
 
 describe('simple-rest paging', () => {
@@ -42,5 +51,8 @@ describe('simple-rest paging', () => {
     expect(pageOf([50, 74])).toEqual({ offset: 50, limit: 25 });
     expect(contentRange('cases', { offset: 50, limit: 25 }, 10, 60)).toBe('cases 50-59/60');
     expect(contentRange('cases', { offset: 0, limit: 25 }, 0, 0)).toBe('cases */0');
+    // A capped total is sent as its lower bound: "more than 1,000" is 1,001.
+    expect(contentRange('cases', { offset: 0, limit: 25 }, 25, { moreThan: 1000 })).toBe('cases 0-24/1001');
+    expect(contentRange('cases', { offset: 5000, limit: 25 }, 0, { moreThan: 1000 })).toBe('cases */1001');
   });
 });

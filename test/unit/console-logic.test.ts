@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { highlightParts } from '../../admin-ui/src/contact/highlight.ts';
-import { detailsOf, type IntakeField, intakeProblems, lookupKeyOf } from '../../admin-ui/src/contact/intake.ts';
+import { detailsOf, type IntakeField, intakeProblems, lookupKeyOf, normalisePhone } from '../../admin-ui/src/contact/intake.ts';
+import { listResult } from '../../admin-ui/src/common/listTotal.ts';
 import { formatDateTime, formatRelative, instantOfRomeInput, romeInputOf, startOfTodayInRome } from '../../admin-ui/src/common/time.ts';
 import { jsonPathOffsets, lineOf, offsetOfPath } from '../../admin-ui/src/definitions/jsonPaths.ts';
 import { definitionStages } from '../../admin-ui/src/definitions/stages.ts';
@@ -12,6 +13,9 @@ describe('console: citizen lookup', () => {
   it('recognises what the operator typed', () => {
     expect(lookupKeyOf('+39 333 123 4567')).toBe('phone');
     expect(lookupKeyOf('02-8845 1111')).toBe('phone');
+    expect(lookupKeyOf('(02) 1234.5678')).toBe('phone');
+    expect(normalisePhone('333 123 4567')).toBe('+393331234567');
+    expect(normalisePhone('(02) 1234.5678')).toBe('+390212345678');
     expect(lookupKeyOf('bncmra70a41f205x')).toBe('fiscalCode');
     expect(lookupKeyOf(' maria@example.org ')).toBe('email');
     expect(lookupKeyOf('Maria')).toBeUndefined();
@@ -154,5 +158,29 @@ describe('console: live queues', () => {
       { officeId: 'b', officeName: 'B', open: 1, claimed: 0, warning: 0, breached: 1, escalated: 1 },
       { officeId: 'a', officeName: 'A', open: 2, claimed: 1, warning: 1, breached: 0, escalated: 0 },
     ]);
+  });
+});
+
+describe("the console's list totals", () => {
+  const headers = (range: string, exact?: string) => new Headers({ 'content-range': range, ...(exact ? { 'x-total-exact': exact } : {}) });
+  it('pages an exact total as simple-rest does', () => {
+    expect(listResult([{ id: 1 }], headers('cases 0-0/1', 'true'), 1, 25)).toEqual({ data: [{ id: 1 }], total: 1 });
+    // An API without the header (or a proxy dropping it) still pages.
+    expect(listResult([], headers('cases */0'), 1, 25)).toEqual({ data: [], total: 0 });
+  });
+  it('turns a capped total into "more than 1,000", paging on while pages are full', () => {
+    const rows = Array.from({ length: 25 }, (_, id) => ({ id }));
+    expect(listResult(rows, headers('cases 0-24/1001', 'false'), 1, 25)).toEqual({
+      data: rows,
+      pageInfo: { hasPreviousPage: false, hasNextPage: true },
+      meta: { totalMoreThan: 1000 },
+    });
+    expect(listResult(rows.slice(0, 3), headers('cases 1025-1027/1001', 'false'), 42, 25).pageInfo).toEqual({
+      hasPreviousPage: true,
+      hasNextPage: false,
+    });
+  });
+  it('refuses an answer without a total', () => {
+    expect(() => listResult([], new Headers(), 1, 25)).toThrow(/Content-Range/);
   });
 });

@@ -23,7 +23,12 @@ const VerifyChains = () => {
         {verify.error && <Alert severity="error">{verify.error.message}</Alert>}
         {r &&
           (r.ok ? (
-            <Alert severity="success">{translate('app.audit.verify.ok', { records: r.records, chains: r.chains })}</Alert>
+            <>
+              <Alert severity="success">{translate('app.audit.verify.ok', { records: r.records, chains: r.chains })}</Alert>
+              {r.pending > 0 && (
+                <Typography variant="body2">{translate('app.audit.verify.pending', { smart_count: r.pending })}</Typography>
+              )}
+            </>
           ) : (
             <Alert severity="error">
               {translate('app.audit.verify.broken', { chain: r.firstBreak!.chain, seq: r.firstBreak!.seq, reason: r.firstBreak!.reason })}
@@ -81,7 +86,11 @@ export const AuditList = () => {
           }
         />
         <TextField source="municipalityId" sortable={false} emptyText="—" />
-        <FunctionField source="chain" sortable={false} render={(r: { chain: string; seq: number }) => `${r.chain} #${r.seq}`} />
+        <FunctionField
+          source="chain"
+          sortable={false}
+          render={(r: { chain: string; seq: number | null }) => `${r.chain} #${r.seq ?? '…'}`}
+        />
         <FunctionField source="hash" sortable={false} render={(r: { hash: string }) => <code>{r.hash.slice(0, 12)}</code>} />
       </Datagrid>
     </List>

@@ -4,6 +4,7 @@ import { CallDirectionSchema, EndCauseSchema } from '../../../domain/call-events
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { DrillDownFilters } from './DrillDownFilters.tsx';
 import { csvExporter } from '../common/csvExporter.ts';
+import { ListPagination } from '../common/ListPagination.tsx';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.calls.empty')}</Typography>;
 
@@ -17,7 +18,13 @@ export const CallList = () => {
     <SelectInput key="endCause" source="endCause" choices={choices('endCause', EndCauseSchema.options)} />,
   ];
   return (
-    <List exporter={csvExporter} filters={filters} sort={{ field: 'startedAt', order: 'DESC' }} empty={<Empty />}>
+    <List
+      pagination={<ListPagination />}
+      exporter={csvExporter}
+      filters={filters}
+      sort={{ field: 'startedAt', order: 'DESC' }}
+      empty={<Empty />}
+    >
       <DrillDownFilters />
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <RomeDateField source="startedAt" />

@@ -6,6 +6,7 @@ import { SavedFilters } from '../common/SavedFilters.tsx';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { csvExporter } from '../common/csvExporter.ts';
+import { ListPagination } from '../common/ListPagination.tsx';
 
 const Empty = () => <Typography sx={{ p: 3 }}>{useTranslate()('app.cases.empty')}</Typography>;
 
@@ -21,6 +22,7 @@ export const CaseList = () => {
   ];
   return (
     <List
+      pagination={<ListPagination />}
       exporter={csvExporter}
       filters={filters}
       sort={{ field: 'createdAt', order: 'DESC' }}

@@ -16,9 +16,10 @@ import { CaseHistoryPanel } from '../audit/CaseHistoryPanel.tsx';
 import { type SlaState, SlaChip, StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
 import { CaseMessages } from '../messages/CaseMessages.tsx';
-import { mayActOnCase, mayAddNotes, mayAudit } from '../roles.ts';
+import { mayActOnCase, mayAddNotes, mayAudit, mayExportCitizens } from '../roles.ts';
 import { AddNote, ResolveCase, ScheduleCallback, TransferCase, WithdrawCase } from './CaseAction.tsx';
 import { CaseAttachments } from './CaseAttachments.tsx';
+import { CitizenExport } from '../citizens/CitizenExport.tsx';
 
 /**
  * What the caller's role may do where the case stands: at the first level the operator closes or
@@ -69,6 +70,12 @@ export const CaseShow = () => {
         <TextField source="citizen.phone" emptyText="—" />
         <TextField source="citizen.email" emptyText="—" />
         <TextField source="citizen.fiscalCode" emptyText="—" />
+        <TextField source="citizen.address" emptyText="—" sx={{ whiteSpace: 'pre-line' }} />
+        {mayExportCitizens(role) && (
+          <Labeled label="app.citizenExport.label">
+            <FunctionField render={(r: { citizenId: string | null }) => (r.citizenId ? <CitizenExport citizenId={r.citizenId} /> : '—')} />
+          </Labeled>
+        )}
         <Labeled label="app.cases.serviceDetails">
           <FunctionField
             render={(r: { details?: Record<string, unknown> }) =>

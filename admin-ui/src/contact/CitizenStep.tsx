@@ -17,17 +17,20 @@ import { type FormEvent, type Ref, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useDataProvider, useLocale, useTranslate } from 'react-admin';
 import type { CitizenLookup } from '../../../contracts/citizens.ts';
+import { CitizenExport } from '../citizens/CitizenExport.tsx';
 import { formatDateTime } from '../common/time.ts';
 import type { SportelloDataProvider } from '../dataProvider.ts';
-import { type LookupKey, lookupKeyOf, normalisePhone } from './intake.ts';
+import { isValidPhone, type LookupKey, lookupKeyOf, normalisePhone } from './intake.ts';
 
 export interface CitizenValues {
   name: string;
   phone: string;
   email: string;
   fiscalCode: string;
+  /** Postal address for letters: street, then postcode and town on the next line. */
+  address: string;
 }
-export const noCitizen: CitizenValues = { name: '', phone: '', email: '', fiscalCode: '' };
+export const noCitizen: CitizenValues = { name: '', phone: '', email: '', fiscalCode: '', address: '' };
 
 interface Props {
   lookupRef: Ref<HTMLInputElement>;
@@ -71,6 +74,7 @@ export const CitizenStep = ({ lookupRef, onCitizen }: Props) => {
         phone: key === 'phone' ? normalisePhone(typed) : (l.citizen.phones[0] ?? ''),
         email: l.citizen.emails[0] ?? '',
         fiscalCode: l.citizen.fiscalCodes[0] ?? '',
+        address: l.citizen.address ?? '',
       }),
     onError: (e: Error & { status?: number }, k) => {
       if (e.status === 404) {
@@ -83,7 +87,7 @@ export const CitizenStep = ({ lookupRef, onCitizen }: Props) => {
     e.preventDefault();
     setNotFound(null);
     reset();
-    if (!key) {
+    if (!key || (key === 'phone' && !isValidPhone(typed))) {
       setInvalid(true);
       return;
     }
@@ -140,6 +144,7 @@ export const CitizenStep = ({ lookupRef, onCitizen }: Props) => {
             <Alert severity="success">
               {translate('app.contact.lookup.found')}: {found.citizen.name ?? '—'} ·{' '}
               {[...found.citizen.phones, ...found.citizen.emails, ...found.citizen.fiscalCodes].join(' · ')}
+              <CitizenExport citizenId={found.citizen.id} />
             </Alert>
           )}
         </div>

@@ -175,6 +175,7 @@ export const RequestStep = ({ citizen, setCitizen, municipalityId, setMunicipali
       label: translate(`app.contact.citizen.${key}`),
       value: citizen[key],
       type: key === 'email' ? 'email' : 'text',
+      ...(key === 'address' ? { multiline: true, minRows: 2, helperText: translate('app.contact.citizen.addressHelp') } : {}),
       onChange: (e) => {
         setCitizen({ ...citizen, [key]: e.target.value });
         clearServer(`citizen.${key}`);
@@ -193,6 +194,7 @@ export const RequestStep = ({ citizen, setCitizen, municipalityId, setMunicipali
               {citizenField(k)}
             </Grid>
           ))}
+          <Grid size={{ xs: 12 }}>{citizenField('address')}</Grid>
           <Grid size={{ xs: 12, sm: 4 }}>
             {text('municipalityId', {
               select: true,

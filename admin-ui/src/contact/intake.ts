@@ -1,3 +1,4 @@
+import { normalisePhone as toE164 } from '../../../domain/citizen-identity.ts';
 import { detailsIssues, type IntakeField } from '../../../domain/service-definition.ts';
 
 export type { IntakeField };
@@ -8,12 +9,17 @@ export function lookupKeyOf(typed: string): LookupKey | undefined {
   const v = typed.trim();
   if (v.includes('@')) return 'email';
   if (/^[A-Za-z0-9]{16}$/.test(v) && /[A-Za-z]/.test(v)) return 'fiscalCode';
-  if (/^\+?[0-9][0-9\s.-]{5,}$/.test(v)) return 'phone';
+  if (/^\+?\(?[0-9][0-9\s.()/-]{5,}$/.test(v)) return 'phone';
   return undefined;
 }
 
-/** A phone number as the API stores it: digits and an optional leading +. */
-export const normalisePhone = (typed: string) => typed.replace(/[\s.-]/g, '');
+/**
+ * A phone number as the registry stores it, E.164 ("333 123 4567" → "+393331234567"); one that does
+ * not parse as a number is sent as typed, digits only, and the API says what is wrong with it.
+ */
+export const normalisePhone = (typed: string) => toE164(typed) ?? typed.replace(/[\s.()/-]/g, '');
+/** Whether the typed text is a valid phone number (the lookup refuses others). */
+export const isValidPhone = (typed: string) => toE164(typed) !== null;
 
 /** The form's values, all strings but booleans, as the typed details the service's fields expect. */
 export function detailsOf(fields: IntakeField[], values: Record<string, string | boolean>): Record<string, string | number | boolean> {

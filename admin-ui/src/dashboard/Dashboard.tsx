@@ -15,6 +15,7 @@ import { Title, useGetIdentity, useGetList, useLocale, usePermissions, useTransl
 import { type SlaState, SlaChip } from '../common/chips.tsx';
 import { formatDateTime, startOfTodayInRome } from '../common/time.ts';
 import { allows } from '../roles.ts';
+import type { ListMeta } from '../common/listTotal.ts';
 
 type Filter = Record<string, unknown>;
 const listUrl = (path: string, filter: Filter) => `${path}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
@@ -29,7 +30,10 @@ const sortOf: Record<string, { field: string; order: 'ASC' | 'DESC' }> = {
 /** A count from the list endpoint's Content-Range total, linking to the list it counts. */
 const Counter = ({ label, resource, filter, to }: { label: string; resource: string; filter: Filter; to: string }) => {
   const translate = useTranslate();
-  const { total, isPending } = useGetList(resource, { pagination: { page: 1, perPage: 1 }, filter, sort: sortOf[resource] });
+  const locale = useLocale();
+  const { total, meta, isPending } = useGetList(resource, { pagination: { page: 1, perPage: 1 }, filter, sort: sortOf[resource] });
+  // A large list is counted up to a cap: "more than 1,000".
+  const moreThan = (meta as ListMeta | undefined)?.totalMoreThan;
   return (
     <Card component="section" aria-label={translate(label)} sx={{ minWidth: 220, flex: 1 }}>
       <CardActionArea component={Link} to={to}>
@@ -38,7 +42,11 @@ const Counter = ({ label, resource, filter, to }: { label: string; resource: str
             {translate(label)}
           </Typography>
           <Typography variant="h3" component="p">
-            {isPending ? '…' : (total ?? 0)}
+            {isPending
+              ? '…'
+              : moreThan !== undefined
+                ? translate('app.list.moreThanCount', { n: moreThan.toLocaleString(locale) })
+                : (total ?? 0)}
           </Typography>
         </CardContent>
       </CardActionArea>

@@ -1,6 +1,7 @@
 import { Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { Datagrid, FunctionField, ListBase, Pagination, TextField, useDataProvider, usePermissions, useTranslate } from 'react-admin';
+import { Datagrid, FunctionField, ListBase, TextField, useDataProvider, usePermissions, useTranslate } from 'react-admin';
+import { ListPagination } from '../common/ListPagination.tsx';
 import type { DiffEntry } from '../../../contracts/definitions.ts';
 import { StatusChip } from '../common/chips.tsx';
 import { RomeDateField } from '../common/RomeDateField.tsx';
@@ -84,7 +85,7 @@ export const VersionCases = ({ serviceCode, version }: { serviceCode: string; ve
           render={(r: { stage: string }) => translate(`app.stage.${r.stage}`, { _: r.stage })}
         />
       </Datagrid>
-      <Pagination rowsPerPageOptions={[10]} />
+      <ListPagination rowsPerPageOptions={[10]} />
     </ListBase>
   );
 };

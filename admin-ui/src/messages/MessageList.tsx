@@ -19,6 +19,7 @@ import { RomeDateField } from '../common/RomeDateField.tsx';
 import type { SportelloDataProvider } from '../dataProvider.ts';
 import type { MessageRecord } from '../../../contracts/messages.ts';
 import { csvExporter } from '../common/csvExporter.ts';
+import { ListPagination } from '../common/ListPagination.tsx';
 
 // The contract's values, listed here so that the console's bundle does not take zod in for them.
 const messageStatuses: MessageRecord['status'][] = ['failed', 'queued', 'sending', 'sent', 'delivered', 'cancelled'];
@@ -58,6 +59,7 @@ export const MessageList = () => {
   ];
   return (
     <List
+      pagination={<ListPagination />}
       exporter={csvExporter}
       filters={filters}
       filterDefaultValues={{ status: 'failed' }}

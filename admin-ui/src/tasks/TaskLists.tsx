@@ -8,6 +8,7 @@ import { RomeDateField } from '../common/RomeDateField.tsx';
 import { mayBulkReassign } from '../roles.ts';
 import { BulkReassign, TaskActions } from './TaskActions.tsx';
 import { csvExporter } from '../common/csvExporter.ts';
+import { ListPagination } from '../common/ListPagination.tsx';
 
 const slaStates = ['on-track', 'warning', 'breached'] as const;
 
@@ -41,6 +42,7 @@ const Empty = ({ text }: { text: string }) => <Typography sx={{ p: 3 }}>{useTran
 
 export const MyTasks = () => (
   <List
+    pagination={<ListPagination />}
     exporter={csvExporter}
     resource="tasks"
     filter={{ mine: true }}
@@ -70,6 +72,7 @@ export const OfficeQueue = () => {
   ];
   return (
     <List
+      pagination={<ListPagination />}
       exporter={csvExporter}
       filters={filters}
       sort={{ field: 'dueAt', order: 'ASC' }}

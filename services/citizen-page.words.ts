@@ -1,8 +1,8 @@
-import type { Outcome } from '../../domain/case.ts';
-import type { CitizenPageView, PublicEvent } from '../../services/citizen-page.service.ts';
-import type { surveyReasons } from '../../services/citizen-page.service.ts';
+import type { Outcome } from '../domain/case.ts';
+import type { CitizenPageView, PublicEvent } from './citizen-page.service.ts';
+import type { surveyReasons } from './citizen-page.service.ts';
 
-/** Every sentence of the citizen's page, in Italian (the default) and English. */
+/** Every sentence of the citizen's page, in Italian (the default) and English; the access export (citizen-export.pdf.ts) words the timeline with it too. */
 export type Lang = 'it' | 'en';
 export const languageOf = (q: unknown): Lang => (q === 'en' ? 'en' : 'it');
 
