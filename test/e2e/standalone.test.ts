@@ -78,7 +78,9 @@ describe('each process on its own, against external PostgreSQL and Temporal', ()
 
     const worker = start('workers/case-worker.ts');
     await worker.waitFor('case-worker polling');
-    const retried = await api('/api/cases', request);
+    // A client retries with the same key while it gets 503 (on a loaded machine the first write can outlast the 2 s deadline).
+    let retried = await api('/api/cases', request);
+    for (let tries = 1; retried.status === 503 && tries < 20; tries++) retried = await api('/api/cases', request);
     expect(retried.status).toBe(201);
     expect(await retried.json()).toMatchObject({ subject: 'Tombino rotto in via Tortona', status: 'open' });
     expect(await t.db.selectFrom('cases').select('id').where('subject', '=', 'Tombino rotto in via Tortona').execute()).toHaveLength(1);
